@@ -1,0 +1,175 @@
+"""Score HTML extraction on the German gold corpus: the product path against plain trafilatura.
+
+Run: .venv/bin/python -m benchmarks.eval_extraction [--corpus DIR] [--json-only]
+
+Scores (each system gets the same pages in the same run):
+- snippets: every `with` snippet found in the body is a TP, missing a FN; every `without`
+  snippet found is a FP. Matching is substring after collapsing whitespace on both sides.
+  P, R and F1 are micro-averaged over all snippets of the corpus.
+- title, date, author accuracy: share of pages whose gold has the field. An empty gold value
+  means "unknown": the system is right only when it returns nothing there.
+  - title: equal after collapsing whitespace.
+  - date: the same calendar day (a datetime counts by its date).
+  - authors: the gold string is split into names on ",", ";", "&", "/" and " und "; both
+    sides are compared as sets of names after collapsing whitespace and casefolding.
+- pages/s: pages per second of wall time of the system's own calls, on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCORE_KEYS = ("snippet_precision", "snippet_recall", "snippet_f1", "title_accuracy",
+              "date_accuracy", "author_accuracy")
+_WS = re.compile(r"\s+")
+_NAME_SPLIT = re.compile(r"\s*(?:[,;&/]|\bund\b)\s*")
+
+
+def default_corpus() -> Path:
+    """Corpus folder: $NEWSETL_CORPORA or ../shared/corpora next to the repo, + extraction-de."""
+    base = os.environ.get("NEWSETL_CORPORA") or str(REPO_ROOT.parent / "shared" / "corpora")
+    return Path(base) / "extraction-de"
+
+
+def load_pages(corpus: Path) -> list[dict]:
+    """Gold records with the raw (gzipped) page bytes attached under `raw`."""
+    gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
+    for rec in gold:
+        rec["raw"] = (corpus / "pages" / rec["file"]).read_bytes()
+    return gold
+
+
+def _norm(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def _names(value) -> frozenset[str]:
+    parts = value if isinstance(value, list) else _NAME_SPLIT.split(value or "")
+    return frozenset(n for n in (_norm(p).casefold() for p in parts) if n)
+
+
+def _day(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value or "")[:10]
+
+
+def product_system():
+    """The flow's path: ingest.decode on the raw bytes, then clean.clean_article."""
+    from transforms.clean import clean_article  # no fallback: the benchmark must test the flow's code
+    from transforms.ingest import decode
+
+    def run(rec: dict) -> dict:
+        doc = decode(rec["raw"], rec["file"])
+        art = clean_article(doc.text, doc.content_type, rec["file"])
+        return {"body": art.get("body") or "", "title": art.get("title"),
+                "date": art.get("published_at"), "authors": art.get("authors") or []}
+    return run
+
+
+def trafilatura_system():
+    """Plain trafilatura with default settings: extract() for the body, extract_metadata() for the rest."""
+    import trafilatura
+
+    def run(rec: dict) -> dict:
+        html = gzip.decompress(rec["raw"])
+        body = trafilatura.extract(html, url=rec["url"]) or ""
+        meta = trafilatura.extract_metadata(html.decode("utf-8", "replace"), default_url=rec["url"])
+        return {"body": body, "title": meta.title if meta else None,
+                "date": meta.date if meta else None, "authors": (meta.author or "") if meta else ""}
+    return run
+
+
+def score(pages: list[dict], run) -> tuple[dict, list[dict]]:
+    """Run one system over the pages; return its scores and a per-page record of misses."""
+    tp = fn = fp = 0
+    hits = {"title": [0, 0], "date": [0, 0], "author": [0, 0]}
+    misses, elapsed = [], 0.0
+    for rec in pages:
+        start = time.perf_counter()
+        out = run(rec)
+        elapsed += time.perf_counter() - start
+        body = _norm(out["body"])
+        miss = {"file": rec["file"]}
+        missing = [s for s in rec["with"] if _norm(s) not in body]
+        leaked = [s for s in rec["without"] if _norm(s) in body]
+        tp += len(rec["with"]) - len(missing)
+        fn += len(missing)
+        fp += len(leaked)
+        if missing or leaked:
+            miss.update(missing=missing, leaked=leaked)
+        checks = {
+            "title": ("title", _norm(rec.get("title")), _norm(out["title"])),
+            "date": ("date", rec.get("date") or "", _day(out["date"])),
+            "author": ("author", _names(rec.get("author")), _names(out["authors"])),
+        }
+        for key, (field, want, got) in checks.items():
+            if field in rec:
+                hits[key][1] += 1
+                if want == got:
+                    hits[key][0] += 1
+                else:
+                    miss[key] = {"gold": sorted(want) if isinstance(want, frozenset) else want,
+                                 "got": sorted(got) if isinstance(got, frozenset) else got}
+        if len(miss) > 1:
+            misses.append(miss)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    scores = {
+        "snippet_precision": precision,
+        "snippet_recall": recall,
+        "snippet_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "title_accuracy": hits["title"][0] / max(hits["title"][1], 1),
+        "date_accuracy": hits["date"][0] / max(hits["date"][1], 1),
+        "author_accuracy": hits["author"][0] / max(hits["author"][1], 1),
+        "pages_per_second": len(pages) / elapsed if elapsed else 0.0,
+        "pages": len(pages),
+    }
+    return {k: round(v, 4) for k, v in scores.items()}, misses
+
+
+def evaluate(corpus: Path, systems: tuple[str, ...] = ("product", "trafilatura")) -> dict:
+    """Scores per system name over the whole corpus."""
+    makers = {"product": product_system, "trafilatura": trafilatura_system}
+    pages = load_pages(corpus)
+    return {name: score(pages, makers[name]())[0] for name in systems}
+
+
+def table(results: dict) -> str:
+    """A readable side-by-side table of the scores."""
+    names = list(results)
+    rows = [f"{'metric':<20}" + "".join(f"{n:>14}" for n in names)]
+    for key in (*SCORE_KEYS, "pages_per_second", "pages"):
+        rows.append(f"{key:<20}" + "".join(f"{results[n][key]:>14}" for n in names))
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry: print one JSON line, then the table unless --json-only."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser.add_argument("--json-only", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "gold.json").is_file():
+        print(f"skipped: corpus not found at {args.corpus}")
+        return 0
+    results = evaluate(args.corpus)
+    print(json.dumps(results, sort_keys=True))
+    if not args.json_only:
+        print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

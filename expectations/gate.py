@@ -1,0 +1,99 @@
+"""Quality gate: validate a batch's tables, move rows failing critical expectations to quarantine."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from expectations.suites import RESULT_COLUMNS, Validator
+
+QUARANTINE_COLUMNS = ["doc_id", "stage", "reason", "detail", "run_id"]
+_lock = threading.Lock()
+_validators: dict[str, Validator] = {}
+
+
+@dataclass
+class BatchTables:
+    """The tables one batch produces, as they move through the stages."""
+
+    documents: pd.DataFrame
+    articles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    entity_aliases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
+    quality_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULT_COLUMNS))
+
+
+def _validator(quality_dir: str | Path) -> Validator:
+    key = str(Path(quality_dir).resolve())
+    if key not in _validators:
+        _validators[key] = Validator(quality_dir)
+    return _validators[key]
+
+
+def run_suite(table: str, frame: pd.DataFrame, run_id: str, quality_dir: str | Path) -> tuple[pd.DataFrame, dict[int, str]]:
+    """One table's checkpoint run; checkpoints share one file context, so runs are serialised."""
+    with _lock:
+        return _validator(quality_dir).validate(table, frame, run_id)
+
+
+def docs_index(quality_dir: str | Path) -> Path | None:
+    """Data Docs index page under quality_dir, once a checkpoint has built it."""
+    with _lock:
+        return _validator(quality_dir).docs_index()
+
+
+def offsets_match(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
+    """True where body[start_char:end_char] == surface for each mention."""
+    bodies = dict(zip(articles["doc_id"], articles["body"]))
+    return pd.Series([bodies.get(d, "")[s:e] == surface for d, s, e, surface in zip(
+        mentions["doc_id"], mentions["start_char"], mentions["end_char"], mentions["surface"])],
+        index=mentions.index, dtype=bool)
+
+
+def quarantine_docs(tables: BatchTables, reasons: dict[str, tuple[str, str, str]], run_id: str) -> None:
+    """Take these documents' rows out of every table and record why (doc_id -> stage, reason, detail)."""
+    if not reasons:
+        return
+    ids = set(reasons)
+    for name in ("articles", "mentions", "themes"):
+        frame = getattr(tables, name)
+        if not frame.empty:
+            setattr(tables, name, frame[~frame["doc_id"].isin(ids)].reset_index(drop=True))
+    docs = tables.documents
+    hit = docs["doc_id"].isin(ids) & (docs["status"] == "loaded")
+    docs.loc[hit, "status"] = "quarantined"
+    docs.loc[hit, "reason"] = docs.loc[hit, "doc_id"].map(lambda d: reasons[d][1])
+    rows = pd.DataFrame([{"doc_id": d, "stage": s, "reason": r, "detail": det, "run_id": run_id}
+                         for d, (s, r, det) in reasons.items()], columns=QUARANTINE_COLUMNS)
+    tables.quarantine = pd.concat([tables.quarantine, rows], ignore_index=True)
+
+
+def gate_batch(tables: BatchTables, run_id: str, quality_dir: str | Path) -> BatchTables:
+    """Validate documents, articles, mentions and themes; quarantine the documents of failing rows."""
+    results = []
+    checks = {"documents": tables.documents, "articles": tables.articles, "themes": tables.themes}
+    if not tables.mentions.empty:
+        checks["mentions"] = tables.mentions.assign(offsets_match=offsets_match(tables.mentions, tables.articles))
+    if not tables.articles.empty:
+        counts = tables.mentions.groupby("doc_id").size() if not tables.mentions.empty else pd.Series(dtype=int)
+        checks["article_entities"] = pd.DataFrame({
+            "doc_id": tables.articles["doc_id"],
+            "entity_count": tables.articles["doc_id"].map(counts).fillna(0).astype(int)})
+    reasons: dict[str, tuple[str, str, str]] = {}
+    for table, frame in checks.items():
+        if frame.empty:
+            continue
+        rows, failing = run_suite(table, frame, run_id, quality_dir)
+        results.append(rows)
+        for position, reason in failing.items():
+            doc_id = frame.iloc[position]["doc_id"]
+            if table != "documents" and isinstance(doc_id, str):
+                reasons.setdefault(doc_id, ("validate", "failed critical expectation", reason))
+    quarantine_docs(tables, reasons, run_id)
+    if results:
+        tables.quality_results = pd.concat([tables.quality_results, *results], ignore_index=True)
+    return tables

@@ -1,0 +1,134 @@
+"""Great Expectations suites, one per warehouse table; critical ones route failing rows to quarantine."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+log = logging.getLogger(__name__)
+
+LANGUAGES = ["de", "en", "fr", "it", "es", "nl", "pl", "tr"]
+RESULT_COLUMNS = ["run_id", "table_name", "expectation", "column_name", "critical", "success",
+                  "unexpected_count", "element_count"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation on a table; critical ones quarantine the rows that fail it."""
+
+    kind: str
+    column: str | None
+    critical: bool
+    kwargs: dict | None = None
+
+
+SUITES: dict[str, list[Check]] = {
+    "documents": [
+        Check("ExpectColumnValuesToNotBeNull", "doc_id", True),
+        Check("ExpectColumnValueLengthsToEqual", "doc_id", True, {"value": 64}),
+        Check("ExpectColumnValuesToBeInSet", "status", True, {"value_set": ["loaded", "quarantined", "duplicate"]}),
+        Check("ExpectColumnValuesToNotBeNull", "source_path", True),
+        Check("ExpectColumnValuesToNotBeNull", "encoding", False),
+    ],
+    "articles": [
+        Check("ExpectColumnValuesToNotBeNull", "doc_id", True),
+        Check("ExpectColumnValuesToBeUnique", "doc_id", True),
+        Check("ExpectColumnValueLengthsToBeBetween", "body", True, {"min_value": 1}),
+        Check("ExpectColumnValuesToBeInSet", "language", True, {"value_set": LANGUAGES}),
+        Check("ExpectColumnValuesToNotBeNull", "published_at", False),
+        Check("ExpectColumnValuesToNotBeNull", "title", False),
+        Check("ExpectColumnValuesToBeBetween", "word_count", False, {"min_value": 30}),
+    ],
+    "mentions": [
+        Check("ExpectColumnValuesToNotBeNull", "entity_id", True),
+        Check("ExpectColumnValuesToBeInSet", "label", True, {"value_set": ["PER", "LOC", "ORG", "MISC"]}),
+        Check("ExpectColumnValuesToBeEqual", "offsets_match", True, {"value": True}),
+    ],
+    "entities": [
+        Check("ExpectColumnValuesToBeUnique", "entity_id", True),
+        Check("ExpectColumnValuesToNotBeNull", "name", True),
+        Check("ExpectColumnValueLengthsToEqual", "country_code", False, {"value": 2}),
+    ],
+    "themes": [
+        Check("ExpectColumnValuesToBeBetween", "score", True, {"min_value": 0, "max_value": 1}),
+    ],
+    "stories": [
+        Check("ExpectColumnValuesToNotBeNull", "story_id", True),
+        Check("ExpectColumnValuesToBeBetween", "similarity", False, {"min_value": 0.5, "max_value": 1}),
+    ],
+    "article_entities": [
+        # Warning: an article without any entity is suspicious, not wrong.
+        Check("ExpectColumnValuesToBeBetween", "entity_count", False, {"min_value": 1}),
+    ],
+}
+
+
+def _expectation(check: Check):
+    import great_expectations as gx
+
+    if check.kind == "ExpectColumnValuesToBeEqual":
+        return gx.expectations.ExpectColumnValuesToBeInSet(column=check.column, value_set=[check.kwargs["value"]],
+                                                           meta={"critical": check.critical})
+    cls = getattr(gx.expectations, check.kind)
+    return cls(column=check.column, meta={"critical": check.critical}, **(check.kwargs or {}))
+
+
+class Validator:
+    """Runs each table's suite through a Great Expectations checkpoint with Data Docs under quality_dir."""
+
+    def __init__(self, quality_dir: str | Path):
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        self.context = gx.get_context(mode="file", project_root_dir=str(quality_dir))
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_or_update_pandas("newsetl")
+
+    def _checkpoint(self, table: str):
+        gx = self._gx
+        try:
+            asset = self.source.get_asset(table)
+        except LookupError:
+            asset = self.source.add_dataframe_asset(table)
+        try:
+            batch = asset.get_batch_definition("whole")
+        except (KeyError, LookupError):
+            batch = asset.add_batch_definition_whole_dataframe("whole")
+        suite = gx.ExpectationSuite(name=table, expectations=[_expectation(c) for c in SUITES[table]])
+        suite = self.context.suites.add_or_update(suite)
+        definition = self.context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=table, data=batch, suite=suite))
+        return self.context.checkpoints.add_or_update(gx.Checkpoint(
+            name=f"{table}_checkpoint", validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
+            result_format={"result_format": "COMPLETE"}))
+
+    def validate(self, table: str, frame: pd.DataFrame, run_id: str) -> tuple[pd.DataFrame, dict[int, str]]:
+        """Results rows for the table, and the failing row positions of critical expectations with the reason."""
+        frame = frame.reset_index(drop=True)
+        result = self._checkpoint(table).run(batch_parameters={"dataframe": frame})
+        rows, failing = [], {}
+        for validation in result.run_results.values():
+            for outcome in validation.results:
+                config = outcome.expectation_config
+                critical = bool((config.meta or {}).get("critical"))
+                column = config.kwargs.get("column")
+                rows.append({"run_id": run_id, "table_name": table, "expectation": config.type,
+                             "column_name": column, "critical": critical, "success": bool(outcome.success),
+                             "unexpected_count": int(outcome.result.get("unexpected_count") or 0),
+                             "element_count": int(outcome.result.get("element_count") or len(frame))})
+                if critical and not outcome.success:
+                    for index in outcome.result.get("unexpected_index_list") or []:
+                        failing.setdefault(int(index), f"{table}: {config.type} on {column}")
+        return pd.DataFrame(rows, columns=RESULT_COLUMNS), failing
+
+    def docs_index(self) -> Path | None:
+        """Path of the Data Docs index page, once built."""
+        sites = self.context.get_docs_sites_urls()
+        url = sites[0]["site_url"] if sites else None
+        return Path(url.removeprefix("file://")) if url else None

@@ -1,0 +1,114 @@
+"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
+                  no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+WAREHOUSE_HELP = "Warehouse folder (news.duckdb, parquet/, quality/); env NEWSETL_WAREHOUSE."
+
+
+def _warehouse(value: str | None) -> str:
+    return value or os.environ.get("NEWSETL_WAREHOUSE", "warehouse")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
+        warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+        batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE.")) -> None:
+    """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set)."""
+    from transforms.warehouse import WarehouseLocked, connect
+
+    input_dir = input_dir or os.environ.get("NEWSETL_INPUT", "seeds")
+    warehouse = _warehouse(warehouse)
+    if not Path(input_dir).is_dir():
+        _fail(f"input folder not found: {input_dir}")
+    Path(warehouse).mkdir(parents=True, exist_ok=True)
+    try:
+        connect(warehouse).close()  # fail fast, before the flow starts, when another process holds the lock
+    except WarehouseLocked as exc:
+        _fail(str(exc))
+    from flows.news_etl import DEFAULT_BATCH_SIZE, news_etl
+
+    state = news_etl(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                     return_state=True)
+    if not state.is_completed():
+        _fail(f"flow run {state.name}: {state.message}")
+    counts = state.result()
+    table = Table(title=f"newsetl run {counts.pop('run_id')}")
+    table.add_column("measure")
+    table.add_column("count", justify="right")
+    for name, value in counts.items():
+        table.add_row(name, str(value))
+    Console().print(table)
+    Console().print(f"warehouse: {Path(warehouse).resolve() / 'news.duckdb'}; report: {Path(warehouse) / 'quality' / 'report.md'}")
+
+
+def _print_result(con, sql: str) -> None:
+    import duckdb
+
+    try:
+        relation = con.sql(sql)
+    except duckdb.Error as exc:
+        _fail(f"query failed: {exc}")
+    if relation is None:
+        return
+    table = Table()
+    for column in relation.columns:
+        table.add_column(column)
+    for row in relation.fetchall():
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    Console(width=200).print(table)
+
+
+@app.command()
+def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse (read-only)."),
+          file: Path = typer.Option(None, "--file", help="Run the SQL in this file instead."),
+          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Print the result of a SQL query on the warehouse, opened read-only."""
+    from transforms.warehouse import WarehouseLocked, connect
+
+    if file is not None:
+        sql = file.read_text(encoding="utf-8")
+    if not sql:
+        _fail("give a SQL query or --file")
+    try:
+        con = connect(_warehouse(warehouse), read_only=True)
+    except (WarehouseLocked, FileNotFoundError) as exc:
+        _fail(str(exc))
+    with con:
+        _print_result(con, sql)
+
+
+@app.command()
+def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Rebuild news.duckdb from the Parquet files alone."""
+    from transforms import warehouse as wh
+
+    try:
+        counts = wh.rebuild(_warehouse(warehouse))
+    except wh.WarehouseLocked as exc:
+        _fail(str(exc))
+    for table, count in counts.items():
+        Console().print(f"{table}: {count}")
+
+
+def main() -> None:
+    """Entry point for `python -m flows.cli`."""
+    sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

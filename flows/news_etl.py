@@ -1,0 +1,140 @@
+"""The news-etl flow: one task per stage per batch, then clustering, validation and the load."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+
+from expectations.gate import BatchTables, docs_index, gate_batch, quarantine_docs, run_suite
+from expectations.report import summary_markdown, write_report
+from transforms import cluster, clean, ingest, tag, themes, warehouse
+
+DEFAULT_INPUT = os.environ.get("NEWSETL_INPUT", "seeds")
+DEFAULT_WAREHOUSE = os.environ.get("NEWSETL_WAREHOUSE", "warehouse")
+DEFAULT_BATCH_SIZE = int(os.environ.get("NEWSETL_BATCH_SIZE", "250"))
+STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes", "quarantine", "quality_results")
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def ingest_batch(paths: list[Path], root: str, run_id: str, known_ids: frozenset, known_files: frozenset):
+    """Read and decode one batch of files."""
+    documents, texts = ingest.read_batch(paths, root, run_id, known_ids, known_files)
+    reasons = {r.doc_id: ("ingest", r.reason, r.source_path)
+               for r in documents[documents["status"] == "quarantined"].itertuples()}
+    tables = BatchTables(documents=documents)
+    tables.quarantine = pd.DataFrame([{"doc_id": d, "stage": s, "reason": r, "detail": det, "run_id": run_id}
+                                      for d, (s, r, det) in reasons.items()], columns=tables.quarantine.columns)
+    return tables, texts
+
+
+@task(cache_policy=NONE)
+def clean_batch(ingested, run_id: str) -> BatchTables:
+    """Boilerplate out, metadata in."""
+    tables, texts = ingested
+    articles, rejected = clean.clean_batch(tables.documents, texts)
+    tables.articles = articles
+    quarantine_docs(tables, {r.doc_id: (r.stage, r.reason, r.detail) for r in rejected.itertuples()}, run_id)
+    return tables
+
+
+@task(cache_policy=NONE)
+def tag_batch(tables: BatchTables) -> BatchTables:
+    """Entity mentions, canonical entities and themes."""
+    if not tables.articles.empty:
+        tables.mentions, tables.entity_aliases = tag.tag_batch(tables.articles)
+        tables.themes = themes.themes_batch(tables.articles)
+    return tables
+
+
+@task(cache_policy=NONE)
+def validate_batch(tables: BatchTables, run_id: str, quality_dir: str) -> BatchTables:
+    """Great Expectations checkpoints on the batch; critical failures go to quarantine."""
+    return gate_batch(tables, run_id, quality_dir)
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def stage_batch(tables: BatchTables, warehouse_dir: str, run_id: str, part: str) -> dict[str, int]:
+    """Write the batch's tables as Parquet parts of this run; returns its document counts by status."""
+    for name in STAGED_TABLES:
+        warehouse.write_part(warehouse_dir, name, getattr(tables, name), run_id, part)
+    return tables.documents["status"].value_counts().to_dict()
+
+
+@task(cache_policy=NONE)
+def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
+    """Assign this run's articles to stories, joining stories already in the warehouse."""
+    new = warehouse.read_table(warehouse_dir, "articles", ["doc_id", "body", "published_at", "word_count"], run_id)
+    if new.empty:
+        return 0
+    known = warehouse.read_table(warehouse_dir, "signatures")
+    signatures, stories = cluster.assign_stories(new, known)
+    results, _ = run_suite("stories", stories, run_id, quality_dir)
+    warehouse.write_part(warehouse_dir, "signatures", signatures, run_id, "all")
+    warehouse.write_part(warehouse_dir, "stories", stories.assign(run_id=run_id), run_id, "all")
+    warehouse.write_part(warehouse_dir, "quality_results", results, run_id, "stories")
+    return stories["story_id"].nunique()
+
+
+@task(cache_policy=NONE, retries=1, retry_delay_seconds=5)
+def load_run(warehouse_dir: str, run_id: str, runs_row: dict) -> None:
+    """Parquet of this run -> DuckDB, one transaction."""
+    warehouse.load_run(warehouse_dir, run_id, runs_row)
+
+
+@flow(name="news-etl", log_prints=True)
+def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHOUSE,
+             batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
+    """Landing folder -> validated, tagged DuckDB warehouse; returns the run's counts."""
+    logger = get_run_logger()
+    started = datetime.now(timezone.utc)
+    run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
+    quality_dir = str(Path(warehouse_dir) / "quality")
+    files = ingest.list_landing_files(input_dir)
+    known = warehouse.read_table(warehouse_dir, "documents", ["doc_id", "source_path"])
+    known_ids = frozenset(known["doc_id"])
+    known_files = frozenset(zip(known["doc_id"], known["source_path"]))
+    logger.info("run %s: %d files under %s, %d documents already in the warehouse",
+                run_id, len(files), input_dir, len(known_ids))
+
+    staged = []
+    for number, start in enumerate(range(0, len(files), batch_size)):
+        ingested = ingest_batch.submit(files[start:start + batch_size], input_dir, run_id, known_ids, known_files)
+        cleaned = clean_batch.submit(ingested, run_id)
+        tagged = tag_batch.submit(cleaned)
+        validated = validate_batch.submit(tagged, run_id, quality_dir)
+        staged.append(stage_batch.submit(validated, warehouse_dir, run_id, f"batch-{number:05d}"))
+    status_counts: dict[str, int] = {}
+    for future in staged:
+        for status, count in future.result().items():
+            status_counts[status] = status_counts.get(status, 0) + count
+    stories = cluster_run(warehouse_dir, run_id, quality_dir)
+
+    counts = {"files_seen": len(files), "new_documents": sum(status_counts.values()),
+              "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
+              "duplicates": status_counts.get("duplicate", 0),
+              "already_in_warehouse": len(files) - sum(status_counts.values()), "stories_touched": stories}
+    quality = warehouse.read_table(warehouse_dir, "quality_results", run_id=run_id)
+    counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
+    load_run(warehouse_dir, run_id, {
+        "run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
+        "finished_at": datetime.now(timezone.utc), "files_seen": len(files), "loaded": counts["loaded"],
+        "quarantined": counts["quarantined"], "duplicates": counts["duplicates"], "status": "completed"})
+    logger.info("stage counts: %s", counts)
+
+    quarantine = warehouse.read_table(warehouse_dir, "quarantine", run_id=run_id)
+    markdown = summary_markdown(run_id, counts, quality, quarantine,
+                                docs_index(quality_dir) if not quality.empty else None)
+    write_report(quality_dir, markdown)
+    create_markdown_artifact(markdown=markdown, key="news-etl-run-summary", description="newsetl run summary")
+    return {"run_id": run_id, **counts}
+
+
+if __name__ == "__main__":
+    news_etl()

