@@ -7,6 +7,7 @@ import json
 import re
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
@@ -46,6 +47,11 @@ _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admi
 _TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»›⋆│~]|::)\s+")
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|overline|topline|roofline|eyebrow|pretitle|supertitle|spitzmarke", re.I)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})")
+_BERLIN = ZoneInfo("Europe/Berlin")
+_DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[contains(@class, "date") '
+               'or contains(@class, "datum") or contains(@class, "posted") or contains(@class, "published") '
+               'or contains(@class, "byline") or contains(@class, "meta")][not(self::meta)]')
 _DE_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
@@ -258,9 +264,16 @@ def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: s
 
 
 def _parse_date(text: str | None, day_first_slash: bool = False) -> dt.date | None:
-    """A calendar day from an ISO, German or slashed date string, as written (no time-zone shift)."""
+    """A calendar day from an ISO, German or slashed date string; UTC stamps move to German local time."""
     if not text:
         return None
+    m = _ISO_STAMP.search(text)
+    if m:
+        try:
+            stamp = dt.datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
+            return _plausible(stamp.astimezone(_BERLIN).date())
+        except ValueError:
+            pass
     for pattern, order in ((_ISO_DATE, "ymd"), (_DE_DATE, "dmy"),
                            (_US_DATE, "dmy" if day_first_slash else "mdy")):
         m = pattern.search(text)
@@ -273,30 +286,58 @@ def _parse_date(text: str | None, day_first_slash: bool = False) -> dt.date | No
             return None
         parts = {"d": int(m.group(1)), "m": _MONTHS[m.group(2).lower()], "y": int(m.group(3))}
     try:
-        day = dt.date(parts["y"], parts["m"], parts["d"])
+        return _plausible(dt.date(parts["y"], parts["m"], parts["d"]))
     except ValueError:
         return None
+
+
+def _plausible(day: dt.date) -> dt.date | None:
     return day if 1990 <= day.year <= dt.date.today().year + 1 else None
 
 
-def _published(tree, meta: dict, article: dict, url: str | None, doc_date: str | None) -> dt.date | None:
-    """Publication day from structured data first, then time elements, the URL, then trafilatura."""
-    for value in (article.get("datePublished"), article.get("dateCreated"),
-                  *(meta.get(k) for k in _DATE_META)):
+def _visible_date(tree) -> dt.date | None:
+    """The first date printed in a byline or date element of the page, as readers see it."""
+    for el in tree.xpath(_DATE_XPATH):
+        if el.xpath(_COMMENT_ANCESTOR):
+            continue
+        text = _norm(" ".join(el.itertext()))
+        day = _parse_date(text) if len(text) < 200 else None
+        if day is None and el.tag == "time":
+            day = _parse_date(el.get("datetime"))
+        if day:
+            return day
+    return None
+
+
+def _date_near_headline(tree, title: str | None) -> dt.date | None:
+    """A date printed within a few lines after the headline (dateline rows without date markup)."""
+    body = tree.find("body")
+    if body is None or not title:
+        return None
+    text = _norm(" ".join(t for t in body.itertext() if t.strip()))
+    start = text.find(title)
+    return _parse_date(text[start + len(title):start + len(title) + 400]) if start >= 0 else None
+
+
+def _published(tree, meta: dict, article: dict, url: str | None, doc_date: str | None,
+               title: str | None) -> dt.date | None:
+    """Publication day: declared publication stamps, the printed date, other meta dates, the URL, trafilatura."""
+    declared = (article.get("datePublished"), meta.get("article:published_time"),
+                meta.get("og:article:published_time"), meta.get("datepublished"))
+    for value in declared:
         day = _parse_date(value if isinstance(value, str) else None)
         if day:
             return day
-    for el in tree.xpath('//time[@itemprop="datePublished" or @pubdate or contains(@class, "publish")]'
-                         ' | //*[@itemprop="datePublished"]'):
-        day = _parse_date(el.get("datetime") or el.get("content") or el.text_content())
+    day = _visible_date(tree) or _date_near_headline(tree, title)
+    if day:
+        return day
+    for value in (article.get("dateCreated"), *(meta.get(k) for k in _DATE_META)):
+        day = _parse_date(value if isinstance(value, str) else None)
         if day:
             return day
     m = _URL_DATE.search(url or "")
-    if m:
-        day = _parse_date("-".join(m.groups()))
-        if day:
-            return day
-    return _parse_date(doc_date)
+    day = _parse_date("-".join(m.groups())) if m else None
+    return day or _parse_date(doc_date)
 
 
 def _agency_of(text: str) -> str | None:
@@ -425,7 +466,7 @@ def extract_html(html: str, url: str | None = None) -> dict:
         "title": title,
         "teaser": teaser,
         "body": "\n\n".join(body_paras),
-        "published_at": _published(tree, meta, article, page_url, doc.date),
+        "published_at": _published(tree, meta, article, page_url, doc.date, title),
         "authors": authors,
         "agency": agency,
         "outlet": outlet,

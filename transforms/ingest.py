@@ -67,18 +67,23 @@ def _decode_text(raw: bytes, content_type: str) -> tuple[str, str]:
     declared = _META_CHARSET.search(raw[:4096]) if content_type == "html" else None
     candidates = [declared.group(1).decode("ascii").lower()] if declared else []
     best = charset_normalizer.from_bytes(raw).best()
-    if best is not None:
+    # German text outside UTF-8 is nearly always Latin-1 or its Windows superset: where the
+    # detector's guess reads the bytes the same way (cp1250 does for äöüß), name it so.
+    if best is not None and _decodes_as(raw, best.encoding) != _decodes_as(raw, "cp1252"):
         candidates.append(best.encoding)
-    # German text outside UTF-8 is nearly always Latin-1 or its Windows superset.
     candidates.append("cp1252")
     for encoding in candidates:
-        try:
-            text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if _looks_like_text(text):
+        text = _decodes_as(raw, encoding)
+        if text is not None and _looks_like_text(text):
             return text, _encoding_name(encoding, raw)
     raise UnreadableFile("binary content: no text encoding fits")
+
+
+def _decodes_as(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def _encoding_name(encoding: str, raw: bytes) -> str:
