@@ -95,5 +95,6 @@ def gate_batch(tables: BatchTables, run_id: str, quality_dir: str | Path) -> Bat
                 reasons.setdefault(doc_id, ("validate", "failed critical expectation", reason))
     quarantine_docs(tables, reasons, run_id)
     if results:
-        tables.quality_results = pd.concat([tables.quality_results, *results], ignore_index=True)
+        merged = pd.concat([tables.quality_results, *results], ignore_index=True)
+        tables.quality_results = merged.astype({"success": bool, "critical": bool})
     return tables

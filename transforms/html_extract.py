@@ -49,6 +49,9 @@ _KICKER_CLASS = re.compile(r"kicker|dachzeile|overline|topline|roofline|eyebrow|
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})")
 _BERLIN = ZoneInfo("Europe/Berlin")
+_LEAD_XPATH = ('//body//*[contains(@class, "lead") or contains(@class, "intro") or contains(@class, "excerpt") '
+               'or contains(@class, "abstract") or contains(@class, "standfirst") or contains(@class, "vorspann")]')
+_LEAD_CLASS = re.compile(r"(?:^|[\s_-])(?:lead|intro|excerpt|abstract|standfirst|vorspann)(?:$|[\s_-])", re.I)
 _DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[contains(@class, "date") '
                'or contains(@class, "datum") or contains(@class, "posted") or contains(@class, "published") '
                'or contains(@class, "byline") or contains(@class, "meta")][not(self::meta)]')
@@ -400,6 +403,18 @@ def _credits(sources: list[list[tuple[str, bool]]], site_names: list[str],
     return [], None
 
 
+def _lead(tree, body: str) -> str | None:
+    """The standfirst under the headline when trafilatura dropped it: lead/intro markup, not yet in the body."""
+    body_key = _key(body)
+    for el in tree.xpath(_LEAD_XPATH):
+        if not _LEAD_CLASS.search(el.get("class") or "") or el.xpath(_COMMENT_ANCESTOR + " | ancestor::aside"):
+            continue
+        text = _norm(" ".join(el.itertext()))
+        if 60 <= len(text) <= 1200 and text[-1] in ".!?…\"“«»" :
+            return None if _key(text[:80]) in body_key else text
+    return None
+
+
 def _clean_paragraphs(paragraphs: list[str], teaser: str | None) -> list[str]:
     """Drop credits, captions and link blocks that trafilatura keeps in the body."""
     kept: list[str] = []
@@ -456,12 +471,15 @@ def extract_html(html: str, url: str | None = None) -> dict:
             if _CREDIT_LINE.match(para) or (len(para) < 80 and re.search(r"\((?:%s)[^)]*\)" % _AGENCY_ALT, para, re.I)):
                 agency = _agency_of(para)
                 break
-    teaser = meta.get("og:description") or meta.get("description") or doc.description
     title = _title(tree, meta, article, doc.title, paragraphs[0] if paragraphs else None,
                    site_names, host_words)
     body_paras = _clean_paragraphs(paragraphs, teaser)
     if title and body_paras and _key(body_paras[0]) == _key(title):
         body_paras = body_paras[1:]  # trafilatura keeps the headline as the first line
+    lead = _lead(tree, " ".join(body_paras))
+    if lead:
+        body_paras.insert(0, lead)
+    teaser = lead or meta.get("og:description") or meta.get("description") or doc.description
     return {
         "title": title,
         "teaser": teaser,

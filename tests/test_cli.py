@@ -1,0 +1,52 @@
+"""The newsetl command line: clear errors without tracebacks."""
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+from transforms import warehouse
+
+runner = CliRunner()
+
+
+def test_help_names_the_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("run", "query", "rebuild"):
+        assert command in result.output
+
+
+def test_run_with_a_missing_input_folder_fails_clearly(tmp_path):
+    result = runner.invoke(app, ["run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 2
+    assert "input folder not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_query_without_a_warehouse_fails_clearly(tmp_path):
+    result = runner.invoke(app, ["query", "select 1", "--warehouse", str(tmp_path)])
+    assert result.exit_code == 2 and "newsetl run" in result.output
+
+
+def test_query_prints_rows(tmp_path):
+    with warehouse.connect(tmp_path) as con:
+        con.execute("create table t as select 42 as answer")
+    result = runner.invoke(app, ["query", "select answer from t", "--warehouse", str(tmp_path)])
+    assert result.exit_code == 0 and "42" in result.output
+
+
+def test_a_locked_database_is_a_clear_error(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(60)"),
+        str(tmp_path / "news.duckdb")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        landing = tmp_path / "landing"
+        landing.mkdir()
+        result = runner.invoke(app, ["run", "--input", str(landing), "--warehouse", str(tmp_path)])
+        assert result.exit_code == 2
+        assert "locked" in result.output and "Traceback" not in result.output
+    finally:
+        holder.kill()
+        holder.wait()

@@ -1,0 +1,140 @@
+"""The news-etl flow end to end on the seeds, under one Prefect test harness."""
+import gzip
+import shutil
+
+import duckdb
+import pytest
+
+SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (
+    "000_ee8c34442706e64e.txt", "001_93b077a67018bb08.txt", "002_35ea90125d1fd7c8.txt",
+    "003_47986a837ee5ad56.txt", "004_13fff153f0bd0e0d.txt")
+TABLES = ["documents", "articles", "mentions", "entities", "themes", "stories", "quarantine"]
+
+
+@pytest.fixture(scope="module")
+def seeded(prefect_harness, seeds_dir, tmp_path_factory):
+    """Seeds copied to a landing folder and run once into a fresh warehouse."""
+    from flows.news_etl import news_etl
+
+    landing = tmp_path_factory.mktemp("landing")
+    for seed in seeds_dir.iterdir():
+        shutil.copy(seed, landing / seed.name)
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    counts = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse), batch_size=2)
+    return landing, warehouse, counts
+
+
+def _db(warehouse):
+    return duckdb.connect(str(warehouse / "news.duckdb"), read_only=True)
+
+
+def _counts(warehouse) -> dict[str, int]:
+    with _db(warehouse) as con:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+
+
+def _by_seed(con, sql: str) -> dict:
+    rows = con.execute(f"select d.source_path, x.* exclude (doc_id) from ({sql}) x join documents d using (doc_id)").fetchall()
+    return {row[0][:3]: row[1:] for row in rows}
+
+
+def test_seeds_load_into_every_table(seeded):
+    _, warehouse, counts = seeded
+    assert counts["loaded"] == 5 and counts["quarantined"] == 0
+    with _db(warehouse) as con:
+        assert con.execute("select count(*) from articles").fetchone()[0] == 5
+        assert con.execute("select count(*) from documents where status = 'loaded'").fetchone()[0] == 5
+        assert con.execute("select count(*) from quality_results").fetchone()[0] > 0
+        assert con.execute("select status from runs").fetchall() == [("completed",)]
+    assert (warehouse / "quality" / "report.md").read_text().count("| loaded | 5 |") == 1
+    assert any((warehouse / "parquet" / "articles").rglob("*.parquet"))
+
+
+def test_only_the_two_dpa_reports_share_a_story(seeded):
+    _, warehouse, _ = seeded
+    with _db(warehouse) as con:
+        story = {k: v[0] for k, v in _by_seed(con, "select doc_id, story_id from articles").items()}
+    assert story["000"] == story["001"]
+    assert len({story[k] for k in ("000", "002", "003", "004")}) == 4
+
+
+def test_metadata_of_the_seeds(seeded):
+    _, warehouse, _ = seeded
+    with _db(warehouse) as con:
+        meta = _by_seed(con, "select doc_id, published_at, agency, outlet from articles")
+    assert str(meta["004"][0]).startswith("2024-10-30")
+    assert str(meta["002"][0]).startswith("2025-01")
+    assert meta["000"][1] == meta["001"][1] == "dpa"
+    assert meta["002"][1:] == ("AP", "Euronews")
+
+
+def test_people_and_places_with_offsets(seeded):
+    _, warehouse, _ = seeded
+    with _db(warehouse) as con:
+        found = set(con.execute("select label, surface from mentions").fetchall())
+        bad = con.execute("""select count(*) from mentions m join articles a using (doc_id)
+                             where substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface""").fetchone()
+        kim = con.execute("""select count(distinct m.entity_id), list(distinct d.source_path[:3] order by 1)
+                             from mentions m join documents d using (doc_id)
+                             join entities e using (entity_id) where e.name = 'Kim Jong Un'""").fetchone()
+    for person in ("Joseph Dunford", "Shinzo Abe", "Antony Blinken", "Kim Jong Un", "Wladimir Putin", "Boris Pistorius"):
+        assert ("PER", person) in found, person
+    for place in ("Japan", "Nordkorea", "Südkorea", "Russland", "China"):
+        assert ("LOC", place) in found, place
+    assert bad == (0,)
+    assert kim[0] == 1 and {"001", "002", "004"} <= set(kim[1])
+
+
+def test_no_boilerplate_in_bodies(seeded):
+    _, warehouse, _ = seeded
+    with _db(warehouse) as con:
+        bodies = "\n".join(b for (b,) in con.execute("select body from articles").fetchall())
+    for boilerplate in ("Das könnte Sie auch interessieren", "Meistgelesene Artikel", "Hinweise für das Kommentieren",
+                        "Textgröße ändern:", "Lesedauer", "Foto:", "Empfohlen", "Weihnachtsaktion",
+                        "Das »nd« bleibt gefährdet", "Haftbefehl gegen mutmaßlichen antisemitischen Schläger",
+                        "Merz sieht ein neues Miteinander"):
+        assert boilerplate not in bodies, boilerplate
+
+
+def test_rerun_changes_nothing_and_a_new_file_adds_only_its_rows(seeded):
+    from flows.news_etl import news_etl
+
+    landing, warehouse, _ = seeded
+    before = _counts(warehouse)
+    again = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse))
+    assert again["new_documents"] == 0 and _counts(warehouse) == before
+
+    variant = (landing / SEED_000).read_text(encoding="utf-8").replace(
+        "US-Generalstabschef in Japan: Nordkorea gemeinsame Bedrohung", "Dunford sichert Japan Beistand zu")
+    variant = variant.replace("Dennoch übte Japan für diesen Fall.", "")
+    (landing / "005_variant.txt").write_text(variant, encoding="utf-8")
+    news_etl(input_dir=str(landing), warehouse_dir=str(warehouse))
+    after = _counts(warehouse)
+    assert after["documents"] == before["documents"] + 1 and after["articles"] == before["articles"] + 1
+    assert after["stories"] == before["stories"] + 1
+    with _db(warehouse) as con:
+        story = {k: v[0] for k, v in _by_seed(con, "select doc_id, story_id from articles").items()}
+    assert story["005"] == story["000"]
+
+
+def test_bad_input_is_quarantined_and_the_run_goes_on(prefect_harness, seeds_dir, tmp_path):
+    from flows.news_etl import news_etl
+
+    landing = tmp_path / "landing"
+    shutil.copytree(seeds_dir, landing)
+    (landing / "empty.txt").write_bytes(b"")
+    (landing / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    latin1 = ("München (dpa) - Die Bürgermeisterin hat am Montag über die Straßenbahn und die Größe der "
+              "Übergänge gesprochen, wie die Stadt mitteilte.")
+    (landing / "latin1.txt").write_bytes(latin1.encode("latin-1"))
+    (landing / "cut.txt.gz").write_bytes(gzip.compress((seeds_dir / SEED_004).read_bytes())[:500])
+    counts = news_etl(input_dir=str(landing), warehouse_dir=str(tmp_path / "wh"))
+    assert counts["files_seen"] == 9 and counts["loaded"] == 6 and counts["quarantined"] == 3
+    with _db(tmp_path / "wh") as con:
+        docs = dict(con.execute("select source_path, status from documents").fetchall())
+        reasons = dict(con.execute("select d.source_path, q.reason from quarantine q join documents d using (doc_id)").fetchall())
+        body = con.execute("select body from articles where body like 'München%'").fetchone()[0]
+    assert len(docs) == 9
+    assert {docs[f] for f in ("empty.txt", "binary.txt", "cut.txt.gz")} == {"quarantined"}
+    assert reasons["empty.txt"] == "empty file" and reasons["cut.txt.gz"].startswith("corrupt gzip")
+    assert body == latin1

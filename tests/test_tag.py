@@ -1,0 +1,51 @@
+import pandas as pd
+
+from transforms.tag import entity_id, find_mentions, person_key, tag_batch
+
+
+def _mentions(body: str) -> pd.DataFrame:
+    mentions, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": [body]}))
+    return mentions
+
+
+def test_name_variants_share_one_canonical_key():
+    keys = {person_key(v)[0] for v in ("Kim Jong Un", "Kim Jong-un", "Kim Jong-Un")}
+    assert keys == {"kim jong un"}
+    assert person_key("Kim Jong-un")[1] == "Kim Jong Un"
+
+
+def test_persons_after_role_cues_with_offsets():
+    body = ("US-Außenminister Antony Blinken traf Machthaber Kim Jong-un nicht. "
+            "Später sprach Blinken mit dem russischen Präsidenten Wladimir Putin.")
+    mentions = _mentions(body)
+    persons = mentions[mentions["label"] == "PER"]
+    assert {"Antony Blinken", "Kim Jong-un", "Wladimir Putin", "Blinken"} <= set(persons["surface"])
+    for row in mentions.itertuples():
+        assert body[row.start_char:row.end_char] == row.surface
+    blinken_ids = set(persons[persons["surface"].isin(["Antony Blinken", "Blinken"])]["entity_id"])
+    assert len(blinken_ids) == 1
+
+
+def test_genitives_and_adjectives_resolve_to_the_country():
+    mentions = _mentions("Nordkoreas Raketen und die nordkoreanischen Truppen beunruhigen Nordkorea-Kenner.")
+    country = entity_id("LOC", "country:KP")
+    forms = mentions[mentions["entity_id"] == country]
+    assert {"Nordkoreas", "nordkoreanischen"} <= set(forms["surface"])
+    assert forms.set_index("surface").loc["nordkoreanischen", "is_derived"]
+    assert not forms.set_index("surface").loc["Nordkoreas", "is_derived"]
+
+
+def test_entity_aliases_carry_country_codes():
+    _, aliases = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": ["Die Reise führte nach Tokio und Japan."]}))
+    codes = dict(zip(aliases["alias"], aliases["country_code"]))
+    assert codes["Tokio"] == "JP" and codes["Japan"] == "JP"
+
+
+def test_find_mentions_leaves_derived_forms_out():
+    spans = find_mentions(["Die japanische Regierung in Japan."], use_model=False)[0]
+    assert spans == [(28, 33, "LOC")]
+
+
+def test_entity_ids_are_stable():
+    assert entity_id("PER", "kim jong un") == entity_id("PER", "kim jong un")
+    assert entity_id("PER", "kim jong un") != entity_id("ORG", "kim jong un")
