@@ -1,6 +1,6 @@
 """Score HTML extraction on the German gold corpus: the product path against plain trafilatura.
 
-Run: .venv/bin/python -m benchmarks.eval_extraction [--corpus DIR] [--json-only]
+Run: .venv/bin/python benchmarks/eval_extraction.py [--corpus DIR] [--json-only] [--write-baseline]
 
 Scores (each system gets the same pages in the same run):
 - snippets: every `with` snippet found in the body is a TP, missing a FN; every `without`
@@ -10,9 +10,13 @@ Scores (each system gets the same pages in the same run):
   means "unknown": the system is right only when it returns nothing there.
   - title: equal after collapsing whitespace.
   - date: the same calendar day (a datetime counts by its date).
+  - date: a gold date written year-day-month (month > 12) is read as the day it means.
   - authors: the gold string is split into names on ",", ";", "&", "/" and " und "; both
-    sides are compared as sets of names after collapsing whitespace and casefolding.
-- pages/s: pages per second of wall time of the system's own calls, on one core.
+    sides are compared as sets of names after collapsing whitespace and casefolding. The
+    gold credits agencies in the same field ("dpa, lno"), so the product's credit is its
+    authors plus its agency; trafilatura's author string is split like the gold.
+- pages/s: pages per CPU second of the system's own calls (process time, one core), so the
+  figure does not move with other load on the machine.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+BASELINE = REPO_ROOT / "benchmarks" / "baselines" / "extraction.json"
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))  # run as a script, the repo's packages must still import
 SCORE_KEYS = ("snippet_precision", "snippet_recall", "snippet_f1", "title_accuracy",
               "date_accuracy", "author_accuracy")
 _WS = re.compile(r"\s+")
@@ -57,6 +64,13 @@ def _names(value) -> frozenset[str]:
     return frozenset(n for n in (_norm(p).casefold() for p in parts) if n)
 
 
+def _gold_day(value: str | None) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value or "")
+    if m and int(m.group(2)) > 12:
+        return f"{m.group(1)}-{m.group(3)}-{m.group(2)}"
+    return value or ""
+
+
 def _day(value) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -73,8 +87,9 @@ def product_system():
     def run(rec: dict) -> dict:
         doc = decode(rec["raw"], rec["file"])
         art = clean_article(doc.text, doc.content_type, rec["file"])
+        credit = list(art.get("authors") or []) + ([art["agency"]] if art.get("agency") else [])
         return {"body": art.get("body") or "", "title": art.get("title"),
-                "date": art.get("published_at"), "authors": art.get("authors") or []}
+                "date": art.get("published_at"), "authors": credit}
     return run
 
 
@@ -96,10 +111,12 @@ def score(pages: list[dict], run) -> tuple[dict, list[dict]]:
     tp = fn = fp = 0
     hits = {"title": [0, 0], "date": [0, 0], "author": [0, 0]}
     misses, elapsed = [], 0.0
+    if pages:
+        run(pages[0])  # untimed warm-up: one-off loading (language model) is not per-page cost
     for rec in pages:
-        start = time.perf_counter()
+        start = time.process_time()
         out = run(rec)
-        elapsed += time.perf_counter() - start
+        elapsed += time.process_time() - start
         body = _norm(out["body"])
         miss = {"file": rec["file"]}
         missing = [s for s in rec["with"] if _norm(s) not in body]
@@ -111,7 +128,7 @@ def score(pages: list[dict], run) -> tuple[dict, list[dict]]:
             miss.update(missing=missing, leaked=leaked)
         checks = {
             "title": ("title", _norm(rec.get("title")), _norm(out["title"])),
-            "date": ("date", rec.get("date") or "", _day(out["date"])),
+            "date": ("date", _gold_day(rec.get("date")), _day(out["date"])),
             "author": ("author", _names(rec.get("author")), _names(out["authors"])),
         }
         for key, (field, want, got) in checks.items():
@@ -160,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=default_corpus())
     parser.add_argument("--json-only", action="store_true")
+    parser.add_argument("--write-baseline", action="store_true",
+                        help=f"also store the scores as the gate's baseline ({BASELINE.relative_to(REPO_ROOT)})")
     args = parser.parse_args(argv)
     if not (args.corpus / "gold.json").is_file():
         print(f"skipped: corpus not found at {args.corpus}")
@@ -168,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(results, sort_keys=True))
     if not args.json_only:
         print(table(results))
+    if args.write_baseline:
+        note = ("tests/test_extraction_gate.py fails when a product score falls more than 0.005 below; "
+                "pages_per_second is informative, not gated")
+        BASELINE.write_text(json.dumps({"corpus": args.corpus.name, "note": note, **results}, indent=2) + "\n")
     return 0
 
 

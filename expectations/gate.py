@@ -23,6 +23,7 @@ class BatchTables:
     mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
     entity_aliases: pd.DataFrame = field(default_factory=pd.DataFrame)
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    search_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
     quality_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULT_COLUMNS))
 
@@ -59,7 +60,7 @@ def quarantine_docs(tables: BatchTables, reasons: dict[str, tuple[str, str, str]
     if not reasons:
         return
     ids = set(reasons)
-    for name in ("articles", "mentions", "themes"):
+    for name in ("articles", "mentions", "themes", "search_terms"):
         frame = getattr(tables, name)
         if not frame.empty:
             setattr(tables, name, frame[~frame["doc_id"].isin(ids)].reset_index(drop=True))

@@ -93,6 +93,23 @@ def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse
 
 
 @app.command()
+def search(text: str = typer.Argument(..., help="Words to find in titles and bodies (German stemming, compound parts)."),
+           limit: int = typer.Option(10, "--limit", help="Most results to show."),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Full-text search over the articles, ranked by BM25, offline."""
+    from transforms.warehouse import WarehouseLocked, connect
+
+    try:
+        con = connect(_warehouse(warehouse), read_only=True)
+    except (WarehouseLocked, FileNotFoundError) as exc:
+        _fail(str(exc))
+    with con:
+        escaped = text.replace("'", "''")
+        _print_result(con, f"select score, title, outlet, published_at, doc_id[:12] as doc "
+                           f"from search_articles('{escaped}') limit {int(limit)}")
+
+
+@app.command()
 def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Rebuild news.duckdb from the Parquet files alone."""
     from transforms import warehouse as wh

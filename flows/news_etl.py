@@ -14,12 +14,13 @@ from prefect.runtime import flow_run
 
 from expectations.gate import BatchTables, docs_index, gate_batch, quarantine_docs, run_suite
 from expectations.report import summary_markdown, write_report
-from transforms import cluster, clean, ingest, tag, themes, warehouse
+from transforms import clean, cluster, ingest, search, tag, themes, warehouse
 
 DEFAULT_INPUT = os.environ.get("NEWSETL_INPUT", "seeds")
 DEFAULT_WAREHOUSE = os.environ.get("NEWSETL_WAREHOUSE", "warehouse")
 DEFAULT_BATCH_SIZE = int(os.environ.get("NEWSETL_BATCH_SIZE", "250"))
-STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes", "quarantine", "quality_results")
+STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes", "search_terms", "quarantine",
+                 "quality_results")
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
@@ -46,10 +47,11 @@ def clean_batch(ingested, run_id: str) -> BatchTables:
 
 @task(cache_policy=NONE)
 def tag_batch(tables: BatchTables) -> BatchTables:
-    """Entity mentions, canonical entities and themes."""
+    """Entity mentions, canonical entities, themes and search terms."""
     if not tables.articles.empty:
         tables.mentions, tables.entity_aliases = tag.tag_batch(tables.articles)
         tables.themes = themes.themes_batch(tables.articles)
+        tables.search_terms = search.search_terms_batch(tables.articles)
     return tables
 
 

@@ -15,14 +15,44 @@ SHINGLE_WORDS = 4
 # report is often a shortened or extended copy, whose Jaccard is low while containment stays high.
 CANDIDATE_JACCARD = 0.1
 SAME_STORY_CONTAINMENT = 0.5
+# A match must rest on a real shared passage: short shared text (a boilerplate sentence such as
+# "Der Volltext ... steht nicht mehr zur Verfügung", an agency blurb) only counts when it is
+# nearly all of the shorter article.
+MIN_SHARED_SHINGLES = 20
+SHORT_MATCH_CONTAINMENT = 0.8
 SIGNATURE_COLUMNS = ["doc_id", "story_id", "shingle_count", "hashvalues", "published_at", "word_count"]
 STORY_COLUMNS = ["story_id", "doc_id", "similarity", "is_canonical"]
 _WORD = re.compile(r"\w+")
+# Lines that do not carry the report: headings and teaser headlines (short, no sentence end) and
+# short blocks of page furniture (related links, newsletter and subscription blurbs, credits).
+# Outlets add and drop them around the same report, so they are left out of the shingles.
+_SENTENCE_END = re.compile(r"[.!?…\"“”»«')]\s*$")
+_FURNITURE = re.compile(
+    r"(newsletter|abonn|\babos?\b|probeabo|jetzt (kostenlos |gratis )?(anmelden|registrieren|testen|lesen|"
+    r"bestellen|sichern|abonnieren)|lesen sie (auch|mehr|hier)|mehr zum thema|auch interessant|"
+    r"könnte sie (auch )?interessier|weitere artikel|ähnliche artikel|meistgelesen|folgen sie uns|"
+    r"startseite|©|\bfoto:|\bbild:|\bfotos?\s*/|\banzeige\b|werbung|cookie|impressum|"
+    r"alle rechte vorbehalten|artikel (teilen|drucken|anhören))", re.I)
+FURNITURE_MAX_WORDS = 30
+HEADING_MAX_WORDS = 12
+
+
+def story_text(body: str) -> str:
+    """The body without the lines outlets add around a report; the whole body if nothing is left."""
+    kept = []
+    for line in body.split("\n"):
+        n = len(_WORD.findall(line))
+        if n == 0 or (n <= HEADING_MAX_WORDS and not _SENTENCE_END.search(line)):
+            continue
+        if n <= FURNITURE_MAX_WORDS and _FURNITURE.search(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept) if kept else body
 
 
 def shingles(body: str) -> set[str]:
-    """Word 4-grams of the lower-cased body."""
-    words = _WORD.findall(body.lower())
+    """Word 4-grams of the lower-cased story text of a body (see story_text)."""
+    words = _WORD.findall(story_text(body).lower())
     return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
 
 
@@ -34,11 +64,26 @@ def signature(body: str) -> tuple[np.ndarray, int]:
     return minhash.hashvalues, len(grams)
 
 
+def overlap(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
+    """Number of shared shingles, estimated from two signatures."""
+    jaccard = float(np.mean(a == b))
+    return jaccard * (size_a + size_b) / (1 + jaccard)
+
+
 def containment(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
     """Share of the smaller shingle set found in the other, estimated from two signatures."""
-    jaccard = float(np.mean(a == b))
-    overlap = jaccard * (size_a + size_b) / (1 + jaccard)
-    return min(1.0, overlap / max(1, min(size_a, size_b)))
+    return min(1.0, overlap(a, size_a, b, size_b) / max(1, min(size_a, size_b)))
+
+
+def match_score(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
+    """Containment when the two are the same story by it, else 0.0."""
+    shared = overlap(a, size_a, b, size_b)
+    score = min(1.0, shared / max(1, min(size_a, size_b)))
+    if score < SAME_STORY_CONTAINMENT:
+        return 0.0
+    if shared < MIN_SHARED_SHINGLES and score < SHORT_MATCH_CONTAINMENT:
+        return 0.0
+    return score
 
 
 def assign_stories(articles: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -59,10 +104,10 @@ def assign_stories(articles: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.Data
     for row in ordered.itertuples(index=False):
         values, size = signature(row.body)
         minhash = MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
-        scored = [(containment(values, size, records[c]["hashvalues"], records[c]["shingle_count"]), c)
+        scored = [(match_score(values, size, records[c]["hashvalues"], records[c]["shingle_count"]), c)
                   for c in lsh.query(minhash)]
         best = max(scored, default=(0.0, None))
-        story_id = records[best[1]]["story_id"] if best[0] >= SAME_STORY_CONTAINMENT else "S" + row.doc_id[:16]
+        story_id = records[best[1]]["story_id"] if best[0] > 0.0 else "S" + row.doc_id[:16]
         record = {"doc_id": row.doc_id, "story_id": story_id, "shingle_count": size, "hashvalues": values,
                   "published_at": row.published_at, "word_count": row.word_count}
         records[row.doc_id] = record

@@ -23,6 +23,7 @@ _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse
 _DATELINE = re.compile(
     rf"^\s*([A-ZÄÖÜ][\w.\-'/ ]{{0,40}}?)\s*\(((?:{_AGENCY_ALT})(?:\s*/\s*\w+)*)\)\s*[-–—:.]?\s*", re.I)
 _CREDIT = re.compile(rf"(?:^|[\s(\[/,;:|©])({_AGENCY_ALT})(?=$|[\s)\]/,;.|])", re.I)
+_AGENCY_PAREN = re.compile(rf"\((?:{_AGENCY_ALT})\b[^)]*\)", re.I)
 _CREDIT_LINE = re.compile(rf"^[\s(\[]*(?:(?:Quelle|Mit Material von|Text|Foto|Bild)\s*:\s*)?"
                           rf"((?:{_AGENCY_ALT})(?:\s*[/,]\s*(?:\w+|{_AGENCY_ALT}))*)[\s)\].]*$", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\bund\b|\band\b|/|\bim Gespräch mit\b)\s*")
@@ -70,18 +71,19 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
                   "analysisnewsarticle", "opinionnewsarticle", "webpage", "scholarlyarticle",
                   "techarticle", "liveblogposting", "posting", "socialmediaposting"}
-# Paragraphs that open a block of links to other articles, or an appeal: cut them and what follows.
+# Short lines that open a block of links to other articles, contacts or sources: cut them and what follows.
 _RELATED_HEAD = re.compile(
-    r"^(?:(?:auch|mehr|weitere?s?|zum|lesen sie|das könnte|schon|meist|top|beliebte?)\b.{0,40}"
-    r"(?:interessant|lesen|gelesen|thema|themen|artikel|beiträge|weiterlesen|informationen|"
-    r"links?|news|nachrichten|dazu|diskutiert)|lesen sie (?:auch|mehr|hier)|zum weiterlesen|"
-    r"weiterführende (?:links|informationen)|verwandte artikel|ähnliche (?:artikel|beiträge))\b.{0,60}$",
-    re.I)
+    r"^(?:auch interessant|das könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr|hier)|"
+    r"mehr (?:zum thema|dazu|aus)|weitere (?:informationen|infos|artikel|beiträge|links|nachrichten|themen|news)|"
+    r"weiterführende|zum weiterlesen|schon gelesen|verwandte (?:artikel|themen)|ähnliche (?:artikel|beiträge)|"
+    r"meist[- ]?(?:gelesen|diskutiert|kommentiert)|beiträge aus dem forum|vorschau auf den nächsten|"
+    r"kontakt\b|ansprechpartner(?:in)?\b|quellen(?:angaben)?\b|zusatzinformationen|über diese reihe|top[- ]themen|"
+    r"auch (?:auf|bei) )[^.!?]{0,60}$", re.I)
 _BOILER_LINE = re.compile(
     r"^(?:(?:foto|fotos|bild|bilder|titelbild|quelle|grafik|video|symbolbild)\s*:|©|\(c\)|copyright\b|"
-    r"(?:anzeige|werbung)\b|(?:zum )?newsletter\b.{0,80}$|teilen\b.{0,30}$|"
-    r"(?:gefällt|unterstütze|jetzt)\b.{0,60}(?:abonnieren|unterstützen|newsletter|magazin)\b.{0,20}$)",
-    re.I)
+    r"(?:anzeige|werbung)\b|teilen\b.{0,30}$|sie sind (?:aktuell )?nicht eingeloggt|"
+    r"(?:gefällt|unterstütze|jetzt)\b.{0,60}(?:abonnieren|unterstützen|newsletter|magazin|\w+mag)\b.{0,20}$)"
+    r"|^.{0,120}\bnewsletter\b.{0,120}$", re.I)
 
 
 def _norm(text: str | None) -> str:
@@ -212,8 +214,8 @@ def _has_kicker(el, pieces: list[str]) -> bool:
             or bool(_KICKER_CLASS.search(first.get("class") or "")))
 
 
-def _headings(tree) -> list[tuple[str, str]]:
-    """(full text, text without kicker) of h1/h2/headline elements outside navigation and footers."""
+def _headings(tree) -> list[tuple[str, str, list[str]]]:
+    """(full text, text without kicker, parts) of h1/h2/headline elements outside navigation and footers."""
     found = []
     for el in tree.xpath('//h1 | //h2 | //*[@itemprop="headline"]'):
         if el.xpath("ancestor::nav or ancestor::footer or ancestor::aside"):
@@ -223,7 +225,8 @@ def _headings(tree) -> list[tuple[str, str]]:
         if not 3 <= len(full) <= 300:
             continue
         rest = (" ".join(pieces[1:]) if _has_kicker(el, pieces) else "") or full
-        found.append((full, _norm(rest).lstrip(":–- ").replace("\xad", "")))
+        parts = [p.replace("\xad", "") for p in pieces if len(pieces) > 1 and len(p.split()) >= 2]
+        found.append((full, _norm(rest).lstrip(":–- ").replace("\xad", ""), parts))
     return found
 
 
@@ -240,28 +243,30 @@ def _similar(a: str, b: str) -> float:
 def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: str | None,
            site_names: list[str], host_words: set[str]) -> str | None:
     """The headline: the page's h1 when it agrees with the metadata title, else that title unsuffixed."""
-    raw = [meta.get("og:title"), article.get("headline") if isinstance(article.get("headline"), str) else None,
-           meta.get("twitter:title"), doc_title]
     title_el = tree.find(".//title")
-    raw.append(_norm(title_el.text_content()) if title_el is not None else None)
+    raw = [meta.get("og:title"), article.get("headline") if isinstance(article.get("headline"), str) else None,
+           meta.get("twitter:title"), _norm(title_el.text_content()) if title_el is not None else None,
+           doc_title]
     candidates = [_strip_site(_norm(r), site_names, host_words) or _norm(r) for r in raw if _norm(r)]
     candidates = [t for t in candidates if not _is_site_name(t, site_names, host_words)] or candidates
     heads = [h for h in _headings(tree) if not _is_site_name(h[0], site_names, host_words)]
-    best, best_rank = None, (0.0, 0)
-    for full, headline in heads:
-        for cand in candidates:
-            score = max(_similar(full, cand), _similar(headline, cand))
-            if _key(headline) and _key(headline) in _key(cand) and 2 * len(headline) >= len(cand):
-                score = max(score, 0.9)  # the metadata title adds a kicker or a site name
-            # Among near-exact matches the longer heading wins: the shorter one is a logo or section.
-            rank = (round(score, 1) if score >= 0.95 else score, len(headline))
-            if rank > best_rank:
-                best, best_rank = headline, rank
+    best, best_rank = None, (0.0, 0, 0)
+    for full, headline, parts in heads:
+        # The headline may be one part of a heading that also holds a kicker, date or section label.
+        for variant, kind in ((headline, 2), *((p, 1) for p in parts)):
+            for cand in candidates:
+                score = _similar(variant, cand) if kind == 1 else max(_similar(full, cand), _similar(headline, cand))
+                if _key(variant) and _key(variant) in _key(cand) and 2 * len(variant) >= len(cand):
+                    score = max(score, 0.9)  # the metadata title adds a kicker or a site name
+                # Among near-exact matches a whole heading beats a part, then the longer wins (not a logo).
+                rank = (round(score, 1) if score >= 0.95 else score, kind, len(variant))
+                if rank > best_rank:
+                    best, best_rank = variant, rank
     best_score = best_rank[0]
     if best is not None and best_score >= 0.6:
         return best
-    for full, headline in heads:
-        if first_line and _key(first_line) in (_key(full), _key(headline)):
+    for full, headline, _ in heads:
+        if first_line and len(headline.split()) >= 3 and _key(first_line) in (_key(full), _key(headline)):
             return headline  # no metadata title agrees: the heading that opens the main text
     return candidates[0] if candidates else None
 
@@ -403,19 +408,26 @@ def _credits(sources: list[list[tuple[str, bool]]], site_names: list[str],
     return [], None
 
 
-def _lead(tree, body: str) -> str | None:
-    """The standfirst under the headline when trafilatura dropped it: lead/intro markup, not yet in the body."""
-    body_key = _key(body)
+def _lead(tree) -> str | None:
+    """The standfirst under the headline, from lead/intro markup (trafilatura often drops it)."""
     for el in tree.xpath(_LEAD_XPATH):
         if not _LEAD_CLASS.search(el.get("class") or "") or el.xpath(_COMMENT_ANCESTOR + " | ancestor::aside"):
             continue
         text = _norm(" ".join(el.itertext()))
         if 60 <= len(text) <= 1200 and text[-1] in ".!?…\"“«»" :
-            return None if _key(text[:80]) in body_key else text
+            return text
     return None
 
 
-def _clean_paragraphs(paragraphs: list[str], teaser: str | None) -> list[str]:
+def _byline_names(para: str) -> list[str]:
+    """Names when the whole paragraph is a byline ("Von Anna Muster und Max Mann"), else nothing."""
+    m = _LABELLED.match(para) if len(para) < 120 else None
+    if not m or len(para) - m.end() > 25:
+        return []
+    return [n for n in _split_names(_clean_name(m.group(1))) if _person_shaped(n)]
+
+
+def _clean_paragraphs(paragraphs: list[str]) -> list[str]:
     """Drop credits, captions and link blocks that trafilatura keeps in the body."""
     kept: list[str] = []
     for i, para in enumerate(paragraphs):
@@ -453,32 +465,37 @@ def extract_html(html: str, url: str | None = None) -> dict:
                               doc.sitename, *(p[0] for p in publisher)) if n]
     host_words = _hostname_words(page_url)
     paragraphs = [_norm(line) for line in (doc.text or "").split("\n") if _norm(line)]
-    head = " ".join(paragraphs[:3])
+    title = _title(tree, meta, article, doc.title, paragraphs[0] if paragraphs else None,
+                   site_names, host_words)
+    body_paras = _clean_paragraphs(paragraphs)
+    if title and body_paras and _key(body_paras[0]) == _key(title):
+        body_paras = body_paras[1:]  # trafilatura keeps the headline as the first line
+    byline = [n for p in body_paras[:3] for n in _byline_names(p)]
+    body_paras = [p for i, p in enumerate(body_paras) if i >= 3 or not _byline_names(p)]
+    lead = _lead(tree)
+    if lead and _key(lead[:80]) not in _key(" ".join(body_paras[:3])):
+        body_paras.insert(0, lead)
     ids = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
     meta_authors = next((meta[k] for k in _AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), "")
     authors, agency = _credits([
         _ld_names(article.get("author"), ids),
         [(n, True) for n in _split_names(meta_authors)],
+        [(n, True) for n in byline],
         [(n, True) for n in _split_names(doc.author or "")],
         [(n, True) for n in _dom_bylines(tree)],
     ], site_names, host_words)
     dateline = None
-    m = _DATELINE.match(head)
-    if m:
-        dateline, agency = m.group(1).strip(), agency or _agency_of("(" + m.group(2) + ")")
+    for para in body_paras[:3]:
+        m = _DATELINE.match(para)
+        if m:
+            dateline, agency = m.group(1).strip(), agency or _agency_of("(" + m.group(2) + ")")
+            break
     if agency is None:
-        for para in paragraphs[:2] + paragraphs[-3:]:
-            if _CREDIT_LINE.match(para) or (len(para) < 80 and re.search(r"\((?:%s)[^)]*\)" % _AGENCY_ALT, para, re.I)):
+        # Credit lines ("dpa/lno", "Quelle: AFP") sit at the start or end of the raw extraction.
+        for para in paragraphs[:3] + paragraphs[-3:]:
+            if _CREDIT_LINE.match(para) or (len(para) < 80 and _AGENCY_PAREN.search(para)):
                 agency = _agency_of(para)
                 break
-    title = _title(tree, meta, article, doc.title, paragraphs[0] if paragraphs else None,
-                   site_names, host_words)
-    body_paras = _clean_paragraphs(paragraphs, teaser)
-    if title and body_paras and _key(body_paras[0]) == _key(title):
-        body_paras = body_paras[1:]  # trafilatura keeps the headline as the first line
-    lead = _lead(tree, " ".join(body_paras))
-    if lead:
-        body_paras.insert(0, lead)
     teaser = lead or meta.get("og:description") or meta.get("description") or doc.description
     return {
         "title": title,

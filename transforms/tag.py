@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import simplemma
 
 from transforms import gazetteer
 
@@ -120,13 +121,25 @@ def _model_mentions(docs) -> list[list[Mention]]:
                 if place:
                     mentions.append(place)
                     continue
+            span = _trim_person(ent) if ent.label_ == "PER" else ent
             if ent.label_ == "PER":
-                key, name = person_key(ent.text)
+                key, name = person_key(span.text)
             else:
-                key, name = " ".join(ent.text.lower().split()), " ".join(ent.text.split())
-            mentions.append(Mention(ent.start_char, ent.end_char, ent.label_, key, name, source="model"))
+                key, name = " ".join(span.text.lower().split()), " ".join(span.text.split())
+            mentions.append(Mention(span.start_char, span.end_char, ent.label_, key, name, source="model"))
         result.append(mentions)
     return result
+
+
+def _trim_person(ent):
+    """Cut a person span before an inflected common noun the model ran into ("Dunfords Gesprächen")."""
+    for i, token in enumerate(ent[1:], start=1):
+        text = token.text
+        lemma = simplemma.lemmatize(text, lang="de")
+        genitive = text.endswith("s") and lemma == text[:-1]  # Merkels is still Merkel
+        if text[:1].isupper() and lemma != text and not genitive and simplemma.is_known(lemma, lang="de"):
+            return ent[:i]
+    return ent
 
 
 def _merge(rules: list[Mention], model: list[Mention]) -> list[Mention]:

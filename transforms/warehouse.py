@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 DB_NAME = "news.duckdb"
+ANALYST_SQL = (Path(__file__).parent / "data" / "warehouse.sql").read_text(encoding="utf-8")
 # Nothing may try to download an extension at run time.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -28,6 +29,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "entity_aliases": pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()),
                                  ("country_code", pa.string()), ("alias", pa.string())]),
     "themes": pa.schema([("doc_id", pa.string()), ("theme", pa.string()), ("score", pa.float64())]),
+    "search_terms": pa.schema([("doc_id", pa.string()), ("terms", pa.string())]),
     "stories": pa.schema([("story_id", pa.string()), ("doc_id", pa.string()), ("similarity", pa.float64()),
                           ("is_canonical", pa.bool_()), ("run_id", pa.string())]),
     "signatures": pa.schema([("doc_id", pa.string()), ("story_id", pa.string()), ("shingle_count", pa.int32()),
@@ -88,17 +90,41 @@ def read_table(warehouse: str | Path, table: str, columns: list[str] | None = No
         return con.sql(f"select {select} from read_parquet('{source}', hive_partitioning=false)").df()
 
 
+def _fts_extension() -> Path:
+    """The full-text-search extension shipped by the duckdb-extension-fts wheel (INSTALL would need the internet)."""
+    import duckdb_extension_fts
+
+    found = sorted(Path(duckdb_extension_fts.__file__).parent.glob(f"extensions/v{duckdb.__version__}/fts.duckdb_extension"))
+    if not found:
+        raise RuntimeError(f"duckdb-extension-fts has no build for duckdb {duckdb.__version__}: pin both to the same version")
+    return found[0]
+
+
 def connect(warehouse: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse database; WarehouseLocked when another process writes it."""
+    """A connection to the warehouse database with full-text search loaded; WarehouseLocked when another process writes it."""
     path = Path(warehouse) / DB_NAME
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse database at {path}: run `newsetl run` first")
     try:
-        return duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
+        con = duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseLocked(f"the warehouse database {path} is locked by another process: {exc}") from exc
         raise
+    con.execute(f"load '{_fts_extension().as_posix()}'")
+    return con
+
+
+def _index_text(con: duckdb.DuckDBPyConnection) -> None:
+    """German full-text indexes over title and body, and over the compound parts of their words."""
+    from spacy.lang.de.stop_words import STOP_WORDS
+
+    con.execute("create or replace table german_stopwords (sw varchar)")
+    con.executemany("insert into german_stopwords values (?)", [[w] for w in sorted(STOP_WORDS)])
+    # Keep umlauts and ß in the tokens, so the German stemmer sees the real words.
+    options = "stemmer='german', stopwords='german_stopwords', strip_accents=0, ignore='(\\.|[^a-zäöüß])+', overwrite=1"
+    con.execute(f"pragma create_fts_index('articles', 'doc_id', 'title', 'body', {options})")
+    con.execute(f"pragma create_fts_index('search_terms', 'doc_id', 'terms', {options})")
 
 
 _VIEWS = {
@@ -143,6 +169,10 @@ def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""update articles set story_id = s.story_id from stories s
                    where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
     con.execute(f"create or replace table entities as {_VIEWS['entities']}")
+    _index_text(con)
+    for statement in ANALYST_SQL.split(";\n"):
+        if statement.strip():
+            con.execute(statement)
 
 
 def rebuild(warehouse: str | Path) -> dict[str, int]:

@@ -1,0 +1,40 @@
+"""Quality gate: HTML extraction through the flow's path must not regress on the German gold corpus.
+
+Runs benchmarks/eval_extraction.py on the product path only (ingest.decode -> clean.clean_article)
+and fails when snippet precision, recall, F1 or title, date, author accuracy falls more than
+TOLERANCE below benchmarks/baselines/extraction.json. Skips when the corpus
+(../shared/corpora/extraction-de, or $NEWSETL_CORPORA/extraction-de) is absent.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "benchmarks" / "baselines" / "extraction.json"
+TOLERANCE = 0.005
+
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location("newsetl_eval_extraction",
+                                                  REPO / "benchmarks" / "eval_extraction.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_extraction_not_below_baseline():
+    mod = _eval_module()
+    corpus = mod.default_corpus()
+    if not (corpus / "gold.json").is_file():
+        pytest.skip(f"extraction corpus not found at {corpus} (set NEWSETL_CORPORA)")
+    baseline = json.loads(BASELINE.read_text())["product"]
+
+    got = mod.evaluate(corpus, systems=("product",))["product"]
+
+    failures = [f"{key}: {got[key]:.4f} < baseline {baseline[key]:.4f} - {TOLERANCE}"
+                for key in mod.SCORE_KEYS if got[key] < baseline[key] - TOLERANCE]
+    assert not failures, "extraction regression: " + "; ".join(failures)

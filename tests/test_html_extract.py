@@ -1,0 +1,130 @@
+"""Unit tests of transforms.html_extract on small inline pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+from transforms.html_extract import extract_html
+
+PARAGRAPHS = [
+    "Die Bundesregierung hat am Mittwoch den Haushalt für das kommende Jahr beschlossen. "
+    "Nach langen Verhandlungen einigten sich die Koalitionspartner auf zentrale Eckpunkte.",
+    "Finanzminister und Fachpolitiker hatten bis in die Nacht über die Verteilung der Mittel "
+    "gestritten. Vor allem die Ausgaben für Verkehr und Bildung waren lange umstritten.",
+    "Opposition und Verbände kritisierten den Entwurf scharf. Er enthalte zu wenige Investitionen "
+    "in die Zukunft und verschiebe notwendige Entscheidungen auf spätere Jahre.",
+    "Der Bundestag soll den Haushalt im Dezember in zweiter und dritter Lesung verabschieden. "
+    "Bis dahin können die Abgeordneten noch Änderungen an dem Entwurf vornehmen.",
+]
+
+
+def page(head: str = "", before: str = "", after: str = "", h1: str = "Regierung beschließt Haushalt",
+         paragraphs: list[str] = PARAGRAPHS) -> str:
+    """A news page: head tags, navigation, an article with headline and paragraphs, a footer."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head>{head}</head><body>"
+            "<nav><ul><li><a href='/'>Startseite</a></li><li><a href='/politik'>Politik</a></li></ul></nav>"
+            f"<main><article><h1>{h1}</h1>{before}{body}{after}</article></main>"
+            "<footer><p>Impressum</p><p>Datenschutz</p></footer></body></html>")
+
+
+def test_site_name_suffix_is_stripped_from_title():
+    html = page(head="<title>Regierung beschließt Haushalt | Tagesschau</title>"
+                     "<meta property='og:site_name' content='Tagesschau'>")
+    out = extract_html(html)
+    assert out["title"] == "Regierung beschließt Haushalt"
+    assert out["outlet"] == "Tagesschau"
+
+
+def test_site_name_suffix_stripped_when_the_h1_is_the_logo():
+    html = page(head="<title>Streit um den Haushalt eskaliert - DER SPIEGEL</title>"
+                     "<meta property='og:site_name' content='DER SPIEGEL'>", h1="DER SPIEGEL")
+    assert extract_html(html)["title"] == "Streit um den Haushalt eskaliert"
+
+
+def test_kicker_is_not_part_of_the_title():
+    html = page(head="<title>Haushalt: Regierung beschließt Haushalt</title>",
+                h1="<span class='kicker'>Haushalt</span> <span>Regierung beschließt Haushalt</span>")
+    assert extract_html(html)["title"] == "Regierung beschließt Haushalt"
+
+
+def test_german_byline_with_two_authors():
+    html = page(before="<p class='byline'>Von Anna Muster und Max Mann</p>")
+    out = extract_html(html)
+    assert out["authors"] == ["Anna Muster", "Max Mann"]
+    assert "Von Anna Muster" not in out["body"]
+
+
+def test_agency_credit_and_dateline_are_separated_from_authors():
+    first = "Berlin (dpa) - " + PARAGRAPHS[0]
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Regierung beschließt '
+            'Haushalt", "author": [{"@type": "Person", "name": "Anna Muster"}, '
+            '{"@type": "Organization", "name": "dpa"}]}</script>')
+    out = extract_html(page(head=head, paragraphs=[first, *PARAGRAPHS[1:]]))
+    assert out["agency"] == "dpa"
+    assert out["dateline"] == "Berlin"
+    assert out["authors"] == ["Anna Muster"]
+
+
+def test_agency_only_credit_gives_no_person_author():
+    out = extract_html(page(head="<meta name='author' content='dpa'>"))
+    assert out["authors"] == []
+    assert out["agency"] == "dpa"
+
+
+def test_related_article_block_is_removed():
+    related = ("<h2>Mehr zum Thema</h2><ul><li><a href='/a'>Koalition streitet über Schuldenbremse "
+               "und neue Kredite für den Klimaschutz</a></li><li><a href='/b'>Was der Haushalt für "
+               "Familien und Rentner in Deutschland bedeutet</a></li></ul>")
+    out = extract_html(page(after=related))
+    assert "Schuldenbremse" not in out["body"]
+    assert "Mehr zum Thema" not in out["body"]
+    assert PARAGRAPHS[-1] in out["body"]
+
+
+def test_photo_credit_and_newsletter_appeal_are_removed():
+    after = ("<p>Foto: Max Mann / dpa</p>"
+             "<p>Mit unserem Newsletter erhalten Sie jeden Morgen die wichtigsten Nachrichten.</p>")
+    out = extract_html(page(after=after))
+    assert "Foto:" not in out["body"]
+    assert "Newsletter" not in out["body"]
+
+
+def test_paragraphs_are_joined_by_blank_lines():
+    out = extract_html(page())
+    assert out["body"].split("\n\n") == PARAGRAPHS
+
+
+def test_date_from_json_ld_moves_utc_stamp_to_german_day():
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
+            '[{"@type": "NewsArticle", "datePublished": "2023-11-05T23:30:00Z"}]}</script>')
+    assert extract_html(page(head=head))["published_at"] == dt.date(2023, 11, 6)
+
+
+def test_date_from_meta_tag():
+    head = "<meta property='article:published_time' content='2022-02-04T10:00:00+01:00'>"
+    assert extract_html(page(head=head))["published_at"] == dt.date(2022, 2, 4)
+
+
+def test_no_date_when_page_has_none():
+    assert extract_html(page())["published_at"] is None
+
+
+def test_canonical_url_wins_over_given_url():
+    head = "<link rel='canonical' href='https://example.de/politik/haushalt-100.html'>"
+    out = extract_html(page(head=head), url="https://example.de/politik/haushalt-100.html?utm=x")
+    assert out["url"] == "https://example.de/politik/haushalt-100.html"
+    assert extract_html(page(), url="https://example.de/a")["url"] == "https://example.de/a"
+
+
+def test_lead_paragraph_dropped_by_trafilatura_is_restored_as_teaser():
+    lead = ("<div class='article-intro'>Nach einer langen Nacht der Verhandlungen steht der Haushalt "
+            "für das kommende Jahr fest.</div>")
+    out = extract_html(page(before=lead))
+    assert out["body"].startswith("Nach einer langen Nacht der Verhandlungen")
+    assert out["teaser"].startswith("Nach einer langen Nacht der Verhandlungen")
+
+
+def test_empty_page_gives_empty_fields():
+    out = extract_html("<html><body></body></html>")
+    assert out["body"] == ""
+    assert out["authors"] == [] and out["title"] is None

@@ -1,0 +1,72 @@
+"""Every query in sql/ runs on the seeds warehouse and returns what its header promises."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from transforms.warehouse import connect
+
+SQL = Path(__file__).resolve().parent.parent / "sql"
+
+
+@pytest.fixture(scope="module")
+def seeds_warehouse(prefect_harness, seeds_dir, tmp_path_factory):
+    from flows.news_etl import news_etl
+
+    landing = tmp_path_factory.mktemp("landing")
+    for seed in seeds_dir.iterdir():
+        shutil.copy(seed, landing / seed.name)
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    news_etl(input_dir=str(landing), warehouse_dir=str(warehouse))
+    return warehouse
+
+
+def _run(warehouse, name: str) -> list[tuple]:
+    with connect(warehouse, read_only=True) as con:
+        return con.execute((SQL / name).read_text(encoding="utf-8")).fetchall()
+
+
+def test_every_example_is_tested():
+    tested = {"entities_of_an_article.sql", "top_persons.sql", "co_mentions_of_kim.sql", "story_spread.sql",
+              "mentions_per_month.sql", "themes_over_time.sql", "search_missile_tests.sql"}
+    assert {p.name for p in SQL.glob("*.sql")} == tested
+
+
+def test_entities_of_an_article(seeds_warehouse):
+    rows = _run(seeds_warehouse, "entities_of_an_article.sql")
+    assert {r[0] for r in rows} >= {"Gemeinsam gegen Kim", None}  # 002 has no title
+    kim = [r for r in rows if r[1] == "Kim Jong Un"]
+    assert len(kim) == 3 and {r[2] for r in kim} == {"PER"}
+
+
+def test_top_persons(seeds_warehouse):
+    rows = _run(seeds_warehouse, "top_persons.sql")
+    assert rows[0][:2] == ("Kim Jong Un", 3) and set(rows[0][3]) == {"Kim Jong Un", "Kim Jong-un"}
+    assert ("Antony Blinken", 2) in [r[:2] for r in rows]
+
+
+def test_co_mentions_of_kim(seeds_warehouse):
+    partners = {r[0] for r in _run(seeds_warehouse, "co_mentions_of_kim.sql")}
+    assert {"Nordkorea", "Wladimir Putin"} <= partners
+
+
+def test_story_spread(seeds_warehouse):
+    rows = _run(seeds_warehouse, "story_spread.sql")
+    assert len(rows) == 1 and rows[0][1] == 2 and rows[0][2] == ["nd"] and rows[0][3] == ["dpa"]
+
+
+def test_mentions_per_month(seeds_warehouse):
+    months = {str(r[0])[:7] for r in _run(seeds_warehouse, "mentions_per_month.sql") if r[1] == "Nordkorea"}
+    assert months == {"2024-10", "2025-01"}
+
+
+def test_themes_over_time(seeds_warehouse):
+    months = {str(r[0])[:7] for r in _run(seeds_warehouse, "themes_over_time.sql") if r[1] == "military"}
+    assert months == {"2024-10", "2025-01"}
+
+
+def test_search_finds_the_missile_reports_ranked(seeds_warehouse):
+    rows = _run(seeds_warehouse, "search_missile_tests.sql")
+    assert len(rows) == 5
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
+    assert rows[0][1] == "US-Generalstabschef in Japan: Nordkorea gemeinsame Bedrohung"

@@ -1,0 +1,75 @@
+-- Views, the search macro and comments that every load refreshes (transforms/warehouse.py).
+create or replace macro search_articles(query_text) as table
+    select a.doc_id, a.title, a.published_at, a.outlet, a.agency, a.story_id,
+           round(coalesce(fts_main_articles.match_bm25(a.doc_id, query_text), 0)
+                 + 0.5 * coalesce(fts_main_search_terms.match_bm25(a.doc_id, query_text), 0), 4) as score
+    from articles a
+    where score > 0
+    order by score desc, a.doc_id;
+
+create or replace view article_entities as
+    select a.doc_id, a.title, a.published_at, a.outlet, e.entity_id, e.name, e.label, e.country_code,
+           count(*) as mentions
+    from articles a join mentions m using (doc_id) join entities e using (entity_id)
+    where not m.is_derived
+    group by all;
+
+create or replace view entity_mentions_monthly as
+    select e.entity_id, e.name, e.label, date_trunc('month', a.published_at) as month,
+           count(*) as mentions, count(distinct a.doc_id) as articles
+    from mentions m join articles a using (doc_id) join entities e using (entity_id)
+    group by all;
+
+create or replace view co_mentions as
+    with pairs as (select distinct doc_id, entity_id from mentions)
+    select x.entity_id as entity_a, ea.name as name_a, y.entity_id as entity_b, eb.name as name_b,
+           count(*) as articles
+    from pairs x join pairs y on x.doc_id = y.doc_id and x.entity_id < y.entity_id
+    join entities ea on ea.entity_id = x.entity_id join entities eb on eb.entity_id = y.entity_id
+    group by all;
+
+create or replace view story_spread as
+    select s.story_id, count(*) as articles,
+           list(distinct a.outlet order by a.outlet) filter (where a.outlet is not null) as outlets,
+           list(distinct a.agency order by a.agency) filter (where a.agency is not null) as agencies,
+           min(a.published_at) as first_published, max(a.published_at) as last_published,
+           any_value(a.title) filter (where s.is_canonical) as canonical_title,
+           min(s.similarity) as min_similarity
+    from stories s join articles a using (doc_id)
+    group by s.story_id;
+
+create or replace view themes_monthly as
+    select t.theme, date_trunc('month', a.published_at) as month, count(*) as articles,
+           round(avg(t.score), 4) as mean_score
+    from themes t join articles a using (doc_id)
+    group by all;
+
+comment on table documents is 'One row per input file seen; status loaded, quarantined or duplicate';
+comment on column documents.doc_id is 'sha256 (hex) of the file''s raw bytes';
+comment on column documents.source_path is 'Path relative to the landing folder';
+comment on column documents.encoding is 'Encoding the text was decoded from';
+comment on column documents.reason is 'Why the file was quarantined or is a duplicate';
+comment on table articles is 'One row per loaded article: cleaned body and metadata (docs/fields.md)';
+comment on column articles.body is 'Article text without boilerplate; paragraphs separated by blank lines';
+comment on column articles.published_at is 'Publication time from the article itself; null when it gives none';
+comment on column articles.date_precision is 'day or month: how much of published_at the source gave';
+comment on column articles.outlet is 'Publishing site or newspaper, when the text names it';
+comment on column articles.agency is 'News agency credited (dpa, AFP, AP, Reuters, ...)';
+comment on column articles.authors is 'Person authors from the byline';
+comment on column articles.dateline is 'Place the report was filed from (Tokio in "Tokio (dpa) -")';
+comment on column articles.language is 'ISO 639-1 language code of the body';
+comment on column articles.story_id is 'Story this article belongs to (stories table)';
+comment on table mentions is 'Entity mentions: body[start_char:end_char] = surface (Python offsets)';
+comment on column mentions.label is 'PER, LOC, ORG or MISC';
+comment on column mentions.source is 'rule, model or coref (a surname resolved within the article)';
+comment on column mentions.is_derived is 'An adjective or compound prefix (nordkoreanisch, US-) of the entity';
+comment on table entities is 'Canonical entities; entity_id is stable across runs';
+comment on column entities.country_code is 'ISO 3166-1 alpha-2 code for countries and cities';
+comment on column entities.aliases is 'Every surface form seen for the entity';
+comment on table themes is 'Article themes from transforms/data/themes.yaml; score in [0, 1]';
+comment on table stories is 'Articles of the same story (near-duplicate reports)';
+comment on column stories.similarity is 'Estimated share of shingles shared with the canonical article';
+comment on column stories.is_canonical is 'The earliest article of the story, else the longest';
+comment on table quarantine is 'Rejected documents and why';
+comment on table runs is 'One row per flow run with its counts';
+comment on table quality_results is 'Each expectation checked in each run';
