@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from expectations.gate import BatchTables, docs_index, gate_batch, quarantine_docs, run_suite
 from expectations.report import summary_markdown, write_report
@@ -19,6 +21,7 @@ from transforms import clean, cluster, ingest, search, tag, themes, warehouse
 DEFAULT_INPUT = os.environ.get("NEWSETL_INPUT", "seeds")
 DEFAULT_WAREHOUSE = os.environ.get("NEWSETL_WAREHOUSE", "warehouse")
 DEFAULT_BATCH_SIZE = int(os.environ.get("NEWSETL_BATCH_SIZE", "250"))
+BATCHES_IN_FLIGHT = 2
 STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes", "search_terms", "quarantine",
                  "quality_results")
 
@@ -90,7 +93,7 @@ def load_run(warehouse_dir: str, run_id: str, runs_row: dict) -> None:
     warehouse.load_run(warehouse_dir, run_id, runs_row)
 
 
-@flow(name="news-etl", log_prints=True)
+@flow(name="news-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4))
 def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHOUSE,
              batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
     """Landing folder -> validated, tagged DuckDB warehouse; returns the run's counts."""
@@ -105,17 +108,24 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
     logger.info("run %s: %d files under %s, %d documents already in the warehouse",
                 run_id, len(files), input_dir, len(known_ids))
 
-    staged = []
+    status_counts: dict[str, int] = {}
+
+    def collect(future) -> None:
+        for status, count in future.result().items():
+            status_counts[status] = status_counts.get(status, 0) + count
+
+    # A bounded window of batches in flight keeps memory to a few batches, not the corpus.
+    in_flight: deque = deque()
     for number, start in enumerate(range(0, len(files), batch_size)):
         ingested = ingest_batch.submit(files[start:start + batch_size], input_dir, run_id, known_ids, known_files)
         cleaned = clean_batch.submit(ingested, run_id)
         tagged = tag_batch.submit(cleaned)
         validated = validate_batch.submit(tagged, run_id, quality_dir)
-        staged.append(stage_batch.submit(validated, warehouse_dir, run_id, f"batch-{number:05d}"))
-    status_counts: dict[str, int] = {}
-    for future in staged:
-        for status, count in future.result().items():
-            status_counts[status] = status_counts.get(status, 0) + count
+        in_flight.append(stage_batch.submit(validated, warehouse_dir, run_id, f"batch-{number:05d}"))
+        if len(in_flight) >= BATCHES_IN_FLIGHT:
+            collect(in_flight.popleft())
+    while in_flight:
+        collect(in_flight.popleft())
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
 
     counts = {"files_seen": len(files), "new_documents": sum(status_counts.values()),

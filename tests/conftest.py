@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,15 @@ def prefect_harness(tmp_path_factory):
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def run_seeds_into_new_warehouse(tmp_path_factory, **flow_options) -> tuple[Path, Path, dict]:
+    """Copy the seeds to a new landing folder and run the flow into a new warehouse."""
+    from flows.news_etl import news_etl
+
+    landing = tmp_path_factory.mktemp("landing")
+    for seed in SEEDS.iterdir():
+        shutil.copy(seed, landing / seed.name)
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    counts = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse), **flow_options)
+    return landing, warehouse, counts

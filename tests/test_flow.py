@@ -4,6 +4,7 @@ import shutil
 
 import duckdb
 import pytest
+from conftest import run_seeds_into_new_warehouse
 
 SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (
     "000_ee8c34442706e64e.txt", "001_93b077a67018bb08.txt", "002_35ea90125d1fd7c8.txt",
@@ -12,16 +13,9 @@ TABLES = ["documents", "articles", "mentions", "entities", "themes", "stories", 
 
 
 @pytest.fixture(scope="module")
-def seeded(prefect_harness, seeds_dir, tmp_path_factory):
-    """Seeds copied to a landing folder and run once into a fresh warehouse."""
-    from flows.news_etl import news_etl
-
-    landing = tmp_path_factory.mktemp("landing")
-    for seed in seeds_dir.iterdir():
-        shutil.copy(seed, landing / seed.name)
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    counts = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse), batch_size=2)
-    return landing, warehouse, counts
+def seeded(prefect_harness, tmp_path_factory):
+    """Seeds run once into a fresh warehouse, in batches of two files."""
+    return run_seeds_into_new_warehouse(tmp_path_factory, batch_size=2)
 
 
 def _db(warehouse):

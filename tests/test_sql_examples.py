@@ -1,8 +1,8 @@
 """Every query in sql/ runs on the seeds warehouse and returns what its header promises."""
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_seeds_into_new_warehouse
 
 from transforms.warehouse import connect
 
@@ -10,15 +10,8 @@ SQL = Path(__file__).resolve().parent.parent / "sql"
 
 
 @pytest.fixture(scope="module")
-def seeds_warehouse(prefect_harness, seeds_dir, tmp_path_factory):
-    from flows.news_etl import news_etl
-
-    landing = tmp_path_factory.mktemp("landing")
-    for seed in seeds_dir.iterdir():
-        shutil.copy(seed, landing / seed.name)
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    news_etl(input_dir=str(landing), warehouse_dir=str(warehouse))
-    return warehouse
+def seeds_warehouse(prefect_harness, tmp_path_factory):
+    return run_seeds_into_new_warehouse(tmp_path_factory)[1]
 
 
 def _run(warehouse, name: str) -> list[tuple]:

@@ -30,9 +30,11 @@ _BYLINE = re.compile(r"^(?:Von|Ein Beitrag von|Autor(?:in)?:)\s+(.+)$")
 # Boilerplate is classified by the kind of words a block uses, not by known sentences.
 # Page furniture: dropped where it stands, the text goes on around it.
 _FURNITURE = re.compile(
-    r"(lesedauer|lesezeit|textgröße|schriftgröße|vorlesen|drucken|teilen|merken|"
+    r"(lesedauer|lesezeit|textgröße|schriftgröße|vorlesen|\bdrucken\b|\bteilen\b|\bmerken\b|"
     r"foto:|fotos:|bild:|bildquelle|©|\(c\) |copyright|/\s*foto\b|zur startseite|ausklappen|"
     r"min\.\s*$|artikel anhören|link kopieren)", re.I)
+# A photo credit marks a caption whatever its length.
+_CREDIT = re.compile(r"\b(Fotos?|Bild|Bildquelle)\s*:|©")
 # Section furniture: it opens what follows the article (teasers, comments, appeals).
 _SECTION_CUES = {
     "related": re.compile(r"(könnte sie (auch )?interessier|auch interessant|mehr zum thema|"
@@ -42,12 +44,15 @@ _SECTION_CUES = {
                            r"netiquette|community-regeln)", re.I),
     "subscription": re.compile(r"(newsletter|probeabo|\babo\b|abonn|jetzt (testen|lesen|bestellen|"
                                r"sichern)|bestellen\b|registrieren|anmelden|login\b)", re.I),
-    "appeal": re.compile(r"(spende|unterstütz|finanzierung|\bdein(e|er|em|en)?\b|\bdu\b|"
-                         r"\bdich\b|zukunftsfähig)", re.I),
-    "ads": re.compile(r"(\banzeige\b|werbung|sponsored|cookie|datenschutz|impressum|"
+    "appeal": re.compile(r"(\bspende|unterstütze\b|unterstützen sie|unterstützung unserer|finanzierung|"
+                         r"zukunftsfähig)", re.I),
+    # Addressing the reader as "du" marks appeals, but interviews too: it never counts alone.
+    "address": re.compile(r"(\bdein(e|er|em|en)?\b|\bdu\b|\bdich\b)", re.I),
+    "ads": re.compile(r"(\banzeige\b|\bwerbung|sponsored|cookie|datenschutz|impressum|"
                       r"alle rechte vorbehalten)", re.I),
 }
 _SENTENCE_END = re.compile(r"[.!?…\"“”»«')]$")
+_INNER_SENTENCE_END = re.compile(r"[.!?] [A-ZÄÖÜ]")
 _WORD = re.compile(r"\w+", re.U)
 
 _MONTHS = {name.lower(): number for number, name in Locale("de").months["format"]["wide"].items()}
@@ -69,6 +74,12 @@ def _words(text: str) -> int:
 
 def find_date(text: str) -> tuple[datetime, str] | None:
     """The first calendar date a header line gives, with its precision ('day' or 'month')."""
+    found = _date_match(text)
+    return found[:2] if found else None
+
+
+def _date_match(text: str) -> tuple[datetime, str, int, int] | None:
+    """find_date's result plus the span of the date in the text."""
     for pattern, kind in _DATE_PATTERNS:
         m = pattern.search(text)
         if not m:
@@ -76,42 +87,52 @@ def find_date(text: str) -> tuple[datetime, str] | None:
         g = m.groups()
         try:
             if kind == "ymd":
-                return datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3] or 0), int(g[4] or 0)), "day"
-            if kind == "dmy":
-                return datetime(int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            if kind == "dMy":
-                return datetime(int(g[2]), _MONTHS[g[1].lower()], int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            if kind == "ym":
-                return datetime(int(g[0]), int(g[1]), 1), "month"
-            return datetime(int(g[1]), _MONTHS[g[0].lower()], 1), "month"
+                found = datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3] or 0), int(g[4] or 0)), "day"
+            elif kind == "dmy":
+                found = datetime(int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
+            elif kind == "dMy":
+                found = datetime(int(g[2]), _MONTHS[g[1].lower()], int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
+            elif kind == "ym":
+                found = datetime(int(g[0]), int(g[1]), 1), "month"
+            else:
+                found = datetime(int(g[1]), _MONTHS[g[0].lower()], 1), "month"
         except ValueError:
             continue
+        return (*found, m.start(), m.end())
     return None
 
 
 def _is_prose(line: str) -> bool:
-    return _words(line) >= 12 and bool(_SENTENCE_END.search(line))
+    # Scraped text is often cut mid-sentence: several full sentences make prose too.
+    return _words(line) >= 12 and (bool(_SENTENCE_END.search(line)) or len(_INNER_SENTENCE_END.findall(line)) >= 2)
 
 
 def _section_cues(line: str) -> set[str]:
     return {name for name, pattern in _SECTION_CUES.items() if pattern.search(line)}
 
 
-def _is_section_break(line: str) -> bool:
-    """A line that ends the article: a short heading of section furniture, or a cue-dense block."""
+def _is_heading(line: str) -> bool:
+    return _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":"))
+
+
+def _is_section_break(line: str, next_line: str = "") -> bool:
+    """A line that ends the article: a heading of section furniture (or one opening such a block), or a cue-dense block."""
     cues = _section_cues(line)
+    if _is_heading(line) and (cues - {"address"} or _section_cues(next_line) - {"address"}):
+        return True
     if not cues:
         return False
-    if _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":")):
-        return True
+    # In prose, a cue word or two is normal ("Unterstützung", "Kommentar"): it takes their density.
+    # Appeals and teasers are paragraphs, not pages: a very long block is the article itself.
     hits = sum(len(p.findall(line)) for p in _SECTION_CUES.values())
-    return len(cues) >= 2 or hits >= 3
+    return len(cues) >= 2 and hits / _words(line) >= 1 / 25 and _words(line) <= 150
 
 
 def _is_furniture(line: str) -> bool:
     if not re.search(r"[A-Za-zÄÖÜäöüß]{2}", line):
         return True
-    return bool(_FURNITURE.search(line)) and (_words(line) <= 8 or "foto" in line.lower() or "©" in line)
+    words = _words(line)
+    return bool(_FURNITURE.search(line)) and (words <= 8 or (words <= 40 and bool(_CREDIT.search(line))))
 
 
 def _split_agency(credit: str) -> tuple[str | None, str | None]:
@@ -151,12 +172,12 @@ def clean_text(text: str) -> dict:
     if start is None:
         return {**fields, "body": ""}
     header, body_lines = lines[:start], []
-    for line in lines[start:]:
-        if _is_section_break(line):
-            break
+    for i, line in enumerate(lines[start:], start=start):
         signature = _SIGNATURE.match(line)
         if signature:
             fields["authors"] = [signature.group(1)]
+            break
+        if _is_section_break(line, lines[i + 1] if i + 1 < len(lines) else ""):
             break
         if _is_furniture(line):
             continue
@@ -181,10 +202,10 @@ def _read_header(header: list[str], fields: dict) -> None:
     """Title, date, byline and outlet from the lines before the body."""
     headings = []
     for line in header:
-        found = find_date(line) if fields["published_at"] is None else None
+        found = _date_match(line) if fields["published_at"] is None else None
         if found and _words(line) <= 12:
-            fields["published_at"], fields["date_precision"] = found
-            line = re.sub(r"^\s*date\s+\S+\s*|^[\d.,\s]*\w*[\s,.]*\d{4}\s*", "", line).strip()
+            fields["published_at"], fields["date_precision"], start, end = found
+            line = (line[:start] + line[end:]).strip(" ,|")
         if not line or _is_furniture(line) or _is_section_break(line):
             continue
         authors, agency, outlet = _parse_byline(line)

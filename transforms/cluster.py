@@ -35,6 +35,7 @@ _FURNITURE = re.compile(
     r"alle rechte vorbehalten|artikel (teilen|drucken|anhören))", re.I)
 FURNITURE_MAX_WORDS = 30
 HEADING_MAX_WORDS = 12
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def story_text(body: str) -> str:
@@ -59,9 +60,14 @@ def shingles(body: str) -> set[str]:
 def signature(body: str) -> tuple[np.ndarray, int]:
     """MinHash hash values and shingle count of a body."""
     grams = shingles(body)
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_PERMUTATIONS)
     minhash.update_batch([g.encode() for g in grams])
     return minhash.hashvalues, len(grams)
+
+
+def _minhash(values: np.ndarray) -> MinHash:
+    """A MinHash over stored hash values (sharing the permutations, which are costly to make)."""
+    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME, permutations=_PERMUTATIONS)
 
 
 def overlap(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
@@ -76,10 +82,15 @@ def containment(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float
 
 
 def match_score(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
-    """Containment when the two are the same story by it, else 0.0."""
-    shared = overlap(a, size_a, b, size_b)
+    """Estimated containment when the two are the same story, else 0.0.
+
+    Besides SAME_STORY_CONTAINMENT, the estimated Jaccard must reach the candidate bar: estimated
+    from fewer matching hash values, the containment of a short text in a long one is mostly noise.
+    """
+    jaccard = float(np.mean(a == b))
+    shared = jaccard * (size_a + size_b) / (1 + jaccard)
     score = min(1.0, shared / max(1, min(size_a, size_b)))
-    if score < SAME_STORY_CONTAINMENT:
+    if jaccard < CANDIDATE_JACCARD or score < SAME_STORY_CONTAINMENT:
         return 0.0
     if shared < MIN_SHARED_SHINGLES and score < SHORT_MATCH_CONTAINMENT:
         return 0.0
@@ -98,12 +109,12 @@ def assign_stories(articles: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.Data
     for row in known.itertuples(index=False):
         values = np.asarray(row.hashvalues, dtype=np.uint64)
         records[row.doc_id] = {**row._asdict(), "hashvalues": values}
-        lsh.insert(row.doc_id, MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME))
+        lsh.insert(row.doc_id, _minhash(values))
     new_rows, touched = [], set()
     ordered = articles.sort_values(["published_at", "doc_id"], na_position="last")
     for row in ordered.itertuples(index=False):
         values, size = signature(row.body)
-        minhash = MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+        minhash = _minhash(values)
         scored = [(match_score(values, size, records[c]["hashvalues"], records[c]["shingle_count"]), c)
                   for c in lsh.query(minhash)]
         best = max(scored, default=(0.0, None))

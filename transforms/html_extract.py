@@ -24,19 +24,22 @@ _DATELINE = re.compile(
     rf"^\s*([A-ZÄÖÜ][\w.\-'/ ]{{0,40}}?)\s*\(((?:{_AGENCY_ALT})(?:\s*/\s*\w+)*)\)\s*[-–—:.]?\s*", re.I)
 _CREDIT = re.compile(rf"(?:^|[\s(\[/,;:|©])({_AGENCY_ALT})(?=$|[\s)\]/,;.|])", re.I)
 _AGENCY_PAREN = re.compile(rf"\((?:{_AGENCY_ALT})\b[^)]*\)", re.I)
-_CREDIT_LINE = re.compile(rf"^[\s(\[]*(?:(?:Quelle|Mit Material von|Text|Foto|Bild)\s*:\s*)?"
+_CREDIT_LINE = re.compile(rf"^[\s(\[]*(?:(?:Quelle|Mit Material von|Text)\s*:?\s*)?"
                           rf"((?:{_AGENCY_ALT})(?:\s*[/,]\s*(?:\w+|{_AGENCY_ALT}))*)[\s)\].]*$", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\bund\b|\band\b|/|\bim Gespräch mit\b)\s*")
 _PERSON = re.compile(r"^(?:(?:Dr|Prof|Dipl)\.[\w.\-]*\s+)*[A-ZÄÖÜ][\w'\-]*\.?"
                      r"(?:\s+(?:(?:von|van|de|der|zu|di|da|le)\s+)*[A-ZÄÖÜ][\w'\-]*\.?){1,3}$")
+_FIRST_NAME = re.compile(r"^[A-ZÄÖÜ][a-zäöüß\-]{2,}$")
 _ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|ein (?:bericht|kommentar)"
                           r"(?: von)?|gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|"
                           r"rechtsanwältin|redakteur(?:in)?|reporter(?:in)?|zum profil von|alles von)\b\s*:?\s*)+", re.I)
-_LABELLED = re.compile(r"^(?:[Vv]on|VON|Autor(?:in)?:|Redaktion:|Text:|Verfasst von)\s+"
+_LABELLED = re.compile(r"^[^\w(]*(?:[Vv]on|VON|Autor(?:in)?:|Redaktion:|Text:|"
+                       r"(?:Verfasst|Geschrieben|Veröffentlicht|Erstellt) von|Posted by|Written by)\s+"
                        r"((?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3}"
                        r"(?:\s*(?:,|und|&)\s*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3})*)")
 _LABEL_XPATH = ('//body//text()[contains(., "von ") or contains(., "Von ") or contains(., "VON ") '
-                'or contains(., "Autor") or contains(., "Redaktion:") or contains(., "Text:")]')
+                'or contains(., "Autor") or contains(., "Redaktion:") or contains(., "Text:") '
+                'or contains(., " by ")]')
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "twitter:creator")
 _BYLINE_XPATH = ('//body//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
                  'or contains(@class, "author-name") or contains(@class, "authorname") '
@@ -44,7 +47,8 @@ _BYLINE_XPATH = ('//body//*[@rel="author" or @itemprop="author" or contains(@cla
 _COMMENT_ANCESTOR = ('ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment") '
                      'or self::footer or self::nav]')
 _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admin|wordpressadmin|name|publisher|"
-                         r"author|autor|germany|deutschland)\b", re.I)
+                         r"author|autor|datum|https?|germany|deutschland)\b", re.I)
+_STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
 _TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»›⋆│~]|::)\s+")
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|overline|topline|roofline|eyebrow|pretitle|supertitle|spitzmarke", re.I)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -55,7 +59,7 @@ _LEAD_XPATH = ('//body//*[contains(@class, "lead") or contains(@class, "intro") 
 _LEAD_CLASS = re.compile(r"(?:^|[\s_-])(?:lead|intro|excerpt|abstract|standfirst|vorspann)(?:$|[\s_-])", re.I)
 _DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[contains(@class, "date") '
                'or contains(@class, "datum") or contains(@class, "posted") or contains(@class, "published") '
-               'or contains(@class, "byline") or contains(@class, "meta")][not(self::meta)]')
+               'or contains(@class, "byline")][not(self::meta)]')
 _DE_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
@@ -65,8 +69,7 @@ _MONTHS.update({"jänner": 1, "maerz": 3, "jan": 1, "feb": 2, "mär": 3, "apr": 
                 "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12})
 _DE_LONG_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
                            + r")\.?\s+(\d{4})\b", re.I)
-_DATE_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate",
-              "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.date",
+_DATE_META = ("pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.date",
               "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published")
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
                   "analysisnewsarticle", "opinionnewsarticle", "webpage", "scholarlyarticle",
@@ -78,7 +81,7 @@ _RELATED_HEAD = re.compile(
     r"weiterführende|zum weiterlesen|schon gelesen|verwandte (?:artikel|themen)|ähnliche (?:artikel|beiträge)|"
     r"meist[- ]?(?:gelesen|diskutiert|kommentiert)|beiträge aus dem forum|vorschau auf den nächsten|"
     r"kontakt\b|ansprechpartner(?:in)?\b|quellen(?:angaben)?\b|zusatzinformationen|über diese reihe|top[- ]themen|"
-    r"auch (?:auf|bei) )[^.!?]{0,60}$", re.I)
+    r"auch (?:auf|bei) |auch lesen)(?:[^.!?]|\.\w){0,60}[?:!]?$", re.I)
 _BOILER_LINE = re.compile(
     r"^(?:(?:foto|fotos|bild|bilder|titelbild|quelle|grafik|video|symbolbild)\s*:|©|\(c\)|copyright\b|"
     r"(?:anzeige|werbung)\b|teilen\b.{0,30}$|sie sind (?:aktuell )?nicht eingeloggt|"
@@ -142,8 +145,8 @@ def _ld_names(value, ids: dict | None = None) -> list[tuple[str, bool]]:
     items = value if isinstance(value, list) else [value]
     names = []
     for item in items:
-        if isinstance(item, dict) and "name" not in item and ids:
-            item = ids.get(item.get("@id"), item)
+        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str) and ids:
+            item = ids.get(item["@id"], item)
         if isinstance(item, dict):
             name = item.get("name")
             if isinstance(name, str) and name.strip():
@@ -175,19 +178,15 @@ def _is_site_name(part: str, site_names: list[str], host_words: set[str]) -> boo
 
 def _strip_site(title: str, site_names: list[str], host_words: set[str]) -> str:
     """Drop leading or trailing title segments that carry the site name."""
-    parts = _TITLE_SEP.split(title)
-    while len(parts) > 1 and _is_site_name(parts[-1], site_names, host_words):
-        parts.pop()
-    while len(parts) > 1 and _is_site_name(parts[0], site_names, host_words):
-        parts.pop(0)
-    if len(parts) > 1 and len(parts[-1].split()) <= 3 and len(parts[0].split()) >= 4 and "|" in title:
-        parts.pop()  # "Headline | Section" where the section is not the site's name
-    seps = _TITLE_SEP.findall(title)
-    kept = parts[0]
-    start = _TITLE_SEP.split(title).index(parts[0])
-    for i, part in enumerate(parts[1:], start=start):
-        kept += seps[i] + part
-    return kept.strip(" -|:")
+    parts, seps = _TITLE_SEP.split(title), _TITLE_SEP.findall(title)
+    lo, hi = 0, len(parts)
+    while hi - lo > 1 and _is_site_name(parts[hi - 1], site_names, host_words):
+        hi -= 1
+    while hi - lo > 1 and _is_site_name(parts[lo], site_names, host_words):
+        lo += 1
+    if hi - lo > 1 and "|" in seps[hi - 2] and len(parts[hi - 1].split()) <= 3 and len(parts[lo].split()) >= 4:
+        hi -= 1  # "Headline | Section" where the section is not the site's name
+    return (parts[lo] + "".join(seps[i - 1] + parts[i] for i in range(lo + 1, hi))).strip(" -|:")
 
 
 def _pieces(el) -> list[str]:
@@ -244,20 +243,38 @@ def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: s
            site_names: list[str], host_words: set[str]) -> str | None:
     """The headline: the page's h1 when it agrees with the metadata title, else that title unsuffixed."""
     title_el = tree.find(".//title")
-    raw = [meta.get("og:title"), article.get("headline") if isinstance(article.get("headline"), str) else None,
-           meta.get("twitter:title"), _norm(title_el.text_content()) if title_el is not None else None,
-           doc_title]
-    candidates = [_strip_site(_norm(r), site_names, host_words) or _norm(r) for r in raw if _norm(r)]
+    declared = [_norm(r) for r in (
+        meta.get("og:title"), article.get("headline") if isinstance(article.get("headline"), str) else None,
+        meta.get("twitter:title"), title_el.text_content() if title_el is not None else None) if _norm(r)]
+    site_names = list(site_names)
+    raw = []
+    for title in declared:
+        parts = [p for p in _STRONG_SEP.split(title) if p.strip()]
+        if len(parts) > 1:
+            # "Site » Section » Headline": the longest part is the headline, the others name the site.
+            longest = max(parts, key=len)
+            site_names += [p for p in parts if p is not longest]
+            raw.append(longest)
+        raw.append(title)
+    candidates = [_strip_site(r, site_names, host_words) or r for r in raw]
     candidates = [t for t in candidates if not _is_site_name(t, site_names, host_words)] or candidates
+    # trafilatura's title is often the first h1 (a logo): it counts for less than the page's own.
+    weights = {c: 1.0 for c in candidates}
+    if _norm(doc_title) and _norm(doc_title) not in weights:
+        weights[_norm(doc_title)] = 0.9
+        candidates.append(_norm(doc_title))
     heads = [h for h in _headings(tree) if not _is_site_name(h[0], site_names, host_words)]
     best, best_rank = None, (0.0, 0, 0)
     for full, headline, parts in heads:
         # The headline may be one part of a heading that also holds a kicker, date or section label.
         for variant, kind in ((headline, 2), *((p, 1) for p in parts)):
             for cand in candidates:
-                score = _similar(variant, cand) if kind == 1 else max(_similar(full, cand), _similar(headline, cand))
+                score = _similar(variant, cand)
+                if kind == 2:
+                    score = max(score, _similar(full, cand))
                 if _key(variant) and _key(variant) in _key(cand) and 2 * len(variant) >= len(cand):
                     score = max(score, 0.9)  # the metadata title adds a kicker or a site name
+                score *= weights[cand]
                 # Among near-exact matches a whole heading beats a part, then the longer wins (not a logo).
                 rank = (round(score, 1) if score >= 0.95 else score, kind, len(variant))
                 if rank > best_rank:
@@ -271,7 +288,7 @@ def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: s
     return candidates[0] if candidates else None
 
 
-def _parse_date(text: str | None, day_first_slash: bool = False) -> dt.date | None:
+def _parse_date(text: str | None) -> dt.date | None:
     """A calendar day from an ISO, German or slashed date string; UTC stamps move to German local time."""
     if not text:
         return None
@@ -282,8 +299,7 @@ def _parse_date(text: str | None, day_first_slash: bool = False) -> dt.date | No
             return _plausible(stamp.astimezone(_BERLIN).date())
         except ValueError:
             pass
-    for pattern, order in ((_ISO_DATE, "ymd"), (_DE_DATE, "dmy"),
-                           (_US_DATE, "dmy" if day_first_slash else "mdy")):
+    for pattern, order in ((_ISO_DATE, "ymd"), (_DE_DATE, "dmy"), (_US_DATE, "mdy")):
         m = pattern.search(text)
         if m:
             parts = dict(zip(order, (int(g) for g in m.groups())))
@@ -306,7 +322,7 @@ def _plausible(day: dt.date) -> dt.date | None:
 def _visible_date(tree) -> dt.date | None:
     """The first date printed in a byline or date element of the page, as readers see it."""
     for el in tree.xpath(_DATE_XPATH):
-        if el.xpath(_COMMENT_ANCESTOR):
+        if el.xpath(_COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)]"):
             continue
         text = _norm(" ".join(el.itertext()))
         day = _parse_date(text) if len(text) < 200 else None
@@ -329,20 +345,17 @@ def _date_near_headline(tree, title: str | None) -> dt.date | None:
 
 def _published(tree, meta: dict, article: dict, url: str | None, doc_date: str | None,
                title: str | None) -> dt.date | None:
-    """Publication day: declared publication stamps, the printed date, other meta dates, the URL, trafilatura."""
-    declared = (article.get("datePublished"), meta.get("article:published_time"),
-                meta.get("og:article:published_time"), meta.get("datepublished"))
-    for value in declared:
+    """Publication day: declared publication stamps, other meta dates, the printed date, the URL, trafilatura."""
+    stamps = (article.get("datePublished"), meta.get("article:published_time"),
+              meta.get("og:article:published_time"), meta.get("datepublished"), article.get("dateCreated"),
+              *(meta.get(k) for k in _DATE_META))
+    for value in stamps:
         day = _parse_date(value if isinstance(value, str) else None)
         if day:
             return day
     day = _visible_date(tree) or _date_near_headline(tree, title)
     if day:
         return day
-    for value in (article.get("dateCreated"), *(meta.get(k) for k in _DATE_META)):
-        day = _parse_date(value if isinstance(value, str) else None)
-        if day:
-            return day
     m = _URL_DATE.search(url or "")
     day = _parse_date("-".join(m.groups())) if m else None
     return day or _parse_date(doc_date)
@@ -357,13 +370,14 @@ def _split_names(text: str) -> list[str]:
     return [n for n in (_norm(p) for p in _NAME_SPLIT.split(text)) if n]
 
 
-def _person_shaped(name: str) -> bool:
-    """Two to four capitalised words, titles and name particles allowed: a name taken from page text."""
-    return bool(_PERSON.match(name)) and len(name) <= 50
+def _person_shaped(name: str, single_ok: bool = False) -> bool:
+    """Two to four capitalised words (one in author markup), titles and particles allowed."""
+    return bool(_PERSON.match(name) or (single_ok and _FIRST_NAME.match(name))) and len(name) <= 50
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"\(.*$|\s*[|•].*$", "", name)  # role in brackets, trailing separators
+    # Drop a role in brackets and what follows a separator or a photo credit on the same line.
+    name = re.sub(r"\(.*$|\s*[|•].*$|\s+(?:Foto|Fotos|Bild|Bilder|Quelle)\b.*$", "", name)
     return _norm(_ROLE_PREFIX.sub("", name)).strip(" ,.:-")
 
 
@@ -375,12 +389,13 @@ def _dom_bylines(tree) -> list[str]:
             continue
         text = _norm(" ".join(el.itertext()))
         if 2 < len(text) < 80:
-            found += [n for n in _split_names(_clean_name(text)) if _person_shaped(n)]
+            found += [n for n in _split_names(_clean_name(text)) if _person_shaped(n, single_ok=True)]
         if found:
             return found
     for node in tree.xpath(_LABEL_XPATH):
         el = node.getparent()
-        text = _norm(" ".join(el.itertext()))
+        # The name may follow the label element ("<h5>Autor:</h5> Peter Maahn").
+        text = _norm(" ".join(el.itertext()) + " " + (el.tail or ""))
         m = _LABELLED.match(text) if len(text) < 120 else None
         if m and not el.xpath(_COMMENT_ANCESTOR):
             names = [n for n in _split_names(_clean_name(m.group(1))) if _person_shaped(n)]
@@ -389,13 +404,12 @@ def _dom_bylines(tree) -> list[str]:
     return []
 
 
-def _credits(sources: list[list[tuple[str, bool]]], site_names: list[str],
-             host_words: set[str]) -> tuple[list[str], str | None]:
-    """Person authors and the credited agency: the first source that names anyone wins."""
+def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list[str], str | None]:
+    """Person authors and the credited agency: the first source (a callable) that names anyone wins."""
     sites = {_key(n) for n in site_names} | host_words
-    for raw in sources:
+    for source in sources:
         authors, agency = [], None
-        for name, is_person in raw:
+        for name, is_person in source():
             for part in _split_names(name) if is_person else [name]:
                 part = _clean_name(part)
                 if part.lower() in AGENCIES or _CREDIT_LINE.match(part):
@@ -409,12 +423,15 @@ def _credits(sources: list[list[tuple[str, bool]]], site_names: list[str],
 
 
 def _lead(tree) -> str | None:
-    """The standfirst under the headline, from lead/intro markup (trafilatura often drops it)."""
-    for el in tree.xpath(_LEAD_XPATH):
-        if not _LEAD_CLASS.search(el.get("class") or "") or el.xpath(_COMMENT_ANCESTOR + " | ancestor::aside"):
+    """The standfirst: lead/intro markup or the paragraph right after the h1 (trafilatura often drops it)."""
+    for el in tree.xpath(_LEAD_XPATH + " | //h1/following-sibling::*[1][self::p]"):
+        after_h1 = el.tag == "p" and getattr(el.getprevious(), "tag", None) == "h1"
+        if not (after_h1 or _LEAD_CLASS.search(el.get("class") or "")):
+            continue
+        if el.xpath(_COMMENT_ANCESTOR + " | ancestor::aside"):
             continue
         text = _norm(" ".join(el.itertext()))
-        if 60 <= len(text) <= 1200 and text[-1] in ".!?…\"“«»" :
+        if 60 <= len(text) <= 1200 and text[-1] in ".!?…\"“«»":
             return text
     return None
 
@@ -433,8 +450,8 @@ def _clean_paragraphs(paragraphs: list[str]) -> list[str]:
     for i, para in enumerate(paragraphs):
         if _RELATED_HEAD.match(para) and i >= len(paragraphs) // 2:
             break  # the rest is a teaser list of other articles
-        if _BOILER_LINE.match(para) or _CREDIT_LINE.match(para):
-            continue
+        if _RELATED_HEAD.match(para) or _BOILER_LINE.match(para) or _CREDIT_LINE.match(para):
+            continue  # earlier on, only the heading itself is dropped: the article may go on
         kept.append(para)
     return kept
 
@@ -473,17 +490,17 @@ def extract_html(html: str, url: str | None = None) -> dict:
     byline = [n for p in body_paras[:3] for n in _byline_names(p)]
     body_paras = [p for i, p in enumerate(body_paras) if i >= 3 or not _byline_names(p)]
     lead = _lead(tree)
-    if lead and _key(lead[:80]) not in _key(" ".join(body_paras[:3])):
+    if lead and _key(lead[:80]) not in _key(" ".join(body_paras)):
         body_paras.insert(0, lead)
     ids = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
     meta_authors = next((meta[k] for k in _AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), "")
-    authors, agency = _credits([
-        _ld_names(article.get("author"), ids),
-        [(n, True) for n in _split_names(meta_authors)],
-        [(n, True) for n in byline],
-        [(n, True) for n in _split_names(doc.author or "")],
-        [(n, True) for n in _dom_bylines(tree)],
-    ], site_names, host_words)
+    authors, agency = _credits((  # later sources are only searched when earlier ones name nobody
+        lambda: _ld_names(article.get("author"), ids),
+        lambda: [(n, True) for n in _split_names(meta_authors)],
+        lambda: [(n, True) for n in byline],
+        lambda: [(n, True) for n in _split_names(doc.author or "")],
+        lambda: [(n, True) for n in _dom_bylines(tree)],
+    ), site_names, host_words)
     dateline = None
     for para in body_paras[:3]:
         m = _DATELINE.match(para)

@@ -151,17 +151,25 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
         if con.execute("select count(*) from runs where run_id = ?", [run_id]).fetchone()[0]:
             con.execute("rollback")
             return
+        loaded = set()
         for table in SCHEMAS:
             source = _glob(warehouse, table, run_id)
             if source is None:
                 continue
+            loaded.add(table)
             if table in _LATEST_BY:
                 key = _LATEST_BY[table]
                 con.execute(f"delete from {table} where {key} in "
                             f"(select {key} from read_parquet('{source}', hive_partitioning=false))")
             con.execute(f"insert into {table} by name select * from read_parquet('{source}', hive_partitioning=false)")
-        _refresh_derived(con)
+        # A run that brought no new documents leaves the derived tables and the text index as they are.
+        if loaded & {"articles", "stories", "entity_aliases"} or not _has_index(con):
+            _refresh_derived(con)
         con.execute("commit")
+
+
+def _has_index(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("select count(*) from duckdb_schemas() where schema_name = 'fts_main_articles'").fetchone()[0])
 
 
 def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:

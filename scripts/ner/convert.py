@@ -282,6 +282,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=repo.parent / "shared" / "corpora")
     ap.add_argument("--out", type=Path, default=repo / "build" / "ner")
+    ap.add_argument("--germeval-copies", type=int, default=GERMEVAL_TRAIN_COPIES)
     args = ap.parse_args(argv)
     corpora = args.corpora
     out = args.out / "corpus"
@@ -290,7 +291,7 @@ def main(argv=None) -> int:
     stats = {}
     ge = germeval_docs(corpora)
     sets = {
-        "train/germeval.spacy": ge["train"] * GERMEVAL_TRAIN_COPIES,
+        "train/germeval.spacy": ge["train"] * args.germeval_copies,
         "dev.spacy": ge["dev"],
         "heldout.spacy": ge["heldout"],
         "train/smartdata.spacy": smartdata_docs(corpora),
