@@ -1,6 +1,12 @@
 """Score HTML extraction on the German gold corpus: the product path against plain trafilatura.
 
 Run: .venv/bin/python benchmarks/eval_extraction.py [--corpus DIR] [--json-only] [--write-baseline]
+                                                     [--misses FILE]
+
+Systems: "product" is the flow's path (raw .html.gz bytes -> transforms.ingest.decode ->
+transforms.clean.clean_article, which calls transforms.html_extract.extract_html);
+"trafilatura" is plain trafilatura with its defaults: extract() on the gunzipped bytes for the
+body, extract_metadata() for title, date and author.
 
 Scores (each system gets the same pages in the same run):
 - snippets: every `with` snippet found in the body is a TP, missing a FN; every `without`
@@ -9,8 +15,8 @@ Scores (each system gets the same pages in the same run):
 - title, date, author accuracy: share of pages whose gold has the field. An empty gold value
   means "unknown": the system is right only when it returns nothing there.
   - title: equal after collapsing whitespace.
-  - date: the same calendar day (a datetime counts by its date).
-  - date: a gold date written year-day-month (month > 12) is read as the day it means.
+  - date: the same calendar day (a datetime counts by its date); a gold date written
+    year-day-month (month > 12) is read as the day it means.
   - authors: the gold string is split into names on ",", ";", "&", "/" and " und "; both
     sides are compared as sets of names after collapsing whitespace and casefolding. The
     gold credits agencies in the same field ("dpa, lno"), so the product's credit is its
@@ -96,11 +102,12 @@ def product_system():
 def trafilatura_system():
     """Plain trafilatura with default settings: extract() for the body, extract_metadata() for the rest."""
     import trafilatura
+    from trafilatura.utils import decode_file
 
     def run(rec: dict) -> dict:
         html = gzip.decompress(rec["raw"])
         body = trafilatura.extract(html, url=rec["url"]) or ""
-        meta = trafilatura.extract_metadata(html.decode("utf-8", "replace"), default_url=rec["url"])
+        meta = trafilatura.extract_metadata(decode_file(html), default_url=rec["url"])
         return {"body": body, "title": meta.title if meta else None,
                 "date": meta.date if meta else None, "authors": (meta.author or "") if meta else ""}
     return run
@@ -156,11 +163,17 @@ def score(pages: list[dict], run) -> tuple[dict, list[dict]]:
     return {k: round(v, 4) for k, v in scores.items()}, misses
 
 
-def evaluate(corpus: Path, systems: tuple[str, ...] = ("product", "trafilatura")) -> dict:
-    """Scores per system name over the whole corpus."""
+def evaluate(corpus: Path, systems: tuple[str, ...] = ("product", "trafilatura"),
+             misses_to: Path | None = None) -> dict:
+    """Scores per system name over the whole corpus; optionally the product's misses to a file."""
     makers = {"product": product_system, "trafilatura": trafilatura_system}
     pages = load_pages(corpus)
-    return {name: score(pages, makers[name]())[0] for name in systems}
+    results = {}
+    for name in systems:
+        results[name], misses = score(pages, makers[name]())
+        if misses_to and name == "product":
+            misses_to.write_text(json.dumps(misses, ensure_ascii=False, indent=1), encoding="utf-8")
+    return results
 
 
 def table(results: dict) -> str:
@@ -177,13 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=default_corpus())
     parser.add_argument("--json-only", action="store_true")
+    parser.add_argument("--misses", type=Path, help="write the product's per-page failures here (JSON)")
     parser.add_argument("--write-baseline", action="store_true",
                         help=f"also store the scores as the gate's baseline ({BASELINE.relative_to(REPO_ROOT)})")
     args = parser.parse_args(argv)
     if not (args.corpus / "gold.json").is_file():
         print(f"skipped: corpus not found at {args.corpus}")
         return 0
-    results = evaluate(args.corpus)
+    results = evaluate(args.corpus, misses_to=args.misses)
     print(json.dumps(results, sort_keys=True))
     if not args.json_only:
         print(table(results))

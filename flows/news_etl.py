@@ -49,10 +49,10 @@ def clean_batch(ingested, run_id: str) -> BatchTables:
 
 
 @task(cache_policy=NONE)
-def tag_batch(tables: BatchTables) -> BatchTables:
+def tag_batch(tables: BatchTables, known_entity_ids: frozenset) -> BatchTables:
     """Entity mentions, canonical entities, themes and search terms."""
     if not tables.articles.empty:
-        tables.mentions, tables.entity_aliases = tag.tag_batch(tables.articles)
+        tables.mentions, tables.entity_aliases = tag.tag_batch(tables.articles, known_entity_ids)
         tables.themes = themes.themes_batch(tables.articles)
         tables.search_terms = search.search_terms_batch(tables.articles)
     return tables
@@ -105,6 +105,7 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
     known = warehouse.read_table(warehouse_dir, "documents", ["doc_id", "source_path"])
     known_ids = frozenset(known["doc_id"])
     known_files = frozenset(zip(known["doc_id"], known["source_path"]))
+    known_entity_ids = frozenset(warehouse.read_table(warehouse_dir, "entity_aliases", ["entity_id"])["entity_id"])
     logger.info("run %s: %d files under %s, %d documents already in the warehouse",
                 run_id, len(files), input_dir, len(known_ids))
 
@@ -119,7 +120,7 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
     for number, start in enumerate(range(0, len(files), batch_size)):
         ingested = ingest_batch.submit(files[start:start + batch_size], input_dir, run_id, known_ids, known_files)
         cleaned = clean_batch.submit(ingested, run_id)
-        tagged = tag_batch.submit(cleaned)
+        tagged = tag_batch.submit(cleaned, known_entity_ids)
         validated = validate_batch.submit(tagged, run_id, quality_dir)
         in_flight.append(stage_batch.submit(validated, warehouse_dir, run_id, f"batch-{number:05d}"))
         if len(in_flight) >= BATCHES_IN_FLIGHT:

@@ -49,3 +49,27 @@ def test_find_mentions_leaves_derived_forms_out():
 def test_entity_ids_are_stable():
     assert entity_id("PER", "kim jong un") == entity_id("PER", "kim jong un")
     assert entity_id("PER", "kim jong un") != entity_id("ORG", "kim jong un")
+
+
+def test_seed_entities_match_gold(seeds_dir):
+    import json
+    from pathlib import Path
+
+    from transforms.clean import clean_article
+
+    gold = json.loads((Path(__file__).parent / "gold" / "seeds_entities.json").read_text(encoding="utf-8"))
+    names = sorted(k for k in gold if not k.startswith("_"))
+    articles = pd.DataFrame([{"doc_id": n, "body": clean_article((seeds_dir / n).read_text(encoding="utf-8"), "text")["body"]}
+                             for n in names])
+    mentions, aliases = tag_batch(articles)
+    entities = aliases.drop_duplicates("entity_id").set_index("entity_id")
+    found = {(r.doc_id, r.surface, r.label, entities.loc[r.entity_id, "name"], entities.loc[r.entity_id, "country_code"])
+             for r in mentions.itertuples()}
+    for name in names:
+        for surface, label, canonical, code in gold[name]:
+            hits = [f for f in found if f[:3] == (name, surface, label)]
+            assert hits, (name, surface, label)
+            assert any((canonical is None or f[3] == canonical) and (code is None or f[4] == code) for f in hits), hits
+    # One person, one id, across the articles and spellings.
+    kim = mentions[mentions["surface"].isin(["Kim Jong Un", "Kim Jong-un"])]
+    assert kim["entity_id"].nunique() == 1 and kim["doc_id"].nunique() == 3

@@ -80,9 +80,17 @@ def cities() -> dict[str, Place]:
     return {alias: Place(p.key, _display_name(p, result), p.kind, p.country_code) for alias, p in result.items()}
 
 
+_UNGERMAN_SPELLING = re.compile(r"[yāēīōūłńśźżğışčřžĳ]|c(?![hk])")
+
+
 def _display_name(place: Place, aliases: dict[str, Place]) -> str:
-    exonyms = [a for a, p in aliases.items() if p.key == place.key and a != place.name and "-" not in a]
-    return min(exonyms, key=lambda a: (len(a), a)) if exonyms else place.name
+    """The German exonym (Tokio for Tokyo) where the name is spelt un-German, else the name itself."""
+    if not _UNGERMAN_SPELLING.search(place.name.lower()):
+        return place.name
+    exonyms = [a for a, p in aliases.items() if p.key == place.key and a != place.name and "-" not in a
+               and not _UNGERMAN_SPELLING.search(a.lower())]
+    similarity = lambda a: difflib.SequenceMatcher(None, a, place.name).ratio()  # noqa: E731
+    return max(exonyms, key=lambda a: (similarity(a), a)) if exonyms else place.name
 
 
 @lru_cache(maxsize=1)

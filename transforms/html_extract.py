@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -93,6 +94,7 @@ def _norm(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
@@ -236,7 +238,8 @@ def _similar(a: str, b: str) -> float:
     if ka == kb:
         return 1.0
     matcher = SequenceMatcher(None, ka, kb, autojunk=False)
-    return matcher.ratio() if matcher.quick_ratio() >= 0.6 else 0.0  # the cheap bound skips most pairs
+    # The cheap upper bounds skip most pairs before the costly exact ratio.
+    return matcher.ratio() if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 else 0.0
 
 
 def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: str | None,
@@ -258,6 +261,7 @@ def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: s
         raw.append(title)
     candidates = [_strip_site(r, site_names, host_words) or r for r in raw]
     candidates = [t for t in candidates if not _is_site_name(t, site_names, host_words)] or candidates
+    candidates = list(dict.fromkeys(candidates))
     # trafilatura's title is often the first h1 (a logo): it counts for less than the page's own.
     weights = {c: 1.0 for c in candidates}
     if _norm(doc_title) and _norm(doc_title) not in weights:

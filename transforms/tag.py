@@ -100,6 +100,7 @@ def _rule_mentions(text: str) -> list[Mention]:
         start = m.start(1)
         key, name = person_key(surface)
         mentions.append(Mention(start, start + len(surface), "PER", key, name))
+    mentions += _name_repetitions(text, mentions)
     for m in _TOKEN.finditer(text):
         mention = _place_mention(m.start(), m.end(), m.group(), "rule")
         if mention:
@@ -109,12 +110,38 @@ def _rule_mentions(text: str) -> list[Mention]:
     return mentions
 
 
+def _name_repetitions(text: str, people: list[Mention]) -> list[Mention]:
+    """Later mentions of a person found by role: the full name again, or the surname alone (Blinken, Blinkens)."""
+    found: list[Mention] = []
+    taken = [(p.start, p.end) for p in people]
+    forms = []
+    for person in people:
+        forms.append((re.escape(text[person.start:person.end]), person))
+        surname = person.name.split()[-1]
+        if len(surname) >= 3:  # Kim Jong Un -> Un is too ambiguous
+            forms.append((re.escape(surname), person))
+    for pattern, person in forms:
+        for m in re.finditer(rf"(?<![\w-]){pattern}s?(?![\w-])", text):
+            if all(m.end() <= a or m.start() >= b for a, b in taken):
+                source = "rule" if " " in m.group() else "coref"
+                found.append(Mention(m.start(), m.end(), "PER", person.key, person.name, source=source))
+                taken.append((m.start(), m.end()))
+    return found
+
+
+def _inflected_noun(text: str) -> bool:
+    """True for an inflected common noun (Raketentechnologien, UN-Vertretern): never a name."""
+    last = text.split("-")[-1]
+    lemma = simplemma.lemmatize(last, lang="de")
+    return " " not in text and lemma != last and not last.endswith("s") and simplemma.is_known(lemma, lang="de")
+
+
 def _model_mentions(docs) -> list[list[Mention]]:
     result = []
     for doc in docs:
         mentions = []
         for ent in doc.ents:
-            if ent.label_ not in LABELS:
+            if ent.label_ not in LABELS or _inflected_noun(ent.text):
                 continue
             if ent.label_ == "LOC":
                 place = _place_mention(ent.start_char, ent.end_char, ent.text, "model")
@@ -153,7 +180,7 @@ def _merge(rules: list[Mention], model: list[Mention]) -> list[Mention]:
 
 
 def _resolve_people(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Within one article: a surname (Blinken, Blinkens) or a shorter name refers to the full name before it."""
+    """Within one article: a surname (Blinken, Blinkens) refers to the full name found elsewhere in it."""
     people = {}
     for m in mentions:
         # Surnames of two letters (Kim Jong Un -> Un) are too ambiguous to resolve.
@@ -166,10 +193,7 @@ def _resolve_people(text: str, mentions: list[Mention]) -> list[Mention]:
             if full:
                 m = Mention(m.start, m.end, "PER", full.key, full.name, source=m.source)
         resolved.append(m)
-    for surname, full in people.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}s?(?![\w-])", text):
-            if all(m.end() <= c.start or m.start() >= c.end for c in resolved):
-                resolved.append(Mention(m.start(), m.end(), "PER", full.key, full.name, source="coref"))
+    resolved += _name_repetitions(text, [m for m in resolved if m.label == "PER" and " " in m.name])
     return sorted(resolved, key=lambda m: m.start)
 
 
@@ -192,12 +216,20 @@ def find_mentions(texts: list[str], use_model: bool = True, use_rules: bool = Tr
             for mentions in tag_texts(texts, use_model, use_rules)]
 
 
-def tag_batch(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions rows and entity alias rows for a batch of articles."""
-    mention_rows, alias_rows = [], {}
+def tag_batch(articles: pd.DataFrame, known_entity_ids: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions rows and entity alias rows for a batch of articles.
+
+    known_entity_ids (of the warehouse) let a genitive name (Donald Trumps) join the person
+    (Donald Trump) seen in an earlier run.
+    """
     bodies = articles["body"].tolist()
-    for doc_id, body, mentions in zip(articles["doc_id"], bodies, tag_texts(bodies)):
+    tagged = tag_texts(bodies)
+    person_ids = known_entity_ids | {entity_id("PER", m.key) for ms in tagged for m in ms if m.label == "PER"}
+    mention_rows, alias_rows = [], {}
+    for doc_id, body, mentions in zip(articles["doc_id"], bodies, tagged):
         for m in mentions:
+            if m.label == "PER" and m.key.endswith("s") and entity_id("PER", m.key[:-1]) in person_ids:
+                m.key, m.name = m.key[:-1], m.name[:-1]
             eid = entity_id(m.label, m.key)
             surface = body[m.start:m.end]
             mention_rows.append({"doc_id": doc_id, "entity_id": eid, "label": m.label, "surface": surface,
