@@ -12,8 +12,10 @@ Scores (each system gets the same pages in the same run):
 - snippets: every `with` snippet found in the body is a TP, missing a FN; every `without`
   snippet found is a FP. Matching is substring after collapsing whitespace on both sides.
   P, R and F1 are micro-averaged over all snippets of the corpus.
-- title, date, author accuracy: share of pages whose gold has the field. An empty gold value
-  means "unknown": the system is right only when it returns nothing there.
+- title, date, author accuracy: share of the pages whose gold gives a value for the field that
+  the system got right (an empty gold value is read as "not annotated": many pages declare a
+  date or an author the gold leaves empty). The *_strict figures count the empty gold values
+  too, as "must return nothing".
   - title: equal after collapsing whitespace.
   - date: the same calendar day (a datetime counts by its date); a gold date written
     year-day-month (month > 12) is read as the day it means.
@@ -117,6 +119,7 @@ def score(pages: list[dict], run) -> tuple[dict, list[dict]]:
     """Run one system over the pages; return its scores and a per-page record of misses."""
     tp = fn = fp = 0
     hits = {"title": [0, 0], "date": [0, 0], "author": [0, 0]}
+    strict = {"title": [0, 0], "date": [0, 0], "author": [0, 0]}
     misses, elapsed = [], 0.0
     if pages:
         run(pages[0])  # untimed warm-up: one-off loading (language model) is not per-page cost
@@ -140,6 +143,10 @@ def score(pages: list[dict], run) -> tuple[dict, list[dict]]:
         }
         for key, (field, want, got) in checks.items():
             if field in rec:
+                strict[key][1] += 1
+                strict[key][0] += want == got
+                if not want:
+                    continue
                 hits[key][1] += 1
                 if want == got:
                     hits[key][0] += 1
@@ -157,6 +164,7 @@ def score(pages: list[dict], run) -> tuple[dict, list[dict]]:
         "title_accuracy": hits["title"][0] / max(hits["title"][1], 1),
         "date_accuracy": hits["date"][0] / max(hits["date"][1], 1),
         "author_accuracy": hits["author"][0] / max(hits["author"][1], 1),
+        **{f"{key}_accuracy_strict": right / max(total, 1) for key, (right, total) in strict.items()},
         "pages_per_second": len(pages) / elapsed if elapsed else 0.0,
         "pages": len(pages),
     }
