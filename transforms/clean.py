@@ -8,6 +8,7 @@ import pandas as pd
 from babel import Locale
 
 from transforms import gazetteer
+from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
 from transforms.html_extract import extract_html
 from transforms.language import detect_language
 
@@ -16,10 +17,9 @@ ARTICLE_COLUMNS = [
     "authors", "dateline", "language", "word_count",
 ]
 
-# News agencies as they are credited in German bylines; the short ones only match in this case.
-AGENCIES = ["dpa-AFX", "dpa", "AFP", "AP", "Reuters", "KNA", "epd", "SID", "APA", "sda", "dts",
-            "AFX", "Bloomberg", "ANSA", "EFE", "Xinhua", "TASS", "Interfax", "Yonhap", "Kyodo", "KNA"]
-_AGENCY = "|".join(re.escape(a) for a in dict.fromkeys(AGENCIES))
+# Agencies match in their own spelling only: "AP" is an agency, "ap" is not.
+AGENCIES = sorted(set(AGENCIES_BY_CREDIT.values()), key=len, reverse=True)
+_AGENCY = "|".join(re.escape(a) for a in AGENCIES)
 _AGENCY_RE = re.compile(rf"(?<![\w-])({_AGENCY})(?![\w-])")
 _DATELINE_AGENCY = re.compile(rf"^([A-ZÄÖÜ][\w.\-]+(?: [A-ZÄÖÜ][\w.\-]+)?)\s*\(((?:{_AGENCY})(?:[/,][^)]*)?)\)\s*[-–—]\s")
 _DATELINE_DOT = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)?)\.\s+(?=[A-ZÄÖÜ])")

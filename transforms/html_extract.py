@@ -13,12 +13,8 @@ from zoneinfo import ZoneInfo
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-AGENCIES = {
-    "dpa": "dpa", "afp": "AFP", "ap": "AP", "reuters": "Reuters", "kna": "KNA", "epd": "epd",
-    "apa": "APA", "sda": "sda", "sid": "SID", "dts": "dts", "dpa-afx": "dpa-AFX", "afx": "dpa-AFX",
-    "ddp": "ddp", "idea": "idea", "ots": "ots", "bloomberg": "Bloomberg", "ansa": "ANSA",
-    "keystone-sda": "Keystone-SDA", "kathpress": "Kathpress", "efe": "EFE",
-}
+from transforms.agencies import AGENCIES
+
 _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 # "(dpa)", "(dpa/lno)", "(AFP/dpa)" directly after a place name at the start of the body.
 _DATELINE = re.compile(
