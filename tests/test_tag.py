@@ -73,3 +73,10 @@ def test_seed_entities_match_gold(seeds_dir):
     # One person, one id, across the articles and spellings.
     kim = mentions[mentions["surface"].isin(["Kim Jong Un", "Kim Jong-un"])]
     assert kim["entity_id"].nunique() == 1 and kim["doc_id"].nunique() == 3
+
+
+def test_odd_entity_texts_do_not_break_tagging():
+    from transforms.tag import _inflected_noun
+
+    assert _inflected_noun("UN-") is False and _inflected_noun("G7") is False
+    assert _inflected_noun("Raketentechnologien") is True and _inflected_noun("Merkels") is False

@@ -132,6 +132,8 @@ def _name_repetitions(text: str, people: list[Mention]) -> list[Mention]:
 def _inflected_noun(text: str) -> bool:
     """True for an inflected common noun (Raketentechnologien, UN-Vertretern): never a name."""
     last = text.split("-")[-1]
+    if not last.isalpha():
+        return False
     lemma = simplemma.lemmatize(last, lang="de")
     return " " not in text and lemma != last and not last.endswith("s") and simplemma.is_known(lemma, lang="de")
 
