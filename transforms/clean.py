@@ -32,22 +32,28 @@ _BYLINE = re.compile(r"^(?:Von|Ein Beitrag von|Autor(?:in)?:)\s+(.+)$")
 _FURNITURE = re.compile(
     r"(lesedauer|lesezeit|textgröße|schriftgröße|vorlesen|\bdrucken\b|\bteilen\b|\bmerken\b|"
     r"foto:|fotos:|bild:|bildquelle|©|\(c\) |copyright|/\s*foto\b|zur startseite|ausklappen|"
-    r"min\.\s*$|artikel anhören|link kopieren)", re.I)
+    r"min\.\s*$|artikel anhören|link kopieren|quelle:|^quelle$|^tags?:|^kategorien\b)", re.I)
+# Site notices read like prose but are about the page, not the news.
+_SITE_NOTICE = re.compile(r"(cookie|adblocker|werbeblocker|javascript|aktivierungslink|ihre registrierung|"
+                          r"browser)", re.I)
 # A photo credit marks a caption whatever its length.
-_CREDIT = re.compile(r"\b(Fotos?|Bild|Bildquelle)\s*:|©")
+_CREDIT = re.compile(r"\b(Fotos?|Bild|Bildquelle|Quelle)\s*:|©")
 # Section furniture: it opens what follows the article (teasers, comments, appeals).
 _SECTION_CUES = {
     "related": re.compile(r"(könnte sie (auch )?interessier|auch interessant|mehr zum thema|"
                           r"weitere artikel|lesen sie (auch|mehr)|empfohlen|meistgelesen|"
-                          r"meistkommentiert|top-?themen|ähnliche artikel|weiterlesen)", re.I),
-    "comments": re.compile(r"(kommentar(e|en|ieren)?\b|leserbrief|diskussion geschlossen|"
+                          r"meistkommentiert|meistgeklickt|top-?themen|ähnliche artikel|weiterlesen|"
+                          r"weitere (meldungen|nachrichten|beiträge|informationen)|neueste beiträge|"
+                          r"nächster beitrag|vorheriger beitrag|mehr lesen)", re.I),
+    "comments": re.compile(r"(kommentar(e|en)?\b|kommentieren|leserbrief|diskussion geschlossen|"
                            r"netiquette|community-regeln)", re.I),
     "subscription": re.compile(r"(newsletter|probeabo|\babo\b|abonn|jetzt (testen|lesen|bestellen|"
-                               r"sichern)|bestellen\b|registrieren|anmelden|login\b)", re.I),
+                               r"sichern)|bestellen\b|registrieren|anmelden|login\b|paywall|bezahlschranke|"
+                               r"zugang und lesen|digital-zugang)", re.I),
     "appeal": re.compile(r"(\bspende|unterstütze\b|unterstützen sie|unterstützung unserer|finanzierung|"
                          r"zukunftsfähig)", re.I),
     # Addressing the reader as "du" marks appeals, but interviews too: it never counts alone.
-    "address": re.compile(r"(\bdein(e|er|em|en)?\b|\bdu\b|\bdich\b)", re.I),
+    "address": re.compile(r"(\bdein(e|er|em|en)?\b|\bdu\b|\bdich\b|\bdir\b)", re.I),
     "ads": re.compile(r"(\banzeige\b|\bwerbung|sponsored|cookie|datenschutz|impressum|"
                       r"alle rechte vorbehalten)", re.I),
 }
@@ -61,7 +67,8 @@ _MONTHS.update({name.lower().rstrip("."): number
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_PATTERNS = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?"), "ymd"),
-    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s*(\d{1,2})[:.](\d{2})\s*Uhr)?"), "dmy"),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s*(?:um\s*)?(\d{1,2})[:.](\d{2}))?"), "dmy"),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b(?:,?\s*(?:um\s*)?(\d{1,2})[:.](\d{2}))?"), "dmy2"),
     (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH_NAMES})\.?,?\s*(\d{{4}})(?:,?\s*(\d{{1,2}})[:.](\d{{2}})\s*Uhr)?", re.I), "dMy"),
     (re.compile(r"\bdate\s+(\d{4})-(\d{2})\b", re.I), "ym"),
     (re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{4}})\b", re.I), "My"),
@@ -90,6 +97,8 @@ def _date_match(text: str) -> tuple[datetime, str, int, int] | None:
                 found = datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3] or 0), int(g[4] or 0)), "day"
             elif kind == "dmy":
                 found = datetime(int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
+            elif kind == "dmy2":
+                found = datetime(2000 + int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
             elif kind == "dMy":
                 found = datetime(int(g[2]), _MONTHS[g[1].lower()], int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
             elif kind == "ym":
@@ -111,6 +120,10 @@ def _section_cues(line: str) -> set[str]:
     return {name for name, pattern in _SECTION_CUES.items() if pattern.search(line)}
 
 
+def _cue_hits(line: str) -> int:
+    return sum(len(p.findall(line)) for name, p in _SECTION_CUES.items() if name != "address")
+
+
 def _is_heading(line: str) -> bool:
     return _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":"))
 
@@ -118,13 +131,14 @@ def _is_heading(line: str) -> bool:
 def _is_section_break(line: str, next_line: str = "") -> bool:
     """A line that ends the article: a heading of section furniture (or one opening such a block), or a cue-dense block."""
     cues = _section_cues(line)
-    if _is_heading(line) and (cues - {"address"} or _section_cues(next_line) - {"address"}):
+    opens_block = _words(next_line) <= 25 or _cue_hits(next_line) >= 2
+    if _is_heading(line) and (cues - {"address"} or (opens_block and _section_cues(next_line) - {"address"})):
         return True
     if not cues:
         return False
     # In prose, a cue word or two is normal ("Unterstützung", "Kommentar"): it takes their density.
     # Appeals and teasers are paragraphs, not pages: a very long block is the article itself.
-    hits = sum(len(p.findall(line)) for p in _SECTION_CUES.values())
+    hits = _cue_hits(line)
     return len(cues) >= 2 and hits / _words(line) >= 1 / 25 and _words(line) <= 150
 
 
@@ -132,6 +146,8 @@ def _is_furniture(line: str) -> bool:
     if not re.search(r"[A-Za-zÄÖÜäöüß]{2}", line):
         return True
     words = _words(line)
+    if words <= 60 and _SITE_NOTICE.search(line):
+        return True
     return bool(_FURNITURE.search(line)) and (words <= 8 or (words <= 40 and bool(_CREDIT.search(line))))
 
 
@@ -187,6 +203,7 @@ def clean_text(text: str) -> dict:
     while body_lines and not _SENTENCE_END.search(body_lines[-1]) and _words(body_lines[-1]) <= 8:
         body_lines.pop()
     _read_header(header, fields)
+    _read_date_lines(body_lines, fields)
     if body_lines:
         credit = _TRAILING_CREDIT.search(body_lines[-1])
         if credit and _words(body_lines[-1]) > 3:
@@ -196,6 +213,17 @@ def clean_text(text: str) -> dict:
             body_lines[-1] = body_lines[-1][:credit.start()].rstrip()
     _read_dateline(body_lines, fields)
     return {**fields, "body": "\n\n".join(body_lines)}
+
+
+def _read_date_lines(body_lines: list[str], fields: dict) -> None:
+    """A date line printed just after the lead ("19.10.2019, 23:38 Uhr") is metadata, not body."""
+    for i, line in enumerate(body_lines[:4]):
+        found = _date_match(line) if _words(line) <= 12 and not _is_prose(line) else None
+        if found:
+            if fields["published_at"] is None:
+                fields["published_at"], fields["date_precision"] = found[:2]
+            del body_lines[i]
+            return
 
 
 def _read_header(header: list[str], fields: dict) -> None:
@@ -217,8 +245,12 @@ def _read_header(header: list[str], fields: dict) -> None:
         headings.append(line)
     if not headings:
         return
-    repeated = [h for h in headings if headings.count(h) > 1]
-    title = repeated[0] if repeated else max(headings, key=_words)
+    # Navigation repeats short items; a headline is printed twice in a row, or stands last before the text.
+    candidates = [h for h in headings if _words(h) >= 3]
+    if not candidates:
+        return
+    doubled = [a for a, b in zip(headings, headings[1:]) if a == b and _words(a) >= 3]
+    title = doubled[0] if doubled else candidates[-1]
     for heading in headings:
         # "Site Name - Title": the site name is the outlet, the rest the title.
         if heading != title and heading.endswith(title) and len(heading) > len(title):
