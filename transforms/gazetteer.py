@@ -34,6 +34,7 @@ class Place:
     name: str
     kind: str
     country_code: str
+    population: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,7 @@ def cities() -> dict[str, Place]:
         if population < 100_000:
             continue
         place = Place(key=f"geonames:{city['geonameid']}", name=name, kind="city",
-                      country_code=city["countrycode"])
+                      country_code=city["countrycode"], population=population)
         if _LATIN_NAME.match(name):
             result.setdefault(name, place)
         if population < 1_000_000:
@@ -77,7 +78,8 @@ def cities() -> dict[str, Place]:
                     and (difflib.SequenceMatcher(None, alias, name).ratio() >= 0.5 or population >= 5_000_000)):
                 result.setdefault(alias, place)
     # A city's German exonym is the display name where one exists.
-    return {alias: Place(p.key, _display_name(p, result), p.kind, p.country_code) for alias, p in result.items()}
+    return {alias: Place(p.key, _display_name(p, result), p.kind, p.country_code, p.population)
+            for alias, p in result.items()}
 
 
 _UNGERMAN_SPELLING = re.compile(r"[yāēīōūłńśźżğışčřžĳ]|c(?![hk])")

@@ -56,6 +56,8 @@ class Mention:
     country_code: str | None = None
     source: str = "rule"
     derived: bool = False
+    kind: str = ""  # country or city for gazetteer places
+    population: int = 0
 
 
 def entity_id(label: str, key: str) -> str:
@@ -85,7 +87,8 @@ def _place_mention(start: int, end: int, surface: str, source: str) -> Mention |
     if not found:
         return None
     place, derived = found
-    return Mention(start, end, "LOC", place.key, place.name, place.country_code, source, derived)
+    return Mention(start, end, "LOC", place.key, place.name, place.country_code, source, derived,
+                   place.kind, place.population)
 
 
 def _rule_mentions(text: str) -> list[Mention]:
@@ -171,11 +174,30 @@ def _trim_person(ent):
     return ent
 
 
-def _merge(rules: list[Mention], model: list[Mention]) -> list[Mention]:
-    """Rules win where they overlap the model (persons by role, known places); the model fills gaps."""
-    taken = sorted(rules, key=lambda m: (m.start, -(m.end - m.start)))
+_LOCATIVE = re.compile(r"(?:\b(?:in|nach|aus|von|bei|über|um|nahe|vor)\s+)$", re.I)
+MAJOR_CITY = 1_000_000
+
+
+def _priority(mention: Mention, text: str) -> int | None:
+    """Order in which overlapping mentions win; None drops a mention nobody else vouches for."""
+    if mention.source != "model":
+        if mention.label == "PER":
+            return 0  # a name after a role, or its repetition
+        if mention.kind == "country" or mention.population >= MAJOR_CITY:
+            return 2
+        # A smaller city's name alone is often a word or a person (Essen, Victoria): it needs a preposition.
+        if _LOCATIVE.search(text[max(0, mention.start - 8):mention.start]):
+            return 4
+        return None
+    return 1 if " " in text[mention.start:mention.end].strip() else 3
+
+
+def _merge(rules: list[Mention], model: list[Mention], text: str) -> list[Mention]:
+    """Persons found by role first, then the model's multi-word names (Universität Kopenhagen, New York),
+    then known countries, then the model's other names, then known cities."""
+    ranked = [(p, m.start, m) for m in rules + model if (p := _priority(m, text)) is not None]
     chosen: list[Mention] = []
-    for mention in taken + sorted(model, key=lambda m: m.start):
+    for _, _, mention in sorted(ranked, key=lambda r: (r[0], r[1])):
         if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
             chosen.append(mention)
     return sorted(chosen, key=lambda m: m.start)
@@ -207,7 +229,7 @@ def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True) 
     result = []
     for text, from_model in zip(texts, model_mentions):
         from_rules = _rule_mentions(text) if use_rules else []
-        mentions = _merge(from_rules, from_model)
+        mentions = _merge(from_rules, from_model, text)
         result.append(_resolve_people(text, mentions) if use_rules else mentions)
     return result
 
