@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
                   no_args_is_help=True, add_completion=False)
@@ -69,7 +70,8 @@ def _print_result(con, sql: str) -> None:
     for column in relation.columns:
         table.add_column(column)
     for row in relation.fetchall():
-        table.add_row(*("NULL" if v is None else str(v) for v in row))
+        # Text() keeps values such as '[a-z]' from being read as console markup.
+        table.add_row(*(Text("NULL" if v is None else str(v)) for v in row))
     Console(width=200).print(table)
 
 

@@ -50,3 +50,10 @@ def test_a_locked_database_is_a_clear_error(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_query_output_keeps_brackets(tmp_path):
+    with warehouse.connect(tmp_path) as con:
+        con.execute("create table t as select '[a-z]{2}' as pattern")
+    result = runner.invoke(app, ["query", "select pattern from t", "--warehouse", str(tmp_path)])
+    assert "[a-z]{2}" in result.output

@@ -23,9 +23,10 @@ def _count(path, table: str) -> int:
 
 
 def test_load_is_idempotent_and_rebuild_reproduces(tmp_path):
-    warehouse.write_part(tmp_path, "documents", _documents("r1", ["a", "b"]), "r1", "batch-0")
+    a, b = "a" * 64, "b" * 64
+    warehouse.write_part(tmp_path, "documents", _documents("r1", [a, b]), "r1", "batch-0")
     warehouse.write_part(tmp_path, "stories", pd.DataFrame(
-        {"story_id": ["S1", "S1"], "doc_id": ["a", "b"], "similarity": [1.0, 0.8], "is_canonical": [True, False],
+        {"story_id": ["S1", "S1"], "doc_id": [a, b], "similarity": [1.0, 0.8], "is_canonical": [True, False],
          "run_id": "r1"}), "r1", "all")
     warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
     warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
@@ -33,17 +34,17 @@ def test_load_is_idempotent_and_rebuild_reproduces(tmp_path):
 
     # A later run moves b into another story: its newest stories row wins, in loads and in rebuilds.
     warehouse.write_part(tmp_path, "stories", pd.DataFrame(
-        {"story_id": ["S2"], "doc_id": ["b"], "similarity": [1.0], "is_canonical": [True], "run_id": "r2"}), "r2", "all")
+        {"story_id": ["S2"], "doc_id": [b], "similarity": [1.0], "is_canonical": [True], "run_id": "r2"}), "r2", "all")
     warehouse.load_run(tmp_path, "r2", _runs_row("r2"))
     counts = warehouse.rebuild(tmp_path)
     assert counts["documents"] == 2 and counts["stories"] == 2 and counts["runs"] == 2
     with warehouse.connect(tmp_path, read_only=True) as con:
-        assert con.execute("select story_id from stories where doc_id = 'b'").fetchone()[0] == "S2"
+        assert con.execute("select story_id from stories where doc_id = ?", [b]).fetchone()[0] == "S2"
 
 
 def test_types_an_analyst_expects(tmp_path):
     warehouse.write_part(tmp_path, "articles", pd.DataFrame(
-        {"doc_id": ["a"], "title": ["T"], "teaser": [None], "body": ["B"], "published_at": [datetime(2024, 10, 30)],
+        {"doc_id": ["a" * 64], "title": ["T"], "teaser": [None], "body": ["B"], "published_at": [datetime(2024, 10, 30)],
          "date_precision": ["day"], "outlet": [None], "agency": ["dpa"], "authors": [["Anna Muster"]],
          "dateline": [None], "language": ["de"], "word_count": [1]}), "r1", "batch-0")
     warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
@@ -58,3 +59,19 @@ def test_types_an_analyst_expects(tmp_path):
 def test_read_table_of_an_empty_warehouse_has_the_columns(tmp_path):
     frame = warehouse.read_table(tmp_path, "documents", ["doc_id", "source_path"])
     assert frame.empty and list(frame.columns) == ["doc_id", "source_path"]
+
+
+def test_codes_are_checked_and_the_warehouse_explains_itself(tmp_path):
+    import duckdb
+    import pytest
+
+    warehouse.write_part(tmp_path, "documents", _documents("r1", ["a" * 64]), "r1", "batch-0")
+    warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
+    with warehouse.connect(tmp_path) as con:
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("insert into mentions values ('d', 'E1', 'PERSON', 'x', 0, 1, 'rule', false)")
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("insert into entity_aliases values ('E1', 'Japan', 'LOC', 'jpn', 'Japan')")
+        comment = con.execute("select column_comment from warehouse_guide "
+                              "where table_name = 'mentions' and column_name = 'start_char'").fetchone()
+    assert comment and comment[0].startswith("Python string offset")

@@ -135,11 +135,37 @@ _VIEWS = {
 }
 
 
+_LABELS = "('PER', 'LOC', 'ORG', 'MISC')"
+_COUNTRY_CODE = "country_code is null or regexp_full_match(country_code, '[A-Z]{2}')"
+# Codes stay VARCHAR, with the checks that keep them codes.
+CHECKS: dict[str, list[str]] = {
+    "documents": ["length(doc_id) = 64", "status in ('loaded', 'quarantined', 'duplicate')",
+                  "content_type is null or content_type in ('text', 'html')"],
+    "articles": ["length(doc_id) = 64", "language is null or regexp_full_match(language, '[a-z]{2}')",
+                 "date_precision is null or date_precision in ('day', 'month')", "word_count >= 0"],
+    "mentions": [f"label in {_LABELS}", "start_char >= 0 and end_char > start_char"],
+    "entity_aliases": [f"label in {_LABELS}", _COUNTRY_CODE],
+    "entities": [f"label in {_LABELS}", _COUNTRY_CODE],
+    "themes": ["score between 0 and 1"],
+    "stories": ["similarity between 0 and 1"],
+    "runs": ["status in ('completed', 'failed')"],
+}
+ENTITY_SCHEMA = pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()),
+                           ("country_code", pa.string()), ("aliases", pa.list_(pa.string()))])
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, table: str, schema: pa.Schema, extra: str = "") -> None:
+    """CREATE TABLE with the DuckDB types of the Arrow schema and the table's CHECK constraints."""
+    empty = schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan
+    columns = [f'"{name}" {kind}' for name, kind, *_ in con.execute("describe select * from empty").fetchall()]
+    checks = [f"check ({c})" for c in CHECKS.get(table, [])]
+    con.execute(f"create table if not exists {table} ({', '.join(columns + ([extra] if extra else []) + checks)})")
+
+
 def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table, schema in SCHEMAS.items():
-        empty = schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan
-        con.execute(f"create table if not exists {table} as select * from empty")
-    con.execute("alter table articles add column if not exists story_id varchar")
+        _create_table(con, table, schema, "story_id varchar" if table == "articles" else "")
+    _create_table(con, "entities", ENTITY_SCHEMA)
 
 
 def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
@@ -176,7 +202,8 @@ def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Columns and tables computed from the stored facts: articles' story ids, entities from aliases."""
     con.execute("""update articles set story_id = s.story_id from stories s
                    where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
-    con.execute(f"create or replace table entities as {_VIEWS['entities']}")
+    con.execute("delete from entities")
+    con.execute(f"insert into entities {_VIEWS['entities']}")
     _index_text(con)
     for statement in ANALYST_SQL.split(";\n"):
         if statement.strip():
@@ -188,7 +215,7 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
     counts = {}
     with connect(warehouse) as con:
         con.execute("begin transaction")
-        for table in SCHEMAS:
+        for table in [*SCHEMAS, "entities"]:
             con.execute(f"drop table if exists {table}")
         _ensure_tables(con)
         for table in SCHEMAS:

@@ -61,6 +61,8 @@ comment on column articles.language is 'ISO 639-1 language code of the body';
 comment on column articles.story_id is 'Story this article belongs to (stories table)';
 comment on table mentions is 'Entity mentions: body[start_char:end_char] = surface (Python offsets)';
 comment on column mentions.label is 'PER, LOC, ORG or MISC';
+comment on column mentions.start_char is 'Python string offset of the mention''s first character in articles.body';
+comment on column mentions.end_char is 'Python string offset just past the mention in articles.body';
 comment on column mentions.source is 'rule, model or coref (a surname resolved within the article)';
 comment on column mentions.is_derived is 'An adjective or compound prefix (nordkoreanisch, US-) of the entity';
 comment on table entities is 'Canonical entities; entity_id is stable across runs';
@@ -73,3 +75,9 @@ comment on column stories.is_canonical is 'The earliest article of the story, el
 comment on table quarantine is 'Rejected documents and why';
 comment on table runs is 'One row per flow run with its counts';
 comment on table quality_results is 'Each expectation checked in each run';
+
+create or replace view warehouse_guide as
+    select t.table_name, t.comment as table_comment, c.column_name, c.data_type, c.comment as column_comment
+    from duckdb_tables() t join duckdb_columns() c using (database_name, schema_name, table_name)
+    where t.schema_name = 'main'
+    order by t.table_name, c.column_index;
