@@ -24,18 +24,27 @@ _AGENCY_RE = re.compile(rf"(?<![\w-])({_AGENCY})(?![\w-])")
 _DATELINE_AGENCY = re.compile(rf"^([A-ZÄÖÜ][\w.\-]+(?: [A-ZÄÖÜ][\w.\-]+)?)\s*\(((?:{_AGENCY})(?:[/,][^)]*)?)\)\s*[-–—]\s")
 _DATELINE_DOT = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)?)\.\s+(?=[A-ZÄÖÜ])")
 _TRAILING_CREDIT = re.compile(rf"\s+\(?((?:{_AGENCY})(?:/[\w-]+)*)\)?\s*$")
+# An editor's initials closing the text: "... gegenüber dem Vorjahr. (amo)"
+_TRAILING_INITIALS = re.compile(r"\s+\([a-z]{2,4}\)\s*$")
 _SIGNATURE = re.compile(r"^([A-Z][\w.\-]*[A-Za-z.])\s*--\s*([A-Z]{2,})$")
-_BYLINE = re.compile(r"^(?:Von|Ein Beitrag von|Autor(?:in)?:)\s+(.+)$")
+_BYLINE = re.compile(r"^(?:Von|Ein Beitrag von|Autor(?:in)?:|Text:|Interview:)\s+(.+?)(?:\s+am)?$", re.I)
+# Lines around a headline that are not it: credits, translator notes, counters, times.
+_NOT_TITLE = re.compile(r"(©|^(übersetzt|foto|bild|quelle|video|audio)\b|/\s*[A-ZÄÖÜ][a-zäöü]+ [A-ZÄÖÜ]|"
+                        r"\s\d{1,2}$|:$|\b\d{1,2}[:.]\d{2}\b)", re.I)
+# A quote headline ('Leitl: "Wer ... wird"') ends like a sentence but is one line of display type.
+_QUOTE_HEADLINE = re.compile(r"^[^.!?]{1,60}:\s*[\"„»«][^.!?]*[.!?]?[\"“»«]$")
+_BREADCRUMB = re.compile(r"\s[»›>]\s")
 
 # Boilerplate is classified by the kind of words a block uses, not by known sentences.
 # Page furniture: dropped where it stands, the text goes on around it.
 _FURNITURE = re.compile(
     r"(lesedauer|lesezeit|textgröße|schriftgröße|vorlesen|\bdrucken\b|\bteilen\b|\bmerken\b|"
     r"foto:|fotos:|bild:|bildquelle|©|\(c\) |copyright|/\s*foto\b|zur startseite|ausklappen|"
-    r"min\.\s*$|artikel anhören|link kopieren|quelle:|^quelle$|^tags?:|^kategorien\b)", re.I)
+    r"min\.\s*$|artikel anhören|link kopieren|quelle:|^quelle$|^tags?:|^kategorien\b|"
+    r"instagram|twitter|facebook|whatsapp|pinterest|a post shared by)", re.I)
 # Site notices read like prose but are about the page, not the news.
 _SITE_NOTICE = re.compile(r"(cookie|adblocker|werbeblocker|javascript|aktivierungslink|ihre registrierung|"
-                          r"browser)", re.I)
+                          r"ihr(en)? browser)", re.I)
 # A photo credit marks a caption whatever its length.
 _CREDIT = re.compile(r"\b(Fotos?|Bild|Bildquelle|Quelle)\s*:|©")
 # Section furniture: it opens what follows the article (teasers, comments, appeals).
@@ -113,6 +122,8 @@ def _date_match(text: str) -> tuple[datetime, str, int, int] | None:
 
 def _is_prose(line: str) -> bool:
     # Scraped text is often cut mid-sentence: several full sentences make prose too.
+    if _QUOTE_HEADLINE.match(line):
+        return False
     return _words(line) >= 12 and (bool(_SENTENCE_END.search(line)) or len(_INNER_SENTENCE_END.findall(line)) >= 2)
 
 
@@ -171,6 +182,8 @@ def _parse_byline(line: str) -> tuple[list[str], str | None, str | None]:
         agency = _split_agency(credit.group(1))[0]
         rest = rest[:credit.start()]
     names = [n.strip() for n in re.split(r",\s*|\s+und\s+|\s*&\s*", rest) if n.strip()]
+    # Bylines set in capitals (VON MORITZ GATHMANN) are names all the same.
+    names = [n.title() if n.isupper() else n for n in names]
     authors = [n for n in names if len(n.split()) >= 2 and all(w[:1].isupper() for w in n.split())]
     outlet = next((n for n in names if len(n.split()) == 1 and n[:1].isupper()), None)
     return authors, agency, outlet
@@ -211,6 +224,7 @@ def clean_text(text: str) -> dict:
             fields["agency"] = fields["agency"] or agency
             fields["outlet"] = fields["outlet"] or outlet
             body_lines[-1] = body_lines[-1][:credit.start()].rstrip()
+        body_lines[-1] = _TRAILING_INITIALS.sub("", body_lines[-1])
     _read_dateline(body_lines, fields)
     return {**fields, "body": "\n\n".join(body_lines)}
 
@@ -230,10 +244,17 @@ def _read_header(header: list[str], fields: dict) -> None:
     """Title, date, byline and outlet from the lines before the body."""
     headings = []
     for line in header:
-        found = _date_match(line) if fields["published_at"] is None else None
-        if found and _words(line) <= 12:
-            fields["published_at"], fields["date_precision"], start, end = found
-            line = (line[:start] + line[end:]).strip(" ,|")
+        found = _date_match(line) if _words(line) <= 12 else None
+        rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-") if found else line
+        if found and (_words(rest) <= 4 or _BYLINE.match(rest)):
+            if fields["published_at"] is None:
+                fields["published_at"], fields["date_precision"] = found[:2]
+            # What is left of a date line is a byline or nothing: never the title.
+            authors, agency, outlet = _parse_byline(rest)
+            fields["authors"] = fields["authors"] or authors
+            fields["agency"] = fields["agency"] or agency
+            fields["outlet"] = fields["outlet"] or outlet
+            continue
         if not line or _is_furniture(line) or _is_section_break(line):
             continue
         authors, agency, outlet = _parse_byline(line)
@@ -242,11 +263,11 @@ def _read_header(header: list[str], fields: dict) -> None:
             fields["agency"] = fields["agency"] or agency
             fields["outlet"] = fields["outlet"] or outlet
             continue
-        headings.append(line)
+        headings.append(_BREADCRUMB.split(line)[-1].strip())
     if not headings:
         return
     # Navigation repeats short items; a headline is printed twice in a row, or stands last before the text.
-    candidates = [h for h in headings if _words(h) >= 3]
+    candidates = [h for h in headings if 3 <= _words(h) <= 40 and not _NOT_TITLE.search(h)]
     if not candidates:
         return
     doubled = [a for a, b in zip(headings, headings[1:]) if a == b and _words(a) >= 3]
