@@ -14,7 +14,7 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from expectations.gate import BatchTables, docs_index, gate_batch, quarantine_docs, run_suite
+from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite
 from expectations.report import summary_markdown, write_report
 from transforms import clean, cluster, ingest, search, tag, themes, warehouse
 
@@ -143,7 +143,7 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
 
     quarantine = warehouse.read_table(warehouse_dir, "quarantine", run_id=run_id)
     markdown = summary_markdown(run_id, counts, quality, quarantine,
-                                docs_index(quality_dir) if not quality.empty else None)
+                                build_docs(quality_dir) if not quality.empty else None)
     write_report(quality_dir, markdown)
     create_markdown_artifact(markdown=markdown, key="news-etl-run-summary", description="newsetl run summary")
     return {"run_id": run_id, **counts}

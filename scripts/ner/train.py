@@ -2,7 +2,7 @@
 
     python scripts/ner/train.py [--corpora ../shared/corpora] [--build build/ner]
                                 [--no-pretrain] [--pretrain-epochs N] [--max-steps N]
-                                [--no-package]
+                                [--pretrain-limit N] [--no-package] [--write-baseline]
 
 Steps (see scripts/ner/README.md):
 1. convert  scripts/ner/convert.py -> build/ner/corpus/ (DocBins + pretrain.jsonl)
@@ -54,6 +54,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-pretrain", action="store_true")
     ap.add_argument("--pretrain-epochs", type=int, default=2)
     ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    ap.add_argument("--pretrain-limit", type=int, default=0,
+                    help="use only the first N pretraining texts (0 = all; for smoke tests)")
     ap.add_argument("--no-package", action="store_true")
     ap.add_argument("--write-baseline", action="store_true",
                     help="also overwrite benchmarks/baselines/ner.json with the new held-out scores")
@@ -72,7 +74,8 @@ def main(argv=None) -> int:
         pdir = build / "pretrain"
         shutil.rmtree(pdir, ignore_errors=True)
         timings["pretrain_s"] = run([py, "-m", "spacy", "pretrain", str(CONFIG), str(pdir), *overrides,
-                                     "--pretraining.max_epochs", str(args.pretrain_epochs)])
+                                     "--pretraining.max_epochs", str(args.pretrain_epochs),
+                                     "--corpora.pretrain.limit", str(args.pretrain_limit)])
         bins = sorted(pdir.glob("model*.bin"), key=lambda p: p.stat().st_mtime)
         init_tok2vec = pdir / "model-last.bin" if (pdir / "model-last.bin").exists() else bins[-1]
 
@@ -106,6 +109,7 @@ def write_baseline(scores: dict) -> None:
         "heldout_germeval": scores["heldout_germeval"],
         "wikiann_de_test": scores["wikiann_de_test"],
         "tokens_per_second": scores["speed"]["tokens_per_second"],
+        "tokens_per_cpu_second": scores["speed"]["tokens_per_cpu_second"],
     }
     path.write_text(json.dumps(base, indent=2) + "\n")
     print(f"wrote {path}")
@@ -243,8 +247,11 @@ annotation scheme and domain, evaluation only):
 Best dev (GermEval index % 5 == 1, all four labels) ents F1: {t['best_dev_ents_f']}.
 
 ## Speed and size
-- {s['speed']['tokens_per_second']} tokens/s, one thread, `nlp.pipe(batch_size=64)`
-  ({s['speed']['tokens']} tokens of held-out GermEval sentences).
+- {s['speed']['tokens_per_cpu_second']} tokens per CPU-second ({s['speed']['tokens_per_second']} tokens per
+  wall-clock second while other processes shared the 2 cores), one thread,
+  `nlp.pipe(batch_size=64)`, {s['speed']['tokens']} spaCy tokens of held-out GermEval
+  sentences. About 80 % of the time is the tok2vec CNN; the figure is near the
+  10,000 tokens/s target, so do not widen or deepen the tok2vec without re-measuring.
 - {s['size_bytes'] / 1e6:.1f} MB on disk.
 - Training wall time on 2 cores: convert {t['convert_s'] / 60:.1f} min, pretrain
   {t.get('pretrain_s', 0) / 60:.1f} min, train {t['train_s'] / 60:.1f} min, total {t['total_s'] / 60:.1f} min.
