@@ -37,7 +37,7 @@ def main() -> int:
     with open(source, encoding="utf-8") as handle:
         bodies = [json.loads(line)["text"] for line in handle][: args.articles]
     frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(bodies))], "body": bodies})
-    model = tag._model()
+    model = tag.load_model()
     tag.tag_batch(frame.head(5))  # warm-up: gazetteer and lemma caches are built once per process
     tokens = sum(len(doc) for doc in model.tokenizer.pipe(bodies))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -43,6 +44,8 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         _fail(str(exc))
     from flows.news_etl import DEFAULT_BATCH_SIZE, news_etl
 
+    # Models and libraries load while the ephemeral Prefect server starts (the process waits on it).
+    threading.Thread(target=_preload, daemon=True).start()
     state = news_etl(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size or DEFAULT_BATCH_SIZE,
                      return_state=True)
     if not state.is_completed():
@@ -55,6 +58,14 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         table.add_row(name, str(value))
     Console().print(table)
     Console().print(f"warehouse: {Path(warehouse).resolve() / 'news.duckdb'}; report: {Path(warehouse) / 'quality' / 'report.md'}")
+
+
+def _preload() -> None:
+    from expectations.suites import preload as preload_expectations
+    from transforms.preload import preload
+
+    preload()
+    preload_expectations()
 
 
 def _print_result(con, sql: str) -> None:

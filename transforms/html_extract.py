@@ -27,8 +27,9 @@ _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\bund\b|\band\b|/|\bim Gespräch mit\b)\s
 _PERSON = re.compile(r"^(?:(?:Dr|Prof|Dipl)\.[\w.\-]*\s+)*[A-ZÄÖÜ][\w'\-]*\.?"
                      r"(?:\s+(?:(?:von|van|de|der|zu|di|da|le)\s+)*[A-ZÄÖÜ][\w'\-]*\.?){1,3}$")
 _FIRST_NAME = re.compile(r"^[A-ZÄÖÜ][a-zäöüß\-]{2,}$")
-_ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|ein (?:bericht|kommentar)"
-                          r"(?: von)?|gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|"
+_ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|(?:ein |alle )?(?:bericht|kommentar|"
+                          r"artikel|beiträge|beitrag)(?: von)?|(?:verfasst|geschrieben|veröffentlicht|erstellt|posted|written)"
+                          r" (?:von|by)|gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|"
                           r"rechtsanwältin|redakteur(?:in)?|reporter(?:in)?|zum profil von|alles von)\b\s*:?\s*)+", re.I)
 _LABELLED = re.compile(r"^[^\w(]*(?:[Vv]on|VON|Autor(?:in)?:|Redaktion:|Text:|"
                        r"(?:Verfasst|Geschrieben|Veröffentlicht|Erstellt) von|Posted by|Written by)\s+"
@@ -44,7 +45,7 @@ _BYLINE_XPATH = ('//body//*[@rel="author" or @itemprop="author" or contains(@cla
 _COMMENT_ANCESTOR = ('ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment") '
                      'or self::footer or self::nav]')
 _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admin|wordpressadmin|name|publisher|"
-                         r"author|autor|datum|https?|germany|deutschland)\b", re.I)
+                         r"author|autor|datum|https?|germany|deutschland|posts?)\b", re.I)
 _STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
 _TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»›⋆│~]|::)\s+")
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|overline|topline|roofline|eyebrow|pretitle|supertitle|spitzmarke", re.I)
@@ -399,8 +400,10 @@ def _person_shaped(name: str, single_ok: bool = False) -> bool:
 
 def _clean_name(name: str) -> str:
     # Drop a role in brackets and what follows a separator or a photo credit on the same line.
-    name = re.sub(r"\(.*$|\s*[|•].*$|\s+(?:Foto|Fotos|Bild|Bilder|Quelle)\b.*$", "", name)
-    return _norm(_ROLE_PREFIX.sub("", name)).strip(" ,.:-")
+    name = _norm(re.sub(r"\(.*$|\s*[|•].*$|\s+(?:Foto|Fotos|Bild|Bilder|Quelle)\b.*$", "", name)).strip(" ,.:-")
+    # A bare role ("Redaktion") is the credit itself; a name printed twice ("jesusfreak jesusfreak") once.
+    name = _norm(_ROLE_PREFIX.sub("", name)).strip(" ,.:-") or name
+    return re.sub(r"^(\S+)(?:\s+\1)+$", r"\1", name)
 
 
 def _dom_bylines(tree) -> list[str]:
@@ -427,21 +430,27 @@ def _dom_bylines(tree) -> list[str]:
 
 
 def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list[str], str | None]:
-    """Person authors and the credited agency: the first source (a callable) that names anyone wins."""
+    """Person authors and the credited agency: the first source (a callable) that names anyone wins.
+
+    A source that names only the site or an organisation is the fallback when no later source names a person.
+    """
     sites = {_key(n) for n in site_names} | host_words
+    fallback: list[str] = []
     for source in sources:
-        authors, agency = [], None
+        authors, others, agency = [], [], None
         for name, is_person in source():
+            if "://" in name:
+                continue  # a profile link, not a name
             for part in _split_names(name) if is_person else [name]:
                 part = _clean_name(part)
                 if part.lower() in AGENCIES or _CREDIT_LINE.match(part):
                     agency = agency or _agency_of(part)
-                elif is_person and part and not _NOT_A_NAME.search(part) and _key(part) not in sites:
-                    if part not in authors:
-                        authors.append(part)
+                elif part and not _NOT_A_NAME.search(part) and part not in authors + others:
+                    (authors if is_person and _key(part) not in sites else others).append(part)
         if authors or agency:
             return authors, agency
-    return [], None
+        fallback = fallback or others
+    return fallback, None
 
 
 def _lead(tree) -> str | None:
@@ -520,8 +529,8 @@ def extract_html(html: str, url: str | None = None) -> dict:
         lambda: _ld_names(article.get("author"), ids),
         lambda: [(n, True) for n in _split_names(meta_authors)],
         lambda: [(n, True) for n in byline],
-        lambda: [(n, True) for n in _split_names(doc.author or "")],
         lambda: [(n, True) for n in _dom_bylines(tree)],
+        lambda: [(n, True) for n in _split_names(doc.author or "")],
     ), site_names, host_words)
     dateline = None
     for para in body_paras[:3]:

@@ -11,11 +11,12 @@ LANGUAGES = [Language.GERMAN, Language.ENGLISH, Language.FRENCH, Language.ITALIA
 
 
 @lru_cache(maxsize=1)
-def _detector():
+def detector():
+    """The restricted lingua detector, built once per process."""
     return LanguageDetectorBuilder.from_languages(*LANGUAGES).build()
 
 
 def detect_language(text: str) -> str | None:
     """'de', 'en', 'fr', ... for the text, or None when no language is confident."""
-    language = _detector().detect_language_of(text[:2000])
+    language = detector().detect_language_of(text[:2000])
     return language.iso_code_639_1.name.lower() if language else None

@@ -73,7 +73,8 @@ def person_key(surface: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _model():
+def load_model():
+    """The shipped spaCy NER model, loaded once per process; None where it is missing."""
     if not (MODEL_DIR / "meta.json").exists():
         log.warning("no NER model at %s: tagging with rules only", MODEL_DIR)
         return None
@@ -223,7 +224,7 @@ def _resolve_people(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True) -> list[list[Mention]]:
     """Mentions of each text: model and rules merged, persons resolved within the text."""
-    model = _model() if use_model else None
+    model = load_model() if use_model else None
     model_mentions = (_model_mentions(model.pipe(texts, batch_size=64)) if model is not None
                       else [[] for _ in texts])
     result = []
