@@ -128,3 +128,34 @@ def test_empty_page_gives_empty_fields():
     out = extract_html("<html><body></body></html>")
     assert out["body"] == ""
     assert out["authors"] == [] and out["title"] is None
+
+
+def test_date_most_sources_agree_on_beats_a_lone_json_ld_stamp():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-11-03"}</script>'
+            "<meta property='article:published_time' content='2023-11-06T14:25:00+00:00'>")
+    before = "<p class='date'>06.11.2023</p>"
+    assert extract_html(page(head=head, before=before))["published_at"] == dt.date(2023, 11, 6)
+
+
+def test_date_the_page_labels_as_published():
+    after = "<p>Letzte Änderung: 31.10.2023 - 14:49<br>Erschienen am: 01.11.2023</p>"
+    assert extract_html(page(after=after))["published_at"] == dt.date(2023, 11, 1)
+
+
+def test_site_name_is_the_credit_when_no_person_is_named():
+    head = ("<meta property='og:site_name' content='Eurosport'>"
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"author": {"@type": "Organization", "name": "Eurosport"}}</script>')
+    assert extract_html(page(head=head))["authors"] == ["Eurosport"]
+
+
+def test_person_byline_beats_an_organisation_in_the_author_meta_tag():
+    head = "<meta name='author' content='Bayerische Landesanstalt für Wald und Forstwirtschaft'>"
+    out = extract_html(page(head=head, before="<p class='byline'>Von Anna Muster</p>"))
+    assert out["authors"] == ["Anna Muster"]
+
+
+def test_bare_role_credit_is_kept():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"author": {"@type": "Person", "name": "Redaktion"}}</script>')
+    assert extract_html(page(head=head))["authors"] == ["Redaktion"]

@@ -360,6 +360,7 @@ def _url_date(url: str | None) -> dt.date | None:
 
 
 def _first_date(*values) -> dt.date | None:
+    """The day of the first value that parses."""
     return next((d for d in (_parse_date(v) for v in values if isinstance(v, str)) if d), None)
 
 
@@ -430,10 +431,7 @@ def _dom_bylines(tree) -> list[str]:
 
 
 def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list[str], str | None]:
-    """Person authors and the credited agency: the first source (a callable) that names anyone wins.
-
-    A source that names only the site or an organisation is the fallback when no later source names a person.
-    """
+    """Person authors and agency from the first source (a callable) naming any; else the first site or organisation."""
     sites = {_key(n) for n in site_names} | host_words
     fallback: list[str] = []
     for source in sources:
@@ -441,12 +439,15 @@ def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list
         for name, is_person in source():
             if "://" in name:
                 continue  # a profile link, not a name
-            for part in _split_names(name) if is_person else [name]:
-                part = _clean_name(part)
-                if part.lower() in AGENCIES or _CREDIT_LINE.match(part):
-                    agency = agency or _agency_of(part)
-                elif part and not _NOT_A_NAME.search(part) and part not in authors + others:
-                    (authors if is_person and _key(part) not in sites else others).append(part)
+            parts = [_clean_name(p) for p in (_split_names(name) if is_person else [name])]
+            credits = [p for p in parts if p.lower() in AGENCIES or _CREDIT_LINE.match(p)]
+            agency = agency or next((_agency_of(p) for p in credits), None)
+            names = [p for p in parts if p and p not in credits and not _NOT_A_NAME.search(p)]
+            # One part that names no person ("Landesanstalt für Wald und Forst") makes the whole an organisation.
+            if is_person and all(_person_shaped(p, single_ok=True) and _key(p) not in sites for p in names):
+                authors += [p for p in names if p not in authors]
+            else:
+                others += [p for p in names if p not in others]
         if authors or agency:
             return authors, agency
         fallback = fallback or others
@@ -527,10 +528,10 @@ def extract_html(html: str, url: str | None = None) -> dict:
     meta_authors = next((meta[k] for k in _AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), "")
     authors, agency = _credits((  # later sources are only searched when earlier ones name nobody
         lambda: _ld_names(article.get("author"), ids),
-        lambda: [(n, True) for n in _split_names(meta_authors)],
+        lambda: [(meta_authors, True)] if meta_authors else [],
         lambda: [(n, True) for n in byline],
         lambda: [(n, True) for n in _dom_bylines(tree)],
-        lambda: [(n, True) for n in _split_names(doc.author or "")],
+        lambda: [(doc.author, True)] if doc.author else [],
     ), site_names, host_words)
     dateline = None
     for para in body_paras[:3]:

@@ -2,7 +2,7 @@
 
     python scripts/ner/train.py [--corpora ../shared/corpora] [--build build/ner]
                                 [--no-pretrain] [--pretrain-epochs N] [--max-steps N]
-                                [--pretrain-limit N] [--no-package] [--write-baseline]
+                                [--no-package] [--write-baseline]
 
 Steps (see scripts/ner/README.md):
 1. convert  scripts/ner/convert.py -> build/ner/corpus/ (DocBins + pretrain.jsonl)
@@ -54,8 +54,6 @@ def main(argv=None) -> int:
     ap.add_argument("--no-pretrain", action="store_true")
     ap.add_argument("--pretrain-epochs", type=int, default=2)
     ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
-    ap.add_argument("--pretrain-limit", type=int, default=0,
-                    help="use only the first N pretraining texts (0 = all; for smoke tests)")
     ap.add_argument("--no-package", action="store_true")
     ap.add_argument("--write-baseline", action="store_true",
                     help="also overwrite benchmarks/baselines/ner.json with the new held-out scores")
@@ -74,8 +72,7 @@ def main(argv=None) -> int:
         pdir = build / "pretrain"
         shutil.rmtree(pdir, ignore_errors=True)
         timings["pretrain_s"] = run([py, "-m", "spacy", "pretrain", str(CONFIG), str(pdir), *overrides,
-                                     "--pretraining.max_epochs", str(args.pretrain_epochs),
-                                     "--corpora.pretrain.limit", str(args.pretrain_limit)])
+                                     "--pretraining.max_epochs", str(args.pretrain_epochs)])
         bins = sorted(pdir.glob("model*.bin"), key=lambda p: p.stat().st_mtime)
         init_tok2vec = pdir / "model-last.bin" if (pdir / "model-last.bin").exists() else bins[-1]
 
@@ -256,11 +253,22 @@ Best dev (GermEval index % 5 == 1, all four labels) ents F1: {t['best_dev_ents_f
 - Training wall time on 2 cores: convert {t['convert_s'] / 60:.1f} min, pretrain
   {t.get('pretrain_s', 0) / 60:.1f} min, train {t['train_s'] / 60:.1f} min, total {t['total_s'] / 60:.1f} min.
 
+## Status against the targets (honest figures)
+Targets were held-out micro F1 >= 0.75 with no label below 0.65: NOT reached (micro
+{s['heldout_germeval']['micro']['f']:.3f}; PER {s['heldout_germeval']['PER']['f']:.3f}, LOC {s['heldout_germeval']['LOC']['f']:.3f}, ORG {s['heldout_germeval']['ORG']['f']:.3f}). Met: training
+under 45 min on 2 cores, under 25 MB, about 10k tokens per CPU-second (marginal). Tried:
+adding MobIE and a sub-sampled LER to GermEval+SmartData, tok2vec pretraining on CC BY
+text, GermEval written 2x and 3x; each moved held-out micro F1 by about 1 point at most
+(see scripts/ner/README.md). The errors are mostly recall: unseen surnames, rare
+organisations, place names.
+
 ## Limitations
-Trained on about 60k labelled sentences, far fewer than GermEval's missing 24k-sentence
-train split plus news-only data would give; surnames alone, rare organisations and
-MISC are weak. A legal and traffic-domain share in training can bias ORG towards courts,
-companies and transport operators. Combine with the rule layer in transforms/tag.py.
+Trained on about 26,000 distinct labelled sentences/lines (5,260 of them GermEval, the
+rest traffic news, tweets and court decisions); GermEval's 24,000-sentence train split
+was not available. Surnames alone, rare organisations and MISC are weak; GermEval
+"deriv" adjectives (russische) are sometimes tagged LOC. The legal and traffic share in
+training can bias ORG towards courts, companies and transport operators. Combine with
+the rule layer in transforms/tag.py.
 """
 
 
