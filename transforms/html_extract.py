@@ -27,10 +27,11 @@ _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\bund\b|\band\b|/|\bim Gespräch mit\b)\s
 _PERSON = re.compile(r"^(?:(?:Dr|Prof|Dipl)\.[\w.\-]*\s+)*[A-ZÄÖÜ][\w'\-]*\.?"
                      r"(?:\s+(?:(?:von|van|de|der|zu|di|da|le)\s+)*[A-ZÄÖÜ][\w'\-]*\.?){1,3}$")
 _FIRST_NAME = re.compile(r"^[A-ZÄÖÜ][a-zäöüß\-]{2,}$")
-_ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|(?:ein |alle )?(?:bericht|kommentar|"
-                          r"artikel|beiträge|beitrag)(?: von)?|(?:verfasst|geschrieben|veröffentlicht|erstellt|posted|written)"
-                          r" (?:von|by)|gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|"
-                          r"rechtsanwältin|redakteur(?:in)?|reporter(?:in)?|zum profil von|alles von)\b\s*:?\s*)+", re.I)
+_ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|zum profil von|alles von|"
+                          r"(?:ein |alle )?(?:bericht|kommentar|artikel|beiträge|beitrag)(?: von)?|"
+                          r"(?:verfasst|geschrieben|veröffentlicht|erstellt|posted|written) (?:von|by)|"
+                          r"gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|rechtsanwältin|"
+                          r"redakteur(?:in)?|reporter(?:in)?)\b\s*:?\s*)+", re.I)
 _LABELLED = re.compile(r"^[^\w(]*(?:[Vv]on|VON|Autor(?:in)?:|Redaktion:|Text:|"
                        r"(?:Verfasst|Geschrieben|Veröffentlicht|Erstellt) von|Posted by|Written by)\s+"
                        r"((?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3}"
