@@ -1,6 +1,7 @@
 """Shared fixtures: the seeds folder, a corpus root, and one Prefect test harness per session."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -10,6 +11,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CORPORA = Path(os.environ.get("NEWSETL_CORPORA", ROOT.parent / "shared" / "corpora"))
+
+
+def load_benchmark(name: str):
+    """A script of benchmarks/ as a module (benchmarks/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"newsetl_{name}", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -7,27 +7,19 @@ TOLERANCE below benchmarks/baselines/extraction.json. Skips when the corpus
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from conftest import load_benchmark
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "benchmarks" / "baselines" / "extraction.json"
 TOLERANCE = 0.005
 
 
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("newsetl_eval_extraction",
-                                                  REPO / "benchmarks" / "eval_extraction.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_extraction_not_below_baseline():
-    mod = _eval_module()
+    mod = load_benchmark("eval_extraction")
     corpus = mod.default_corpus()
     if not (corpus / "gold.json").is_file():
         pytest.skip(f"extraction corpus not found at {corpus} (set NEWSETL_CORPORA)")

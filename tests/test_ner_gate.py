@@ -7,12 +7,11 @@ or $NEWSETL_CORPORA/germeval2014) or the model (transforms/models/ner_de) is abs
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 from pathlib import Path
 
 import pytest
+from conftest import CORPORA, load_benchmark
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "transforms" / "models" / "ner_de"
@@ -20,29 +19,16 @@ BASELINE = REPO / "benchmarks" / "baselines" / "ner.json"
 TOLERANCE = 0.005
 
 
-def _corpora() -> Path:
-    env = os.environ.get("NEWSETL_CORPORA")
-    return Path(env) if env else REPO.parent / "shared" / "corpora"
-
-
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("newsetl_eval_ner", REPO / "benchmarks" / "eval_ner.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_ner_heldout_germeval_not_below_baseline():
-    corpora = _corpora()
-    if not (corpora / "germeval2014" / "NER-de-test.tsv").is_file():
-        pytest.skip(f"GermEval 2014 corpus not found at {corpora / 'germeval2014'} (set NEWSETL_CORPORA)")
+    if not (CORPORA / "germeval2014" / "NER-de-test.tsv").is_file():
+        pytest.skip(f"GermEval 2014 corpus not found at {CORPORA / 'germeval2014'} (set NEWSETL_CORPORA)")
     if not (MODEL / "meta.json").is_file():
         pytest.skip(f"NER model not found at {MODEL} (build it with: python scripts/ner/train.py)")
     pytest.importorskip("spacy")
     baseline = json.loads(BASELINE.read_text())["heldout_germeval"]
 
-    mod = _eval_module()
-    res = mod.evaluate("model", datasets=("germeval",), corpora=corpora, model_path=MODEL)["germeval"]
+    mod = load_benchmark("eval_ner")
+    res = mod.evaluate("model", datasets=("germeval",), corpora=CORPORA, model_path=MODEL)["germeval"]
 
     failures = []
     for key in ("micro", "PER", "LOC", "ORG"):

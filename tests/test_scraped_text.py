@@ -4,17 +4,15 @@ The cases in tests/gold/scraped/ come from real pages with their boilerplate lef
 README); benchmarks/eval_scraped_text.py prints every case. Not all of them are right yet, so
 their totals are gated against benchmarks/baselines/scraped_text.json rather than asserted one by one.
 """
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from conftest import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = json.loads((ROOT / "benchmarks" / "baselines" / "scraped_text.json").read_text(encoding="utf-8"))
-_spec = importlib.util.spec_from_file_location("eval_scraped_text", ROOT / "benchmarks" / "eval_scraped_text.py")
-evaluation = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(evaluation)
+evaluation = load_benchmark("eval_scraped_text")
 
 
 @pytest.fixture(scope="module")

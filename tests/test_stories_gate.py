@@ -3,47 +3,33 @@
 Runs benchmarks/eval_stories.py (real 10kgnad + Wikinews-de articles and deterministic
 republished variants) at the size given by its TEST_CONFIG, in one-shot and incremental
 mode, and fails when pairwise precision or recall falls more than the tolerance (0.005)
-below benchmarks/baselines/stories.json ("test" figures). Skips when the corpora
+below benchmarks/baselines/stories.json ("test" figures). Skips when the CORPORA
 (../shared/corpora, or $NEWSETL_CORPORA) are absent.
 Re-baseline with: python benchmarks/eval_stories.py --write-baseline
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 from pathlib import Path
 
 import pytest
+from conftest import CORPORA, load_benchmark
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "benchmarks" / "baselines" / "stories.json"
 TOLERANCE = 0.005
 
 
-def _corpora() -> Path:
-    env = os.environ.get("NEWSETL_CORPORA")
-    return Path(env) if env else REPO.parent / "shared" / "corpora"
-
-
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("newsetl_eval_stories", REPO / "benchmarks" / "eval_stories.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_story_clustering_not_below_baseline():
-    corpora = _corpora()
-    mod = _eval_module()
-    missing = [str(p) for p in mod.corpus_files(corpora) if not p.is_file()]
+    mod = load_benchmark("eval_stories")
+    missing = [str(p) for p in mod.corpus_files(CORPORA) if not p.is_file()]
     if missing:
         pytest.skip(f"story benchmark corpora not found: {', '.join(missing)} (set NEWSETL_CORPORA)")
     baseline = json.loads(BASELINE.read_text())
     want = baseline["test"]
     config = baseline["test_config"]
 
-    res = mod.evaluate(corpora, originals=config["originals"], variants=config["variants"], seed=config["seed"])
+    res = mod.evaluate(CORPORA, originals=config["originals"], variants=config["variants"], seed=config["seed"])
 
     assert res["originals"] == want["originals"] and res["variants"] == want["variants"], (
         f"benchmark size changed ({res['originals']} originals, {res['variants']} variants; baseline "
