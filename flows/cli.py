@@ -44,8 +44,13 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         _fail(str(exc))
     from flows.news_etl import DEFAULT_BATCH_SIZE, news_etl
 
-    # Models and libraries load while the ephemeral Prefect server starts (the process waits on it).
-    threading.Thread(target=_preload, daemon=True).start()
+    # Models and libraries load while the ephemeral Prefect server starts (the process waits on it),
+    # when there is anything new to process.
+    from transforms.ingest import pending_files
+    from transforms.warehouse import known_files
+
+    if pending_files(input_dir, known_files(warehouse)):
+        threading.Thread(target=_preload, daemon=True).start()
     state = news_etl(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size or DEFAULT_BATCH_SIZE,
                      return_state=True)
     if not state.is_completed():

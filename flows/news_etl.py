@@ -101,13 +101,14 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     quality_dir = str(Path(warehouse_dir) / "quality")
-    files = ingest.list_landing_files(input_dir)
-    known = warehouse.read_table(warehouse_dir, "documents", ["doc_id", "source_path"])
-    known_ids = frozenset(known["doc_id"])
-    known_files = frozenset(zip(known["doc_id"], known["source_path"]))
+    seen_files = ingest.list_landing_files(input_dir)
+    known_files = warehouse.known_files(warehouse_dir)
+    known_ids = frozenset(doc_id for doc_id, _ in known_files)
+    # Files already accounted for cost a hash, no task: a run's cost follows its new files.
+    files = ingest.pending_files(input_dir, known_files)
     known_entity_ids = frozenset(warehouse.read_table(warehouse_dir, "entity_aliases", ["entity_id"])["entity_id"])
-    logger.info("run %s: %d files under %s, %d documents already in the warehouse",
-                run_id, len(files), input_dir, len(known_ids))
+    logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",
+                run_id, len(seen_files), input_dir, len(files), len(known_ids))
 
     status_counts: dict[str, int] = {}
 
@@ -129,15 +130,15 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
         collect(in_flight.popleft())
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
 
-    counts = {"files_seen": len(files), "new_documents": sum(status_counts.values()),
+    counts = {"files_seen": len(seen_files), "new_documents": sum(status_counts.values()),
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
-              "already_in_warehouse": len(files) - sum(status_counts.values()), "stories_touched": stories}
+              "already_in_warehouse": len(seen_files) - sum(status_counts.values()), "stories_touched": stories}
     quality = warehouse.read_table(warehouse_dir, "quality_results", run_id=run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     load_run(warehouse_dir, run_id, {
         "run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
-        "finished_at": datetime.now(timezone.utc), "files_seen": len(files), "loaded": counts["loaded"],
+        "finished_at": datetime.now(timezone.utc), "files_seen": len(seen_files), "loaded": counts["loaded"],
         "quarantined": counts["quarantined"], "duplicates": counts["duplicates"], "status": "completed"})
     logger.info("stage counts: %s", counts)
 

@@ -67,3 +67,13 @@ def test_read_batch_skips_files_already_in_the_warehouse(tmp_path):
 def test_missing_landing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="input folder not found"):
         list_landing_files(tmp_path / "nope")
+
+
+def test_pending_files_are_the_ones_not_yet_accounted_for(tmp_path):
+    from transforms.ingest import pending_files
+
+    (tmp_path / "a.txt").write_text(GERMAN, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(GERMAN + " Neu.", encoding="utf-8")
+    documents, _ = read_batch([tmp_path / "a.txt"], tmp_path, "run-1")
+    known = frozenset(zip(documents["doc_id"], documents["source_path"]))
+    assert pending_files(tmp_path, known) == [tmp_path / "b.txt"]

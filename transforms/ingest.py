@@ -122,6 +122,13 @@ def decode(raw: bytes, name: str) -> DecodedFile:
                        content_type=content_type)
 
 
+def pending_files(root: str | Path, known_files: frozenset[tuple[str, str]]) -> list[Path]:
+    """Files under root not yet in the warehouse as the same bytes at the same path (hashing only)."""
+    root = Path(root)
+    return [p for p in list_landing_files(root)
+            if (hashlib.sha256(p.read_bytes()).hexdigest(), p.relative_to(root).as_posix()) not in known_files]
+
+
 def read_batch(
     paths: list[Path], root: str | Path, run_id: str,
     known_ids: frozenset[str] = frozenset(), known_files: frozenset[tuple[str, str]] = frozenset(),

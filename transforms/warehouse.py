@@ -100,6 +100,12 @@ def _fts_extension() -> Path:
     return found[0]
 
 
+def known_files(warehouse: str | Path) -> frozenset[tuple[str, str]]:
+    """(doc_id, source_path) of every document the warehouse has accounted for."""
+    known = read_table(warehouse, "documents", ["doc_id", "source_path"])
+    return frozenset(zip(known["doc_id"], known["source_path"]))
+
+
 def connect(warehouse: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse database with full-text search loaded; WarehouseLocked when another process writes it."""
     path = Path(warehouse) / DB_NAME
