@@ -134,6 +134,8 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
               "already_in_warehouse": len(seen_files) - sum(status_counts.values()), "stories_touched": stories}
+    languages = warehouse.read_table(warehouse_dir, "articles", ["language"], run_id)["language"]
+    counts["non_german_articles"] = int((languages != "de").sum())
     quality = warehouse.read_table(warehouse_dir, "quality_results", run_id=run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     load_run(warehouse_dir, run_id, {

@@ -122,13 +122,18 @@ def test_bad_input_is_quarantined_and_the_run_goes_on(prefect_harness, seeds_dir
               "Übergänge gesprochen, wie die Stadt mitteilte.")
     (landing / "latin1.txt").write_bytes(latin1.encode("latin-1"))
     (landing / "cut.txt.gz").write_bytes(gzip.compress((seeds_dir / SEED_004).read_bytes())[:500])
+    (landing / "english.txt").write_text(
+        "Allies pledge support\n\nWashington (AP) - The United States and Japan pledged on Thursday to deepen "
+        "their military cooperation in the face of growing threats, officials said after the meeting.\n", encoding="utf-8")
     counts = news_etl(input_dir=str(landing), warehouse_dir=str(tmp_path / "wh"))
-    assert counts["files_seen"] == 9 and counts["loaded"] == 6 and counts["quarantined"] == 3
+    assert counts["files_seen"] == 10 and counts["loaded"] == 7 and counts["quarantined"] == 3
+    assert counts["non_german_articles"] == 1
+    assert "| non_german_articles | 1 |" in (tmp_path / "wh" / "quality" / "report.md").read_text()
     with _db(tmp_path / "wh") as con:
         docs = dict(con.execute("select source_path, status from documents").fetchall())
         reasons = dict(con.execute("select d.source_path, q.reason from quarantine q join documents d using (doc_id)").fetchall())
         body = con.execute("select body from articles where body like 'München%'").fetchone()[0]
-    assert len(docs) == 9
+    assert len(docs) == 10
     assert {docs[f] for f in ("empty.txt", "binary.txt", "cut.txt.gz")} == {"quarantined"}
     assert reasons["empty.txt"] == "empty file" and reasons["cut.txt.gz"].startswith("corrupt gzip")
     assert body == latin1
