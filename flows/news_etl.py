@@ -93,7 +93,16 @@ def load_run(warehouse_dir: str, run_id: str, runs_row: dict) -> None:
     warehouse.load_run(warehouse_dir, run_id, runs_row)
 
 
-@flow(name="news-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4))
+def _record_failure(flow, run, state) -> None:
+    """A failed flow run still gets its runs row (status failed); its staged Parquet does not count."""
+    warehouse.record_failed_run(run.parameters.get("warehouse_dir", DEFAULT_WAREHOUSE), {
+        "run_id": f"failed-{run.id}", "flow_run_id": str(run.id), "started_at": run.start_time,
+        "finished_at": datetime.now(timezone.utc), "files_seen": None, "loaded": None, "quarantined": None,
+        "duplicates": None, "status": "failed"})
+
+
+@flow(name="news-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4),
+      on_failure=[_record_failure])
 def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHOUSE,
              batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
     """Landing folder -> validated, tagged DuckDB warehouse; returns the run's counts."""

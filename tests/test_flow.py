@@ -153,3 +153,32 @@ def test_rebuild_from_parquet_reproduces_every_table(seeded):
     before = snapshot()
     rebuild(warehouse)
     assert snapshot() == before
+
+
+def test_a_failed_run_is_recorded_and_its_files_come_again(prefect_harness, seeds_dir, tmp_path):
+    import subprocess
+    import sys
+
+    from flows.news_etl import news_etl
+
+    landing, wh = tmp_path / "landing", tmp_path / "wh"
+    shutil.copytree(seeds_dir, landing)
+    wh.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(120)"),
+        str(wh / "news.duckdb")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        state = news_etl(input_dir=str(landing), warehouse_dir=str(wh), return_state=True)
+        assert state.is_failed()
+    finally:
+        holder.kill()
+        holder.wait()
+    counts = news_etl(input_dir=str(landing), warehouse_dir=str(wh))
+    assert counts["loaded"] == 5
+    with _db(wh) as con:
+        assert con.execute("select count(*) from articles").fetchone()[0] == 5
+    from transforms.warehouse import rebuild
+    assert rebuild(wh)["runs"] == 2
+    with _db(wh) as con:
+        assert sorted(s for (s,) in con.execute("select status from runs").fetchall()) == ["completed", "failed"]

@@ -75,3 +75,17 @@ def test_codes_are_checked_and_the_warehouse_explains_itself(tmp_path):
         comment = con.execute("select column_comment from warehouse_guide "
                               "where table_name = 'mentions' and column_name = 'start_char'").fetchone()
     assert comment and comment[0].startswith("Python string offset")
+
+
+def test_a_failed_run_leaves_no_content_and_is_recorded(tmp_path):
+    a, b = "a" * 64, "b" * 64
+    warehouse.write_part(tmp_path, "documents", _documents("r1", [a]), "r1", "batch-0")
+    warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
+    # r2 staged its documents but never loaded: they must not count as known, nor come back in a rebuild.
+    warehouse.write_part(tmp_path, "documents", _documents("r2", [b]), "r2", "batch-0")
+    warehouse.record_failed_run(tmp_path, {**_runs_row("r2"), "status": "failed"})
+    assert warehouse.known_files(tmp_path) == {(a, f"{a}.txt")}
+    counts = warehouse.rebuild(tmp_path)
+    assert counts["documents"] == 1 and counts["runs"] == 2
+    with warehouse.connect(tmp_path, read_only=True) as con:
+        assert con.execute("select status from runs order by run_id").fetchall() == [("completed",), ("failed",)]

@@ -71,10 +71,27 @@ def write_part(warehouse: str | Path, table: str, frame: pd.DataFrame, run_id: s
     return path
 
 
-def _glob(warehouse: str | Path, table: str, run_id: str | None = None) -> str | None:
+def completed_runs(warehouse: str | Path) -> set[str]:
+    """Runs whose load committed: only their Parquet counts as the warehouse's content."""
+    files = sorted(parquet_dir(warehouse, "runs").glob("run_id=*/*.parquet"))
+    if not files:
+        return set()
+    # One small file per run; read without hive partitioning, whose run_id would clash with the column.
+    runs = pa.concat_tables(pq.read_table(f, columns=["run_id", "status"], partitioning=None) for f in files)
+    return {r for r, status in zip(runs["run_id"].to_pylist(), runs["status"].to_pylist()) if status == "completed"}
+
+
+def _sources(warehouse: str | Path, table: str, run_id: str | None = None) -> str | None:
+    """The Parquet files of one run, or of every completed run (a failed run's files are left out),
+    as a DuckDB list; None when there are none."""
     folder = parquet_dir(warehouse, table)
-    pattern = f"run_id={run_id}/*.parquet" if run_id else "*/*.parquet"
-    return f"{folder.as_posix()}/{pattern}" if any(folder.glob(pattern)) else None
+    if run_id is not None:
+        files = sorted(folder.glob(f"run_id={run_id}/*.parquet"))
+    else:
+        done = completed_runs(warehouse)
+        files = sorted(f for f in folder.glob("run_id=*/*.parquet")
+                       if table == "runs" or f.parent.name.removeprefix("run_id=") in done)
+    return "[" + ", ".join(f"'{f.as_posix()}'" for f in files) + "]" if files else None
 
 
 def read_table(warehouse: str | Path, table: str, columns: list[str] | None = None,
@@ -82,12 +99,12 @@ def read_table(warehouse: str | Path, table: str, columns: list[str] | None = No
     """A table's rows from Parquet (all runs, or one), without touching the database."""
     schema = SCHEMAS[table]
     wanted = columns or schema.names
-    source = _glob(warehouse, table, run_id)
+    source = _sources(warehouse, table, run_id)
     if source is None:
         return schema.empty_table().select(wanted).to_pandas()
     with duckdb.connect(config=DUCKDB_CONFIG) as con:
         select = ", ".join(f'"{c}"' for c in wanted)
-        return con.sql(f"select {select} from read_parquet('{source}', hive_partitioning=false)").df()
+        return con.sql(f"select {select} from read_parquet({source}, hive_partitioning=false)").df()
 
 
 def _fts_extension() -> Path:
@@ -175,8 +192,10 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
-    """Insert one run's Parquet into the database in a single transaction; loading a run twice adds nothing."""
-    write_part(warehouse, "runs", pd.DataFrame([runs_row]), run_id, "run")
+    """Insert one run's Parquet into the database in a single transaction; loading a run twice adds nothing.
+
+    The run's row in Parquet is written after the commit: until then the run's files do not count.
+    """
     with connect(warehouse) as con:
         con.execute("begin transaction")
         _ensure_tables(con)
@@ -184,20 +203,35 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
             con.execute("rollback")
             return
         loaded = set()
+        run_frame = pd.DataFrame([runs_row])  # noqa: F841 - read by DuckDB's replacement scan
+        con.execute("insert into runs by name select * from run_frame")
         for table in SCHEMAS:
-            source = _glob(warehouse, table, run_id)
+            source = _sources(warehouse, table, run_id) if table != "runs" else None
             if source is None:
                 continue
             loaded.add(table)
             if table in _LATEST_BY:
                 key = _LATEST_BY[table]
                 con.execute(f"delete from {table} where {key} in "
-                            f"(select {key} from read_parquet('{source}', hive_partitioning=false))")
-            con.execute(f"insert into {table} by name select * from read_parquet('{source}', hive_partitioning=false)")
+                            f"(select {key} from read_parquet({source}, hive_partitioning=false))")
+            con.execute(f"insert into {table} by name select * from read_parquet({source}, hive_partitioning=false)")
         # A run that brought no new documents leaves the derived tables and the text index as they are.
         if loaded & {"articles", "stories", "entity_aliases"} or not _has_index(con):
             _refresh_derived(con)
         con.execute("commit")
+    write_part(warehouse, "runs", pd.DataFrame([runs_row]), run_id, "run")
+
+
+def record_failed_run(warehouse: str | Path, runs_row: dict) -> None:
+    """Keep a failed run in the runs table (Parquet first, the database when it can be written)."""
+    write_part(warehouse, "runs", pd.DataFrame([runs_row]), runs_row["run_id"], "run")
+    try:
+        with connect(warehouse) as con:
+            _ensure_tables(con)
+            frame = pd.DataFrame([runs_row])  # noqa: F841 - read by DuckDB's replacement scan
+            con.execute("insert into runs by name select * from frame")
+    except WarehouseLocked:
+        pass  # the Parquet row is the record; `newsetl rebuild` brings it into the database
 
 
 def _has_index(con: duckdb.DuckDBPyConnection) -> bool:
@@ -225,10 +259,10 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
             con.execute(f"drop table if exists {table}")
         _ensure_tables(con)
         for table in SCHEMAS:
-            source = _glob(warehouse, table)
+            source = _sources(warehouse, table)
             if source is None:
                 continue
-            select = f"select * from read_parquet('{source}', hive_partitioning=false)"
+            select = f"select * from read_parquet({source}, hive_partitioning=false)"
             if table in _LATEST_BY:
                 select += f" qualify row_number() over (partition by {_LATEST_BY[table]} order by run_id desc) = 1"
             con.execute(f"insert into {table} by name {select}")
