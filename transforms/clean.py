@@ -189,6 +189,19 @@ def _parse_byline(line: str) -> tuple[list[str], str | None, str | None]:
     return authors, agency, outlet
 
 
+def _body_start(lines: list[str]) -> int | None:
+    """The first prose line that opens a run of prose: a lone notice or caption among menus is not the text."""
+    candidates = [i for i, ln in enumerate(lines)
+                  if _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)]
+    for i in candidates:
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if _words(following) <= 8 and _CREDIT.search(following) and not _DATELINE_AGENCY.match(lines[i]):
+            continue  # a caption: its credit line follows (a dateline opens the report, never a caption)
+        if sum(1 for ln in lines[i:i + 15] if _is_prose(ln)) >= 2:
+            return i
+    return candidates[0] if candidates else None
+
+
 def clean_text(text: str) -> dict:
     """Scraped article text -> body without boilerplate and the metadata its lines give."""
     lines = [ln.strip() for ln in text.split("\n")]
@@ -196,8 +209,7 @@ def clean_text(text: str) -> dict:
     fields: dict = {"title": None, "teaser": None, "published_at": None, "date_precision": None,
                     "outlet": None, "agency": None, "authors": [], "dateline": None}
 
-    start = next((i for i, ln in enumerate(lines)
-                  if _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)), None)
+    start = _body_start(lines)
     if start is None:
         return {**fields, "body": ""}
     header, body_lines = lines[:start], []
