@@ -159,3 +159,44 @@ def test_bare_role_credit_is_kept():
     head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
             '"author": {"@type": "Person", "name": "Redaktion"}}</script>')
     assert extract_html(page(head=head))["authors"] == ["Redaktion"]
+
+
+def test_name_in_the_element_after_a_bare_label():
+    before = "<div class='meta'><span>von</span> <a href='/ueber'>Kathrin</a></div>"
+    assert extract_html(page(before=before))["authors"] == ["Kathrin"]
+
+
+def test_user_name_after_a_label_is_kept():
+    before = "<div class='meta'><abbr>10. Dezember 2019</abbr> · von <span><a>freeman1984</a></span></div>"
+    assert extract_html(page(before=before))["authors"] == ["freeman1984"]
+
+
+def test_label_in_a_search_form_is_no_byline():
+    before = "<form><label>Von:</label><span class='button-text'>Suche</span></form>"
+    assert extract_html(page(before=before))["authors"] == []
+
+
+def test_role_after_the_label_is_skipped():
+    before = "<div><h5>Autor:</h5><a>Rechtsanwalt</a> <a>Sebastian Einbock</a></div>"
+    assert extract_html(page(before=before))["authors"] == ["Sebastian Einbock"]
+
+
+def test_printed_byline_adds_co_authors_the_metadata_lacks():
+    head = "<meta name='author' content='Clara Löw'>"
+    before = "<span class='authors'><a>Clara Löw</a>, <a>Siddharth Prakash</a> &amp; <a>Klaus Jacob</a></span>"
+    assert extract_html(page(head=head, before=before))["authors"] == ["Clara Löw", "Siddharth Prakash", "Klaus Jacob"]
+
+
+def test_byline_in_the_article_footer_counts():
+    after = "<footer class='post-footer'>Posted by <a rel='author'>Günter W. Kienitz</a> at 18:52</footer>"
+    assert extract_html(page(after=after))["authors"] == ["Günter W. Kienitz"]
+
+
+def test_name_after_the_date_in_a_meta_row():
+    before = "<div class='meta'>04.02.2022 | 13:10 Uhr | Uta Helkenberg</div>"
+    assert extract_html(page(before=before))["authors"] == ["Uta Helkenberg"]
+
+
+def test_plural_author_label():
+    after = "<p>Autoren Jelko Djuren und Jutta Klaukien</p>"
+    assert extract_html(page(after=after))["authors"] == ["Jelko Djuren", "Jutta Klaukien"]

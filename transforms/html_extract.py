@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
+from lxml import etree
 
 from transforms.agencies import AGENCIES
 
@@ -32,19 +33,33 @@ _ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|
                           r"(?:verfasst|geschrieben|veröffentlicht|erstellt|posted|written) (?:von|by)|"
                           r"gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|rechtsanwältin|"
                           r"redakteur(?:in)?|reporter(?:in)?)\b\s*:?\s*)+", re.I)
-_LABELLED = re.compile(r"^[^\w(]*(?:[Vv]on|VON|Autor(?:in)?:|Redaktion:|Text:|"
+_LABELLED = re.compile(r"^[^\w(]*(?:[Vv]on|VON|Autor(?:in)?:|Autoren:?|Redaktion:|Text:|"
                        r"(?:Verfasst|Geschrieben|Veröffentlicht|Erstellt) von|Posted by|Written by)\s+"
                        r"((?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3}"
                        r"(?:\s*(?:,|und|&)\s*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3})*)")
 _LABEL_XPATH = ('//body//text()[contains(., "von ") or contains(., "Von ") or contains(., "VON ") '
                 'or contains(., "Autor") or contains(., "Redaktion:") or contains(., "Text:") '
                 'or contains(., " by ")]')
+# A text node that is only a byline label ("von", "Autor:", "Verfasst von:"): the name is the next text.
+_LABEL_ONLY = re.compile(r"^[^\w(]*(?:von|by|autor(?:in|en)?|verfasst von|geschrieben von|posted by|written by)\s*:?$",
+                         re.I)
+# A meta row "04.02.2022 | 13:10 Uhr | Uta Helkenberg": the name after the date and time.
+_DATED_NAME = re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{4}(?:\s*[|,]?\s*\d{1,2}:\d{2}(?:\s*Uhr)?)?\s*[|–—-]\s*"
+                         r"([A-ZÄÖÜ][^|–—\d]{3,45})$")
+_HANDLE = re.compile(r"^[^\W\d_][\w.\-]{2,29}$")
+_NOT_HANDLE = {"der", "die", "das", "den", "dem", "des", "uns", "mir", "dir", "ihm", "ihr", "ihnen", "einem",
+               "einer", "redaktion", "admin", "administrator", "unbekannt", "gast", "anonym"}
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "twitter:creator")
 _BYLINE_XPATH = ('//body//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
                  'or contains(@class, "author-name") or contains(@class, "authorname") '
                  'or contains(@href, "/autor/") or contains(@href, "/author/") or contains(@href, "/autoren/")]')
 _COMMENT_ANCESTOR = ('ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment") '
                      'or self::footer or self::nav]')
+# Bylines may sit in an article's own footer ("Posted by ... at 18:52"), not in the page's footer.
+_BYLINE_SKIP = ('ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment") or self::nav '
+                'or self::footer[not(ancestor::article) and not(contains(@class, "post") or contains(@class, "entry"))]]')
+_LABEL_SKIP = (_BYLINE_SKIP + ' | ancestor-or-self::*[position() <= 2][contains(@class, "button") or contains(@class, "menu") '
+               'or self::button or self::form or self::select or self::label]')
 _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admin|wordpressadmin|name|publisher|"
                          r"author|autor|datum|https?|germany|deutschland|posts?)\b", re.I)
 _STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
@@ -412,7 +427,7 @@ def _dom_bylines(tree) -> list[str]:
     """Author names from byline markup and labelled lines ("Von ...", "Autor: ...") in the page."""
     found: list[str] = []
     for el in tree.xpath(_BYLINE_XPATH):
-        if el.xpath(_COMMENT_ANCESTOR):
+        if el.xpath(_BYLINE_SKIP):
             continue
         text = _norm(" ".join(el.itertext()))
         if 2 < len(text) < 80:
@@ -424,11 +439,54 @@ def _dom_bylines(tree) -> list[str]:
         # The name may follow the label element ("<h5>Autor:</h5> Peter Maahn").
         text = _norm(" ".join(el.itertext()) + " " + (el.tail or ""))
         m = _LABELLED.match(text) if len(text) < 120 else None
-        if m and not el.xpath(_COMMENT_ANCESTOR):
+        if m and not el.xpath(_BYLINE_SKIP):
             names = [n for n in _split_names(_clean_name(m.group(1))) if _person_shaped(n)]
             if names:
                 return names
-    return []
+    return _label_next(tree)
+
+
+def _text_nodes(tree):
+    """(text, owner element) of every text node under <body> in document order, scripts skipped."""
+    body = tree.find("body")
+    if body is None:
+        return
+    for event, el in etree.iterwalk(body, events=("start", "end")):
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript"):
+            if event == "end" and el.tail:
+                yield el.tail, el.getparent()
+            continue
+        if event == "start" and el.text:
+            yield el.text, el
+        elif event == "end" and el.tail and el is not body:
+            yield el.tail, el.getparent()
+
+
+def _label_next(tree) -> list[str]:
+    """The name printed right after a text node that is only a byline label ("von" <a>Kathrin</a>)."""
+    label, dated = None, None
+    for text, owner in _text_nodes(tree):
+        text = _norm(text)
+        if not text:
+            continue
+        if label is not None:
+            if _ROLE_PREFIX.sub("", text + " ").strip(" :") == "":
+                continue  # "Autor:" <a>Rechtsanwalt</a> Sebastian Einbock: the name comes after the role
+            label, owner_label = None, label
+            if len(text) < 60 and not owner.xpath(_LABEL_SKIP) and not owner_label.xpath(_LABEL_SKIP):
+                name = _clean_name(text)
+                names = [n for n in _split_names(name) if _person_shaped(n)]
+                if names and not any(_NOT_A_NAME.search(n) for n in names):
+                    return names
+                if _HANDLE.match(name) and name.lower() not in _NOT_HANDLE and not _NOT_A_NAME.search(name.rstrip("0123456789")):
+                    return [name]  # a user name ("freeman1984")
+        if len(text) < 25 and _LABEL_ONLY.match(text):
+            label = owner
+        elif dated is None and len(text) < 80 and _DATED_NAME.match(text) and not owner.xpath(_LABEL_SKIP):
+            name = _DATED_NAME.match(text).group(1)
+            if _person_shaped(name) and not _NOT_A_NAME.search(name):
+                dated = [name]
+    return dated or []
 
 
 def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list[str], str | None]:
@@ -443,7 +501,7 @@ def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list
             parts = [_clean_name(p) for p in (_split_names(name) if is_person else [name])]
             credits = [p for p in parts if p.lower() in AGENCIES or _CREDIT_LINE.match(p)]
             agency = agency or next((_agency_of(p) for p in credits), None)
-            names = [p for p in parts if p and p not in credits and not _NOT_A_NAME.search(p)]
+            names = [p for p in parts if p and p not in credits and not _NOT_A_NAME.search(p.rstrip("0123456789"))]
             # One part that names no person ("Landesanstalt für Wald und Forst") makes the whole an organisation.
             if is_person and all(_person_shaped(p, single_ok=True) and _key(p) not in sites for p in names):
                 authors += [p for p in names if p not in authors]
@@ -453,6 +511,27 @@ def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list
             return authors, agency
         fallback = fallback or others
     return fallback, None
+
+
+def _printed_coauthors(tree, authors: list[str]) -> list[str]:
+    """The printed byline when it lists the metadata's authors and more ("A, B & C" where the metadata says A)."""
+    if not authors or len(authors) > 3:
+        return authors
+    wanted = {_key(a) for a in authors}
+    for node in tree.xpath("//body//text()[contains(., $name)]", name=authors[0])[:5]:
+        el = node.getparent()
+        for _ in range(3):
+            if el is None or el.tag in ("body", "html"):
+                break
+            text = _norm(" ".join(el.itertext()))
+            if len(text) > 150:
+                break
+            names = _split_names(_clean_name(text))
+            if (len(names) > len(authors) and all(_person_shaped(n) and not _NOT_A_NAME.search(n) for n in names)
+                    and wanted <= {_key(n) for n in names} and not el.xpath(_COMMENT_ANCESTOR)):
+                return names
+            el = el.getparent()
+    return authors
 
 
 def _lead(tree) -> str | None:
@@ -534,6 +613,7 @@ def extract_html(html: str, url: str | None = None) -> dict:
         lambda: [(n, True) for n in _dom_bylines(tree)],
         lambda: [(doc.author, True)] if doc.author else [],
     ), site_names, host_words)
+    authors = _printed_coauthors(tree, authors)
     dateline = None
     for para in body_paras[:3]:
         m = _DATELINE.match(para)
