@@ -7,7 +7,6 @@ from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
@@ -30,11 +29,9 @@ STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes"
 def ingest_batch(paths: list[Path], root: str, run_id: str, known_ids: frozenset, known_files: frozenset):
     """Read and decode one batch of files."""
     documents, texts = ingest.read_batch(paths, root, run_id, known_ids, known_files)
-    reasons = {r.doc_id: ("ingest", r.reason, r.source_path)
-               for r in documents[documents["status"] == "quarantined"].itertuples()}
     tables = BatchTables(documents=documents)
-    tables.quarantine = pd.DataFrame([{"doc_id": d, "stage": s, "reason": r, "detail": det, "run_id": run_id}
-                                      for d, (s, r, det) in reasons.items()], columns=tables.quarantine.columns)
+    quarantine_docs(tables, {r.doc_id: ("ingest", r.reason, r.source_path)
+                             for r in documents[documents["status"] == "quarantined"].itertuples()}, run_id)
     return tables, texts
 
 

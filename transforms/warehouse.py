@@ -150,12 +150,11 @@ def _index_text(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"pragma create_fts_index('search_terms', 'doc_id', 'terms', {options})")
 
 
-_VIEWS = {
-    "entities": """
+# Canonical entities, derived from every alias seen.
+_ENTITIES_SELECT = """
         select entity_id, min(name) as name, min(label) as label, min(country_code) as country_code,
                list(distinct alias order by alias) as aliases
-        from entity_aliases group by entity_id""",
-}
+        from entity_aliases group by entity_id"""
 
 
 _LABELS = "('PER', 'LOC', 'ORG', 'MISC')"
@@ -243,7 +242,7 @@ def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""update articles set story_id = s.story_id from stories s
                    where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
     con.execute("delete from entities")
-    con.execute(f"insert into entities {_VIEWS['entities']}")
+    con.execute(f"insert into entities {_ENTITIES_SELECT}")
     _index_text(con)
     for statement in ANALYST_SQL.split(";\n"):
         if statement.strip():
