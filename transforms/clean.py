@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 
 import pandas as pd
@@ -27,13 +28,17 @@ _TRAILING_CREDIT = re.compile(rf"\s+\(?((?:{_AGENCY})(?:/[\w-]+)*)\)?\s*$")
 # An editor's initials closing the text: "... gegenüber dem Vorjahr. (amo)"
 _TRAILING_INITIALS = re.compile(r"\s+\([a-z]{2,4}\)\s*$")
 _SIGNATURE = re.compile(r"^([A-Z][\w.\-]*[A-Za-z.])\s*--\s*([A-Z]{2,})$")
-_BYLINE = re.compile(r"^(?:Von|Ein Beitrag von|Autor(?:in)?:|Text:|Interview:)\s+(.+?)(?:\s+am)?$", re.I)
+_BYLINE = re.compile(r"^(?:Von:?|Ein Beitrag von|Autor(?:in)?:|Text:|Interview:)\s+(.+?)(?:\s+am)?$", re.I)
 # Lines around a headline that are not it: credits, translator notes, counters, times.
 _NOT_TITLE = re.compile(r"(©|^(übersetzt|foto|bild|quelle|video|audio)\b|/\s*[A-ZÄÖÜ][a-zäöü]+ [A-ZÄÖÜ]|"
                         r"\s\d{1,2}$|:$|\b\d{1,2}[:.]\d{2}\b)", re.I)
 # A quote headline ('Leitl: "Wer ... wird"') ends like a sentence but is one line of display type.
 _QUOTE_HEADLINE = re.compile(r"^[^.!?]{1,60}:\s*[\"„»«][^.!?]*[.!?]?[\"“»«]$")
 _BREADCRUMB = re.compile(r"\s[»›>]\s")
+# A bio under a picture at the end: "Felix Stalder ist Professor für ..."
+_NAME_BIO = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+(?: [A-ZÄÖÜ][\w-]+){1,2} (?:ist|war|leitet|arbeitet|lebt|schreibt|studierte)\b")
+# "Nächste Vorstellungen: 20.10., 17 Uhr, ...": a label and dates or numbers, not a sentence.
+_SERVICE_LINE = re.compile(r"^[A-ZÄÖÜ][\w ]{2,30}:\s")
 
 # Boilerplate is classified by the kind of words a block uses, not by known sentences.
 # Page furniture: dropped where it stands, the text goes on around it.
@@ -41,26 +46,31 @@ _FURNITURE = re.compile(
     r"(lesedauer|lesezeit|textgröße|schriftgröße|vorlesen|\bdrucken\b|\bteilen\b|\bmerken\b|"
     r"foto:|fotos:|bild:|bildquelle|©|\(c\) |copyright|/\s*foto\b|zur startseite|ausklappen|"
     r"min\.\s*$|artikel anhören|link kopieren|quelle:|^quelle$|^tags?:|^kategorien\b|"
-    r"instagram|twitter|facebook|whatsapp|pinterest|a post shared by)", re.I)
+    r"instagram|twitter|facebook|whatsapp|pinterest|a post shared by|\.(?:jpe?g|png|gif|webp)\b)", re.I)
 # Site notices read like prose but are about the page, not the news.
 _SITE_NOTICE = re.compile(r"(cookie|adblocker|werbeblocker|javascript|aktivierungslink|ihre registrierung|"
-                          r"ihr(en)? browser)", re.I)
+                          r"ihr(en)? browser|vielen dank für ihre|wir wünschen ihnen|benutzerkonto|"
+                          r"unter der lizenz|creative commons|cc-by)", re.I)
 # A photo credit marks a caption whatever its length.
-_CREDIT = re.compile(r"\b(Fotos?|Bild|Bildquelle|Quelle)\s*:|©")
+_CREDIT = re.compile(rf"\b(Fotos?|Bild|Bildquelle|Bildrechte|Quelle)\s*:|©|\((?:Symbolbild|Symbolfoto|Archivbild)\)|"
+                     rf"^(?:{_AGENCY}|picture alliance|imago|Getty Images)\s*/\s*[A-ZÄÖÜ][a-zäöü]+ [A-ZÄÖÜ]")
 # Section furniture: it opens what follows the article (teasers, comments, appeals).
 _SECTION_CUES = {
     "related": re.compile(r"(könnte sie (auch )?interessier|auch interessant|mehr zum thema|"
-                          r"weitere artikel|lesen sie (auch|mehr)|empfohlen|meistgelesen|"
+                          r"weitere artikel|lesen sie (auch|mehr)|empfohlen|meistgelesen|themen in diesem artikel|"
+                          r"schlagw(ö|o)rte|weitere videos|"
                           r"meistkommentiert|meistgeklickt|top-?themen|ähnliche artikel|weiterlesen|"
                           r"weitere (meldungen|nachrichten|beiträge|informationen)|neueste beiträge|"
                           r"nächster beitrag|vorheriger beitrag|mehr lesen)", re.I),
     "comments": re.compile(r"(kommentar(e|en)?\b|kommentieren|leserbrief|diskussion geschlossen|"
                            r"netiquette|community-regeln)", re.I),
     "subscription": re.compile(r"(newsletter|probeabo|\babo\b|abonn|jetzt (testen|lesen|bestellen|"
-                               r"sichern)|bestellen\b|registrieren|anmelden|login\b|paywall|bezahlschranke|"
+                               r"sichern)|(gratis|kostenlos) testen|bestellen\b|registrieren|anmelden|login\b|paywall|"
+                               r"bezahlschranke|"
                                r"zugang und lesen|digital-zugang)", re.I),
-    "appeal": re.compile(r"(\bspende|unterstütze\b|unterstützen sie|unterstützung unserer|finanzierung|"
-                         r"zukunftsfähig)", re.I),
+    # The bare word asks for money; compounds ("Spendenaktion") are news.
+    "appeal": re.compile(r"(\bspenden?\b|unterstütze\b|unterstützen sie|unterstützung unserer|solidarische finanzierung|"
+                         r"zukunftsfähig|(unser(en)?|diesen|unabhängigen) journalismus|helfen sie mit)", re.I),
     # Addressing the reader as "du" marks appeals, but interviews too: it never counts alone.
     "address": re.compile(r"(\bdein(e|er|em|en)?\b|\bdu\b|\bdich\b|\bdir\b)", re.I),
     "ads": re.compile(r"(\banzeige\b|\bwerbung|sponsored|cookie|datenschutz|impressum|"
@@ -189,17 +199,107 @@ def _parse_byline(line: str) -> tuple[list[str], str | None, str | None]:
     return authors, agency, outlet
 
 
+def _same_headline(a: str, b: str) -> bool:
+    """Two lines that print one headline: with and without a kicker, or in a shorter wording."""
+    wa, wb = _WORD.findall(a.lower()), _WORD.findall(b.lower())
+    short, long_ = sorted((wa, wb), key=len)
+    if len(short) < 3 or len(long_) > 2 * len(short) + 2:
+        return False
+    return len(set(short) & set(long_)) >= 0.6 * len(set(short))
+
+
+def _is_caption(lines: list[str], i: int) -> bool:
+    """A short paragraph whose photo credit follows it (a dateline opens the report, never a caption)."""
+    following = lines[i + 1] if i + 1 < len(lines) else ""
+    return (_words(lines[i]) <= 40 and _words(following) <= 8 and bool(_CREDIT.search(following))
+            and not _DATELINE_AGENCY.match(lines[i]))
+
+
+def _is_box(lines: list[str], i: int, counts: Counter) -> bool:
+    """A paragraph printed before and after the text (an info box) encloses prose printed only once."""
+    if counts[lines[i]] < 2:
+        return False
+    where = [j for j, ln in enumerate(lines) if ln == lines[i]]
+    return any(_is_prose(lines[k]) and counts[lines[k]] == 1 for k in range(where[0] + 1, where[-1]))
+
+
 def _body_start(lines: list[str]) -> int | None:
-    """The first prose line that opens a run of prose: a lone notice or caption among menus is not the text."""
+    """The first prose line that opens a run of prose: a lone notice, caption, info box or headline is not the text."""
+    counts = Counter(lines)
     candidates = [i for i, ln in enumerate(lines)
-                  if _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)]
+                  if _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)
+                  and not _is_box(lines, i, counts)
+                  and not any(_same_headline(ln, lines[j]) for j in range(max(0, i - 3), i))]
     for i in candidates:
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        if _words(following) <= 8 and _CREDIT.search(following) and not _DATELINE_AGENCY.match(lines[i]):
-            continue  # a caption: its credit line follows (a dateline opens the report, never a caption)
+        if _is_caption(lines, i):
+            continue
         if sum(1 for ln in lines[i:i + 15] if _is_prose(ln)) >= 2:
             return i
     return candidates[0] if candidates else None
+
+
+def _is_date_line(line: str) -> bool:
+    return _words(line) <= 12 and not _is_prose(line) and _date_match(line) is not None
+
+
+def _is_header_meta(line: str) -> bool:
+    """What stands between a lead and the text: byline, date, reading time, credits, tags, counters."""
+    return _is_furniture(line) or _is_date_line(line) or (_words(line) <= 8 and not _is_prose(line))
+
+
+def _lead_start(lines: list[str], start: int) -> int:
+    """Pull the start back to the lead under the headline when only byline, date and picture lines separate them."""
+    j = start - 1
+    while j >= 0 and start - j <= 20 and _is_header_meta(lines[j]):
+        j -= 1
+    if j < 1 or start - j > 20:
+        return start
+    lead = lines[j]
+    if _words(lead) < 10 or _is_section_break(lead) or _BYLINE.match(lead):
+        return start
+    if _words(lead) < 12 and not re.search(r"[.!?]", lead):
+        return start  # a headline, not a lead
+    k = j - 1
+    while k > 0 and (_is_furniture(lines[k]) or _is_caption(lines, k)):
+        k -= 1
+    title = lines[k]
+    if _is_prose(title) or not 3 <= _words(title) < _words(lead) or _NOT_TITLE.search(title):
+        return start
+    return start if _same_headline(lead, title) else j
+
+
+def _read_meta_lines(meta: list[str], fields: dict) -> None:
+    """Dates and bylines between the lead and the text."""
+    for line in meta:
+        found = _date_match(line) if _is_date_line(line) else None
+        if found and fields["published_at"] is None:
+            fields["published_at"], fields["date_precision"] = found[:2]
+        authors, agency, _ = _parse_byline(line)
+        fields["authors"] = fields["authors"] or authors
+        fields["agency"] = fields["agency"] or agency
+
+
+def _inline_box_end(lines: list[str], i: int) -> int | None:
+    """A 'related' box inside the text: its heading, at most three short link lines, then the text goes on."""
+    if "related" not in _section_cues(lines[i]):
+        return None
+    for k in range(i + 1, min(i + 5, len(lines))):
+        if _is_prose(lines[k]):
+            return k if _words(lines[k]) >= 30 and k > i + 1 else None
+        if _words(lines[k]) > 15:
+            return None
+    return None
+
+
+def _opens_teaser_list(lines: list[str], i: int) -> bool:
+    """A date line followed by more date lines: a list of other articles, each with its date."""
+    return _is_date_line(lines[i]) and _words(lines[i]) <= 8 and \
+        any(_is_date_line(ln) for ln in lines[i + 1:i + 9])
+
+
+def _is_author_bio(line: str, authors: list[str]) -> bool:
+    """A few lines about the byline's author ("Anna Muster leitet das Ressort ...")."""
+    return _words(line) <= 60 and any(line.startswith(a + " ") for a in authors)
 
 
 def clean_text(text: str) -> dict:
@@ -212,23 +312,51 @@ def clean_text(text: str) -> dict:
     start = _body_start(lines)
     if start is None:
         return {**fields, "body": ""}
-    header, body_lines = lines[:start], []
-    for i, line in enumerate(lines[start:], start=start):
+    lead = _lead_start(lines, start)
+    _read_header(lines[:lead], fields)
+    _read_meta_lines(lines[lead + 1:start], fields)
+    before = set(lines[:lead])
+    body: list[int] = [lead] if lead < start else []
+    i, run = start, 0
+    while i < len(lines):
+        line, following = lines[i], (lines[i + 1] if i + 1 < len(lines) else "")
         signature = _SIGNATURE.match(line)
         if signature:
             fields["authors"] = [signature.group(1)]
             break
-        if _is_section_break(line, lines[i + 1] if i + 1 < len(lines) else ""):
-            break
-        if _is_furniture(line):
+        if len(body) <= 3 and _is_date_line(line):
+            # A date line printed just after the lead ("19.10.2019, 23:38 Uhr") is metadata, not body.
+            if fields["published_at"] is None:
+                fields["published_at"], fields["date_precision"] = _date_match(line)[:2]
+            i += 1
             continue
-        body_lines.append(line)
+        if _is_furniture(line) or (_is_prose(line) and _is_caption(lines, i)) or _is_author_bio(line, fields["authors"]):
+            i += 1
+            continue
+        if _is_section_break(line, following):
+            resume = _inline_box_end(lines, i)
+            if resume is None:
+                break
+            i = resume
+            continue
+        if (_is_prose(line) and line in before) or (len(body) > 3 and _opens_teaser_list(lines, i)):
+            # An info box printed above the text too, or other articles' teasers: drop a teaser begun above.
+            heads = [n for n in range(max(0, len(body) - 3), len(body)) if not _SENTENCE_END.search(lines[body[n]])]
+            if heads and _opens_teaser_list(lines, i):
+                del body[heads[0]:]
+            break
+        # Runs of short lines are menus and teaser lists: the text does not go on past one.
+        run = 0 if _is_prose(line) else run + 1
+        if run >= 6:
+            del body[-(run - 1):]
+            break
+        body.append(i)
+        i += 1
 
-    # A heading right before the section break introduces that section, not the article.
-    while body_lines and not _SENTENCE_END.search(body_lines[-1]) and _words(body_lines[-1]) <= 8:
-        body_lines.pop()
-    _read_header(header, fields)
-    _read_date_lines(body_lines, fields)
+    # Headings, links, service lines and bios after the last paragraph close the page, not the article.
+    while body and _is_closing(lines, body[-1]):
+        body.pop()
+    body_lines = [lines[j] for j in body]
     if body_lines:
         credit = _TRAILING_CREDIT.search(body_lines[-1])
         if credit and _words(body_lines[-1]) > 3:
@@ -241,15 +369,15 @@ def clean_text(text: str) -> dict:
     return {**fields, "body": "\n\n".join(body_lines)}
 
 
-def _read_date_lines(body_lines: list[str], fields: dict) -> None:
-    """A date line printed just after the lead ("19.10.2019, 23:38 Uhr") is metadata, not body."""
-    for i, line in enumerate(body_lines[:4]):
-        found = _date_match(line) if _words(line) <= 12 and not _is_prose(line) else None
-        if found:
-            if fields["published_at"] is None:
-                fields["published_at"], fields["date_precision"] = found[:2]
-            del body_lines[i]
-            return
+def _is_closing(lines: list[str], j: int) -> bool:
+    """A line that cannot end an article: no closing punctuation, a service line, or a bio under a picture."""
+    line = lines[j]
+    if not _SENTENCE_END.search(line) and not _is_prose(line):
+        return True
+    tokens = line.split()
+    if _SERVICE_LINE.match(line) and sum(any(c.isdigit() for c in t) for t in tokens) * 3 >= len(tokens):
+        return True
+    return bool(_NAME_BIO.match(line)) and _words(line) <= 60 and j > 0 and _is_furniture(lines[j - 1])
 
 
 def _read_header(header: list[str], fields: dict) -> None:
