@@ -27,6 +27,8 @@ _DATELINE_DOT = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zä
 _TRAILING_CREDIT = re.compile(rf"\s+\(?((?:{_AGENCY})(?:/[\w-]+)*)\)?\s*$")
 # An editor's initials closing the text: "... gegenüber dem Vorjahr. (amo)"
 _TRAILING_INITIALS = re.compile(r"\s+\([a-z]{2,4}\)\s*$")
+# A credit on a line of its own after the text: "(KNA, DR)", "DPA".
+_CREDIT_LINE = re.compile(rf"^\(?((?:{_AGENCY}|{_AGENCY.upper()})(?:[/,]\s*[\w-]+)*)\)?$")
 _SIGNATURE = re.compile(r"^([A-Z][\w.\-]*[A-Za-z.])\s*--\s*([A-Z]{2,})$")
 _BYLINE = re.compile(r"^(?:Von:?|Ein Beitrag von|Autor(?:in)?:|Text:|Interview:)\s+(.+?)(?:\s+am)?$", re.I)
 # Lines around a headline that are not it: credits, translator notes, counters, times.
@@ -73,7 +75,8 @@ _SECTION_CUES = {
                          r"zukunftsfähig|(unser(en)?|diesen|unabhängigen) journalismus|helfen sie mit)", re.I),
     # Addressing the reader as "du" marks appeals, but interviews too: it never counts alone.
     "address": re.compile(r"(\bdein(e|er|em|en)?\b|\bdu\b|\bdich\b|\bdir\b)", re.I),
-    "ads": re.compile(r"(\banzeige\b|\bwerbung|sponsored|cookie|datenschutz|impressum|"
+    # Page links name data protection; compounds like "datenschutzrechtlich" are prose.
+    "ads": re.compile(r"(\banzeige\b|\bwerbung|sponsored|cookie|\bdatenschutz(erklärung|richtlinie\w*|hinweis\w*)?\b|impressum|"
                       r"alle rechte vorbehalten)", re.I),
 }
 _SENTENCE_END = re.compile(r"[.!?…\"“”»«')]$")
@@ -146,7 +149,8 @@ def _cue_hits(line: str) -> int:
 
 
 def _is_heading(line: str) -> bool:
-    return _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":"))
+    # "Jetzt gratis testen!": a call to action is set as a heading.
+    return _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":!"))
 
 
 def _is_section_break(line: str, next_line: str = "") -> bool:
@@ -169,7 +173,7 @@ def _is_furniture(line: str) -> bool:
     words = _words(line)
     if words <= 60 and _SITE_NOTICE.search(line):
         return True
-    return bool(_FURNITURE.search(line)) and (words <= 8 or (words <= 40 and bool(_CREDIT.search(line))))
+    return (words <= 8 and bool(_FURNITURE.search(line))) or (words <= 40 and bool(_CREDIT.search(line)))
 
 
 def _split_agency(credit: str) -> tuple[str | None, str | None]:
@@ -236,6 +240,16 @@ def _body_start(lines: list[str]) -> int | None:
         if sum(1 for ln in lines[i:i + 15] if _is_prose(ln)) >= 2:
             return i
     return candidates[0] if candidates else None
+
+
+def _text_goes_on(lines: list[str], k: int) -> bool:
+    """Two paragraphs of prose follow soon, before any section break: the short lines were a poll or a list."""
+    for m in range(k, min(k + 12, len(lines) - 1)):
+        if _is_section_break(lines[m], lines[m + 1]):
+            return False
+        if all(_is_prose(ln) and not _is_furniture(ln) for ln in lines[m:m + 2]):
+            return True
+    return False
 
 
 def _is_date_line(line: str) -> bool:
@@ -324,6 +338,12 @@ def clean_text(text: str) -> dict:
         if signature:
             fields["authors"] = [signature.group(1)]
             break
+        if len(body) > 3 and _opens_teaser_list(lines, i):
+            # Other articles' teasers, each with its date: drop the one begun above.
+            heads = [n for n in range(max(0, len(body) - 3), len(body)) if not _SENTENCE_END.search(lines[body[n]])]
+            if heads:
+                del body[heads[0]:]
+            break
         if len(body) <= 3 and _is_date_line(line):
             # A date line printed just after the lead ("19.10.2019, 23:38 Uhr") is metadata, not body.
             if fields["published_at"] is None:
@@ -339,15 +359,11 @@ def clean_text(text: str) -> dict:
                 break
             i = resume
             continue
-        if (_is_prose(line) and line in before) or (len(body) > 3 and _opens_teaser_list(lines, i)):
-            # An info box printed above the text too, or other articles' teasers: drop a teaser begun above.
-            heads = [n for n in range(max(0, len(body) - 3), len(body)) if not _SENTENCE_END.search(lines[body[n]])]
-            if heads and _opens_teaser_list(lines, i):
-                del body[heads[0]:]
-            break
+        if _is_prose(line) and line in before:
+            break  # an info box printed above the text too
         # Runs of short lines are menus and teaser lists: the text does not go on past one.
         run = 0 if _is_prose(line) else run + 1
-        if run >= 6:
+        if run >= 6 and not _text_goes_on(lines, i + 1):
             del body[-(run - 1):]
             break
         body.append(i)
@@ -372,7 +388,7 @@ def clean_text(text: str) -> dict:
 def _is_closing(lines: list[str], j: int) -> bool:
     """A line that cannot end an article: no closing punctuation, a service line, or a bio under a picture."""
     line = lines[j]
-    if not _SENTENCE_END.search(line) and not _is_prose(line):
+    if (not _SENTENCE_END.search(line) and not _is_prose(line)) or _CREDIT_LINE.match(line):
         return True
     tokens = line.split()
     if _SERVICE_LINE.match(line) and sum(any(c.isdigit() for c in t) for t in tokens) * 3 >= len(tokens):
