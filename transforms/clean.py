@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime
+from difflib import SequenceMatcher
 
 import pandas as pd
 from babel import Locale
@@ -37,6 +38,7 @@ _NOT_TITLE = re.compile(r"(©|^(übersetzt|foto|bild|quelle|video|audio)\b|/\s*[
 # A quote headline ('Leitl: "Wer ... wird"') ends like a sentence but is one line of display type.
 _QUOTE_HEADLINE = re.compile(r"^[^.!?]{1,60}:\s*[\"„»«][^.!?]*[.!?]?[\"“»«]$")
 _BREADCRUMB = re.compile(r"\s[»›>]\s")
+_NAME_END = re.compile(r"(?:^|\s)([A-ZÄÖÜ][a-zäöüß]+ [A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)$")
 # A bio under a picture at the end: "Felix Stalder ist Professor für ..."
 _NAME_BIO = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+(?: [A-ZÄÖÜ][\w-]+){1,2} (?:ist|war|leitet|arbeitet|lebt|schreibt|studierte)\b")
 # "Nächste Vorstellungen: 20.10., 17 Uhr, ...": a label and dates or numbers, not a sentence.
@@ -396,15 +398,25 @@ def _is_closing(lines: list[str], j: int) -> bool:
     return bool(_NAME_BIO.match(line)) and _words(line) <= 60 and j > 0 and _is_furniture(lines[j - 1])
 
 
+def _header_date(line: str) -> tuple[datetime, str, int, int] | None:
+    """The date of a date line: what is left beside the date is a byline or nothing."""
+    found = _date_match(line) if _words(line) <= 12 else None
+    if not found:
+        return None
+    rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-")
+    return found if _words(rest) <= 4 or _BYLINE.match(rest) else None
+
+
 def _read_header(header: list[str], fields: dict) -> None:
     """Title, date, byline and outlet from the lines before the body."""
     headings = []
-    for line in header:
-        found = _date_match(line) if _words(line) <= 12 else None
-        rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-") if found else line
-        if found and (_words(rest) <= 4 or _BYLINE.match(rest)):
-            if fields["published_at"] is None:
-                fields["published_at"], fields["date_precision"] = found[:2]
+    dated = [_header_date(line) is not None for line in header]
+    for n, line in enumerate(header):
+        found = _header_date(line)
+        if found:
+            # The date nearest the text is the article's; one further up is the page's "today".
+            fields["published_at"], fields["date_precision"] = found[:2]
+            rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-")
             # What is left of a date line is a byline or nothing: never the title.
             authors, agency, outlet = _parse_byline(rest)
             fields["authors"] = fields["authors"] or authors
@@ -414,6 +426,9 @@ def _read_header(header: list[str], fields: dict) -> None:
         if not line or _is_furniture(line) or _is_section_break(line):
             continue
         authors, agency, outlet = _parse_byline(line)
+        name = _NAME_END.search(line)
+        if not authors and name and _words(line) <= 5 and any(dated[max(0, n - 1):n + 2]):
+            authors = [name.group(1)]  # "FOCUS-Online-Experte Robin Tschöpe" next to the date: a byline
         if authors or agency or outlet:
             fields["authors"] = fields["authors"] or authors
             fields["agency"] = fields["agency"] or agency
@@ -426,8 +441,17 @@ def _read_header(header: list[str], fields: dict) -> None:
     candidates = [h for h in headings if 3 <= _words(h) <= 40 and not _NOT_TITLE.search(h)]
     if not candidates:
         return
-    doubled = [a for a, b in zip(headings, headings[1:]) if a == b and _words(a) >= 3]
+    recent = headings[-8:]  # the headline stands near the text; doubled menu items stand further up
+    doubled = [a for a, b in zip(recent, recent[1:]) if a == b and a in candidates]
     title = doubled[0] if doubled else candidates[-1]
+    at = len(headings) - 1 - headings[::-1].index(title)
+    variant = next((h for h in reversed(headings[:at]) if _words(h) <= 40 and _same_headline(h, title)), None)
+    if variant:
+        title = _headline_of(variant, title)
+    elif at > 0 and headings[at - 1].endswith(":") and _words(headings[at - 1]) >= 4:
+        title = f"{headings[at - 1]} {title}"  # a headline set on two lines
+    # A kicker glued on: "Kicker : Title" (no space before a colon in print), "Corona-Pandemie - Title".
+    title = re.sub(r"^.{1,60}? : (?=\S)|^\S+ [-–] (?=(?:\S+ ){2}\S)", "", title)
     for heading in headings:
         # "Site Name - Title": the site name is the outlet, the rest the title.
         if heading != title and heading.endswith(title) and len(heading) > len(title):
@@ -435,6 +459,16 @@ def _read_header(header: list[str], fields: dict) -> None:
             if prefix and _words(prefix) <= 5:
                 fields["outlet"] = fields["outlet"] or prefix
     fields["title"] = title if _words(title) >= 2 else None
+
+
+def _headline_of(earlier: str, later: str) -> str:
+    """Of one headline printed twice, the wording without a kicker: the shared part, or the one opening with it."""
+    a, b = earlier.split(), later.split()
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    shared = " ".join(a[m.a:m.a + m.size])
+    if shared in (earlier, later) or set(_WORD.findall(earlier)) == set(_WORD.findall(later)):
+        return shared
+    return earlier if m.a == 0 and m.b != 0 else later
 
 
 def _read_dateline(body_lines: list[str], fields: dict) -> None:
