@@ -427,8 +427,8 @@ def _read_header(header: list[str], fields: dict) -> None:
             continue
         authors, agency, outlet = _parse_byline(line)
         name = _NAME_END.search(line)
-        if not authors and name and _words(line) <= 5 and any(dated[max(0, n - 1):n + 2]):
-            authors = [name.group(1)]  # "FOCUS-Online-Experte Robin Tschöpe" next to the date: a byline
+        if not authors and name and _words(line) <= 5 and len(header) - n <= 8 and dated[n + 1:n + 2] == [True]:
+            authors = [name.group(1)]  # "FOCUS-Online-Experte Robin Tschöpe" over the date, near the text: a byline
         if authors or agency or outlet:
             fields["authors"] = fields["authors"] or authors
             fields["agency"] = fields["agency"] or agency
@@ -444,6 +444,12 @@ def _read_header(header: list[str], fields: dict) -> None:
     recent = headings[-8:]  # the headline stands near the text; doubled menu items stand further up
     doubled = [a for a, b in zip(recent, recent[1:]) if a == b and a in candidates]
     title = doubled[0] if doubled else candidates[-1]
+    for heading in headings:
+        # "Site Name - Title": the site name is the outlet, the rest the title.
+        if heading != title and heading.endswith(title) and len(heading) > len(title):
+            prefix = heading[: -len(title)].rstrip(" -–|:")
+            if prefix and _words(prefix) <= 5:
+                fields["outlet"] = fields["outlet"] or prefix
     at = len(headings) - 1 - headings[::-1].index(title)
     variant = next((h for h in reversed(headings[:at]) if _words(h) <= 40 and _same_headline(h, title)), None)
     if variant:
@@ -452,12 +458,6 @@ def _read_header(header: list[str], fields: dict) -> None:
         title = f"{headings[at - 1]} {title}"  # a headline set on two lines
     # A kicker glued on: "Kicker : Title" (no space before a colon in print), "Corona-Pandemie - Title".
     title = re.sub(r"^.{1,60}? : (?=\S)|^\S+ [-–] (?=(?:\S+ ){2}\S)", "", title)
-    for heading in headings:
-        # "Site Name - Title": the site name is the outlet, the rest the title.
-        if heading != title and heading.endswith(title) and len(heading) > len(title):
-            prefix = heading[: -len(title)].rstrip(" -–|:")
-            if prefix and _words(prefix) <= 5:
-                fields["outlet"] = fields["outlet"] or prefix
     fields["title"] = title if _words(title) >= 2 else None
 
 
