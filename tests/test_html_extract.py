@@ -200,3 +200,52 @@ def test_name_after_the_date_in_a_meta_row():
 def test_plural_author_label():
     after = "<p>Autoren Jelko Djuren und Jutta Klaukien</p>"
     assert extract_html(page(after=after))["authors"] == ["Jelko Djuren", "Jutta Klaukien"]
+
+
+def test_slashed_date_with_day_first():
+    # The printed day, not the stamp's Berlin day (the site's "+00:00" is its wall clock).
+    before = ("<time class='entry-date' datetime='2019-12-26T23:07:45+00:00' itemprop='datePublished'>"
+              "26/12/2019</time>")
+    assert extract_html(page(before=before))["published_at"] == dt.date(2019, 12, 26)
+
+
+def test_created_on_label_is_a_publication_date():
+    head = "<meta name='date' content='2023-01-11'>"
+    after = "<p>Erstellt am: 01.11.2023</p>"
+    assert extract_html(page(head=head, after=after))["published_at"] == dt.date(2023, 11, 1)
+
+
+def test_label_in_a_script_is_no_date():
+    head = "<meta property='article:published_time' content='2020-03-04T10:00:00+01:00'>"
+    before = "<script>/* Anzeige, veröffentlicht am 01.02.2015 */ var slot = 1;</script>"
+    assert extract_html(page(head=head, before=before))["published_at"] == dt.date(2020, 3, 4)
+
+
+def test_two_digit_year_when_no_other_date_is_printed():
+    before = "<div><b>macbacchi</b> 28.09.19 12:44</div>"
+    assert extract_html(page(before=before))["published_at"] == dt.date(2019, 9, 28)
+
+
+def test_trafilatura_repeating_a_meta_date_is_no_second_vote():
+    head = "<meta name='date' content='2020-04-30'>"
+    before = "<ul class='info'><li class='Date'><time>29.04.2020, 12:01 Uhr</time></li></ul>"
+    assert extract_html(page(head=head, before=before))["published_at"] == dt.date(2020, 4, 29)
+
+
+def test_date_after_the_headline_beats_a_teaser_date_above_it():
+    html = page(before="<p class='date'>01.10.2019</p>").replace(
+        "<main>", "<main><div class='teaser'><span class='date'>18.01.2019</span> Anderes Thema</div>")
+    assert extract_html(html)["published_at"] == dt.date(2019, 10, 1)
+
+
+def test_date_in_a_timedata_element():
+    head = "<meta name='date' content='2020-02-12'>"
+    after = "<div class='news-single-timedata'>05.02.2020</div>"
+    assert extract_html(page(head=head, after=after))["published_at"] == dt.date(2020, 2, 5)
+
+
+def test_dates_of_a_list_of_events_are_not_the_article_date():
+    head = "<meta name='date' content='2020-02-11'>"
+    after = ("<ul><li><span class='datum'>29.02.2020 18:00 Uhr</span> Weinprobe</li>"
+             "<li><span class='datum'>04.04.2020 18:00 Uhr</span> Tapas-Abend</li></ul>")
+    assert extract_html(page(head=head, after=after))["published_at"] == dt.date(2020, 2, 11)

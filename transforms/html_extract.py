@@ -71,12 +71,15 @@ _BERLIN = ZoneInfo("Europe/Berlin")
 _LEAD_XPATH = ('//body//*[contains(@class, "lead") or contains(@class, "intro") or contains(@class, "excerpt") '
                'or contains(@class, "abstract") or contains(@class, "standfirst") or contains(@class, "vorspann")]')
 _LEAD_CLASS = re.compile(r"(?:^|[\s_-])(?:lead|intro|excerpt|abstract|standfirst|vorspann)(?:$|[\s_-])", re.I)
+# "timedata": TYPO3's news extension ("news-single-timedata"), common on German sites.
 _DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[contains(@class, "date") '
-               'or contains(@class, "datum") or contains(@class, "posted") or contains(@class, "published") '
-               'or contains(@class, "byline")][not(self::meta)]')
+               'or contains(@class, "datum") or contains(@class, "timedata") or contains(@class, "timestamp") '
+               'or contains(@class, "posted") or contains(@class, "published") or contains(@class, "byline")]'
+               '[not(self::meta)]')
 _MICRODATA_PUBLISHED = '//body//*[@itemprop="datePublished"]/@*[name()="datetime" or name()="content"]'
-_PUB_LABEL = re.compile(r"\b(?:erschienen|veröffentlicht|publiziert)(?: am)?\s*:?\s*(?=\d)", re.I)
+_PUB_LABEL = re.compile(r"\b(?:erschienen|veröffentlicht|publiziert|erstellt)(?: am)?\s*:?\s*(?=\d)", re.I)
 _DE_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
+_DE_SHORT_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b(?![.\d])")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _URL_DMY = re.compile(r"/(\d{1,2})-(\d{1,2})-((?:19|20)\d{2})(?:\.\w+)?/?$")
@@ -323,6 +326,8 @@ def _parse_date(text: str | None) -> dt.date | None:
         m = pattern.search(text)
         if m:
             parts = dict(zip(order, (int(g) for g in m.groups())))
+            if order == "mdy" and parts["m"] > 12:
+                parts["m"], parts["d"] = parts["d"], parts["m"]  # "26/12/2019": day first, as Europe writes it
             break
     else:
         m = _DE_LONG_DATE.search(text)
@@ -335,13 +340,42 @@ def _parse_date(text: str | None) -> dt.date | None:
         return None
 
 
+def _short_date(text: str) -> dt.date | None:
+    """A day written with a two-digit year ("28.09.19"), as forums and comment lists print it."""
+    m = _DE_SHORT_DATE.search(text)
+    try:
+        return _plausible(dt.date(2000 + int(m.group(3)), int(m.group(2)), int(m.group(1)))) if m else None
+    except ValueError:
+        return None
+
+
 def _plausible(day: dt.date) -> dt.date | None:
     return day if 1990 <= day.year <= dt.date.today().year + 1 else None
 
 
 def _visible_date(tree) -> dt.date | None:
     """The first date printed in a byline or date element of the page, as readers see it."""
-    for el in tree.xpath(_DATE_XPATH):
+    elements = tree.xpath(_DATE_XPATH)
+    headline = tree.xpath("(//body//h1[normalize-space()])[1]")
+    if headline and elements:
+        # Dates printed after the headline first: a list of dates above it is a ticker or teasers.
+        h1 = headline[0]
+        wanted, before = {id(el) for el in elements}, set()
+        for el in tree.iter():
+            if el is h1:
+                break
+            if id(el) in wanted:
+                before.add(id(el))
+        elements.sort(key=lambda el: id(el) in before)
+    # A date in one of several dated items of a list belongs to a list of events, threads or teasers.
+    items = {id(el): next(iter(el.xpath("ancestor::li[1]")), None) for el in elements}
+    dated_items: dict = {}
+    for item in (i for i in items.values() if i is not None):
+        dated_items.setdefault(item.getparent(), set()).add(item)
+    for el in elements:
+        item = items[id(el)]
+        if item is not None and len(dated_items[item.getparent()]) > 1:
+            continue
         if el.get("itemprop") == "dateModified" or el.xpath(
                 _COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)]"):
             continue
@@ -383,22 +417,28 @@ def _first_date(*values) -> dt.date | None:
 def _published(tree, meta: dict, article: dict, url: str | None, doc_date: str | None,
                title: str | None) -> dt.date | None:
     """Publication day: the day most sources name; ties go to the more reliable source."""
-    body = tree.find("body")
-    text = _norm(" ".join(t for t in body.itertext() if t.strip())) if body is not None else ""
+    # The readable text only: a script's comment ("erstellt 07.08.11") is no label.
+    text = _norm(" ".join(t for t, _ in _text_nodes(tree) if t.strip()))
     # Each source may be wrong alone (a modified stamp, a teaser's date, a template's default): they vote.
-    days = [d for d in (
-        _labelled_date(text),
+    declared = (
         _first_date(article.get("datePublished"), article.get("dateCreated")),
         _first_date(meta.get("article:published_time"), meta.get("og:article:published_time"),
                     meta.get("datepublished"), *tree.xpath(_MICRODATA_PUBLISHED)[:1]),
-        _parse_date(doc_date),
+        _first_date(*(meta.get(k) for k in _DATE_META)),
+    )
+    # trafilatura reads the same meta tags: its day is no second vote for a day they already name.
+    found = _parse_date(doc_date)
+    days = [d for d in (
+        _labelled_date(text),
+        *declared[:2],
+        None if found in declared else found,
         _visible_date(tree),
         _date_near_headline(text, title),
         _url_date(url),
-        _first_date(*(meta.get(k) for k in _DATE_META)),
+        declared[2],
     ) if d]
     # No source at all: any date in the page's text (htmldate's extensive search costs seconds a page).
-    return max(days, key=days.count) if days else _parse_date(text)
+    return max(days, key=days.count) if days else _parse_date(text) or _short_date(text)
 
 
 def _agency_of(text: str) -> str | None:
