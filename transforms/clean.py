@@ -229,11 +229,11 @@ def _is_box(lines: list[str], i: int, counts: Counter) -> bool:
     return any(_is_prose(lines[k]) and counts[lines[k]] == 1 for k in range(where[0] + 1, where[-1]))
 
 
-def _body_start(lines: list[str]) -> int | None:
+def _body_start(lines: list[str], after: int = -1) -> int | None:
     """The first prose line that opens a run of prose: a lone notice, caption, info box or headline is not the text."""
     counts = Counter(lines)
     candidates = [i for i, ln in enumerate(lines)
-                  if _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)
+                  if i > after and _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)
                   and not _is_box(lines, i, counts)
                   and not any(_same_headline(ln, lines[j]) for j in range(max(0, i - 3), i))]
     for i in candidates:
@@ -245,11 +245,13 @@ def _body_start(lines: list[str]) -> int | None:
 
 
 def _text_goes_on(lines: list[str], k: int) -> bool:
-    """Two paragraphs of prose follow soon, before any section break: the short lines were a poll or a list."""
-    for m in range(k, min(k + 12, len(lines) - 1)):
+    """Two paragraphs follow soon, before any section break: the short lines were a poll, a table or a gallery."""
+    paragraphs = 0
+    for m in range(k, min(k + 30, len(lines) - 1)):
         if _is_section_break(lines[m], lines[m + 1]):
             return False
-        if all(_is_prose(ln) and not _is_furniture(ln) for ln in lines[m:m + 2]):
+        paragraphs += _is_prose(lines[m]) and _words(lines[m]) >= 20 and not _is_furniture(lines[m])
+        if paragraphs >= 2:
             return True
     return False
 
@@ -328,9 +330,43 @@ def clean_text(text: str) -> dict:
     start = _body_start(lines)
     if start is None:
         return {**fields, "body": ""}
+    start = _main_start(lines, start)
     lead = _lead_start(lines, start)
     _read_header(lines[:lead], fields)
     _read_meta_lines(lines[lead + 1:start], fields)
+    body, _ = _take_body(lines, lead, start, fields)
+
+    # Headings, links, service lines and bios after the last paragraph close the page, not the article.
+    while body and _is_closing(lines, body[-1]):
+        body.pop()
+    body_lines = [lines[j] for j in body]
+    if body_lines:
+        credit = _TRAILING_CREDIT.search(body_lines[-1])
+        if credit and _words(body_lines[-1]) > 3:
+            agency, outlet = _split_agency(credit.group(1))
+            fields["agency"] = fields["agency"] or agency
+            fields["outlet"] = fields["outlet"] or outlet
+            body_lines[-1] = body_lines[-1][:credit.start()].rstrip()
+        body_lines[-1] = _TRAILING_INITIALS.sub("", body_lines[-1])
+    _read_dateline(body_lines, fields)
+    return {**fields, "body": "\n\n".join(body_lines)}
+
+
+def _main_start(lines: list[str], start: int) -> int:
+    """A short first stretch of prose (blurbs among the menus) gives way to a later one at least three times its size."""
+    stretches, at = [], start
+    while at is not None and len(stretches) < 10:
+        body, end = _take_body(lines, at, at, {"published_at": None, "authors": []})
+        stretches.append((at, sum(_words(lines[j]) for j in body)))
+        at = _body_start(lines, after=end)
+    first = stretches[0][1]
+    if first >= 80:
+        return start
+    return next((at for at, words in stretches[1:] if words >= max(80, 3 * first)), start)
+
+
+def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[list[int], int]:
+    """The body's line numbers from the lead on, and the line where the article ends."""
     before = set(lines[:lead])
     body: list[int] = [lead] if lead < start else []
     i, run = start, 0
@@ -370,21 +406,7 @@ def clean_text(text: str) -> dict:
             break
         body.append(i)
         i += 1
-
-    # Headings, links, service lines and bios after the last paragraph close the page, not the article.
-    while body and _is_closing(lines, body[-1]):
-        body.pop()
-    body_lines = [lines[j] for j in body]
-    if body_lines:
-        credit = _TRAILING_CREDIT.search(body_lines[-1])
-        if credit and _words(body_lines[-1]) > 3:
-            agency, outlet = _split_agency(credit.group(1))
-            fields["agency"] = fields["agency"] or agency
-            fields["outlet"] = fields["outlet"] or outlet
-            body_lines[-1] = body_lines[-1][:credit.start()].rstrip()
-        body_lines[-1] = _TRAILING_INITIALS.sub("", body_lines[-1])
-    _read_dateline(body_lines, fields)
-    return {**fields, "body": "\n\n".join(body_lines)}
+    return body, i
 
 
 def _is_closing(lines: list[str], j: int) -> bool:
