@@ -249,3 +249,14 @@ def test_dates_of_a_list_of_events_are_not_the_article_date():
     after = ("<ul><li><span class='datum'>29.02.2020 18:00 Uhr</span> Weinprobe</li>"
              "<li><span class='datum'>04.04.2020 18:00 Uhr</span> Tapas-Abend</li></ul>")
     assert extract_html(page(head=head, after=after))["published_at"] == dt.date(2020, 2, 11)
+
+
+def test_author_link_holding_the_photo_credit_and_the_name():
+    before = ("<div><a href='/autoren/kathrin-fuehres-684124'><span class='copyright'>© Kathrin Führes</span> "
+              "<span itemprop='name'>Kathrin Führes</span></a></div>")
+    assert extract_html(page(before=before))["authors"] == ["Kathrin Führes"]
+
+
+def test_byline_of_initials():
+    after = "<p class='postmetadata'>Von R. R. am <a href='/2014/02/'>26. Februar 2014</a></p>"
+    assert extract_html(page(after=after))["authors"] == ["R. R."]

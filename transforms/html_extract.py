@@ -33,9 +33,10 @@ _ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|
                           r"(?:verfasst|geschrieben|veröffentlicht|erstellt|posted|written) (?:von|by)|"
                           r"gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|rechtsanwältin|"
                           r"redakteur(?:in)?|reporter(?:in)?)\b\s*:?\s*)+", re.I)
+# The first name may be an initial ("Von R. R. am ...").
 _LABELLED = re.compile(r"^[^\w(]*(?:[Vv]on|VON|Autor(?:in)?:|Autoren:?|Redaktion:|Text:|"
                        r"(?:Verfasst|Geschrieben|Veröffentlicht|Erstellt) von|Posted by|Written by)\s+"
-                       r"((?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3}"
+                       r"((?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ](?:[\w'\-]+|\.)(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3}"
                        r"(?:\s*(?:,|und|&)\s*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3})*)")
 _LABEL_XPATH = ('//body//text()[contains(., "von ") or contains(., "Von ") or contains(., "VON ") '
                 'or contains(., "Autor") or contains(., "Redaktion:") or contains(., "Text:") '
@@ -458,9 +459,11 @@ def _person_shaped(name: str, single_ok: bool = False) -> bool:
 def _clean_name(name: str) -> str:
     # Drop a role in brackets and what follows a separator or a photo credit on the same line.
     name = _norm(re.sub(r"\(.*$|\s*[|•].*$|\s+(?:Foto|Fotos|Bild|Bilder|Quelle)\b.*$", "", name)).strip(" ,.:-")
-    # A bare role ("Redaktion") is the credit itself; a name printed twice ("jesusfreak jesusfreak") once.
-    name = _norm(_ROLE_PREFIX.sub("", name)).strip(" ,.:-") or name
-    return re.sub(r"^(\S+)(?:\s+\1)+$", r"\1", name)
+    # A bare role ("Redaktion") is the credit itself; a name printed twice ("jesusfreak jesusfreak",
+    # "© Kathrin Führes Kathrin Führes": an author photo's credit, then the name) once.
+    name = _norm(_ROLE_PREFIX.sub("", name.lstrip("© "))).strip(" ,.:-") or name
+    name = re.sub(r"(\s[A-ZÄÖÜ])$", r"\1.", name)  # a closing initial keeps its dot ("R. R.")
+    return re.sub(r"^(.{3,}?)(?:\s+\1)+$", r"\1", name)
 
 
 def _dom_bylines(tree) -> list[str]:
