@@ -90,3 +90,145 @@ def test_clean_batch_quarantines_documents_without_text():
     articles, rejected = clean_batch(documents, texts)
     assert list(articles["doc_id"]) == ["b"]
     assert list(rejected["doc_id"]) == ["a"] and rejected["reason"].iloc[0] == "no article text"
+
+
+def _prose(topic: str) -> str:
+    """One paragraph of news prose, distinct per topic."""
+    return (f"Der Stadtrat hat am Montag lange über {topic} beraten und danach mit großer Mehrheit einen Beschluss "
+            f"gefasst. Die Umsetzung soll im kommenden Frühjahr beginnen, sagte die Bürgermeisterin.")
+
+
+def _article(*blocks: str) -> dict:
+    return clean_article("\n\n".join(blocks), "text")
+
+
+def test_lead_under_the_headline_is_body_and_the_lines_after_it_metadata():
+    article = _article("Startseite", "Neue Brücke für die Altstadt geplant",
+                       "Die Stadt plant eine neue Brücke über den Fluss und will dafür viel Geld ausgeben",
+                       "Von: Anna Muster", "12.03.2024, 14:05 Uhr", "Lesezeit: 3 Min.",
+                       _prose("die Brücke"), _prose("die Kosten"))
+    assert article["body"].startswith("Die Stadt plant eine neue Brücke")
+    assert "Anna Muster" not in article["body"] and "14:05" not in article["body"]
+    assert article["authors"] == ["Anna Muster"]
+    assert article["published_at"].isoformat().startswith("2024-03-12")
+    assert article["title"] == "Neue Brücke für die Altstadt geplant"
+
+
+def test_caption_opening_with_an_agency_credit_is_not_the_text():
+    article = _article("Neue Brücke für die Altstadt geplant",
+                       "dpa/Jan Woitas Die alte Brücke ist marode. Sie soll im Sommer gesperrt werden, heißt es.",
+                       _prose("die Brücke"), _prose("die Kosten"))
+    assert article["body"].startswith("Der Stadtrat hat am Montag lange über die Brücke")
+
+
+def test_info_box_printed_before_and_after_the_text_is_not_body():
+    box = "Der Verband wurde 1950 gegründet und vertritt heute rund 200 Mitgliedsvereine aus dem ganzen Land."
+    article = _article(box, "Neuer Vorsitz im Verband", _prose("den Vorsitz"), _prose("die Satzung"), box,
+                       "Impressum")
+    assert article["body"].startswith("Der Stadtrat hat am Montag lange über den Vorsitz")
+    assert article["body"].endswith("sagte die Bürgermeisterin.") and "gegründet" not in article["body"]
+
+
+def test_run_of_short_lines_ends_the_text():
+    teasers = [f"Weitere Nachricht Nummer {n} aus der Region" for n in range(7)]
+    article = _article("Neue Brücke für die Altstadt geplant", _prose("die Brücke"), _prose("die Kosten"),
+                       *teasers, _prose("den Haushalt"))
+    assert article["body"].endswith("sagte die Bürgermeisterin.")
+    assert "Weitere Nachricht" not in article["body"] and "Haushalt" not in article["body"]
+
+
+def test_short_lines_followed_by_more_text_are_a_poll_not_the_end():
+    poll = ["Würden Sie die Brücke nutzen?", "Ja", "Nein", "48% (95 Stimmen)", "52% (103 Stimmen)",
+            "Abgestimmt haben 198 Leser", "Ergebnis"]
+    article = _article("Neue Brücke für die Altstadt geplant", _prose("die Brücke"), _prose("die Kosten"),
+                       *poll, _prose("den Haushalt"), _prose("die Planung"))
+    assert article["body"].endswith("sagte die Bürgermeisterin.") and "die Planung" in article["body"]
+
+
+def test_teasers_with_dates_end_the_text_and_the_teaser_begun_above_goes_too():
+    article = _article("Neue Brücke für die Altstadt geplant", _prose("die Brücke"), _prose("die Kosten"),
+                       _prose("den Verkehr"), _prose("die Planung"),
+                       "Schwimmbad öffnet später", _prose("das Schwimmbad"), "18.10.2019, 19:33",
+                       "Markt zieht um", "17.10.2019, 13:17")
+    assert article["body"].endswith("sagte die Bürgermeisterin.") and "Schwimmbad" not in article["body"]
+
+
+def test_related_box_inside_the_text_is_skipped():
+    last = ("Am Ende des langen Abends lobten alle Beteiligten die gute Zusammenarbeit, die Gespräche sollen im Herbst "
+            "weitergehen, wenn der Haushalt für das nächste Jahr beraten wird und alle Zahlen vorliegen.")
+    article = _article("Neue Brücke für die Altstadt geplant", _prose("die Brücke"), _prose("die Kosten"),
+                       "Mehr zum Thema", "Diese Regeln gelten jetzt für alle Baustellen in der Stadt", last,
+                       "Meistgelesen")
+    assert article["body"].endswith("alle Zahlen vorliegen.") and "Diese Regeln" not in article["body"]
+
+
+def test_compound_cue_words_are_news_not_section_furniture():
+    article = _article("Auktion in der Kirche", _prose("die Auktion"),
+                       "1400 Euro sind für die Spendenaktion zusammengekommen", _prose("den Erlös"),
+                       "Newsletter abonnieren")
+    assert article["body"].endswith("sagte die Bürgermeisterin.") and "den Erlös" in article["body"]
+
+
+def test_lines_that_cannot_close_an_article_are_dropped_from_its_end():
+    article = _article("Neue Brücke für die Altstadt geplant", _prose("die Brücke"), _prose("die Kosten"),
+                       "Nächste Sitzungen: 20.10., 17 Uhr, 24./30.10., 20 Uhr, Rathaus.", "(KNA, DR)",
+                       "https://www.example.de/bruecke", "Impressum")
+    assert article["body"].endswith("sagte die Bürgermeisterin.")
+    assert article["agency"] is None or article["agency"] == "KNA"
+
+
+def test_bio_under_a_picture_after_the_text_is_not_body():
+    article = _article("Neue Brücke für die Altstadt geplant", _prose("die Brücke"), _prose("die Kosten"),
+                       "(Foto: Max Beispiel)",
+                       "Anna Muster ist Professorin für Stadtplanung in Zürich und forscht zu Brücken.",
+                       "Datenschutz")
+    assert article["body"].endswith("sagte die Bürgermeisterin.")
+
+
+def test_byline_author_bio_is_not_body():
+    article = _article("Neue Brücke für die Altstadt geplant", "VON ANNA MUSTER am 21. April 2020",
+                       _prose("die Brücke"), "Anna Muster leitet das Ressort Stadt. Sie studierte in Berlin.",
+                       _prose("die Kosten"))
+    assert article["authors"] == ["Anna Muster"] and "leitet das Ressort" not in article["body"]
+
+
+def test_site_notices_and_headline_variants_do_not_open_the_text():
+    article = _article("Vielen Dank für Ihre Bestellung. Wir wünschen Ihnen viel Spass beim Lesen und Entdecken.",
+                       "Sie haben die Länderausgabe ausgewählt. Wir wünschen Ihnen eine gehaltvolle Lektüre heute.",
+                       "Brücke: Stadtrat beschließt Neubau der Brücke",
+                       "Nach langem Streit: Stadtrat beschließt Neubau der Brücke - wie geht es weiter?",
+                       _prose("die Brücke"), _prose("die Kosten"))
+    assert article["body"].startswith("Der Stadtrat hat am Montag lange über die Brücke")
+
+
+def test_short_first_stretch_of_prose_gives_way_to_the_article():
+    blurbs = ["Wir leben in einer Welt, die sich ständig verändert, und wollen sie gemeinsam mit Ihnen gestalten.",
+              "Bildung für alle", "Wir wollen den Einzelnen stark machen, damit er seinen Weg gehen kann.",
+              *[f"Menüpunkt {n}" for n in range(40)]]
+    article = _article(*blurbs, "Neue Brücke für die Altstadt geplant", _prose("die Brücke"), _prose("die Kosten"),
+                       _prose("den Verkehr"), _prose("die Planung"))
+    assert article["body"].startswith("Der Stadtrat hat am Montag lange über die Brücke")
+
+
+@pytest.mark.parametrize("headings, title", [
+    (["Die Brücke als Mutmacher – ein Bericht aus der Stadt", "Flörsheimer Brücke Die Brücke als Mutmacher – ein Bericht"],
+     "Die Brücke als Mutmacher – ein Bericht aus der Stadt"),
+    (['"Reformstau lösen" / Anna Muster ist neue Präsidentin', 'Anna Muster ist neue Präsidentin "Reformstau lösen"'],
+     "Anna Muster ist neue Präsidentin"),
+    (["Abstandsregeln und Fieberkontrollen : Wie Firmen ihre Beschäftigten schützen"],
+     "Wie Firmen ihre Beschäftigten schützen"),
+    (["Corona-Pandemie - „Es kommt darauf an, wie wir handeln“"], "„Es kommt darauf an, wie wir handeln“"),
+    (["Tanz in der Galler Lokremise:", "Mit allen Wassern gewaschen"],
+     "Tanz in der Galler Lokremise: Mit allen Wassern gewaschen"),
+])
+def test_title_without_kicker(headings, title):
+    article = _article(*headings, _prose("die Brücke"), _prose("die Kosten"))
+    assert article["title"] == title
+
+
+def test_byline_over_the_date_and_the_date_nearest_the_text():
+    article = _article("Donnerstag, 16. Februar 2012", "Startseite", "Stadtrat beschließt Neubau der Brücke",
+                       "Lokal-Experte Anna Muster", "Freitag, 14.02.2012, 10:29", _prose("die Brücke"),
+                       _prose("die Kosten"))
+    assert article["published_at"].isoformat().startswith("2012-02-14")
+    assert article["authors"] == ["Anna Muster"] and article["title"] == "Stadtrat beschließt Neubau der Brücke"

@@ -247,8 +247,8 @@ def _body_start(lines: list[str], after: int = -1) -> int | None:
 def _text_goes_on(lines: list[str], k: int) -> bool:
     """Two paragraphs follow soon, before any section break: the short lines were a poll, a table or a gallery."""
     paragraphs = 0
-    for m in range(k, min(k + 30, len(lines) - 1)):
-        if _is_section_break(lines[m], lines[m + 1]):
+    for m in range(k, min(k + 30, len(lines))):
+        if _is_section_break(lines[m], lines[m + 1] if m + 1 < len(lines) else ""):
             return False
         paragraphs += _is_prose(lines[m]) and _words(lines[m]) >= 20 and not _is_furniture(lines[m])
         if paragraphs >= 2:
