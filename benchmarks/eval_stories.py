@@ -45,6 +45,7 @@ import os
 import random
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -55,7 +56,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from transforms.cluster import SIGNATURE_COLUMNS, assign_stories  # noqa: E402
+from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories  # noqa: E402
+from transforms.cluster import signatures as cluster_signatures  # noqa: E402
+from transforms.warehouse import story_candidates, write_part  # noqa: E402
 
 SEED = 20240611
 MIN_WORDS = 20
@@ -336,11 +339,20 @@ def run_mode(frame: pd.DataFrame, mode: str) -> dict:
     cols = ["doc_id", "body", "published_at", "word_count"]
     start = time.perf_counter()
     if mode == "oneshot":
-        signatures, _ = assign_stories(frame[cols], _empty_known())
+        signatures, _ = assign_stories(cluster_signatures(frame[cols]), _empty_known())
     elif mode == "incremental":
+        # As the flow does it: the second run reads its candidates from the first run's Parquet.
         half = len(frame) // 2
-        first, _ = assign_stories(frame.iloc[:half][cols], _empty_known())
-        second, _ = assign_stories(frame.iloc[half:][cols], first)
+        first, _ = assign_stories(cluster_signatures(frame.iloc[:half][cols]), _empty_known())
+        with tempfile.TemporaryDirectory() as stored:
+            write_part(stored, "signatures", first, "first", "all")
+            write_part(stored, "runs", pd.DataFrame([{"run_id": "first", "flow_run_id": "", "started_at": pd.Timestamp.now(tz="UTC"),
+                                                      "finished_at": pd.Timestamp.now(tz="UTC"), "files_seen": half,
+                                                      "loaded": half, "quarantined": 0, "duplicates": 0,
+                                                      "status": "completed"}]), "first", "run")
+            fresh = cluster_signatures(frame.iloc[half:][cols])
+            known = story_candidates(stored, fresh, LSH_BANDS, LSH_ROWS)
+            second, _ = assign_stories(fresh, known)
         signatures = pd.concat([first, second], ignore_index=True)
     else:
         raise ValueError(mode)

@@ -41,10 +41,10 @@ def run_suite(table: str, frame: pd.DataFrame, run_id: str, quality_dir: str | P
         return _validator(quality_dir).validate(table, frame, run_id)
 
 
-def build_docs(quality_dir: str | Path) -> Path | None:
-    """Build the Data Docs under quality_dir; returns the index page."""
+def build_docs(quality_dir: str | Path, run_id: str) -> Path | None:
+    """Add the run's pages to the Data Docs under quality_dir; returns the index page."""
     with _lock:
-        return _validator(quality_dir).build_docs()
+        return _validator(quality_dir).build_docs(run_id)
 
 
 def offsets_match(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:

@@ -115,7 +115,11 @@ class Validator:
     def validate(self, table: str, frame: pd.DataFrame, run_id: str) -> tuple[pd.DataFrame, dict[int, str]]:
         """Results rows for the table, and the failing row positions of critical expectations with the reason."""
         frame = frame.reset_index(drop=True)
-        result = self._checkpoint(table).run(batch_parameters={"dataframe": frame})
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        # Named by our run, so that the run's Data Docs pages can be built alone (build_docs).
+        result = self._checkpoint(table).run(batch_parameters={"dataframe": frame},
+                                             run_id=RunIdentifier(run_name=run_id))
         rows, failing = [], {}
         for validation in result.run_results.values():
             for outcome in validation.results:
@@ -131,9 +135,13 @@ class Validator:
                         failing.setdefault(int(index), f"{table}: {config.type} on {column}")
         return pd.DataFrame(rows, columns=RESULT_COLUMNS), failing
 
-    def build_docs(self) -> Path | None:
-        """Rebuild the Data Docs site once per run (per checkpoint it would re-render all history) and return its index."""
-        self.context.build_data_docs()
+    def build_docs(self, run_id: str) -> Path | None:
+        """Render the run's validation results and the suites into the Data Docs site; returns its index.
+
+        Rendering only this run's pages keeps the cost per run flat (a full build re-renders all history).
+        """
+        results = [key for key in self.context.validation_results_store.list_keys() if key.run_id.run_name == run_id]
+        self.context.build_data_docs(resource_identifiers=results + self.context.expectations_store.list_keys())
         sites = self.context.get_docs_sites_urls()
         url = sites[0]["site_url"] if sites else None
         return Path(url.removeprefix("file://")) if url else None

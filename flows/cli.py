@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from flows.server import TemporaryServer
+
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
                   no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
@@ -31,28 +33,46 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
         batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE.")) -> None:
     """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set)."""
-    from transforms.warehouse import WarehouseLocked, connect
-
     input_dir = input_dir or os.environ.get("NEWSETL_INPUT", "seeds")
     warehouse = _warehouse(warehouse)
     if not Path(input_dir).is_dir():
         _fail(f"input folder not found: {input_dir}")
+    # The temporary server boots while this process imports, checks and loads; see flows/server.py.
+    server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+    try:
+        _run_flow(input_dir, warehouse, batch_size, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run_flow(input_dir: str, warehouse: str, batch_size: int | None, server: TemporaryServer | None) -> None:
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    from transforms.warehouse import WarehouseLocked, connect, known_files
+
     Path(warehouse).mkdir(parents=True, exist_ok=True)
     try:
         connect(warehouse).close()  # fail fast, before the flow starts, when another process holds the lock
     except WarehouseLocked as exc:
         _fail(str(exc))
     from flows.news_etl import DEFAULT_BATCH_SIZE, news_etl
-
-    # Models and libraries load while the ephemeral Prefect server starts (the process waits on it),
-    # when there is anything new to process.
     from transforms.ingest import pending_files
-    from transforms.warehouse import known_files
 
+    # Models and libraries load while the server starts, when there is anything new to process.
     if pending_files(input_dir, known_files(warehouse)):
         threading.Thread(target=_preload, daemon=True).start()
-    state = news_etl(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size or DEFAULT_BATCH_SIZE,
-                     return_state=True)
+    settings = {}
+    if server is not None and PREFECT_API_URL.value():
+        server.stop()  # a Prefect profile names the API to use
+    elif server is not None:
+        server.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+        settings = {PREFECT_API_URL: server.api_url}
+    with temporary_settings(updates=settings):
+        state = news_etl(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                         return_state=True)
+        if server is not None:
+            _drain_to_server()
     if not state.is_completed():
         _fail(f"flow run {state.name}: {state.message}")
     counts = state.result()
@@ -63,6 +83,15 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         table.add_row(name, str(value))
     Console().print(table)
     Console().print(f"warehouse: {Path(warehouse).resolve() / 'news.duckdb'}; report: {Path(warehouse) / 'quality' / 'report.md'}")
+
+
+def _drain_to_server() -> None:
+    """Send the run's queued logs and events before the server stops (as prefect_test_harness does)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all()
+    EventsWorker.drain_all()
 
 
 def _preload() -> None:

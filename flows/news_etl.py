@@ -75,8 +75,9 @@ def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
     new = warehouse.read_table(warehouse_dir, "articles", ["doc_id", "body", "published_at", "word_count"], run_id)
     if new.empty:
         return 0
-    known = warehouse.read_table(warehouse_dir, "signatures")
-    signatures, stories = cluster.assign_stories(new, known)
+    fresh = cluster.signatures(new)
+    known = warehouse.story_candidates(warehouse_dir, fresh, cluster.LSH_BANDS, cluster.LSH_ROWS)
+    signatures, stories = cluster.assign_stories(fresh, known)
     results, _ = run_suite("stories", stories, run_id, quality_dir)
     warehouse.write_part(warehouse_dir, "signatures", signatures, run_id, "all")
     warehouse.write_part(warehouse_dir, "stories", stories.assign(run_id=run_id), run_id, "all")
@@ -152,7 +153,7 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
 
     quarantine = warehouse.read_table(warehouse_dir, "quarantine", run_id=run_id)
     markdown = summary_markdown(run_id, counts, quality, quarantine,
-                                build_docs(quality_dir) if not quality.empty else None)
+                                build_docs(quality_dir, run_id) if not quality.empty else None)
     write_report(quality_dir, markdown)
     create_markdown_artifact(markdown=markdown, key="news-etl-run-summary", description="newsetl run summary")
     return {"run_id": run_id, **counts}

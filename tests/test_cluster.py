@@ -1,6 +1,7 @@
 import pandas as pd
 
-from transforms.cluster import assign_stories
+from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories, signatures
+from transforms.warehouse import story_candidates, write_part
 
 REPORT = " ".join(f"Satz {i}: Die Regierung in Berlin hat am Montag Maßnahme Nummer {i} für die Bahn beschlossen."
                   for i in range(30))
@@ -14,26 +15,41 @@ def _articles(bodies: dict[str, str]) -> pd.DataFrame:
 
 
 def _empty_known() -> pd.DataFrame:
-    signatures, _ = assign_stories(_articles({}), pd.DataFrame(
-        columns=["doc_id", "story_id", "shingle_count", "hashvalues", "published_at", "word_count"]))
-    return signatures
+    return pd.DataFrame(columns=SIGNATURE_COLUMNS)
 
 
 def test_shortened_republication_joins_the_story_and_distinct_reports_do_not():
     shortened = REPORT[: len(REPORT) // 2]
-    signatures, stories = assign_stories(_articles({"a" * 64: REPORT, "b" * 64: shortened, "c" * 64: OTHER}),
-                                         _empty_known())
+    assigned, stories = assign_stories(
+        signatures(_articles({"a" * 64: REPORT, "b" * 64: shortened, "c" * 64: OTHER})), _empty_known())
     story = dict(zip(stories["doc_id"], stories["story_id"]))
     assert story["a" * 64] == story["b" * 64] != story["c" * 64]
     canonical = stories[stories["is_canonical"]]["doc_id"].tolist()
     assert "a" * 64 in canonical  # the longer one, as neither has a date
-    assert len(signatures) == 3
+    assert len(assigned) == 3
 
 
 def test_a_later_variant_joins_the_known_story_under_its_id():
-    signatures, stories = assign_stories(_articles({"a" * 64: REPORT}), _empty_known())
+    known, stories = assign_stories(signatures(_articles({"a" * 64: REPORT})), _empty_known())
     known_story = stories["story_id"].iloc[0]
     variant = "Neuer Titel. " + REPORT[: int(len(REPORT) * 0.8)]
-    new_signatures, new_stories = assign_stories(_articles({"d" * 64: variant}), signatures)
-    assert new_signatures["story_id"].iloc[0] == known_story
+    assigned, new_stories = assign_stories(signatures(_articles({"d" * 64: variant})), known)
+    assert assigned["story_id"].iloc[0] == known_story
     assert set(new_stories["doc_id"]) == {"a" * 64, "d" * 64}
+
+
+def test_stored_candidates_are_the_matching_story_with_all_its_members(tmp_path):
+    shortened = REPORT[: len(REPORT) // 2]
+    known, _ = assign_stories(signatures(_articles({"a" * 64: REPORT, "b" * 64: shortened, "c" * 64: OTHER})),
+                              _empty_known())
+    write_part(tmp_path, "signatures", known, "r1", "all")
+    write_part(tmp_path, "runs", pd.DataFrame([{"run_id": "r1", "flow_run_id": "", "started_at": pd.Timestamp.now(tz="UTC"),
+                   "finished_at": pd.Timestamp.now(tz="UTC"), "files_seen": 3, "loaded": 3, "quarantined": 0,
+                   "duplicates": 0, "status": "completed"}]), "r1", "run")  # only committed runs count
+    fresh = signatures(_articles({"d" * 64: "Neuer Titel. " + REPORT[len(REPORT) // 2:]}))
+    candidates = story_candidates(tmp_path, fresh, LSH_BANDS, LSH_ROWS)
+    # "b" shares no text with the new half, but belongs to the story it joins: its row must be rewritten too.
+    assert set(candidates["doc_id"]) == {"a" * 64, "b" * 64}
+    assigned, stories = assign_stories(fresh, candidates)
+    assert set(stories["doc_id"]) == {"a" * 64, "b" * 64, "d" * 64}
+    assert stories["is_canonical"].sum() == 1

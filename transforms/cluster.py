@@ -36,6 +36,10 @@ _FURNITURE = re.compile(
 FURNITURE_MAX_WORDS = 30
 HEADING_MAX_WORDS = 12
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+# The LSH bands (count, hash values per band) datasketch chooses for the candidate bar; the warehouse
+# finds stored candidates by the same bands (transforms.warehouse.story_candidates).
+_LSH = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
+LSH_BANDS, LSH_ROWS = _LSH.b, _LSH.r
 
 
 def story_text(body: str) -> str:
@@ -97,11 +101,22 @@ def match_score(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float
     return score
 
 
-def assign_stories(articles: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def signatures(articles: pd.DataFrame) -> pd.DataFrame:
+    """Signature rows (SIGNATURE_COLUMNS, story_id still empty) of articles: doc_id, body, published_at, word_count."""
+    rows = []
+    for row in articles.itertuples(index=False):
+        values, size = signature(row.body)
+        rows.append({"doc_id": row.doc_id, "story_id": None, "shingle_count": size, "hashvalues": values,
+                     "published_at": row.published_at, "word_count": row.word_count})
+    return pd.DataFrame(rows, columns=SIGNATURE_COLUMNS)
+
+
+def assign_stories(new: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Story of each new article, joining known stories where it matches one.
 
-    articles: doc_id, body, published_at, word_count of the new articles.
-    known: signatures of articles already in the warehouse (SIGNATURE_COLUMNS).
+    new: signatures of the new articles (see signatures()).
+    known: signatures of articles already in the warehouse: all of them, or the candidates that
+    share an LSH band with a new one together with every member of their stories.
     Returns the new signature rows and the stories rows of every story that gained a member.
     """
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
@@ -111,16 +126,15 @@ def assign_stories(articles: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.Data
         records[row.doc_id] = {**row._asdict(), "hashvalues": values}
         lsh.insert(row.doc_id, _minhash(values))
     new_rows, touched = [], set()
-    ordered = articles.sort_values(["published_at", "doc_id"], na_position="last")
+    ordered = new.sort_values(["published_at", "doc_id"], na_position="last")
     for row in ordered.itertuples(index=False):
-        values, size = signature(row.body)
+        values, size = np.asarray(row.hashvalues, dtype=np.uint64), row.shingle_count
         minhash = _minhash(values)
         scored = [(match_score(values, size, records[c]["hashvalues"], records[c]["shingle_count"]), c)
                   for c in lsh.query(minhash)]
         best = max(scored, default=(0.0, None))
         story_id = records[best[1]]["story_id"] if best[0] > 0.0 else "S" + row.doc_id[:16]
-        record = {"doc_id": row.doc_id, "story_id": story_id, "shingle_count": size, "hashvalues": values,
-                  "published_at": row.published_at, "word_count": row.word_count}
+        record = {**row._asdict(), "story_id": story_id, "hashvalues": values}
         records[row.doc_id] = record
         lsh.insert(row.doc_id, minhash)
         new_rows.append(record)

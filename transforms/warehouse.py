@@ -117,6 +117,31 @@ def _fts_extension() -> Path:
     return found[0]
 
 
+def story_candidates(warehouse: str | Path, new: pd.DataFrame, bands: int, rows: int) -> pd.DataFrame:
+    """Stored signatures that share an LSH band with a new one, with every member of their stories.
+
+    A DuckDB join over band hashes, so a run reads the archive's signatures in bulk instead of
+    indexing each one in Python: the candidates are a superset of what the LSH index would return
+    (hash collisions only add some), and the clustering checks each exactly.
+    """
+    schema = SCHEMAS["signatures"]
+    source = _sources(warehouse, "signatures")
+    if source is None or new.empty:
+        return schema.empty_table().to_pandas()
+    new_bands = pa.Table.from_pandas(new[["doc_id", "hashvalues"]], preserve_index=False,  # noqa: F841 - read by DuckDB
+                                     schema=pa.schema([("doc_id", pa.string()), ("hashvalues", pa.list_(pa.uint64()))]))
+    keys = ("select distinct doc_id, band, hash(list_slice(hashvalues, band * {r} + 1, (band + 1) * {r})) as key "
+            "from {table}, range({b}) t(band)")
+    with duckdb.connect(config=DUCKDB_CONFIG) as con:
+        con.execute(f"create view stored as select * from read_parquet({source}, hive_partitioning=false)")
+        return con.sql(f"""
+            with new_keys as ({keys.format(r=rows, b=bands, table="new_bands")}),
+                 stored_keys as ({keys.format(r=rows, b=bands, table="stored")}),
+                 hits as (select distinct s.doc_id from stored_keys s join new_keys n using (band, key))
+            select * from stored
+            where story_id in (select story_id from stored where doc_id in (select doc_id from hits))""").df()
+
+
 def known_files(warehouse: str | Path) -> frozenset[tuple[str, str]]:
     """(doc_id, source_path) of every document the warehouse has accounted for."""
     known = read_table(warehouse, "documents", ["doc_id", "source_path"])
@@ -138,23 +163,60 @@ def connect(warehouse: str | Path, read_only: bool = False) -> duckdb.DuckDBPyCo
     return con
 
 
-def _index_text(con: duckdb.DuckDBPyConnection) -> None:
-    """German full-text indexes over title and body, and over the compound parts of their words."""
-    from spacy.lang.de.stop_words import STOP_WORDS
+# DuckDB's fts tokenizer, kept so that documents and queries split into the same words.
+_TOKENS = "string_split_regex(regexp_replace(lower({}), '(\\.|[^a-zäöüß])+', ' ', 'g'), '\\s+')"
+# Fields of the search index and their weight in the score: the words of title and body, and
+# the compound parts of those words (transforms/search.py), which count half.
+SEARCH_FIELDS = {"text": 1.0, "parts": 0.5}
+SEARCH_TABLES = {
+    "search_docs": "doc_id varchar primary key, text_len integer, parts_len integer",
+    "search_postings": "doc_id varchar, field varchar, term varchar, tf integer",
+}
 
-    con.execute("create or replace table german_stopwords (sw varchar)")
-    con.executemany("insert into german_stopwords values (?)", [[w] for w in sorted(STOP_WORDS)])
-    # Keep umlauts and ß in the tokens, so the German stemmer sees the real words.
-    options = "stemmer='german', stopwords='german_stopwords', strip_accents=0, ignore='(\\.|[^a-zäöüß])+', overwrite=1"
-    con.execute(f"pragma create_fts_index('articles', 'doc_id', 'title', 'body', {options})")
-    con.execute(f"pragma create_fts_index('search_terms', 'doc_id', 'terms', {options})")
+
+def _ensure_search_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """German stop words and the tables of the search index."""
+    if not con.execute("select count(*) from duckdb_tables() where table_name = 'german_stopwords'").fetchone()[0]:
+        from spacy.lang.de.stop_words import STOP_WORDS
+
+        con.execute("create table german_stopwords (sw varchar primary key)")
+        con.executemany("insert into german_stopwords values (?)", [[w] for w in sorted(STOP_WORDS)])
+    for table, columns in SEARCH_TABLES.items():
+        con.execute(f"create table if not exists {table} ({columns})")
+
+
+def _index_new_text(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the articles not yet in the search index: BM25 postings of German stems.
+
+    DuckDB's fts extension can only rebuild its index whole, which makes every load cost the
+    archive; these postings grow with each run's articles and are scored by search_articles.
+    """
+    _ensure_search_tables(con)
+    con.execute("""create or replace temp table new_docs as
+                   select a.doc_id, coalesce(a.title, '') || ' ' || a.body as text, coalesce(t.terms, '') as parts
+                   from articles a left join search_terms t using (doc_id)
+                   where a.doc_id not in (select doc_id from search_docs)""")
+    con.execute(f"""insert into search_postings
+        with tokens as (
+            select doc_id, 'text' as field, unnest({_TOKENS.format("text")}) as token from new_docs
+            union all
+            select doc_id, 'parts' as field, unnest({_TOKENS.format("parts")}) as token from new_docs)
+        select doc_id, field, stem(token, 'german') as term, count(*) as tf from tokens
+        where token <> '' and token not in (select sw from german_stopwords)
+        group by all""")
+    con.execute("""insert into search_docs
+        select d.doc_id, coalesce(sum(p.tf) filter (where p.field = 'text'), 0),
+               coalesce(sum(p.tf) filter (where p.field = 'parts'), 0)
+        from new_docs d left join search_postings p using (doc_id)
+        group by d.doc_id""")
+    con.execute("drop table new_docs")
 
 
 # Canonical entities, derived from every alias seen.
 _ENTITIES_SELECT = """
         select entity_id, min(name) as name, min(label) as label, min(country_code) as country_code,
                list(distinct alias order by alias) as aliases
-        from entity_aliases group by entity_id"""
+        from entity_aliases"""
 
 
 _LABELS = "('PER', 'LOC', 'ORG', 'MISC')"
@@ -214,9 +276,8 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
                 con.execute(f"delete from {table} where {key} in "
                             f"(select {key} from read_parquet({source}, hive_partitioning=false))")
             con.execute(f"insert into {table} by name select * from read_parquet({source}, hive_partitioning=false)")
-        # A run that brought no new documents leaves the derived tables and the text index as they are.
-        if loaded & {"articles", "stories", "entity_aliases"} or not _has_index(con):
-            _refresh_derived(con)
+        # Derived rows are refreshed for what this run brought, so a load costs the run, not the archive.
+        _refresh_derived(con, {t: _sources(warehouse, t, run_id) for t in ("stories", "entity_aliases")})
         con.execute("commit")
     write_part(warehouse, "runs", pd.DataFrame([runs_row]), run_id, "run")
 
@@ -233,17 +294,27 @@ def record_failed_run(warehouse: str | Path, runs_row: dict) -> None:
         pass  # the Parquet row is the record; `newsetl rebuild` brings it into the database
 
 
-def _has_index(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("select count(*) from duckdb_schemas() where schema_name = 'fts_main_articles'").fetchone()[0])
+def _refresh_derived(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None] | None = None) -> None:
+    """Columns and tables computed from the stored facts: articles' story ids, entities from aliases,
+    the search index, the analyst views.
 
+    changed: the Parquet sources of one run's stories and entity_aliases, whose keys are refreshed;
+    None refreshes everything.
+    """
+    def keys(table: str, key: str) -> str:
+        if changed is None:
+            return f"(select {key} from {table})"
+        return f"(select {key} from read_parquet({changed[table]}, hive_partitioning=false))"
 
-def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Columns and tables computed from the stored facts: articles' story ids, entities from aliases."""
-    con.execute("""update articles set story_id = s.story_id from stories s
-                   where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
-    con.execute("delete from entities")
-    con.execute(f"insert into entities {_ENTITIES_SELECT}")
-    _index_text(con)
+    if changed is None or changed["stories"]:
+        con.execute(f"""update articles set story_id = s.story_id from stories s
+                        where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id
+                        and s.doc_id in {keys("stories", "doc_id")}""")
+    if changed is None or changed["entity_aliases"]:
+        touched = keys("entity_aliases", "entity_id")
+        con.execute(f"delete from entities where entity_id in {touched}")
+        con.execute(f"insert into entities {_ENTITIES_SELECT} where entity_id in {touched} group by entity_id")
+    _index_new_text(con)
     for statement in ANALYST_SQL.split(";\n"):
         if statement.strip():
             con.execute(statement)
@@ -254,7 +325,7 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
     counts = {}
     with connect(warehouse) as con:
         con.execute("begin transaction")
-        for table in [*SCHEMAS, "entities"]:
+        for table in [*SCHEMAS, "entities", *SEARCH_TABLES]:
             con.execute(f"drop table if exists {table}")
         _ensure_tables(con)
         for table in SCHEMAS:

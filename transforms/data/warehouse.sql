@@ -1,10 +1,28 @@
 -- Views, the search macro and comments that every load refreshes (transforms/warehouse.py).
+-- BM25 (k 1.2, b 0.75, as DuckDB's fts extension scores) over the postings in search_postings:
+-- the words of title and body count fully, their compound parts half.
 create or replace macro search_articles(query_text) as table
-    select a.doc_id, a.title, a.published_at, a.outlet, a.agency, a.story_id,
-           round(coalesce(fts_main_articles.match_bm25(a.doc_id, query_text), 0)
-                 + 0.5 * coalesce(fts_main_search_terms.match_bm25(a.doc_id, query_text), 0), 4) as score
-    from articles a
-    where score > 0
+    with query_terms as (
+        select distinct stem(token, 'german') as term
+        from (select unnest(string_split_regex(regexp_replace(lower(query_text), '(\.|[^a-zäöüß])+', ' ', 'g'), '\s+')) as token)
+        where token <> '' and token not in (select sw from german_stopwords)),
+    field_stats as (
+        select field, count(*) as num_docs, avg(len) as avgdl
+        from (select doc_id, 'text' as field, text_len as len from search_docs
+              union all select doc_id, 'parts', parts_len from search_docs)
+        group by field),
+    hits as (select p.* from search_postings p join query_terms using (term)),
+    term_df as (select field, term, count(*) as df from hits group by all),
+    scores as (
+        select h.doc_id,
+               sum(case h.field when 'text' then 1.0 else 0.5 end
+                   * log10((s.num_docs - t.df + 0.5) / (t.df + 0.5) + 1)
+                   * h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * (case h.field when 'text' then d.text_len else d.parts_len end) / s.avgdl))) as score
+        from hits h join term_df t using (field, term) join field_stats s using (field) join search_docs d using (doc_id)
+        group by h.doc_id)
+    select a.doc_id, a.title, a.published_at, a.outlet, a.agency, a.story_id, round(s.score, 4) as score
+    from scores s join articles a using (doc_id)
+    where s.score > 0
     order by score desc, a.doc_id;
 
 create or replace view article_entities as
@@ -75,6 +93,8 @@ comment on column stories.is_canonical is 'The earliest article of the story, el
 comment on table quarantine is 'Rejected documents and why';
 comment on table runs is 'One row per flow run with its counts';
 comment on table quality_results is 'Each expectation checked in each run';
+comment on table search_postings is 'Search index: German word stems per article and field (text, parts), with counts';
+comment on table search_docs is 'Search index: indexed articles and their lengths in stems';
 
 create or replace view warehouse_guide as
     select t.table_name, t.comment as table_comment, c.column_name, c.data_type, c.comment as column_comment
