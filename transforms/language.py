@@ -1,16 +1,17 @@
 """Language: ISO 639-1 code of an article body, from a detector restricted to likely languages."""
 from __future__ import annotations
 
-from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
+
+from transforms.once import once
 
 # Restricting the detector keeps it fast and small (all languages cost 6.6 s and 930 MB).
 LANGUAGES = [Language.GERMAN, Language.ENGLISH, Language.FRENCH, Language.ITALIAN,
              Language.SPANISH, Language.DUTCH, Language.POLISH, Language.TURKISH]
 
 
-@lru_cache(maxsize=1)
+@once
 def detector():
     """The restricted lingua detector, built once per process."""
     return LanguageDetectorBuilder.from_languages(*LANGUAGES).build()

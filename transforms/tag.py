@@ -5,13 +5,13 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import simplemma
 
 from transforms import gazetteer
+from transforms.once import once
 
 log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).parent / "models" / "ner_de"
@@ -72,7 +72,7 @@ def person_key(surface: str) -> tuple[str, str]:
     return " ".join(t.lower() for t in tokens), name
 
 
-@lru_cache(maxsize=1)
+@once
 def load_model():
     """The shipped spaCy NER model, loaded once per process; None where it is missing."""
     if not (MODEL_DIR / "meta.json").exists():
