@@ -1,4 +1,7 @@
 """The newsetl command line: clear errors without tracebacks."""
+import os
+import re
+import socket
 import subprocess
 import sys
 
@@ -57,3 +60,20 @@ def test_query_output_keeps_brackets(tmp_path):
         con.execute("create table t as select '[a-z]{2}' as pattern")
     result = runner.invoke(app, ["query", "select pattern from t", "--warehouse", str(tmp_path)])
     assert "[a-z]{2}" in result.output
+
+
+def test_run_in_ephemeral_mode_loads_the_seeds_and_stops_its_server(seeds_dir, tmp_path):
+    env = {**os.environ, "NEWSETL_STATE_DIR": str(tmp_path / "state")}
+    env.pop("PREFECT_API_URL", None)
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(seeds_dir),
+                             "--warehouse", str(tmp_path / "wh")], env=env, capture_output=True, text=True,
+                            timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    # Logs and events reach the server before it stops.
+    assert "Error logging to API" not in output and "Traceback" not in output
+    with warehouse.connect(tmp_path / "wh", read_only=True) as con:
+        assert con.sql("select count(*) from articles").fetchone()[0] == 5
+    port = int(re.search(r"http://127\.0\.0\.1:(\d+)/runs/flow-run/", output).group(1))
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0  # the temporary server is gone
