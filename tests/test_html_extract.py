@@ -260,3 +260,57 @@ def test_author_link_holding_the_photo_credit_and_the_name():
 def test_byline_of_initials():
     after = "<p class='postmetadata'>Von R. R. am <a href='/2014/02/'>26. Februar 2014</a></p>"
     assert extract_html(page(after=after))["authors"] == ["R. R."]
+
+
+def test_article_by_label_beats_a_later_book_credit():
+    before = "<div class='metaInfo'>Ein Artikel von <strong>Pamela Sladky</strong> | 27.01.2022 - 12:45</div>"
+    after = "<p><b>Setz dich in Bewegung</b><br>von Josef Kastner und Imke Schlömer<br>192 Seiten, 39,90 Euro</p>"
+    assert extract_html(page(before=before, after=after))["authors"] == ["Pamela Sladky"]
+
+
+def test_desk_named_after_redaktion_is_kept_whole():
+    head = ("<meta property='og:site_name' content='Polizeiticker Schweiz'>"
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Regierung beschließt Haushalt", '
+            '"author": {"@type": "Person", "name": "Redaktion Polizeiticker Schweiz"}}</script>')
+    assert extract_html(page(head=head))["authors"] == ["Redaktion Polizeiticker Schweiz"]
+
+
+def test_first_name_after_date_and_von():
+    before = "<h2>Stars <span>06.11.2023 13:30 von Olga</span></h2>"
+    assert extract_html(page(before=before))["authors"] == ["Olga"]
+
+
+def test_forum_user_name_is_the_author_but_not_in_a_teaser():
+    teaser = "<article class='teaser'><a class='username'>Boris Kasper</a></article>"
+    starter = "<div class='p-description'><span class='username u-concealed'>Catch more fish</span></div>"
+    quoted = "<p>Was ist Freie Software? von Georg Greve</p>"
+    assert extract_html(page(before=starter + quoted, after=teaser))["authors"] == ["Catch more fish"]
+    byline = "<p class='byline'>Von Anna Muster</p>"
+    assert extract_html(page(before=byline, after=teaser))["authors"] == ["Anna Muster"]
+
+
+def test_wordpress_post_author_login_from_own_comment():
+    after = ("<ol class='commentlist'><li class='comment byuser comment-author-happyface313 bypostauthor'>"
+             "<span class='author'>happyface313</span> Vielen Dank!</li></ol>")
+    assert extract_html(page(after=after))["authors"] == ["happyface313"]
+
+
+def test_bem_author_element():
+    before = "<div class='node__author'><a href='/user/leena-simon'>Leena Simon</a></div>"
+    after = "<p>von Georg Greve</p>"
+    assert extract_html(page(before=before, after=after))["authors"] == ["Leena Simon"]
+
+
+def test_hidden_microdata_block_is_no_visible_date():
+    head = "<meta name='date' content='2021-10-28T13:21:30+01:00'>"
+    hidden = ("<div style='display: none'><span itemprop='headline'>Regierung beschließt Haushalt</span>"
+              "<time itemprop='datePublished' datetime='2021-10-27T20:35:36+01:00'>2021-10-27T20:35:36+01:00</time>"
+              "</div>")
+    html = page(head=head, before="<p class='meta'>Berlin, 28.10.2021, 058/21</p>").replace("<main>", "<main>" + hidden)
+    assert extract_html(html)["published_at"] == dt.date(2021, 10, 28)
+
+
+def test_long_date_without_the_day_dot():
+    head = "<meta name='date' content='2022-12-16'>"
+    before = "<p>Von Christian Thiele, <span class='byline__created-date'>07 Dezember, 2022</span></p>"
+    assert extract_html(page(head=head, before=before))["published_at"] == dt.date(2022, 12, 7)

@@ -28,13 +28,15 @@ _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\bund\b|\band\b|/|\bim Gespräch mit\b)\s
 _PERSON = re.compile(r"^(?:(?:Dr|Prof|Dipl)\.[\w.\-]*\s+)*[A-ZÄÖÜ][\w'\-]*\.?"
                      r"(?:\s+(?:(?:von|van|de|der|zu|di|da|le)\s+)*[A-ZÄÖÜ][\w'\-]*\.?){1,3}$")
 _FIRST_NAME = re.compile(r"^[A-ZÄÖÜ][a-zäöüß\-]{2,}$")
-_ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion|interview|zum profil von|alles von|"
-                          r"(?:ein |alle )?(?:bericht|kommentar|artikel|beiträge|beitrag)(?: von)?|"
+# "Redaktion" is a role only as a label ("Redaktion: Anna Muster"); "Redaktion Polizeiticker" names the desk.
+_ROLE_PREFIX = re.compile(r"^(?:(?:von|by|text|autor(?:in)?|redaktion(?=\s*(?::|$))|interview|zum profil von|"
+                          r"alles von|(?:ein |alle )?(?:bericht|kommentar|artikel|beiträge|beitrag)(?: von)?|"
                           r"(?:verfasst|geschrieben|veröffentlicht|erstellt|posted|written) (?:von|by)|"
                           r"gastautor(?:in)?|[\w\-]*experte|[\w\-]*expertin|rechtsanwalt|rechtsanwältin|"
                           r"redakteur(?:in)?|reporter(?:in)?)\b\s*:?\s*)+", re.I)
 # The first name may be an initial ("Von R. R. am ...").
-_LABELLED = re.compile(r"^[^\w(]*(?:[Vv]on|VON|Autor(?:in)?:|Autoren:?|Redaktion:|Text:|"
+_LABELLED = re.compile(r"^[^\w(]*(?:(?:Ein|Eine)\s+(?:Artikel|Beitrag|Bericht|Kommentar|Gastbeitrag|Reportage|"
+                       r"Analyse)\s+von|[Vv]on|VON|Autor(?:in)?:|Autoren:?|Redaktion:|Text:|"
                        r"(?:Verfasst|Geschrieben|Veröffentlicht|Erstellt) von|Posted by|Written by)\s+"
                        r"((?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ](?:[\w'\-]+|\.)(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3}"
                        r"(?:\s*(?:,|und|&)\s*[A-ZÄÖÜ][\w'\-]+(?:\s+[A-ZÄÖÜ][\w'\-.]+){1,3})*)")
@@ -44,15 +46,18 @@ _LABEL_XPATH = ('//body//text()[contains(., "von ") or contains(., "Von ") or co
 # A text node that is only a byline label ("von", "Autor:", "Verfasst von:"): the name is the next text.
 _LABEL_ONLY = re.compile(r"^[^\w(]*(?:von|by|autor(?:in|en)?|verfasst von|geschrieben von|posted by|written by)\s*:?$",
                          re.I)
-# A meta row "04.02.2022 | 13:10 Uhr | Uta Helkenberg": the name after the date and time.
-_DATED_NAME = re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{4}(?:\s*[|,]?\s*\d{1,2}:\d{2}(?:\s*Uhr)?)?\s*[|–—-]\s*"
-                         r"([A-ZÄÖÜ][^|–—\d]{3,45})$")
+# A meta row "04.02.2022 | 13:10 Uhr | Uta Helkenberg" or "06.11.2023 13:30 von Olga": the name after the
+# date and time; after "von" a first name alone is a byline too.
+_DATED_NAME = re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{4}(?:\s*[|,]?\s*\d{1,2}:\d{2}(?:\s*Uhr)?)?"
+                         r"\s*(?:[|–—-]|(von))\s*([A-ZÄÖÜ][^|–—\d]{3,45})$")
 _HANDLE = re.compile(r"^[^\W\d_][\w.\-]{2,29}$")
 _NOT_HANDLE = {"der", "die", "das", "den", "dem", "des", "uns", "mir", "dir", "ihm", "ihr", "ihnen", "einem",
                "einer", "redaktion", "admin", "administrator", "unbekannt", "gast", "anonym"}
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "twitter:creator")
+# "node__author", "post-meta__author": a BEM element named author, as Drupal and many themes write it.
 _BYLINE_XPATH = ('//body//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
                  'or contains(@class, "author-name") or contains(@class, "authorname") '
+                 'or contains(concat(@class, " "), "__author ") '
                  'or contains(@href, "/autor/") or contains(@href, "/author/") or contains(@href, "/autoren/")]')
 _COMMENT_ANCESTOR = ('ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment") '
                      'or self::footer or self::nav]')
@@ -61,6 +66,14 @@ _BYLINE_SKIP = ('ancestor-or-self::*[contains(@class, "comment") or contains(@id
                 'or self::footer[not(ancestor::article) and not(contains(@class, "post") or contains(@class, "entry"))]]')
 _LABEL_SKIP = (_BYLINE_SKIP + ' | ancestor-or-self::*[position() <= 2][contains(@class, "button") or contains(@class, "menu") '
                'or self::button or self::form or self::select or self::label]')
+# Forums (phpBB, XenForo) print posters' names with a "username" class: the first one is the thread starter.
+_USERNAME_XPATH = '//body//*[contains(concat(" ", normalize-space(@class), " "), " username ")]'
+# CMSs (Drupal) mark the authors of other articles' teasers alike.
+_USERNAME_SKIP = _BYLINE_SKIP + ' | ancestor::aside | ancestor::*[contains(@class, "teaser")]'
+# WordPress marks the post author's own comments "bypostauthor" and puts the author's login in the class.
+_POST_AUTHOR_XPATH = '(//body//*[contains(concat(" ", normalize-space(@class), " "), " bypostauthor ")])[1]/@class'
+_POST_AUTHOR_LOGIN = re.compile(r"\bcomment-author-([\w.\-]+)")
+_USER = "user"  # a source's kind for user names: kept as printed, neither split nor held to a person's shape
 _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admin|wordpressadmin|name|publisher|"
                          r"author|autor|datum|https?|germany|deutschland|posts?)\b", re.I)
 _STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
@@ -77,6 +90,8 @@ _DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[
                'or contains(@class, "datum") or contains(@class, "timedata") or contains(@class, "timestamp") '
                'or contains(@class, "posted") or contains(@class, "published") or contains(@class, "byline")]'
                '[not(self::meta)]')
+_HIDDEN = 'ancestor-or-self::*[contains(translate(@style, " ", ""), "display:none")]'
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none")
 _MICRODATA_PUBLISHED = '//body//*[@itemprop="datePublished"]/@*[name()="datetime" or name()="content"]'
 _PUB_LABEL = re.compile(r"\b(?:erschienen|veröffentlicht|publiziert|erstellt)(?: am)?\s*:?\s*(?=\d)", re.I)
 _DE_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
@@ -88,8 +103,9 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
     "januar februar märz april mai juni juli august september oktober november dezember".split())}
 _MONTHS.update({"jänner": 1, "maerz": 3, "jan": 1, "feb": 2, "mär": 3, "apr": 4, "jun": 6, "jul": 7,
                 "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12})
-_DE_LONG_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
-                           + r")\.?\s+(\d{4})\b", re.I)
+# Also "07 Dezember, 2022", as templates translated from English print it.
+_DE_LONG_DATE = re.compile(r"\b(\d{1,2})(?:\.\s*|\s+)(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+                           + r")\.?,?\s+(\d{4})\b", re.I)
 _DATE_META = ("pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.date",
               "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published")
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
@@ -377,8 +393,9 @@ def _visible_date(tree) -> dt.date | None:
         item = items[id(el)]
         if item is not None and len(dated_items[item.getparent()]) > 1:
             continue
+        # A hidden block (microdata kept for machines, display:none) is not what readers see.
         if el.get("itemprop") == "dateModified" or el.xpath(
-                _COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)]"):
+                _COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)] | " + _HIDDEN):
             continue
         text = _norm(" ".join(el.itertext()))
         day = _parse_date(text) if len(text) < 200 else None
@@ -490,16 +507,19 @@ def _dom_bylines(tree) -> list[str]:
 
 
 def _text_nodes(tree):
-    """(text, owner element) of every text node under <body> in document order, scripts skipped."""
+    """(text, owner element) of every text node under <body> in document order, scripts and hidden blocks skipped."""
     body = tree.find("body")
     if body is None:
         return
-    for event, el in etree.iterwalk(body, events=("start", "end")):
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript"):
             if event == "end" and el.tail:
                 yield el.tail, el.getparent()
             continue
-        if event == "start" and el.text:
+        if event == "start" and _HIDDEN_STYLE.search(el.get("style") or ""):
+            walker.skip_subtree()  # display:none, e.g. microdata kept for machines: readers never see it
+        elif event == "start" and el.text:
             yield el.text, el
         elif event == "end" and el.tail and el is not body:
             yield el.tail, el.getparent()
@@ -526,10 +546,25 @@ def _label_next(tree) -> list[str]:
         if len(text) < 25 and _LABEL_ONLY.match(text):
             label = owner
         elif dated is None and len(text) < 80 and _DATED_NAME.match(text) and not owner.xpath(_LABEL_SKIP):
-            name = _DATED_NAME.match(text).group(1)
-            if _person_shaped(name) and not _NOT_A_NAME.search(name):
+            after_von, name = _DATED_NAME.match(text).groups()
+            if _person_shaped(name, single_ok=bool(after_von)) and not _NOT_A_NAME.search(name):
                 dated = [name]
     return dated or []
+
+
+def _user_names(tree) -> list[str]:
+    """The first user name ("username" markup) outside comments, navigation and teasers."""
+    for el in tree.xpath(_USERNAME_XPATH):
+        name = _norm(" ".join(el.itertext()))
+        if 2 < len(name) <= 30 and not el.xpath(_USERNAME_SKIP):
+            return [name]
+    return []
+
+
+def _post_author_login(tree) -> list[str]:
+    """The login of a WordPress post's author, named in the class of the author's own comments."""
+    m = _POST_AUTHOR_LOGIN.search(next(iter(tree.xpath(_POST_AUTHOR_XPATH)), ""))
+    return [m.group(1)] if m else []
 
 
 def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list[str], str | None]:
@@ -541,12 +576,14 @@ def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list
         for name, is_person in source():
             if "://" in name:
                 continue  # a profile link, not a name
-            parts = [_clean_name(p) for p in (_split_names(name) if is_person else [name])]
+            parts = [_clean_name(p) for p in (_split_names(name) if is_person is True else [name])]
             credits = [p for p in parts if p.lower() in AGENCIES or _CREDIT_LINE.match(p)]
             agency = agency or next((_agency_of(p) for p in credits), None)
             names = [p for p in parts if p and p not in credits and not _NOT_A_NAME.search(p.rstrip("0123456789"))]
             # One part that names no person ("Landesanstalt für Wald und Forst") makes the whole an organisation.
-            if is_person and all(_person_shaped(p, single_ok=True) and _key(p) not in sites for p in names):
+            # A user name may be the site's name: bloggers often name their blog after themselves.
+            if is_person is _USER or (is_person and all(_person_shaped(p, single_ok=True) and _key(p) not in sites
+                                                        for p in names)):
                 authors += [p for p in names if p not in authors]
             else:
                 others += [p for p in names if p not in others]
@@ -652,8 +689,11 @@ def extract_html(html: str, url: str | None = None) -> dict:
     authors, agency = _credits((  # later sources are only searched when earlier ones name nobody
         lambda: _ld_names(article.get("author"), ids),
         lambda: [(meta_authors, True)] if meta_authors else [],
+        # On a forum the poster is the author; a "Von ..." line in the post is quoted text.
+        lambda: [(n, _USER) for n in _user_names(tree)],
         lambda: [(n, True) for n in byline],
         lambda: [(n, True) for n in _dom_bylines(tree)],
+        lambda: [(n, _USER) for n in _post_author_login(tree)],
         lambda: [(doc.author, True)] if doc.author else [],
     ), site_names, host_words)
     authors = _printed_coauthors(tree, authors)
