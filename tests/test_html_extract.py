@@ -314,3 +314,8 @@ def test_long_date_without_the_day_dot():
     head = "<meta name='date' content='2022-12-16'>"
     before = "<p>Von Christian Thiele, <span class='byline__created-date'>07 Dezember, 2022</span></p>"
     assert extract_html(page(head=head, before=before))["published_at"] == dt.date(2022, 12, 7)
+
+
+def test_speech_title_names_its_speaker():
+    h1 = "Rede von Bundespräsident Johannes Rau beim Föderalismuskonvent der Landesparlamente"
+    assert extract_html(page(head=f"<title>{h1}</title>", h1=h1))["authors"] == ["Johannes Rau"]

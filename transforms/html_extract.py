@@ -74,6 +74,13 @@ _USERNAME_SKIP = _BYLINE_SKIP + ' | ancestor::aside | ancestor::*[contains(@clas
 _POST_AUTHOR_XPATH = '(//body//*[contains(concat(" ", normalize-space(@class), " "), " bypostauthor ")])[1]/@class'
 _POST_AUTHOR_LOGIN = re.compile(r"\bcomment-author-([\w.\-]+)")
 _USER = "user"  # a source's kind for user names: kept as printed, neither split nor held to a person's shape
+# A speech's title names its speaker, the text's author ("Rede von Bundespräsident Johannes Rau beim ...").
+_SPEECH_TITLE = re.compile(r"^(?:Rede|Festrede|Ansprache|[\w-]*ansprache|Grußwort|Predigt|Laudatio)\s+(?:von|des|der)\s+"
+                           r"([A-ZÄÖÜ][\w.\-]*(?:\s+[A-ZÄÖÜ][\w.\-]*){0,4})"
+                           r"(?=\s+(?:beim|bei|zum|zur|zu|auf|an|am|im|in|vor|anlässlich)\s|\s*[:,–—-]|$)")
+# Offices before a speaker's name ("Bundespräsident", "Ministerpräsidentin", "Landesbischof").
+_OFFICE = re.compile(r"^\w*(?:präsident|kanzler|minister|sekretär|meister|bischof|senator|direktor|vorsitzende|"
+                     r"beauftragte|botschafter|kardinal|papst)(?:in|en|n|s)?$", re.I)
 _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admin|wordpressadmin|name|publisher|"
                          r"author|autor|datum|https?|germany|deutschland|posts?)\b", re.I)
 _STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
@@ -567,6 +574,16 @@ def _post_author_login(tree) -> list[str]:
     return [m.group(1)] if m else []
 
 
+def _speaker(title: str | None) -> list[str]:
+    """The speaker a speech's title names, offices dropped; nothing for other titles."""
+    m = _SPEECH_TITLE.match(title or "")
+    words = m.group(1).split() if m else []
+    while words and _OFFICE.match(words[0]):
+        words.pop(0)
+    name = " ".join(words)
+    return [name] if len(words) >= 2 and _person_shaped(name) else []
+
+
 def _credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list[str], str | None]:
     """Person authors and agency from the first source (a callable) naming any; else the first site or organisation."""
     sites = {_key(n) for n in site_names} | host_words
@@ -695,6 +712,7 @@ def extract_html(html: str, url: str | None = None) -> dict:
         lambda: [(n, True) for n in _dom_bylines(tree)],
         lambda: [(n, _USER) for n in _post_author_login(tree)],
         lambda: [(doc.author, True)] if doc.author else [],
+        lambda: [(n, True) for n in _speaker(title)],
     ), site_names, host_words)
     authors = _printed_coauthors(tree, authors)
     dateline = None
