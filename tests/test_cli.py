@@ -72,6 +72,7 @@ def test_run_in_ephemeral_mode_loads_the_seeds_and_stops_its_server(seeds_dir, t
     assert result.returncode == 0, output
     # Logs and events reach the server before it stops.
     assert "Error logging to API" not in output and "Traceback" not in output
+    assert "Starting temporary server" not in output  # Prefect used our server and started none of its own
     with warehouse.connect(tmp_path / "wh", read_only=True) as con:
         assert con.sql("select count(*) from articles").fetchone()[0] == 5
     port = int(re.search(r"http://127\.0\.0\.1:(\d+)/runs/flow-run/", output).group(1))
