@@ -432,9 +432,8 @@ def _header_date(line: str) -> tuple[datetime, str, int, int] | None:
 def _read_header(header: list[str], fields: dict) -> None:
     """Title, date, byline and outlet from the lines before the body."""
     headings = []
-    dated = [_header_date(line) is not None for line in header]
-    for n, line in enumerate(header):
-        found = _header_date(line)
+    dates = [_header_date(line) for line in header]
+    for n, (line, found) in enumerate(zip(header, dates)):
         if found:
             # The date nearest the text is the article's; one further up is the page's "today".
             fields["published_at"], fields["date_precision"] = found[:2]
@@ -449,7 +448,8 @@ def _read_header(header: list[str], fields: dict) -> None:
             continue
         authors, agency, outlet = _parse_byline(line)
         name = _NAME_END.search(line)
-        if not authors and name and _words(line) <= 5 and len(header) - n <= 8 and dated[n + 1:n + 2] == [True]:
+        next_dated = n + 1 < len(dates) and dates[n + 1] is not None
+        if not authors and name and _words(line) <= 5 and len(header) - n <= 8 and next_dated:
             authors = [name.group(1)]  # "FOCUS-Online-Experte Robin Tschöpe" over the date, near the text: a byline
         if authors or agency or outlet:
             fields["authors"] = fields["authors"] or authors

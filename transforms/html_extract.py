@@ -439,11 +439,11 @@ def _first_date(*values) -> dt.date | None:
     return next((d for d in (_parse_date(v) for v in values if isinstance(v, str)) if d), None)
 
 
-def _published(tree, meta: dict, article: dict, url: str | None, doc_date: str | None,
+def _published(tree, text_nodes: list, meta: dict, article: dict, url: str | None, doc_date: str | None,
                title: str | None) -> dt.date | None:
     """Publication day: the day most sources name; ties go to the more reliable source."""
-    # The readable text only: a script's comment ("erstellt 07.08.11") is no label.
-    text = _norm(" ".join(t for t, _ in _text_nodes(tree) if t.strip()))
+    # The readable text only (_text_nodes): a script's comment ("erstellt 07.08.11") is no label.
+    text = _norm(" ".join(t for t, _ in text_nodes if t.strip()))
     # Each source may be wrong alone (a modified stamp, a teaser's date, a template's default): they vote.
     declared = (
         _first_date(article.get("datePublished"), article.get("dateCreated")),
@@ -490,7 +490,7 @@ def _clean_name(name: str) -> str:
     return re.sub(r"^(.{3,}?)(?:\s+\1)+$", r"\1", name)
 
 
-def _dom_bylines(tree) -> list[str]:
+def _dom_bylines(tree, text_nodes: list) -> list[str]:
     """Author names from byline markup and labelled lines ("Von ...", "Autor: ...") in the page."""
     found: list[str] = []
     for el in tree.xpath(_BYLINE_XPATH):
@@ -510,7 +510,7 @@ def _dom_bylines(tree) -> list[str]:
             names = [n for n in _split_names(_clean_name(m.group(1))) if _person_shaped(n)]
             if names:
                 return names
-    return _label_next(tree)
+    return _label_next(text_nodes)
 
 
 def _text_nodes(tree):
@@ -532,10 +532,10 @@ def _text_nodes(tree):
             yield el.tail, el.getparent()
 
 
-def _label_next(tree) -> list[str]:
+def _label_next(text_nodes: list) -> list[str]:
     """The name printed right after a text node that is only a byline label ("von" <a>Kathrin</a>)."""
     label, dated = None, None
-    for text, owner in _text_nodes(tree):
+    for text, owner in text_nodes:
         text = _norm(text)
         if not text:
             continue
@@ -702,6 +702,7 @@ def extract_html(html: str, url: str | None = None) -> dict:
     if lead and _key(lead[:80]) not in _key(" ".join(body_paras)):
         body_paras.insert(0, lead)
     ids = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
+    text_nodes = list(_text_nodes(tree))  # read by the byline search and the date vote
     meta_authors = next((meta[k] for k in _AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), "")
     authors, agency = _credits((  # later sources are only searched when earlier ones name nobody
         lambda: _ld_names(article.get("author"), ids),
@@ -709,7 +710,7 @@ def extract_html(html: str, url: str | None = None) -> dict:
         # On a forum the poster is the author; a "Von ..." line in the post is quoted text.
         lambda: [(n, _USER) for n in _user_names(tree)],
         lambda: [(n, True) for n in byline],
-        lambda: [(n, True) for n in _dom_bylines(tree)],
+        lambda: [(n, True) for n in _dom_bylines(tree, text_nodes)],
         lambda: [(n, _USER) for n in _post_author_login(tree)],
         lambda: [(doc.author, True)] if doc.author else [],
         lambda: [(n, True) for n in _speaker(title)],
@@ -732,7 +733,7 @@ def extract_html(html: str, url: str | None = None) -> dict:
         "title": title,
         "teaser": teaser,
         "body": "\n\n".join(body_paras),
-        "published_at": _published(tree, meta, article, page_url, doc.date, title),
+        "published_at": _published(tree, text_nodes, meta, article, page_url, doc.date, title),
         "authors": authors,
         "agency": agency,
         "outlet": outlet,
