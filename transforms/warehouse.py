@@ -1,6 +1,28 @@
-"""Warehouse: Parquet per table and run (the system of record) and the DuckDB database built from it."""
+"""Warehouse: a DuckLake that analysts read while runs commit, and the per-run Parquet it is loaded from.
+
+Layout under the warehouse folder:
+- lake.sqlite (the DuckLake catalog, SQLite in WAL mode) and lake/ (its Parquet data files): what
+  analysts query. Every run commits in ONE DuckLake transaction, so a reader sees the last committed
+  run or the next, never half of one, and a crash at any instant leaves the old state or the new.
+  Readers hold snapshots, so they never block a run and a run never blocks them.
+- parquet/<table>/run_id=<run>/: each run's staged batches, written atomically (temporary name, then
+  rename). The archive from which `rebuild` recreates the lake; a run's files count once the lake
+  holds the run as completed, and parquet/runs/run_id=<run>/run.parquet marks that for rebuilds.
+- run.lock: one run at a time per warehouse (an flock the kernel releases when a run dies).
+"""
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import import_module
 from pathlib import Path
 
 import duckdb
@@ -8,18 +30,30 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-DB_NAME = "news.duckdb"
-ANALYST_SQL = (Path(__file__).parent / "data" / "warehouse.sql").read_text(encoding="utf-8")
-# Nothing may try to download an extension at run time.
+from transforms.codes import (CONTENT_TYPES, DATE_PRECISIONS, DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES,
+                              QUOTE_KINDS, RUN_STATUSES, sql_list)
+from transforms.faults import fault_point
+
+CATALOG = "lake.sqlite"
+DATA = "lake"
+ARCHIVE = "parquet"
+LOCK = "run.lock"
+_SQL = Path(__file__).parent / "data"
+# Nothing may try to download an extension at run time: each is loaded by path from its wheel.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_EXTENSIONS = (("duckdb_extension_ducklake", "ducklake"), ("duckdb_extension_sqlite_scanner", "sqlite_scanner"),
+               ("duckdb_extension_fts", "fts"))
+# A writer that finds the catalog busy (a reader's checkpoint) waits and tries again.
+COMMIT_ATTEMPTS = 5
 
 TS = pa.timestamp("us", tz="UTC")
+# The Arrow schemas of the staged Parquet; tests/test_warehouse.py checks they match schema.sql.
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([("doc_id", pa.string()), ("source_path", pa.string()), ("size_bytes", pa.int64()),
                             ("encoding", pa.string()), ("content_type", pa.string()), ("ingested_at", TS),
                             ("run_id", pa.string()), ("status", pa.string()), ("reason", pa.string())]),
-    "articles": pa.schema([("doc_id", pa.string()), ("title", pa.string()), ("teaser", pa.string()),
-                           ("body", pa.string()), ("published_at", pa.timestamp("us")),
+    "articles": pa.schema([("doc_id", pa.string()), ("kicker", pa.string()), ("title", pa.string()),
+                           ("teaser", pa.string()), ("body", pa.string()), ("published_at", pa.timestamp("us")),
                            ("date_precision", pa.string()), ("outlet", pa.string()), ("agency", pa.string()),
                            ("authors", pa.list_(pa.string())), ("dateline", pa.string()),
                            ("language", pa.string()), ("word_count", pa.int32())]),
@@ -29,6 +63,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     "entity_aliases": pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()),
                                  ("country_code", pa.string()), ("alias", pa.string())]),
     "themes": pa.schema([("doc_id", pa.string()), ("theme", pa.string()), ("score", pa.float64())]),
+    "quotes": pa.schema([("doc_id", pa.string()), ("quote_id", pa.string()), ("kind", pa.string()),
+                         ("quote", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
+                         ("cue", pa.string()), ("speaker", pa.string()), ("speaker_entity_id", pa.string())]),
     "search_terms": pa.schema([("doc_id", pa.string()), ("terms", pa.string())]),
     "stories": pa.schema([("story_id", pa.string()), ("doc_id", pa.string()), ("similarity", pa.float64()),
                           ("is_canonical", pa.bool_()), ("run_id", pa.string())]),
@@ -43,301 +80,525 @@ SCHEMAS: dict[str, pa.Schema] = {
                                   ("unexpected_count", pa.int64()), ("element_count", pa.int64())]),
     "runs": pa.schema([("run_id", pa.string()), ("flow_run_id", pa.string()), ("started_at", TS),
                        ("finished_at", TS), ("files_seen", pa.int64()), ("loaded", pa.int64()),
-                       ("quarantined", pa.int64()), ("duplicates", pa.int64()), ("status", pa.string())]),
+                       ("quarantined", pa.int64()), ("duplicates", pa.int64()), ("status", pa.string()),
+                       ("message", pa.string())]),
 }
-# Tables whose newest row per key wins when the database is built from Parquet.
-_LATEST_BY = {"stories": "doc_id"}
+# Rows of these tables belong to one document: a run inserts them only for documents new to the lake.
+_PER_DOCUMENT = ("mentions", "themes", "quotes", "search_terms", "signatures")
+# Natural keys, checked after every load: a replayed or doubled load cannot duplicate a row.
+KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id", "source_path"), "articles": ("doc_id",),
+    "mentions": ("doc_id", "start_char", "end_char", "entity_id"), "themes": ("doc_id", "theme"),
+    "quotes": ("doc_id", "quote_id"), "search_terms": ("doc_id",), "signatures": ("doc_id",),
+    "stories": ("doc_id",), "entity_aliases": ("entity_id", "alias"), "entities": ("entity_id",),
+    "search_docs": ("doc_id",), "runs": ("run_id",),
+}
+_COUNTRY_CODE = "country_code is null or regexp_full_match(country_code, '[A-Z]{2}')"
+# DuckLake has no CHECK constraints: the load refuses a run whose staged rows break these.
+CHECKS: dict[str, list[str]] = {
+    "documents": ["length(doc_id) = 64", f"status in {sql_list(DOCUMENT_STATUSES)}",
+                  f"content_type is null or content_type in {sql_list(CONTENT_TYPES)}"],
+    "articles": ["length(doc_id) = 64", f"language is null or language in {sql_list(LANGUAGES)}",
+                 f"date_precision is null or date_precision in {sql_list(DATE_PRECISIONS)}", "word_count >= 0"],
+    "mentions": [f"label in {sql_list(ENTITY_LABELS)}", "start_char >= 0 and end_char > start_char"],
+    "entity_aliases": [f"label in {sql_list(ENTITY_LABELS)}", _COUNTRY_CODE],
+    "themes": ["score between 0 and 1"],
+    "quotes": [f"kind in {sql_list(QUOTE_KINDS)}", "start_char >= 0 and end_char > start_char"],
+    "stories": ["similarity between 0 and 1"],
+    "runs": [f"status in {sql_list(RUN_STATUSES)}"],
+}
 
 
 class WarehouseLocked(RuntimeError):
-    """Another process holds the DuckDB file's write lock."""
+    """Another newsetl run holds the warehouse."""
 
 
-def parquet_dir(warehouse: str | Path, table: str) -> Path:
-    """Folder of a table's Parquet files."""
-    return Path(warehouse) / "parquet" / table
+class LoadRejected(RuntimeError):
+    """A run's staged rows break a key or a code check; nothing of the run is committed."""
+
+
+# ---- connections ----------------------------------------------------------------------------------
+
+def _extension_path(module: str, name: str) -> str:
+    """An extension shipped in its PyPI wheel for this duckdb release (INSTALL would need the internet)."""
+    folder = Path(import_module(module).__file__).parent
+    found = sorted(folder.glob(f"extensions/v{duckdb.__version__}/{name}.duckdb_extension"))
+    if not found:
+        raise RuntimeError(f"{module} has no build for duckdb {duckdb.__version__}: pin both to the same version")
+    return found[0].as_posix()
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def catalog_exists(warehouse: str | Path) -> bool:
+    return (Path(warehouse) / CATALOG).exists()
+
+
+def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config=DUCKDB_CONFIG)
+    for module, name in _EXTENSIONS:
+        con.execute(f"load '{_extension_path(module, name)}'")
+    # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
+    options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
+    if read_only:
+        options.append("read_only")
+    if snapshot is not None:
+        options.append(f"snapshot_version {int(snapshot)}")
+    con.execute(f"attach 'ducklake:sqlite:{_quote(warehouse.resolve() / CATALOG)}' as lake ({', '.join(options)})")
+    con.execute("use lake")
+    return con
+
+
+def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
+            as_of_run: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to the warehouse with every table, view and search macro in place.
+
+    The entry point for scripts and notebooks: `connect("warehouse", read_only=True)` never blocks a
+    run and sees the last committed run; as_of_run gives the warehouse as that run left it.
+    """
+    warehouse = Path(warehouse)
+    if read_only or as_of_run:
+        if not catalog_exists(warehouse):
+            raise FileNotFoundError(f"no warehouse at {warehouse}: run `newsetl run` first")
+        if as_of_run is None:
+            return _attach(warehouse, read_only=True)
+        with _attach(warehouse, read_only=True) as con:
+            found = con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
+                                [f"run {as_of_run}"]).fetchone()[0]
+        if found is None:
+            raise LookupError(f"no committed run {as_of_run} in {warehouse}")
+        return _attach(warehouse, read_only=True, snapshot=found)
+    warehouse.mkdir(parents=True, exist_ok=True)
+    if not catalog_exists(warehouse):
+        # WAL mode, set before the first attach: a reader's open transaction must not hold up a commit.
+        with sqlite3.connect(warehouse / CATALOG) as catalog:
+            catalog.execute("pragma journal_mode=wal")
+    con = _attach(warehouse, read_only=False)
+    ensure_schema(con)
+    return con
+
+
+# ---- schema ---------------------------------------------------------------------------------------
+
+def _statements(path: Path) -> list[str]:
+    return [s for s in path.read_text(encoding="utf-8").split(";\n") if s.strip()]
+
+
+def schema_version() -> str:
+    """Hash of the DDL: the schema is applied again when it changes."""
+    digest = hashlib.sha256()
+    for name in ("schema.sql", "views.sql"):
+        digest.update((_SQL / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or migrate tables, comments, views and macros in a transaction of their own.
+
+    DDL never runs inside a load: a crash in a load then never has to undo a schema change. Columns
+    added to schema.sql since a warehouse was created are added to its tables.
+    """
+    applied = con.execute("select count(*) from duckdb_tables() where database_name = 'lake' "
+                          "and table_name = 'schema_versions'").fetchone()[0]
+    if applied and con.execute("select count(*) from schema_versions where version = ?",
+                                              [schema_version()]).fetchone()[0]:
+        return
+    con.execute("begin")
+    _apply_schema(con)
+    con.execute("commit")
+
+
+def _apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in _statements(_SQL / "schema.sql"):
+        con.execute(statement)
+    for table, schema in SCHEMAS.items():
+        present = {name for (name,) in con.execute(
+            "select column_name from duckdb_columns() where database_name = 'lake' and table_name = ?",
+            [table]).fetchall()}
+        for name, kind in _duckdb_types(con, schema):
+            if name not in present:
+                con.execute(f'alter table {table} add column "{name}" {kind}')
+    if not con.execute("select count(*) from german_stopwords").fetchone()[0]:
+        from spacy.lang.de.stop_words import STOP_WORDS
+
+        con.register("stopwords", pd.DataFrame({"sw": sorted(STOP_WORDS)}))
+        con.execute("insert into german_stopwords select sw from stopwords")
+        con.unregister("stopwords")
+    for statement in _statements(_SQL / "views.sql"):
+        con.execute(statement)
+    con.execute("create table if not exists schema_versions (version varchar, applied_at timestamp with time zone)")
+    con.execute("comment on table schema_versions is 'Each version of the warehouse DDL applied, and when'")
+    con.execute("insert into schema_versions values (?, now())", [schema_version()])
+
+
+def _duckdb_types(con: duckdb.DuckDBPyConnection, schema: pa.Schema) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of an Arrow schema."""
+    con.register("arrow_schema", schema.empty_table())
+    types = [(name, kind) for name, kind, *_ in con.execute("describe select * from arrow_schema").fetchall()]
+    con.unregister("arrow_schema")
+    return types
+
+
+# ---- the run's staged Parquet ---------------------------------------------------------------------
+
+def archive_dir(warehouse: str | Path, table: str) -> Path:
+    """Folder of a table's staged Parquet, one subfolder per run."""
+    return Path(warehouse) / ARCHIVE / table
 
 
 def write_part(warehouse: str | Path, table: str, frame: pd.DataFrame, run_id: str, part: str) -> Path | None:
-    """Write one batch of a table as Parquet under parquet/<table>/run_id=<run_id>/; nothing for an empty batch."""
-    if frame.empty:
+    """Write one batch of a table under parquet/<table>/run_id=<run_id>/; nothing for an empty batch.
+
+    Written under a temporary name, flushed and renamed, so a crash never leaves a torn file behind.
+    """
+    if frame is None or frame.empty:
         return None
-    folder = parquet_dir(warehouse, table) / f"run_id={run_id}"
+    folder = archive_dir(warehouse, table) / f"run_id={run_id}"
     folder.mkdir(parents=True, exist_ok=True)
     schema = SCHEMAS[table]
     arrow = pa.Table.from_pandas(frame.reindex(columns=schema.names), schema=schema, preserve_index=False)
     path = folder / f"{part}.parquet"
-    pq.write_table(arrow, path)
+    partial = folder / f".{part}.parquet.partial"
+    with open(partial, "wb") as sink:
+        pq.write_table(arrow, sink)
+        sink.flush()
+        os.fsync(sink.fileno())
+    os.replace(partial, path)
     return path
 
 
-def completed_runs(warehouse: str | Path) -> set[str]:
-    """Runs whose load committed: only their Parquet counts as the warehouse's content."""
-    files = sorted(parquet_dir(warehouse, "runs").glob("run_id=*/*.parquet"))
+def _staged_files(warehouse: str | Path, table: str, run_id: str) -> list[Path]:
+    return sorted((archive_dir(warehouse, table) / f"run_id={run_id}").glob("*.parquet"))
+
+
+def _parquet_list(files: list[Path]) -> str:
+    return "[" + ", ".join(f"'{_quote(f)}'" for f in files) + "]"
+
+
+def read_staged(warehouse: str | Path, table: str, run_id: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """One run's staged rows of a table, before or after its load."""
+    wanted = columns or SCHEMAS[table].names
+    files = _staged_files(warehouse, table, run_id)
     if not files:
-        return set()
-    # One small file per run; read without hive partitioning, whose run_id would clash with the column.
-    runs = pa.concat_tables(pq.read_table(f, columns=["run_id", "status"], partitioning=None) for f in files)
-    return {r for r, status in zip(runs["run_id"].to_pylist(), runs["status"].to_pylist()) if status == "completed"}
+        return SCHEMAS[table].empty_table().select(wanted).to_pandas()
+    # Files are read one by one without hive partitioning, whose run_id would clash with the column.
+    return pa.concat_tables(pq.read_table(f, columns=wanted, partitioning=None) for f in files).to_pandas()
 
 
-def _sources(warehouse: str | Path, table: str, run_id: str | None = None) -> str | None:
-    """The Parquet files of one run, or of every completed run (a failed run's files are left out),
-    as a DuckDB list; None when there are none."""
-    folder = parquet_dir(warehouse, table)
-    if run_id is not None:
-        files = sorted(folder.glob(f"run_id={run_id}/*.parquet"))
-    else:
-        done = completed_runs(warehouse)
-        files = sorted(f for f in folder.glob("run_id=*/*.parquet")
-                       if table == "runs" or f.parent.name.removeprefix("run_id=") in done)
-    return "[" + ", ".join(f"'{f.as_posix()}'" for f in files) + "]" if files else None
+def _markers(warehouse: str | Path) -> pd.DataFrame:
+    """The runs rows written after each run ended: what a rebuild takes as committed or failed."""
+    files = sorted(archive_dir(warehouse, "runs").glob("run_id=*/run.parquet"))
+    if not files:
+        return SCHEMAS["runs"].empty_table().to_pandas()
+    tables = [pq.read_table(f, partitioning=None) for f in files]
+    return pa.concat_tables(tables, promote_options="permissive").to_pandas().reindex(columns=SCHEMAS["runs"].names)
 
 
-def read_table(warehouse: str | Path, table: str, columns: list[str] | None = None,
-               run_id: str | None = None) -> pd.DataFrame:
-    """A table's rows from Parquet (all runs, or one), without touching the database."""
-    schema = SCHEMAS[table]
-    wanted = columns or schema.names
-    source = _sources(warehouse, table, run_id)
-    if source is None:
-        return schema.empty_table().select(wanted).to_pandas()
-    with duckdb.connect(config=DUCKDB_CONFIG) as con:
-        select = ", ".join(f'"{c}"' for c in wanted)
-        return con.sql(f"select {select} from read_parquet({source}, hive_partitioning=false)").df()
+def _write_marker(warehouse: str | Path, runs_row: dict) -> None:
+    write_part(warehouse, "runs", pd.DataFrame([runs_row]), runs_row["run_id"], "run")
 
 
-def _fts_extension() -> Path:
-    """The full-text-search extension shipped by the duckdb-extension-fts wheel (INSTALL would need the internet)."""
-    import duckdb_extension_fts
+# ---- reads a run makes ----------------------------------------------------------------------------
 
-    found = sorted(Path(duckdb_extension_fts.__file__).parent.glob(f"extensions/v{duckdb.__version__}/fts.duckdb_extension"))
-    if not found:
-        raise RuntimeError(f"duckdb-extension-fts has no build for duckdb {duckdb.__version__}: pin both to the same version")
-    return found[0]
-
-
-def story_candidates(warehouse: str | Path, new: pd.DataFrame, bands: int, rows: int) -> pd.DataFrame:
-    """Stored signatures that share an LSH band with a new one, with every member of their stories.
-
-    A DuckDB join over band hashes, so a run reads the archive's signatures in bulk instead of
-    indexing each one in Python: the candidates are a superset of what the LSH index would return
-    (hash collisions only add some), and the clustering checks each exactly.
-    """
-    schema = SCHEMAS["signatures"]
-    source = _sources(warehouse, "signatures")
-    if source is None or new.empty:
-        return schema.empty_table().to_pandas()
-    new_bands = pa.Table.from_pandas(new[["doc_id", "hashvalues"]], preserve_index=False,  # noqa: F841 - read by DuckDB
-                                     schema=pa.schema([("doc_id", pa.string()), ("hashvalues", pa.list_(pa.uint64()))]))
-    keys = ("select distinct doc_id, band, hash(list_slice(hashvalues, band * {r} + 1, (band + 1) * {r})) as key "
-            "from {table}, range({b}) t(band)")
-    with duckdb.connect(config=DUCKDB_CONFIG) as con:
-        con.execute(f"create view stored as select * from read_parquet({source}, hive_partitioning=false)")
-        return con.sql(f"""
-            with new_keys as ({keys.format(r=rows, b=bands, table="new_bands")}),
-                 stored_keys as ({keys.format(r=rows, b=bands, table="stored")}),
-                 hits as (select distinct s.doc_id from stored_keys s join new_keys n using (band, key))
-            select * from stored
-            where story_id in (select story_id from stored where doc_id in (select doc_id from hits))""").df()
+@contextmanager
+def _reader(warehouse: str | Path):
+    """A read-only connection, or None before the first run committed anything."""
+    if not catalog_exists(warehouse):
+        yield None
+        return
+    with connect(warehouse, read_only=True) as con:
+        yield con
 
 
 def known_files(warehouse: str | Path) -> frozenset[tuple[str, str]]:
     """(doc_id, source_path) of every document the warehouse has accounted for."""
-    known = read_table(warehouse, "documents", ["doc_id", "source_path"])
-    return frozenset(zip(known["doc_id"], known["source_path"]))
+    with _reader(warehouse) as con:
+        if con is None:
+            return frozenset()
+        return frozenset(con.execute("select doc_id, source_path from documents").fetchall())
 
 
-def connect(warehouse: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse database with full-text search loaded; WarehouseLocked when another process writes it."""
-    path = Path(warehouse) / DB_NAME
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"no warehouse database at {path}: run `newsetl run` first")
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseLocked(f"the warehouse database {path} is locked by another process: {exc}") from exc
-        raise
-    con.execute(f"load '{_fts_extension().as_posix()}'")
-    return con
+def known_entity_ids(warehouse: str | Path) -> frozenset[str]:
+    """Canonical entity ids already in the warehouse."""
+    with _reader(warehouse) as con:
+        if con is None:
+            return frozenset()
+        return frozenset(e for (e,) in con.execute("select entity_id from entities").fetchall())
 
 
-# DuckDB's fts tokenizer, kept so that documents and queries split into the same words.
-_TOKENS = "string_split_regex(regexp_replace(lower({}), '(\\.|[^a-zäöüß])+', ' ', 'g'), '\\s+')"
-# Fields of the search index and their weight in the score: the words of title and body, and
-# the compound parts of those words (transforms/search.py), which count half.
-SEARCH_FIELDS = {"text": 1.0, "parts": 0.5}
-SEARCH_TABLES = {
-    "search_docs": "doc_id varchar primary key, text_len integer, parts_len integer",
-    "search_postings": "doc_id varchar, field varchar, term varchar, tf integer",
-}
+def story_candidates(warehouse: str | Path, new: pd.DataFrame, bands: int, rows: int) -> pd.DataFrame:
+    """Stored signatures that share an LSH band with a new one, with every member of their stories."""
+    empty = SCHEMAS["signatures"].empty_table().to_pandas()
+    with _reader(warehouse) as con:
+        if con is None or new.empty:
+            return empty
+        new_signatures = pa.Table.from_pandas(  # noqa: F841 - read by DuckDB's replacement scan
+            new[["doc_id", "hashvalues"]], preserve_index=False,
+            schema=pa.schema([("doc_id", pa.string()), ("hashvalues", pa.list_(pa.uint64()))]))
+        sql = (_SQL / "story_candidates.sql").read_text(encoding="utf-8")
+        return con.execute(sql, {"bands": bands, "rows": rows}).df()
 
 
-def _ensure_search_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """German stop words and the tables of the search index."""
-    if not con.execute("select count(*) from duckdb_tables() where table_name = 'german_stopwords'").fetchone()[0]:
-        from spacy.lang.de.stop_words import STOP_WORDS
+# ---- one run at a time ----------------------------------------------------------------------------
 
-        con.execute("create table german_stopwords (sw varchar primary key)")
-        con.executemany("insert into german_stopwords values (?)", [[w] for w in sorted(STOP_WORDS)])
-    for table, columns in SEARCH_TABLES.items():
-        con.execute(f"create table if not exists {table} ({columns})")
+class RunLock:
+    """An exclusive lock on the warehouse for one run; the kernel drops it when the process dies.
 
-
-def _index_new_text(con: duckdb.DuckDBPyConnection) -> None:
-    """Add the articles not yet in the search index: BM25 postings of German stems.
-
-    DuckDB's fts extension can only rebuild its index whole, which makes every load cost the
-    archive; these postings grow with each run's articles and are scored by search_articles.
+    The lock file names its holder, so a refused run can say which run it waits for.
     """
-    _ensure_search_tables(con)
-    con.execute("""create or replace temp table new_docs as
-                   select a.doc_id, coalesce(a.title, '') || ' ' || a.body as text, coalesce(t.terms, '') as parts
-                   from articles a left join search_terms t using (doc_id)
-                   where a.doc_id not in (select doc_id from search_docs)""")
-    con.execute(f"""insert into search_postings
-        with tokens as (
-            select doc_id, 'text' as field, unnest({_TOKENS.format("text")}) as token from new_docs
-            union all
-            select doc_id, 'parts' as field, unnest({_TOKENS.format("parts")}) as token from new_docs)
-        select doc_id, field, stem(token, 'german') as term, count(*) as tf from tokens
-        where token <> '' and token not in (select sw from german_stopwords)
-        group by all""")
-    con.execute("""insert into search_docs
-        select d.doc_id, coalesce(sum(p.tf) filter (where p.field = 'text'), 0),
-               coalesce(sum(p.tf) filter (where p.field = 'parts'), 0)
-        from new_docs d left join search_postings p using (doc_id)
-        group by d.doc_id""")
-    con.execute("drop table new_docs")
+
+    def __init__(self, warehouse: str | Path, run_id: str):
+        self.path = Path(warehouse) / LOCK
+        self.run_id = run_id
+        self._file = None
+
+    def __enter__(self) -> "RunLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise WarehouseLocked(f"another newsetl run holds the warehouse {self.path.parent}: {holder}") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"run {self.run_id}, pid {os.getpid()} on {socket.gethostname()}, "
+                     f"since {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        self._file = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.truncate(0)
+        fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._file.close()
 
 
-# Canonical entities, derived from every alias seen.
-_ENTITIES_SELECT = """
-        select entity_id, min(name) as name, min(label) as label, min(country_code) as country_code,
-               list(distinct alias order by alias) as aliases
-        from entity_aliases"""
+def check_unlocked(warehouse: str | Path) -> None:
+    """Raise WarehouseLocked at once when a run holds the warehouse (the lock is not kept)."""
+    if (Path(warehouse) / LOCK).exists():
+        with RunLock(warehouse, "check"):
+            pass
 
 
-_LABELS = "('PER', 'LOC', 'ORG', 'MISC')"
-_COUNTRY_CODE = "country_code is null or regexp_full_match(country_code, '[A-Z]{2}')"
-# Codes stay VARCHAR, with the checks that keep them codes.
-CHECKS: dict[str, list[str]] = {
-    "documents": ["length(doc_id) = 64", "status in ('loaded', 'quarantined', 'duplicate')",
-                  "content_type is null or content_type in ('text', 'html')"],
-    "articles": ["length(doc_id) = 64", "language is null or regexp_full_match(language, '[a-z]{2}')",
-                 "date_precision is null or date_precision in ('day', 'month')", "word_count >= 0"],
-    "mentions": [f"label in {_LABELS}", "start_char >= 0 and end_char > start_char"],
-    "entity_aliases": [f"label in {_LABELS}", _COUNTRY_CODE],
-    "entities": [f"label in {_LABELS}", _COUNTRY_CODE],
-    "themes": ["score between 0 and 1"],
-    "stories": ["similarity between 0 and 1"],
-    "runs": ["status in ('completed', 'failed')"],
-}
-ENTITY_SCHEMA = pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()),
-                           ("country_code", pa.string()), ("aliases", pa.list_(pa.string()))])
+# ---- the run's life: begin, load, fail ------------------------------------------------------------
+
+def _retry_commit(write) -> None:
+    """Run a write transaction, again when the catalog is busy for a moment."""
+    for attempt in range(COMMIT_ATTEMPTS):
+        try:
+            return write()
+        except duckdb.Error as exc:
+            if "locked" not in str(exc).lower() or attempt == COMMIT_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * 2 ** attempt)
 
 
-def _create_table(con: duckdb.DuckDBPyConnection, table: str, schema: pa.Schema, extra: str = "") -> None:
-    """CREATE TABLE with the DuckDB types of the Arrow schema and the table's CHECK constraints."""
-    empty = schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan
-    columns = [f'"{name}" {kind}' for name, kind, *_ in con.execute("describe select * from empty").fetchall()]
-    checks = [f"check ({c})" for c in CHECKS.get(table, [])]
-    con.execute(f"create table if not exists {table} ({', '.join(columns + ([extra] if extra else []) + checks)})")
+def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
+    """Recover from earlier runs that died, then record this run as running; returns the runs found dead.
+
+    Call it holding the RunLock: no other run can then be alive, so a run still marked running died
+    (killed, or its machine went down). It is marked failed, its staged files are removed (they never
+    counted), and a committed run whose end marker is missing gets it.
+    """
+    if not catalog_exists(warehouse) and not _markers(warehouse).empty:
+        rebuild(warehouse)  # the catalog is gone, or the warehouse predates it: the archive has it all
+    dead: list[dict] = []
+    with connect(warehouse) as con:
+        runs = con.execute("select * from runs").df()
+        now = datetime.now(timezone.utc)
+
+        def mark_dead() -> None:
+            con.execute("begin")
+            con.execute("update runs set status = 'failed', finished_at = ?, message = ? where status = 'running'",
+                        [now, "the run died before it finished (killed or crashed); marked by the next run"])
+            con.execute("call lake.set_commit_message('newsetl', 'recovery')")
+            con.execute("commit")
+
+        for row in runs[runs["status"] == "running"].to_dict("records"):
+            dead.append(row)
+        if dead:
+            _retry_commit(mark_dead)
+            for row in con.execute("select * from runs where status = 'failed' and finished_at = ?",
+                                   [now]).df().to_dict("records"):
+                _write_marker(warehouse, row)
+        completed = runs[runs["status"] == "completed"]
+        for row in completed.to_dict("records"):
+            if not (archive_dir(warehouse, "runs") / f"run_id={row['run_id']}" / "run.parquet").exists():
+                _write_marker(warehouse, row)
+        _remove_uncommitted(warehouse, set(completed["run_id"]))
+        con.register("start_row", pd.DataFrame([{**runs_row, "status": "running"}]))
+
+        def record_start() -> None:
+            con.execute("begin")
+            con.execute("insert into runs by name select * from start_row")
+            con.execute("call lake.set_commit_message('newsetl', ?)", [f"start {runs_row['run_id']}"])
+            con.execute("commit")
+
+        _retry_commit(record_start)
+    return dead
 
 
-def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table, schema in SCHEMAS.items():
-        _create_table(con, table, schema, "story_id varchar" if table == "articles" else "")
-    _create_table(con, "entities", ENTITY_SCHEMA)
+def _remove_uncommitted(warehouse: str | Path, completed: set[str]) -> None:
+    """Staged folders of runs that never committed: their rows never counted and never will."""
+    for table in SCHEMAS:
+        if table == "runs":
+            continue
+        for folder in archive_dir(warehouse, table).glob("run_id=*"):
+            if folder.name.removeprefix("run_id=") not in completed:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
-    """Insert one run's Parquet into the database in a single transaction; loading a run twice adds nothing.
+    """Commit one run's staged Parquet to the lake in a single transaction; loading a run twice adds nothing.
 
-    The run's row in Parquet is written after the commit: until then the run's files do not count.
+    The run's end marker is written after the commit; a crash between the two is mended by the next
+    run (begin_run).
     """
+    runs_row = {**runs_row, "status": "completed"}
     with connect(warehouse) as con:
-        con.execute("begin transaction")
-        _ensure_tables(con)
-        if con.execute("select count(*) from runs where run_id = ?", [run_id]).fetchone()[0]:
-            con.execute("rollback")
-            return
-        loaded = set()
-        run_frame = pd.DataFrame([runs_row])  # noqa: F841 - read by DuckDB's replacement scan
-        con.execute("insert into runs by name select * from run_frame")
-        for table in SCHEMAS:
-            source = _sources(warehouse, table, run_id) if table != "runs" else None
-            if source is None:
-                continue
-            loaded.add(table)
-            if table in _LATEST_BY:
-                key = _LATEST_BY[table]
-                con.execute(f"delete from {table} where {key} in "
-                            f"(select {key} from read_parquet({source}, hive_partitioning=false))")
-            con.execute(f"insert into {table} by name select * from read_parquet({source}, hive_partitioning=false)")
-        # Derived rows are refreshed for what this run brought, so a load costs the run, not the archive.
-        _refresh_derived(con, {t: _sources(warehouse, t, run_id) for t in ("stories", "entity_aliases")})
-        con.execute("commit")
-    write_part(warehouse, "runs", pd.DataFrame([runs_row]), run_id, "run")
+        done = con.execute("select count(*) from runs where run_id = ? and status = 'completed'", [run_id]).fetchone()[0]
+        if not done:
+            _stage_views(con, warehouse, run_id)
+            _check_codes(con)
+
+            def commit() -> None:
+                con.execute("begin")
+                fault_point("load:begin")
+                _insert_run(con, runs_row)
+                fault_point("load:inserted")
+                con.execute("call lake.set_commit_message('newsetl', ?, extra_info => ?)",
+                            [f"run {run_id}", json.dumps({"run_id": run_id, "kind": "run"})])
+                con.execute("commit")
+
+            _retry_commit(commit)
+    fault_point("load:committed")
+    _write_marker(warehouse, runs_row)
 
 
 def record_failed_run(warehouse: str | Path, runs_row: dict) -> None:
-    """Keep a failed run in the runs table (Parquet first, the database when it can be written)."""
-    write_part(warehouse, "runs", pd.DataFrame([runs_row]), runs_row["run_id"], "run")
-    try:
-        with connect(warehouse) as con:
-            _ensure_tables(con)
-            frame = pd.DataFrame([runs_row])  # noqa: F841 - read by DuckDB's replacement scan
-            con.execute("insert into runs by name select * from frame")
-    except WarehouseLocked:
-        pass  # the Parquet row is the record; `newsetl rebuild` brings it into the database
+    """Mark a run failed with its message, in the lake and in its end marker; its staged rows never count."""
+    runs_row = {**runs_row, "status": "failed"}
+    with connect(warehouse) as con:
+        con.register("failed_row", pd.DataFrame([runs_row]))
+
+        def commit() -> None:
+            con.execute("begin")
+            con.execute("delete from runs where run_id = ? and status <> 'completed'", [runs_row["run_id"]])
+            con.execute("insert into runs by name select * from failed_row")
+            con.execute("call lake.set_commit_message('newsetl', ?)", [f"failed {runs_row['run_id']}"])
+            con.execute("commit")
+
+        _retry_commit(commit)
+    _write_marker(warehouse, runs_row)
 
 
-def _refresh_derived(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None] | None = None) -> None:
-    """Columns and tables computed from the stored facts: articles' story ids, entities from aliases,
-    the search index, the analyst views.
+# ---- the load's SQL -------------------------------------------------------------------------------
 
-    changed: the Parquet sources of one run's stories and entity_aliases, whose keys are refreshed;
-    None refreshes everything.
-    """
-    def keys(table: str, key: str) -> str:
-        if changed is None:
-            return f"(select {key} from {table})"
-        return f"(select {key} from read_parquet({changed[table]}, hive_partitioning=false))"
+def _stage_views(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_ids: str | list[str]) -> None:
+    """staged_<table>: the staged rows of one run (or of several, for a rebuild) as temp views."""
+    run_ids = [run_ids] if isinstance(run_ids, str) else run_ids
+    for table, schema in SCHEMAS.items():
+        files = [f for run_id in run_ids for f in _staged_files(warehouse, table, run_id)]
+        if files:
+            select = f"select * from read_parquet({_parquet_list(files)}, hive_partitioning = false, union_by_name = true)"
+        else:
+            select = "select " + ", ".join(f'null::{kind} as "{name}"' for name, kind in _duckdb_types(con, schema)) + " limit 0"
+        con.execute(f"create or replace temp view staged_{table} as {select}")
 
-    if changed is None or changed["stories"]:
-        con.execute(f"""update articles set story_id = s.story_id from stories s
-                        where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id
-                        and s.doc_id in {keys("stories", "doc_id")}""")
-    if changed is None or changed["entity_aliases"]:
-        touched = keys("entity_aliases", "entity_id")
-        con.execute(f"delete from entities where entity_id in {touched}")
-        con.execute(f"insert into entities {_ENTITIES_SELECT} where entity_id in {touched} group by entity_id")
-    _index_new_text(con)
-    for statement in ANALYST_SQL.split(";\n"):
-        if statement.strip():
-            con.execute(statement)
 
+def _check_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse the run when a staged row holds a code the warehouse does not know."""
+    for table, checks in CHECKS.items():
+        for check in checks:
+            bad = con.execute(f"select count(*) filter (where not ({check})) from staged_{table}").fetchone()[0]
+            if bad:
+                raise LoadRejected(f"{bad} staged {table} rows break the check {check}")
+
+
+def _insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
+    """Insert one run's staged rows by key, refresh what derives from them, and check the keys."""
+    con.execute("create or replace temp table new_docs as select distinct doc_id from staged_articles "
+                "where doc_id not in (select doc_id from articles)")
+    con.execute("""insert into documents by name select * from staged_documents s
+                   where not exists (select 1 from documents d where d.doc_id = s.doc_id and d.source_path = s.source_path)""")
+    # A new article takes its story id with it; older articles whose story this run changed are updated.
+    con.execute("""insert into articles by name
+                   select a.*, s.story_id from staged_articles a left join staged_stories s using (doc_id)
+                   where a.doc_id in (select doc_id from new_docs)""")
+    for table in _PER_DOCUMENT:
+        con.execute(f"insert into {table} by name select * from staged_{table} "
+                    f"where doc_id in (select doc_id from new_docs)")
+    con.execute("""insert into entity_aliases by name select distinct * from staged_entity_aliases s
+                   where not exists (select 1 from entity_aliases e where e.entity_id = s.entity_id and e.alias = s.alias)""")
+    con.execute("delete from stories where doc_id in (select doc_id from staged_stories)")
+    con.execute("insert into stories by name select * from staged_stories")
+    con.execute("""update articles set story_id = s.story_id from staged_stories s
+                   where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
+    con.execute("insert into quarantine by name select * from staged_quarantine")
+    con.execute("insert into quality_results by name select * from staged_quality_results")
+    con.register("run_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
+    con.execute("delete from runs where run_id = ?", [runs_row["run_id"]])
+    con.execute("insert into runs by name select * from run_row")
+    con.unregister("run_row")
+    con.execute("create or replace temp table touched_entities as select distinct entity_id from staged_entity_aliases")
+    con.execute("delete from entities where entity_id in (select entity_id from touched_entities)")
+    con.execute("""insert into entities
+                   select entity_id, min(name), min(label), min(country_code), list(distinct alias order by alias)
+                   from entity_aliases where entity_id in (select entity_id from touched_entities)
+                   group by entity_id""")
+    con.execute("create or replace temp view new_articles as select * from staged_articles "
+                "where doc_id in (select doc_id from new_docs)")
+    con.execute("create or replace temp view new_terms as select * from staged_search_terms")
+    for statement in _statements(_SQL / "index_search.sql"):
+        con.execute(statement)
+    _check_keys(con)
+
+
+def _check_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """No natural key of a row this run touched may appear twice."""
+    scopes = {"entity_aliases": "touched_entities", "entities": "touched_entities", "runs": None}
+    for table, key in KEYS.items():
+        scope = scopes.get(table, "new_docs")
+        where = f"where {key[0]} in (select {key[0]} from {scope})" if scope else ""
+        doubled = con.execute(f"select count(*) from (select {', '.join(key)} from {table} {where} "
+                              f"group by all having count(*) > 1)").fetchone()[0]
+        if doubled:
+            raise LoadRejected(f"{doubled} keys ({', '.join(key)}) of {table} would appear twice")
+
+
+# ---- rebuild --------------------------------------------------------------------------------------
 
 def rebuild(warehouse: str | Path) -> dict[str, int]:
-    """Rebuild the database from Parquet alone; returns each table's row count."""
-    counts = {}
+    """Recreate the lake's tables from the archive alone, one commit; returns each table's row count.
+
+    The runs whose end marker says completed are loaded in order, exactly as their runs loaded them;
+    failed runs keep their runs row only.
+    """
+    markers = _markers(warehouse).sort_values("run_id")
     with connect(warehouse) as con:
-        con.execute("begin transaction")
-        for table in [*SCHEMAS, "entities", *SEARCH_TABLES]:
-            con.execute(f"drop table if exists {table}")
-        _ensure_tables(con)
-        for table in SCHEMAS:
-            source = _sources(warehouse, table)
-            if source is None:
-                continue
-            select = f"select * from read_parquet({source}, hive_partitioning=false)"
-            if table in _LATEST_BY:
-                select += f" qualify row_number() over (partition by {_LATEST_BY[table]} order by run_id desc) = 1"
-            con.execute(f"insert into {table} by name {select}")
-        _refresh_derived(con)
-        con.execute("commit")
-        for table in list(SCHEMAS) + ["entities"]:
-            counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return counts
+        tables = [t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = 'lake' "
+                                            "and table_name <> 'german_stopwords'").fetchall()]
+
+        def commit() -> None:
+            con.execute("begin")
+            for table in tables:
+                con.execute(f"drop table {table}")
+            _apply_schema(con)
+            for row in markers.to_dict("records"):
+                if row["status"] == "completed":
+                    _stage_views(con, warehouse, row["run_id"])
+                    _insert_run(con, row)
+                else:
+                    con.register("failed_row", pd.DataFrame([row]))
+                    con.execute("insert into runs by name select * from failed_row")
+                    con.unregister("failed_row")
+            con.execute("call lake.set_commit_message('newsetl', 'rebuild')")
+            con.execute("commit")
+
+        _retry_commit(commit)
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in [*SCHEMAS, "entities"]}

@@ -1,10 +1,15 @@
--- Views, the search macro and comments that every load refreshes (transforms/warehouse.py).
+-- Views, the search macros and the guide: applied with the schema (transforms/warehouse.py ensure_schema).
+
+-- DuckDB's fts tokenizer, used by the index build and by queries alike, so both split words the same way.
+create or replace macro search_tokens(text) as
+    string_split_regex(regexp_replace(lower(text), '(\.|[^a-zäöüß])+', ' ', 'g'), '\s+');
+
 -- BM25 (k 1.2, b 0.75, as DuckDB's fts extension scores) over the postings in search_postings:
 -- the words of title and body count fully, their compound parts half.
 create or replace macro search_articles(query_text) as table
     with query_terms as (
         select distinct stem(token, 'german') as term
-        from (select unnest(string_split_regex(regexp_replace(lower(query_text), '(\.|[^a-zäöüß])+', ' ', 'g'), '\s+')) as token)
+        from (select unnest(search_tokens(query_text)) as token)
         where token <> '' and token not in (select sw from german_stopwords)),
     field_stats as (
         select field, count(*) as num_docs, avg(len) as avgdl
@@ -62,42 +67,8 @@ create or replace view themes_monthly as
     from themes t join articles a using (doc_id)
     group by all;
 
-comment on table documents is 'One row per input file seen; status loaded, quarantined or duplicate';
-comment on column documents.doc_id is 'sha256 (hex) of the file''s raw bytes';
-comment on column documents.source_path is 'Path relative to the landing folder';
-comment on column documents.encoding is 'Encoding the text was decoded from';
-comment on column documents.reason is 'Why the file was quarantined or is a duplicate';
-comment on table articles is 'One row per loaded article: cleaned body and metadata (docs/fields.md)';
-comment on column articles.body is 'Article text without boilerplate; paragraphs separated by blank lines';
-comment on column articles.published_at is 'Publication time from the article itself; null when it gives none';
-comment on column articles.date_precision is 'day or month: how much of published_at the source gave';
-comment on column articles.outlet is 'Publishing site or newspaper, when the text names it';
-comment on column articles.agency is 'News agency credited (dpa, AFP, AP, Reuters, ...)';
-comment on column articles.authors is 'Person authors from the byline';
-comment on column articles.dateline is 'Place the report was filed from (Tokio in "Tokio (dpa) -")';
-comment on column articles.language is 'ISO 639-1 language code of the body';
-comment on column articles.story_id is 'Story this article belongs to (stories table)';
-comment on table mentions is 'Entity mentions: body[start_char:end_char] = surface (Python offsets)';
-comment on column mentions.label is 'PER, LOC, ORG or MISC';
-comment on column mentions.start_char is 'Python string offset of the mention''s first character in articles.body';
-comment on column mentions.end_char is 'Python string offset just past the mention in articles.body';
-comment on column mentions.source is 'rule, model or coref (a surname resolved within the article)';
-comment on column mentions.is_derived is 'An adjective or compound prefix (nordkoreanisch, US-) of the entity';
-comment on table entities is 'Canonical entities; entity_id is stable across runs';
-comment on column entities.country_code is 'ISO 3166-1 alpha-2 code for countries and cities';
-comment on column entities.aliases is 'Every surface form seen for the entity';
-comment on table themes is 'Article themes from transforms/data/themes.yaml; score in [0, 1]';
-comment on table stories is 'Articles of the same story (near-duplicate reports)';
-comment on column stories.similarity is 'Estimated share of shingles shared with the canonical article';
-comment on column stories.is_canonical is 'The earliest article of the story, else the longest';
-comment on table quarantine is 'Rejected documents and why';
-comment on table runs is 'One row per flow run with its counts';
-comment on table quality_results is 'Each expectation checked in each run';
-comment on table search_postings is 'Search index: German word stems per article and field (text, parts), with counts';
-comment on table search_docs is 'Search index: indexed articles and their lengths in stems';
-
 create or replace view warehouse_guide as
     select t.table_name, t.comment as table_comment, c.column_name, c.data_type, c.comment as column_comment
     from duckdb_tables() t join duckdb_columns() c using (database_name, schema_name, table_name)
-    where t.schema_name = 'main'
+    where t.database_name = current_database() and t.schema_name = 'main'
     order by t.table_name, c.column_index;

@@ -1,0 +1,23 @@
+"""The warehouse's vocabulary: every code a column may hold, defined once.
+
+The tag stage, the expectation suites and the load's checks all read these, so a new label or
+status is added here and nowhere else.
+"""
+from __future__ import annotations
+
+ENTITY_LABELS = ("PER", "LOC", "ORG", "MISC")
+# loaded: an article; quarantined: rejected with a reason; duplicate: same bytes as a loaded
+# document; skipped: not read at all (a link that leaves the landing folder, a link loop).
+DOCUMENT_STATUSES = ("loaded", "quarantined", "duplicate", "skipped")
+CONTENT_TYPES = ("text", "html")
+DATE_PRECISIONS = ("day", "month")
+# running: committed at the start of a run, so a killed run leaves a row the next run marks failed.
+RUN_STATUSES = ("running", "completed", "failed")
+QUOTE_KINDS = ("direct", "indirect", "free_indirect", "reported")
+# The languages the detector tells apart (transforms/language.py); ISO 639-1.
+LANGUAGES = ("de", "en", "fr", "it", "es", "nl", "pl", "tr")
+
+
+def sql_list(codes: tuple[str, ...]) -> str:
+    """('a', 'b') as SQL: ('a', 'b')."""
+    return "(" + ", ".join(f"'{code}'" for code in codes) + ")"
