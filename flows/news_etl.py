@@ -1,7 +1,6 @@
 """The news-etl flow: one task per stage per batch, then clustering, validation and the load."""
 from __future__ import annotations
 
-import os
 import uuid
 from collections import deque
 from datetime import datetime, timezone
@@ -16,10 +15,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite
 from expectations.report import summary_markdown, write_report
 from transforms import clean, cluster, ingest, search, tag, themes, warehouse
+from transforms.faults import fault_point
+from transforms.settings import Settings
 
-DEFAULT_INPUT = os.environ.get("NEWSETL_INPUT", "seeds")
-DEFAULT_WAREHOUSE = os.environ.get("NEWSETL_WAREHOUSE", "warehouse")
-DEFAULT_BATCH_SIZE = int(os.environ.get("NEWSETL_BATCH_SIZE", "250"))
 BATCHES_IN_FLIGHT = 2
 STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes", "search_terms", "quarantine",
                  "quality_results")
@@ -28,6 +26,7 @@ STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes"
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def ingest_batch(paths: list[Path], root: str, run_id: str, known_ids: frozenset, known_files: frozenset):
     """Read and decode one batch of files."""
+    fault_point("ingest")
     documents, texts = ingest.read_batch(paths, root, run_id, known_ids, known_files)
     tables = BatchTables(documents=documents)
     quarantine_docs(tables, {r.doc_id: ("ingest", r.reason, r.source_path)
@@ -38,6 +37,7 @@ def ingest_batch(paths: list[Path], root: str, run_id: str, known_ids: frozenset
 @task(cache_policy=NONE)
 def clean_batch(ingested, run_id: str) -> BatchTables:
     """Boilerplate out, metadata in."""
+    fault_point("clean")
     tables, texts = ingested
     articles, rejected = clean.clean_batch(tables.documents, texts)
     tables.articles = articles
@@ -48,6 +48,7 @@ def clean_batch(ingested, run_id: str) -> BatchTables:
 @task(cache_policy=NONE)
 def tag_batch(tables: BatchTables, known_entity_ids: frozenset) -> BatchTables:
     """Entity mentions, canonical entities, themes and search terms."""
+    fault_point("tag")
     if not tables.articles.empty:
         tables.mentions, tables.entity_aliases = tag.tag_batch(tables.articles, known_entity_ids)
         tables.themes = themes.themes_batch(tables.articles)
@@ -58,6 +59,7 @@ def tag_batch(tables: BatchTables, known_entity_ids: frozenset) -> BatchTables:
 @task(cache_policy=NONE)
 def validate_batch(tables: BatchTables, run_id: str, quality_dir: str) -> BatchTables:
     """Great Expectations checkpoints on the batch; critical failures go to quarantine."""
+    fault_point("validate")
     return gate_batch(tables, run_id, quality_dir)
 
 
@@ -66,13 +68,15 @@ def stage_batch(tables: BatchTables, warehouse_dir: str, run_id: str, part: str)
     """Write the batch's tables as Parquet parts of this run; returns its document counts by status."""
     for name in STAGED_TABLES:
         warehouse.write_part(warehouse_dir, name, getattr(tables, name), run_id, part)
+        fault_point("stage")
     return tables.documents["status"].value_counts().to_dict()
 
 
 @task(cache_policy=NONE)
 def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
     """Assign this run's articles to stories, joining stories already in the warehouse."""
-    new = warehouse.read_table(warehouse_dir, "articles", ["doc_id", "body", "published_at", "word_count"], run_id)
+    fault_point("cluster")
+    new = warehouse.read_staged(warehouse_dir, "articles", run_id, ["doc_id", "body", "published_at", "word_count"])
     if new.empty:
         return 0
     fresh = cluster.signatures(new)
@@ -87,33 +91,61 @@ def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
 
 @task(cache_policy=NONE, retries=1, retry_delay_seconds=5)
 def load_run(warehouse_dir: str, run_id: str, runs_row: dict) -> None:
-    """Parquet of this run -> DuckDB, one transaction."""
+    """The run's staged Parquet -> the lake, one commit."""
     warehouse.load_run(warehouse_dir, run_id, runs_row)
 
 
-def _record_failure(flow, run, state) -> None:
-    """A failed flow run still gets its runs row (status failed); its staged Parquet does not count."""
-    warehouse.record_failed_run(run.parameters.get("warehouse_dir", DEFAULT_WAREHOUSE), {
-        "run_id": f"failed-{run.id}", "flow_run_id": str(run.id), "started_at": run.start_time,
-        "finished_at": datetime.now(timezone.utc), "files_seen": None, "loaded": None, "quarantined": None,
-        "duplicates": None, "status": "failed"})
+def _mark_crashed(dead_runs: list[dict]) -> None:
+    """Runs that died before they finished show as crashed in Prefect too, not as running forever."""
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed
 
-
-@flow(name="news-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4),
-      on_failure=[_record_failure])
-def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHOUSE,
-             batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
-    """Landing folder -> validated, tagged DuckDB warehouse; returns the run's counts."""
     logger = get_run_logger()
+    for run in dead_runs:
+        logger.warning("run %s died before it finished; marked failed", run["run_id"])
+        if not run.get("flow_run_id"):
+            continue
+        try:
+            with get_client(sync_client=True) as client:
+                client.set_flow_run_state(uuid.UUID(run["flow_run_id"]), Crashed(
+                    message="the run died before it finished; marked by a later newsetl run"), force=True)
+        except Exception as exc:  # the flow run may live on another Prefect server: the warehouse row is the record
+            logger.warning("could not mark flow run %s crashed in Prefect: %s", run["flow_run_id"], exc)
+
+
+@flow(name="news-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4))
+def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, batch_size: int | None = None) -> dict:
+    """Landing folder -> validated, tagged warehouse; returns the run's counts.
+
+    Parameters left out come from NEWSETL_INPUT, NEWSETL_WAREHOUSE and NEWSETL_BATCH_SIZE, read now.
+    """
+    settings = Settings.resolve(input_dir=input_dir, warehouse_dir=warehouse_dir, batch_size=batch_size)
+    settings.require_input()
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
+    runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started}
+    # One run at a time: a second one is refused here, before it touches anything.
+    with warehouse.RunLock(settings.warehouse_dir, run_id):
+        _mark_crashed(warehouse.begin_run(settings.warehouse_dir, runs_row))
+        try:
+            return _process(settings, run_id, runs_row)
+        except BaseException as exc:
+            warehouse.record_failed_run(settings.warehouse_dir, {
+                **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
+            raise
+
+
+def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
+    """The stages of one run, from listing the landing folder to the report."""
+    logger = get_run_logger()
+    input_dir, warehouse_dir = settings.input_dir, settings.warehouse_dir
     quality_dir = str(Path(warehouse_dir) / "quality")
     seen_files = ingest.list_landing_files(input_dir)
     known_files = warehouse.known_files(warehouse_dir)
     known_ids = frozenset(doc_id for doc_id, _ in known_files)
     # Files already accounted for cost a hash, no task: a run's cost follows its new files.
     files = ingest.pending_files(input_dir, known_files)
-    known_entity_ids = frozenset(warehouse.read_table(warehouse_dir, "entity_aliases", ["entity_id"])["entity_id"])
+    known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
     logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",
                 run_id, len(seen_files), input_dir, len(files), len(known_ids))
 
@@ -125,8 +157,9 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
 
     # A bounded window of batches in flight keeps memory to a few batches, not the corpus.
     in_flight: deque = deque()
-    for number, start in enumerate(range(0, len(files), batch_size)):
-        ingested = ingest_batch.submit(files[start:start + batch_size], input_dir, run_id, known_ids, known_files)
+    for number, start in enumerate(range(0, len(files), settings.batch_size)):
+        ingested = ingest_batch.submit(files[start:start + settings.batch_size], input_dir, run_id, known_ids,
+                                       known_files)
         cleaned = clean_batch.submit(ingested, run_id)
         tagged = tag_batch.submit(cleaned, known_entity_ids)
         validated = validate_batch.submit(tagged, run_id, quality_dir)
@@ -141,17 +174,17 @@ def news_etl(input_dir: str = DEFAULT_INPUT, warehouse_dir: str = DEFAULT_WAREHO
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
               "already_in_warehouse": len(seen_files) - sum(status_counts.values()), "stories_touched": stories}
-    languages = warehouse.read_table(warehouse_dir, "articles", ["language"], run_id)["language"]
+    languages = warehouse.read_staged(warehouse_dir, "articles", run_id, ["language"])["language"]
     counts["non_german_articles"] = int((languages != "de").sum())
-    quality = warehouse.read_table(warehouse_dir, "quality_results", run_id=run_id)
+    quality = warehouse.read_staged(warehouse_dir, "quality_results", run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     load_run(warehouse_dir, run_id, {
-        "run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
-        "finished_at": datetime.now(timezone.utc), "files_seen": len(seen_files), "loaded": counts["loaded"],
-        "quarantined": counts["quarantined"], "duplicates": counts["duplicates"], "status": "completed"})
+        **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(seen_files),
+        "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]})
     logger.info("stage counts: %s", counts)
+    fault_point("report")
 
-    quarantine = warehouse.read_table(warehouse_dir, "quarantine", run_id=run_id)
+    quarantine = warehouse.read_staged(warehouse_dir, "quarantine", run_id)
     markdown = summary_markdown(run_id, counts, quality, quarantine,
                                 build_docs(quality_dir, run_id) if not quality.empty else None)
     write_report(quality_dir, markdown)

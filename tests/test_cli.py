@@ -39,20 +39,40 @@ def test_query_prints_rows(tmp_path):
     assert result.exit_code == 0 and "42" in result.output
 
 
-def test_a_locked_database_is_a_clear_error(tmp_path):
+def test_a_second_run_is_refused_with_one_line_naming_the_first(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(60)"),
-        str(tmp_path / "news.duckdb")], stdout=subprocess.PIPE, text=True)
+        "import sys, time; from transforms.warehouse import RunLock\n"
+        "with RunLock(sys.argv[1], 'first-run'):\n    print('locked', flush=True); time.sleep(60)"),
+        str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         landing = tmp_path / "landing"
         landing.mkdir()
         result = runner.invoke(app, ["run", "--input", str(landing), "--warehouse", str(tmp_path)])
         assert result.exit_code == 2
-        assert "locked" in result.output and "Traceback" not in result.output
+        assert "run first-run" in result.output and "Traceback" not in result.output
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_bad_batch_sizes_are_refused_in_one_line(tmp_path, monkeypatch):
+    for flag in ("-5", "0"):
+        result = runner.invoke(app, ["run", "--batch-size", flag, "--warehouse", str(tmp_path)])
+        assert result.exit_code == 2 and "--batch-size must be at least 1" in result.output
+    monkeypatch.setenv("NEWSETL_BATCH_SIZE", "many")
+    result = runner.invoke(app, ["run", "--warehouse", str(tmp_path)])
+    assert result.exit_code == 2 and "NEWSETL_BATCH_SIZE must be a whole number" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_query_prints_csv_and_json_rows_only(tmp_path):
+    with warehouse.connect(tmp_path) as con:
+        con.execute("create table t as select 42 as answer, 'x,y' as text")
+    csv_out = runner.invoke(app, ["query", "select * from t", "--format", "csv", "--warehouse", str(tmp_path)])
+    json_out = runner.invoke(app, ["query", "select * from t", "--format", "json", "--warehouse", str(tmp_path)])
+    assert csv_out.output == 'answer,text\n42,"x,y"\n'
+    assert json_out.output == '{"answer": 42, "text": "x,y"}\n'
 
 
 def test_query_output_keeps_brackets(tmp_path):

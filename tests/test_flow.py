@@ -2,9 +2,10 @@
 import gzip
 import shutil
 
-import duckdb
 import pytest
 from conftest import run_seeds_into_new_warehouse
+
+from transforms import warehouse as wh
 
 SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (
     "000_ee8c34442706e64e.txt", "001_93b077a67018bb08.txt", "002_35ea90125d1fd7c8.txt",
@@ -19,7 +20,7 @@ def seeded(prefect_harness, tmp_path_factory):
 
 
 def _db(warehouse):
-    return duckdb.connect(str(warehouse / "news.duckdb"), read_only=True)
+    return wh.connect(warehouse, read_only=True)
 
 
 def _counts(warehouse) -> dict[str, int]:
@@ -42,6 +43,7 @@ def test_seeds_load_into_every_table(seeded):
         assert con.execute("select status from runs").fetchall() == [("completed",)]
     assert (warehouse / "quality" / "report.md").read_text().count("| loaded | 5 |") == 1
     assert any((warehouse / "parquet" / "articles").rglob("*.parquet"))
+    assert any((warehouse / "lake").rglob("*.parquet"))
 
 
 def test_only_the_two_dpa_reports_share_a_story(seeded):
@@ -155,30 +157,21 @@ def test_rebuild_from_parquet_reproduces_every_table(seeded):
     assert snapshot() == before
 
 
-def test_a_failed_run_is_recorded_and_its_files_come_again(prefect_harness, seeds_dir, tmp_path):
-    import subprocess
-    import sys
-
+def test_a_failed_run_is_recorded_and_its_files_come_again(prefect_harness, seeds_dir, tmp_path, monkeypatch):
     from flows.news_etl import news_etl
 
-    landing, wh = tmp_path / "landing", tmp_path / "wh"
+    landing, warehouse = tmp_path / "landing", tmp_path / "wh"
     shutil.copytree(seeds_dir, landing)
-    wh.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(120)"),
-        str(wh / "news.duckdb")], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        state = news_etl(input_dir=str(landing), warehouse_dir=str(wh), return_state=True)
-        assert state.is_failed()
-    finally:
-        holder.kill()
-        holder.wait()
-    counts = news_etl(input_dir=str(landing), warehouse_dir=str(wh))
+    monkeypatch.setenv("NEWSETL_FAIL_AT", "load:inserted")
+    state = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse), return_state=True)
+    assert state.is_failed()
+    monkeypatch.delenv("NEWSETL_FAIL_AT")
+    counts = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse))
     assert counts["loaded"] == 5
-    with _db(wh) as con:
+    with _db(warehouse) as con:
         assert con.execute("select count(*) from articles").fetchone()[0] == 5
-    from transforms.warehouse import rebuild
-    assert rebuild(wh)["runs"] == 2
-    with _db(wh) as con:
+        message = con.execute("select message from runs where status = 'failed'").fetchone()[0]
+    assert message == "InjectedFault: fault injected at load:inserted"
+    assert wh.rebuild(warehouse)["runs"] == 2
+    with _db(warehouse) as con:
         assert sorted(s for (s,) in con.execute("select status from runs").fetchall()) == ["completed", "failed"]
