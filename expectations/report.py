@@ -374,12 +374,10 @@ def stacked_bars(title: str, labels: list[str], series: dict[str, list[float]]) 
     return _svg(title, _axes(y_max, labels, False) + "".join(bars)) + f'<div class="legend">{_legend(list(series))}</div>'
 
 
-def lines(title: str, labels: list[str], series: dict[str, list[float | None]], percent: bool = True) -> str:
-    """A line per series over the runs; runs without a value break the line."""
+def share_lines(title: str, labels: list[str], series: dict[str, list[float | None]]) -> str:
+    """A line per series of shares (0..1) over the runs; runs without a value break the line."""
     known = [v for values in series.values() for v in values if v is not None and not pd.isna(v)]
-    y_max = max(known + [0.0]) or 1.0
-    if percent:
-        y_max = min(1.0, max(0.1, y_max * 1.1))
+    y_max = min(1.0, _nice_max(100 * max(known + [0.0])) / 100)
     plot_h = CHART_H - PAD_B - PAD_T
     slot = (CHART_W - PAD_L) / max(len(labels), 1)
     paths = []
@@ -393,15 +391,14 @@ def lines(title: str, labels: list[str], series: dict[str, list[float | None]], 
                 continue
             x, y = PAD_L + slot * (i + 0.5), CHART_H - PAD_B - plot_h * value / y_max
             points.append((x, y))
-            shown = f"{value:.1%}" if percent else f"{value:,.0f}"
             paths.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}">'
-                         f"<title>{_esc(labels[i])}: {_esc(name)} {shown}</title></circle>")
+                         f"<title>{_esc(labels[i])}: {_esc(name)} {value:.1%}</title></circle>")
         segments.append(points)
         for segment in segments:
             if len(segment) > 1:
                 paths.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="'
                              + " ".join(f"{x:.1f},{y:.1f}" for x, y in segment) + '"/>')
-    return _svg(title, _axes(y_max, labels, percent) + "".join(paths)) + f'<div class="legend">{_legend(list(series))}</div>'
+    return _svg(title, _axes(y_max, labels, True) + "".join(paths)) + f'<div class="legend">{_legend(list(series))}</div>'
 
 
 def horizontal_bars(title: str, items: list[tuple[str, int]]) -> str:
@@ -569,11 +566,11 @@ def render_html(data: ReportData, out_dir: Path, warehouse=None) -> str:
                   for name, column in (("loaded", "loaded"), ("quarantined", "quarantined"), ("duplicates", "duplicates"))}
         body.append("<div><h4>Files per run</h4>" + stacked_bars("Files per run: loaded, quarantined, duplicates",
                                                                    labels, volume) + "</div>")
-        body.append("<div><h4>Quarantine rate</h4>" + lines("Quarantined files per file seen, per run", labels,
+        body.append("<div><h4>Quarantine rate</h4>" + share_lines("Quarantined files per file seen, per run", labels,
                                                              {"quarantine rate": list(chronological["quarantine_rate"])})
                     + "</div>")
         missing = chronological[["run_id"]].merge(data.missing_rates, on="run_id", how="left")
-        body.append("<div><h4>Missing fields (share of the run's articles)</h4>" + lines(
+        body.append("<div><h4>Missing fields (share of the run's articles)</h4>" + share_lines(
             "Share of articles without published_at, authors, outlet, title, per run", labels,
             {field: list(missing[field]) for field in MISSING_FIELDS}) + "</div>")
         failed = {"critical": list(chronological["critical_failed"]), "warning": list(chronological["warnings_failed"])}
