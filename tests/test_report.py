@@ -310,15 +310,16 @@ def _ro(warehouse: Path):
     return duckdb.connect(str(warehouse / "news.duckdb"), read_only=True)
 
 
-def _html_tables(page: Path, cls: str) -> pd.DataFrame:
+def _html_table(page: Path, cls: str) -> pd.DataFrame:
+    """The page's table of that class, every cell as the text shown."""
     from io import StringIO
 
-    return pd.read_html(StringIO(page.read_text()), attrs={"class": cls}, keep_default_na=False)[0]
+    return pd.read_html(StringIO(page.read_text()), attrs={"class": cls}, keep_default_na=False, thousands=None)[0].astype(str)
 
 
 def test_three_runs_show_with_their_verdicts(three_runs):
     warehouse, page, markdown, first, second = three_runs
-    history = _html_tables(page, "history")
+    history = _html_table(page, "history")
     assert history["verdict"].tolist() == ["FAIL", "FAIL", "WARN"]
     assert history["status"].tolist() == ["failed", "completed", "completed"]
     assert history["run"].tolist()[1:] == [second, first]
@@ -346,7 +347,7 @@ def test_the_trend_charts_are_drawn(three_runs):
 
 def test_every_number_in_the_history_matches_the_warehouse(three_runs):
     warehouse, page, _, _, _ = three_runs
-    history = _html_tables(page, "history").set_index("run")
+    history = _html_table(page, "history").set_index("run")
     with _ro(warehouse) as con:
         runs = con.execute("select run_id, files_seen, loaded, quarantined, duplicates from runs").fetchall()
         failed = dict(((r, c), n) for r, c, n in con.execute("""
@@ -356,7 +357,7 @@ def test_every_number_in_the_history_matches_the_warehouse(three_runs):
     for run_id, files, loaded, quarantined, duplicates in runs:
         row = history.loc[run_id]
         shown = [row["files"], row["loaded"], row["quarantined"], row["duplicates"]]
-        assert shown == ["-" if v is None else str(v) for v in (files, loaded, quarantined, duplicates)]
+        assert shown == ["-" if v is None else f"{v:,}" for v in (files, loaded, quarantined, duplicates)]
         assert row["critical failed"] == str(failed.get((run_id, True), 0))
         assert row["warnings failed"] == str(failed.get((run_id, False), 0))
         if files:
@@ -365,7 +366,7 @@ def test_every_number_in_the_history_matches_the_warehouse(three_runs):
 
 def test_every_row_count_matches_the_warehouse(three_runs):
     warehouse, page, _, _, _ = three_runs
-    counts = _html_tables(page, "table-counts").set_index("run")
+    counts = _html_table(page, "table-counts").set_index("run")
     with _ro(warehouse) as con:
         for run_id in counts.index:
             expected = {
@@ -375,7 +376,7 @@ def test_every_row_count_matches_the_warehouse(three_runs):
                 **{t: f"select count(*) from {t} join documents d using (doc_id) where d.run_id = ? and d.status = 'loaded'"
                    for t in ("articles", "mentions", "themes", "stories")}}
             for table, sql in expected.items():
-                assert counts.loc[run_id, table] == con.execute(sql, [run_id]).fetchone()[0], (run_id, table)
+                assert counts.loc[run_id, table] == f"{con.execute(sql, [run_id]).fetchone()[0]:,}", (run_id, table)
 
 
 def test_the_chart_values_match_the_warehouse(three_runs):
