@@ -597,7 +597,10 @@ def render_html(data: ReportData, out_dir: Path, warehouse=None) -> str:
     body.append('<h2 id="where">Where to look</h2><p class="note">Per run: each failed expectation with a command '
                 "that lists its rows (doc_id, source_path) and the first of them; each quarantined file; "
                 "the run's Great Expectations Data Docs pages where they were built.</p>")
-    body += [_run_section(run, data, out_dir, warehouse, i == 0) for i, run in enumerate(history.itertuples())]
+    # Open: the latest run, and the newest completed one (what the warehouse holds when the latest failed).
+    completed = history.loc[history["status"] == "completed", "run_id"]
+    opened = {history["run_id"].iloc[0], *completed.head(1)} if len(history) else set()
+    body += [_run_section(run, data, out_dir, warehouse, run.run_id in opened) for run in history.itertuples()]
     title = f"newsetl report: {history.iloc[0].verdict if len(history) else 'no runs'}"
     # default-src 'none': the page may not fetch anything, from any host, not even itself.
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"

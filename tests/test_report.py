@@ -472,3 +472,29 @@ def test_the_report_opens_offline_in_a_browser_with_verdict_history_and_charts(t
     requested = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
     assert requested == [page.resolve().as_uri()] and seen["resources"] == 0
     assert screenshot.stat().st_size > 20_000
+
+
+# ------------------------------------------------------------------ the command
+
+def test_newsetl_report_rebuilds_the_page_from_the_warehouse(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from transforms.warehouse import connect
+
+    with connect(tmp_path) as con:
+        con.execute(CONTRACT_DDL)
+        con.execute("insert into runs values ('r1', null, now(), now(), 3, 3, 0, 0, 'completed')")
+    result = CliRunner().invoke(app, ["report", "--runs", "5", "--warehouse", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert '<span class="big pass">PASS</span>' in (tmp_path / "quality" / "report.html").read_text()
+    assert "`r1`" in (tmp_path / "quality" / "report.md").read_text()
+
+
+def test_newsetl_report_without_a_warehouse_fails_clearly(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path)])
+    assert result.exit_code == 2 and "newsetl run" in result.output and "Traceback" not in result.output
