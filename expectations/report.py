@@ -63,7 +63,7 @@ class ReportData:
 
 
 class _Reader:
-    """Runs the report's queries; a table the warehouse lacks yields no rows and is named on the page."""
+    """Runs the report's queries; a table (or column) the warehouse lacks yields no rows and is named on the page."""
 
     def __init__(self, con):
         self.con = con
@@ -72,7 +72,7 @@ class _Reader:
     def frame(self, sql: str, params: list | None = None, columns: list[str] | None = None) -> pd.DataFrame:
         try:
             return self.con.execute(sql, params or []).df()
-        except duckdb.CatalogException as exc:
+        except (duckdb.CatalogException, duckdb.BinderException) as exc:
             missing = re.search(r"Table with name (\w+) does not exist", str(exc))
             name = missing.group(1) if missing else str(exc).splitlines()[0]
             if name not in self.unreadable:
@@ -440,6 +440,12 @@ def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def runs_in_focus(history: pd.DataFrame) -> set[str]:
+    """The latest run and the newest completed one (what the warehouse holds when the latest failed)."""
+    completed = history.loc[history["status"] == "completed", "run_id"]
+    return {history["run_id"].iloc[0], *completed.head(1)} if len(history) else set()
+
+
 def _badge(value: str) -> str:
     return f'<span class="badge {value.lower()}">{value}</span>'
 
@@ -555,7 +561,7 @@ def render_html(data: ReportData, out_dir: Path, warehouse=None) -> str:
                     f"<span><b>{_num(latest.loaded)}</b> loaded</span></div></div></section>")
     body.append(f'<p class="note"><b>Verdict rule.</b> {_esc(VERDICT_RULE)}</p>')
     if data.unreadable:
-        body.append(f'<p class="note">Not in the warehouse (yet): {_esc(", ".join(data.unreadable))}.</p>')
+        body.append(f'<p class="note">Not readable in this warehouse (yet): {_esc(", ".join(data.unreadable))}.</p>')
 
     body.append('<h2 id="history">History</h2>')
     body.append(_table(HISTORY_HEADERS, _history_rows(data), "history"))
@@ -597,9 +603,7 @@ def render_html(data: ReportData, out_dir: Path, warehouse=None) -> str:
     body.append('<h2 id="where">Where to look</h2><p class="note">Per run: each failed expectation with a command '
                 "that lists its rows (doc_id, source_path) and the first of them; each quarantined file; "
                 "the run's Great Expectations Data Docs pages where they were built.</p>")
-    # Open: the latest run, and the newest completed one (what the warehouse holds when the latest failed).
-    completed = history.loc[history["status"] == "completed", "run_id"]
-    opened = {history["run_id"].iloc[0], *completed.head(1)} if len(history) else set()
+    opened = runs_in_focus(history)
     body += [_run_section(run, data, out_dir, warehouse, run.run_id in opened) for run in history.itertuples()]
     title = f"newsetl report: {history.iloc[0].verdict if len(history) else 'no runs'}"
     # default-src 'none': the page may not fetch anything, from any host, not even itself.
@@ -630,11 +634,10 @@ def render_markdown(data: ReportData, warehouse=None) -> str:
                                   _num(r.loaded), _num(r.quarantined), _num(r.duplicates), _pct(r.quarantine_rate),
                                   _num(r.critical_failed), _num(r.warnings_failed)]) + " |"
                for r in history.itertuples()]
-    if len(history):
-        latest = history.iloc[0]
-        failures = data.failures[data.failures["run_id"] == latest.run_id]
-        quarantine = data.quarantine[data.quarantine["run_id"] == latest.run_id]
-        lines_ += ["", f"## Where to look: run {latest.run_id}", ""]
+    for run in history[history["run_id"].isin(runs_in_focus(history))].itertuples():
+        failures = data.failures[data.failures["run_id"] == run.run_id]
+        quarantine = data.quarantine[data.quarantine["run_id"] == run.run_id]
+        lines_ += ["", f"## Where to look: run {run.run_id} ({run.verdict}, {run.status})", ""]
         for f in failures.itertuples():
             lines_ += [f"- {'critical' if f.critical else 'warning'}: {f.table_name} {f.expectation} "
                        f"{f.column_name}: {_num(f.unexpected)} of {_num(f.elements)}"]
@@ -645,8 +648,10 @@ def render_markdown(data: ReportData, warehouse=None) -> str:
             lines_ += [f"| `{q.doc_id}` | `{_md_escape(q.source_path)}` | {q.stage} | {_md_escape(q.reason)} | "
                        f"{_md_escape(q.detail or '')} |" for q in quarantine.head(QUARANTINE_ROWS).itertuples()]
             for reason in quarantine["reason"].drop_duplicates():
-                lines_ += ["", f"{reason}: `{query_command(quarantine_sql(latest.run_id, reason), warehouse)}`"]
-        if failures.empty and quarantine.empty:
+                lines_ += ["", f"{reason}: `{query_command(quarantine_sql(run.run_id, reason), warehouse)}`"]
+        if run.status != "completed":
+            lines_ += ["This run failed: nothing it read was loaded; its Prefect flow run logs say why."]
+        elif failures.empty and quarantine.empty:
             lines_ += ["Nothing failed, nothing was quarantined."]
     lines_ += ["", "Charts and earlier runs' details: report.html beside this file."]
     return "\n".join(lines_) + "\n"

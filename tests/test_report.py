@@ -100,7 +100,19 @@ def test_a_warehouse_without_tables_gets_a_report_that_says_so(tmp_path):
     page, markdown = build_report(duckdb.connect(), tmp_path, now=NOW)
     text = page.read_text()
     assert "No run is recorded in this warehouse yet." in text and "STALE" in markdown
-    assert "Not in the warehouse (yet): runs" in text
+    assert "Not readable in this warehouse (yet): runs" in text
+
+
+def test_a_warehouse_with_empty_tables_gets_a_report_that_says_no_run_yet(tmp_path):
+    page, markdown = build_report(_warehouse([]), tmp_path, now=NOW)
+    assert "No run is recorded in this warehouse yet." in markdown and "Not readable" not in page.read_text()
+
+
+def test_a_table_of_an_older_shape_is_named_instead_of_breaking_the_report(tmp_path):
+    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
+    con.execute("alter table quality_results drop column critical")
+    page, markdown = build_report(con, tmp_path, now=NOW)
+    assert "`r1`" in markdown and "Not readable in this warehouse (yet): " in page.read_text()
 
 
 def test_a_failed_latest_run_makes_the_report_stale_and_names_the_last_good_run(tmp_path):
@@ -110,6 +122,8 @@ def test_a_failed_latest_run_makes_the_report_stale_and_names_the_last_good_run(
     assert '<div class="stale" id="stale">STALE: The latest run failed-x failed' in page.read_text()
     assert "the newest completed run is good (3.0 hours old)" in markdown
     assert markdown.splitlines()[4].startswith("**FAIL**: latest run `failed-x` (failed)")
+    # Both the failed run and the run whose data the warehouse holds are detailed.
+    assert "## Where to look: run failed-x (FAIL, failed)" in markdown and "## Where to look: run good (PASS, completed)" in markdown
 
 
 def test_an_old_newest_run_makes_the_report_stale(tmp_path):
