@@ -467,10 +467,15 @@ def _sample_html(sample) -> str:
     if isinstance(sample, str):
         return f'<p class="note">{_esc(sample)}</p>'
     if sample.empty:
-        return '<p class="note">No such rows in the warehouse now.</p>'
+        return ('<p class="note">No such rows in the warehouse now: the rows of documents quarantined later in '
+                "the run left every table (see its quarantined rows).</p>")
+
+    def cell(column, value) -> str:
+        shown = "NULL" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+        return f"<code>{_esc(shown)}</code>" if column in ("doc_id", "source_path") else _esc(shown)
+
     return _table([_esc(c) for c in sample.columns],
-                  [[f"<code>{_esc(v)}</code>" if c in ("doc_id", "source_path") else _esc(v) for c, v in row.items()]
-                   for _, row in sample.iterrows()], "rows")
+                  [[cell(c, v) for c, v in row.items()] for _, row in sample.iterrows()], "rows")
 
 
 def _command_html(sql: str | None, warehouse) -> str:

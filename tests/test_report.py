@@ -512,3 +512,11 @@ def test_newsetl_report_without_a_warehouse_fails_clearly(tmp_path):
 
     result = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path)])
     assert result.exit_code == 2 and "newsetl run" in result.output and "Traceback" not in result.output
+
+
+def test_missing_values_in_sample_rows_read_null(tmp_path):
+    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
+    _article(con, "r1", DOC_A, "a.txt", outlet=None, published=None)
+    _result(con, "r1", "articles", "health_freshness", "published_at", False, False, 1, 1)
+    text = build_report(con, tmp_path, now=NOW)[0].read_text()
+    assert f"<td><code>{DOC_A}</code></td><td><code>a.txt</code></td><td>NULL</td><td>NULL</td>" in text
