@@ -35,7 +35,7 @@ def _validator(quality_dir: str | Path) -> Validator:
     return _validators[key]
 
 
-def run_suite(table: str, frame: pd.DataFrame, run_id: str, quality_dir: str | Path) -> tuple[pd.DataFrame, dict[int, str]]:
+def run_suite(table: str, frame: pd.DataFrame, run_id: str, quality_dir: str | Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """One table's checkpoint run; checkpoints share one file context, so runs are serialised."""
     with _lock:
         return _validator(quality_dir).validate(table, frame, run_id)
@@ -90,8 +90,7 @@ def gate_batch(tables: BatchTables, run_id: str, quality_dir: str | Path) -> Bat
             continue
         rows, failing = run_suite(table, frame, run_id, quality_dir)
         results.append(rows)
-        for position, reason in failing.items():
-            doc_id = frame.iloc[position]["doc_id"]
+        for doc_id, reason in failing.items():
             if table != "documents" and isinstance(doc_id, str):
                 reasons.setdefault(doc_id, ("validate", "failed critical expectation", reason))
     quarantine_docs(tables, reasons, run_id)
@@ -99,3 +98,21 @@ def gate_batch(tables: BatchTables, run_id: str, quality_dir: str | Path) -> Bat
         merged = pd.concat([tables.quality_results, *results], ignore_index=True)
         tables.quality_results = merged.astype({"success": bool, "critical": bool})
     return tables
+
+
+# The canonical entities a run's loaded articles mention: the entities table is derived at load time,
+# so its suite runs on the loaded warehouse rather than on a batch.
+RUN_ENTITIES_SQL = """
+    select e.* from entities e
+    where e.entity_id in (select m.entity_id from mentions m join documents d using (doc_id)
+                          where d.run_id = ? and d.status = 'loaded')"""
+
+
+def validate_entities(con, run_id: str, quality_dir: str | Path) -> pd.DataFrame:
+    """Run the entities suite on the entities the run's articles mention (read through a warehouse
+    connection after the run's load); returns quality_results rows, none when the run mentions none."""
+    entities = con.execute(RUN_ENTITIES_SQL, [run_id]).df()
+    if entities.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    rows, _ = run_suite("entities", entities, run_id, quality_dir)
+    return rows

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = ["de", "en", "fr", "it", "es", "nl", "pl", "tr"]
 RESULT_COLUMNS = ["run_id", "table_name", "expectation", "column_name", "critical", "success",
                   "unexpected_count", "element_count"]
+# The column that names a failing row in the results and Data Docs (a row position would lead nowhere).
+ROW_KEY = {"entities": "entity_id"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,11 @@ SUITES: dict[str, list[Check]] = {
 }
 
 
+def row_key(table: str) -> str:
+    """The column that identifies a row of this table's batches."""
+    return ROW_KEY.get(table, "doc_id")
+
+
 def preload() -> None:
     """Import Great Expectations (about 3 s) before the first batch needs it."""
     import great_expectations  # noqa: F401
@@ -110,10 +117,11 @@ class Validator:
             gx.ValidationDefinition(name=table, data=batch, suite=suite))
         return self.context.checkpoints.add_or_update(gx.Checkpoint(
             name=f"{table}_checkpoint", validation_definitions=[definition], actions=[],
-            result_format={"result_format": "COMPLETE"}))
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [row_key(table)]}))
 
-    def validate(self, table: str, frame: pd.DataFrame, run_id: str) -> tuple[pd.DataFrame, dict[int, str]]:
-        """Results rows for the table, and the failing row positions of critical expectations with the reason."""
+    def validate(self, table: str, frame: pd.DataFrame, run_id: str) -> tuple[pd.DataFrame, dict[str, str]]:
+        """Results rows for the table, and the keys (doc_id; entity_id for entities) of the rows failing
+        critical expectations with the reason."""
         frame = frame.reset_index(drop=True)
         from great_expectations.core.run_identifier import RunIdentifier
 
@@ -131,8 +139,8 @@ class Validator:
                              "unexpected_count": int(outcome.result.get("unexpected_count") or 0),
                              "element_count": int(outcome.result.get("element_count") or len(frame))})
                 if critical and not outcome.success:
-                    for index in outcome.result.get("unexpected_index_list") or []:
-                        failing.setdefault(int(index), f"{table}: {config.type} on {column}")
+                    for row in outcome.result.get("unexpected_index_list") or []:
+                        failing.setdefault(row[row_key(table)], f"{table}: {config.type} on {column}")
         return pd.DataFrame(rows, columns=RESULT_COLUMNS), failing
 
     def build_docs(self, run_id: str) -> Path | None:

@@ -1,4 +1,4 @@
-"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse."""
+"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse, and report on its quality."""
 from __future__ import annotations
 
 import os
@@ -207,6 +207,28 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
         _fail(str(exc))
     for table, count in counts.items():
         Console().print(f"{table}: {count}")
+
+
+@app.command()
+def report(runs: int = typer.Option(30, "--runs", help="How many of the latest runs the history and trends show."),
+           open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
+    import webbrowser
+
+    from expectations.report import build_report
+    from transforms.warehouse import WarehouseLocked, connect
+
+    folder = _warehouse(warehouse)
+    try:
+        con = connect(folder, read_only=True)
+    except (WarehouseLocked, FileNotFoundError) as exc:
+        _fail(str(exc))
+    with con:
+        page, _ = build_report(con, Path(folder) / "quality", runs, warehouse=Path(folder).resolve())
+    Console().print(f"report: {page.resolve()}")
+    if open_page:
+        webbrowser.open(page.resolve().as_uri())
 
 
 def main() -> None:

@@ -33,3 +33,32 @@ def test_critical_failure_quarantines_the_document_and_its_rows(tmp_path):
     assert ("articles", "expect_column_values_to_be_in_set", "language") in set(
         zip(failed["table_name"], failed["expectation"], failed["column_name"]))
     assert (tmp_path / "quality" / "gx").is_dir()
+
+
+def test_failing_rows_are_named_by_doc_id_not_by_position(tmp_path):
+    from expectations.gate import run_suite
+
+    articles = _tables().articles.iloc[::-1]  # positions no longer match the original order
+    _, failing = run_suite("articles", articles, "r1", tmp_path / "quality")
+    assert failing == {"b" * 64: "articles: expect_column_values_to_be_in_set on language"}
+
+
+def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(tmp_path):
+    import duckdb
+
+    from expectations.gate import validate_entities
+
+    con = duckdb.connect()
+    con.execute("create table documents as select * from (values ('" + "a" * 64 + "', 'r1', 'loaded'), "
+                "('" + "b" * 64 + "', 'r0', 'loaded')) t(doc_id, run_id, status)")
+    con.execute("create table mentions as select * from (values ('" + "a" * 64 + "', 'E1'), ('" + "a" * 64 + "', 'E2'), "
+                "('" + "b" * 64 + "', 'E3')) t(doc_id, entity_id)")
+    con.execute("create table entities as select * from (values ('E1', 'Berlin', 'LOC', 'DE', ['Berlin']), "
+                "('E2', 'Nordkorea', 'LOC', 'PRK', ['Nordkorea']), ('E3', null, 'PER', null, [])) "
+                "t(entity_id, name, label, country_code, aliases)")
+    results = validate_entities(con, "r1", tmp_path / "quality")
+    outcome = {(r.expectation, r.column_name): (r.success, r.unexpected_count, r.element_count) for r in results.itertuples()}
+    assert outcome == {("expect_column_values_to_be_unique", "entity_id"): (True, 0, 2),
+                       ("expect_column_values_to_not_be_null", "name"): (True, 0, 2),
+                       ("expect_column_value_lengths_to_equal", "country_code"): (False, 1, 2)}
+    assert set(results["run_id"]) == {"r1"}
