@@ -678,23 +678,3 @@ def build_report(con, out_dir: str | Path, runs: int = 30, *, warehouse: str | P
     page.write_text(render_html(data, out_dir, warehouse), encoding="utf-8")
     return page, markdown
 
-
-# Until the flow calls build_report (the lead wires it), it still writes its per-run summary with these.
-def summary_markdown(run_id: str, counts: dict[str, int], quality: pd.DataFrame,
-                     quarantine: pd.DataFrame, docs_index: Path | None) -> str:
-    """The run's counts as Markdown, for the flow's artifact until build_report replaces it."""
-    lines_ = [f"# newsetl run {run_id}", "", "| measure | count |", "| --- | ---: |"]
-    lines_ += [f"| {name} | {value} |" for name, value in counts.items()]
-    failed = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
-    lines_ += ["", f"Expectations: {len(quality)} checked, {failed} failed; quarantined: {len(quarantine)}."]
-    if docs_index:
-        lines_ += ["", f"Data Docs: {docs_index}"]
-    return "\n".join(lines_) + "\n"
-
-
-def write_report(quality_dir: str | Path, markdown: str) -> Path:
-    """Write the flow's per-run summary as report.md, until build_report replaces it."""
-    path = Path(quality_dir) / "report.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown, encoding="utf-8")
-    return path

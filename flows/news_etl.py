@@ -12,8 +12,11 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite
-from expectations.report import summary_markdown, write_report
+import pandas as pd
+
+from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite, validate_entities
+from expectations.health import health_checks
+from expectations.report import build_report
 from transforms import clean, cluster, ingest, search, tag, themes, warehouse
 from transforms.faults import fault_point
 from transforms.settings import Settings
@@ -90,9 +93,25 @@ def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
 
 
 @task(cache_policy=NONE, retries=1, retry_delay_seconds=5)
-def load_run(warehouse_dir: str, run_id: str, runs_row: dict) -> None:
-    """The run's staged Parquet -> the lake, one commit."""
-    warehouse.load_run(warehouse_dir, run_id, runs_row)
+def load_run(warehouse_dir: str, run_id: str, runs_row: dict, quality_dir: str) -> None:
+    """The run's staged Parquet -> the lake, one commit, with the checks that need the run in place."""
+    def run_checks(con) -> pd.DataFrame:
+        return pd.concat([health_checks(con, run_id), validate_entities(con, run_id, quality_dir)], ignore_index=True)
+
+    warehouse.load_run(warehouse_dir, run_id, runs_row, run_checks)
+
+
+def publish_report(warehouse_dir: str, run_id: str) -> Path | None:
+    """The maintainers' report from the warehouse, rebuilt after every run (failed ones too), and its artifact."""
+    quality_dir = Path(warehouse_dir) / "quality"
+    try:
+        with warehouse.connect(warehouse_dir, read_only=True) as con:
+            page, markdown = build_report(con, quality_dir, warehouse=Path(warehouse_dir).resolve())
+    except FileNotFoundError:
+        return None  # nothing was ever committed: no report to make
+    build_docs(quality_dir, run_id)
+    create_markdown_artifact(markdown=markdown, key="news-etl-quality-report", description="newsetl data-quality report")
+    return page
 
 
 def _mark_crashed(dead_runs: list[dict]) -> None:
@@ -128,11 +147,15 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         _mark_crashed(warehouse.begin_run(settings.warehouse_dir, runs_row))
         try:
-            return _process(settings, run_id, runs_row)
+            counts = _process(settings, run_id, runs_row)
         except BaseException as exc:
             warehouse.record_failed_run(settings.warehouse_dir, {
                 **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
+            publish_report(settings.warehouse_dir, run_id)
             raise
+        fault_point("report")
+        counts["report"] = str(publish_report(settings.warehouse_dir, run_id))
+        return counts
 
 
 def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
@@ -180,15 +203,9 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     load_run(warehouse_dir, run_id, {
         **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(seen_files),
-        "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]})
+        "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},
+        quality_dir)
     logger.info("stage counts: %s", counts)
-    fault_point("report")
-
-    quarantine = warehouse.read_staged(warehouse_dir, "quarantine", run_id)
-    markdown = summary_markdown(run_id, counts, quality, quarantine,
-                                build_docs(quality_dir, run_id) if not quality.empty else None)
-    write_report(quality_dir, markdown)
-    create_markdown_artifact(markdown=markdown, key="news-etl-run-summary", description="newsetl run summary")
     return {"run_id": run_id, **counts}
 
 

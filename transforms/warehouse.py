@@ -453,9 +453,11 @@ def _remove_uncommitted(warehouse: str | Path, completed: set[str]) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
+def load_run(warehouse: str | Path, run_id: str, runs_row: dict, run_checks=None) -> None:
     """Commit one run's staged Parquet to the lake in a single transaction; loading a run twice adds nothing.
 
+    run_checks(con) -> quality_results rows: checks that need the run's rows in place (health, the
+    entities suite), run inside the transaction so their results commit with the run.
     The run's end marker is written after the commit; a crash between the two is mended by the next
     run (begin_run).
     """
@@ -470,6 +472,12 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict) -> None:
                 con.execute("begin")
                 fault_point("load:begin")
                 _insert_run(con, runs_row)
+                if run_checks is not None:
+                    checks = run_checks(con)
+                    write_part(warehouse, "quality_results", checks, run_id, "run-checks")
+                    con.register("run_checks", checks.reindex(columns=SCHEMAS["quality_results"].names))
+                    con.execute("insert into quality_results by name select * from run_checks")
+                    con.unregister("run_checks")
                 fault_point("load:inserted")
                 con.execute("call lake.set_commit_message('newsetl', ?, extra_info => ?)",
                             [f"run {run_id}", json.dumps({"run_id": run_id, "kind": "run"})])
