@@ -89,6 +89,28 @@ def _expectation(check: Check):
     return cls(column=check.column, meta={"critical": check.critical}, **(check.kwargs or {}))
 
 
+def _drop_torn_files(gx_dir: Path) -> None:
+    """Clear what a killed run may have left half-written, so that GX starts clean.
+
+    Suites, validation definitions and checkpoints are made again from SUITES by every run, so their
+    stores are emptied (a torn or dangling one makes GX fail); a torn validation result is removed and
+    only loses its Data Docs page.
+    """
+    import json
+
+    for store in ("checkpoints", "expectations", "validation_definitions"):
+        for path in (gx_dir / store).glob("*.json"):
+            path.unlink()
+    for path in (gx_dir / "uncommitted").rglob("*.json"):
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            path.unlink()
+    config = gx_dir / "great_expectations.yml"
+    if config.exists() and not config.read_text(encoding="utf-8").strip():
+        config.unlink()
+
+
 class Validator:
     """Runs each table's suite through a Great Expectations checkpoint with Data Docs under quality_dir."""
 
@@ -97,6 +119,7 @@ class Validator:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx = gx
+        _drop_torn_files(Path(quality_dir) / "gx")
         self.context = gx.get_context(mode="file", project_root_dir=str(quality_dir))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.context.data_sources.add_or_update_pandas("newsetl")
