@@ -14,7 +14,7 @@ from rich.text import Text
 from flows.server import TemporaryServer
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True)
 err = Console(stderr=True)
 WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env NEWSETL_WAREHOUSE."
 
@@ -33,15 +33,37 @@ def _warehouse(value: str | None) -> str:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code=2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"newsetl {version('newsetl')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                              help="Print the version and exit.")) -> None:
+    """newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse."""
 
 
 @app.command()
 def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
         warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-        batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE.")) -> None:
-    """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set)."""
+        batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE."),
+        verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
+        fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
+                                             help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
+    """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set).
+
+    In a terminal a progress bar shows batches done, documents per second and time left; piped, plain
+    lines. A summary ends the run. Exit status: 0 done, 1 with --fail-on-quality and a FAIL verdict,
+    2 for bad settings, a held warehouse or a failed run.
+    """
     from transforms.settings import SettingsError
     from transforms.warehouse import WarehouseLocked, check_unlocked
 
@@ -51,22 +73,32 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         check_unlocked(settings.warehouse_dir)  # refused at once, before a server starts
     except (SettingsError, WarehouseLocked) as exc:
         _fail(str(exc))
+    if not verbose:
+        # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     # The temporary server boots while this process imports, checks and loads; see flows/server.py.
     server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
     try:
-        _run_flow(settings, server)
+        verdict = _run_flow(settings, server, verbose)
     finally:
         if server is not None:
             server.stop()
+    if fail_on_quality and verdict == "FAIL":
+        raise typer.Exit(code=1)
 
 
-def _run_flow(settings, server: TemporaryServer | None) -> None:
+def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | None:
+    """Run the flow with progress shown; print the summary; returns the run's quality verdict."""
+    import time
+
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
+    from flows import progress
     from flows.news_etl import news_etl
     from transforms.ingest import pending_files
     from transforms.warehouse import known_files
 
+    started = time.monotonic()
     # Models and libraries load while the server starts, when there is anything new to process.
     if pending_files(settings.input_dir, known_files(settings.warehouse_dir)):
         threading.Thread(target=_preload, daemon=True).start()
@@ -76,7 +108,7 @@ def _run_flow(settings, server: TemporaryServer | None) -> None:
     elif server is not None:
         server.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
         api = {PREFECT_API_URL: server.api_url}
-    with temporary_settings(updates=api):
+    with temporary_settings(updates=api), progress.reporting(progress.for_terminal(verbose)):
         state = news_etl(input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
                          batch_size=settings.batch_size, return_state=True)
         if server is not None:
@@ -84,14 +116,45 @@ def _run_flow(settings, server: TemporaryServer | None) -> None:
     if not state.is_completed():
         _fail(f"flow run {state.name}: {state.message}")
     counts = state.result()
-    table = Table(title=f"newsetl run {counts.pop('run_id')}")
-    table.add_column("measure")
-    table.add_column("count", justify="right")
-    for name, value in counts.items():
-        table.add_row(name, str(value))
-    Console().print(table)
-    Console().print(f"warehouse: {Path(settings.warehouse_dir).resolve()}; "
-                    f"report: {Path(settings.warehouse_dir) / 'quality' / 'report.md'}")
+    return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
+
+
+def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> str | None:
+    """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
+    from expectations.report import verdict
+    from transforms.warehouse import connect
+
+    run_id = counts["run_id"]
+    with connect(settings.warehouse_dir, read_only=True) as con:
+        status, critical, warnings = con.execute("""
+            select r.status,
+                   count(distinct (q.table_name, q.expectation, q.column_name)) filter (where q.critical and not q.success),
+                   count(distinct (q.table_name, q.expectation, q.column_name)) filter (where not q.critical and not q.success)
+            from runs r left join quality_results q using (run_id) where r.run_id = ? group by r.status""",
+                                                 [run_id]).fetchone()
+        reasons = con.execute("select reason, count(*) from quarantine where run_id = ? group by reason "
+                              "order by count(*) desc, reason limit 3", [run_id]).fetchall()
+    quality = verdict(status, critical, warnings, counts["quarantined"])
+    console = Console(highlight=False)
+    rate = counts["new_documents"] / seconds if seconds else 0.0
+    colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[quality]
+    lines = [
+        f"[bold {colour}]{quality}[/] newsetl run {run_id}",
+        f"quality {critical} critical failures, {warnings} warnings",
+        f"files  {counts['files_seen']} seen, {counts['new_documents']} new, {counts['already_in_warehouse']} "
+        f"already in the warehouse",
+        f"new    {counts['loaded']} loaded, {counts['quarantined']} quarantined, {counts['duplicates']} duplicates, "
+        f"{counts['stories_touched']} stories touched",
+    ]
+    lines += [f"       quarantined {n}: {Text(reason).plain}" for reason, n in reasons]
+    lines += [f"time   {seconds:.1f} s wall, {rate:.1f} new documents/s",
+              f"report {Path(settings.warehouse_dir) / 'quality' / 'report.html'}",
+              f"data   {Path(settings.warehouse_dir).resolve()}  (newsetl query \"select ...\")"]
+    if ephemeral:
+        lines.append("Prefect's temporary server lived for this run only: no UI link to keep.")
+    for line in lines:
+        console.print(line, soft_wrap=True)
+    return quality
 
 
 def _drain_to_server() -> None:

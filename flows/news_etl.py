@@ -17,6 +17,7 @@ import pandas as pd
 from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
+from flows import progress
 from transforms import clean, cluster, ingest, search, tag, themes, warehouse
 from transforms.faults import fault_point
 from transforms.settings import Settings
@@ -163,7 +164,9 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     logger = get_run_logger()
     input_dir, warehouse_dir = settings.input_dir, settings.warehouse_dir
     quality_dir = str(Path(warehouse_dir) / "quality")
+    reporter = progress.current(logger)
     seen_files = ingest.list_landing_files(input_dir)
+    reporter.hashing(len(seen_files))
     known_files = warehouse.known_files(warehouse_dir)
     known_ids = frozenset(doc_id for doc_id, _ in known_files)
     # Files already accounted for cost a hash, no task: a run's cost follows its new files.
@@ -173,10 +176,13 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
                 run_id, len(seen_files), input_dir, len(files), len(known_ids))
 
     status_counts: dict[str, int] = {}
+    reporter.planned(len(files), -(-len(files) // settings.batch_size))
 
     def collect(future) -> None:
-        for status, count in future.result().items():
+        batch = future.result()
+        for status, count in batch.items():
             status_counts[status] = status_counts.get(status, 0) + count
+        reporter.batch_done(sum(batch.values()))
 
     # A bounded window of batches in flight keeps memory to a few batches, not the corpus.
     in_flight: deque = deque()
@@ -191,6 +197,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
             collect(in_flight.popleft())
     while in_flight:
         collect(in_flight.popleft())
+    reporter.stage("stories")
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
 
     counts = {"files_seen": len(seen_files), "new_documents": sum(status_counts.values()),
@@ -201,6 +208,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     counts["non_german_articles"] = int((languages != "de").sum())
     quality = warehouse.read_staged(warehouse_dir, "quality_results", run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
+    reporter.stage("loading the warehouse")
     load_run(warehouse_dir, run_id, {
         **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(seen_files),
         "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},

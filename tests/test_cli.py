@@ -86,7 +86,7 @@ def test_run_in_ephemeral_mode_loads_the_seeds_and_stops_its_server(seeds_dir, t
     env = {**os.environ, "NEWSETL_STATE_DIR": str(tmp_path / "state")}
     env.pop("PREFECT_API_URL", None)
     result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(seeds_dir),
-                             "--warehouse", str(tmp_path / "wh")], env=env, capture_output=True, text=True,
+                             "--warehouse", str(tmp_path / "wh"), "--verbose"], env=env, capture_output=True, text=True,
                             timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
