@@ -64,25 +64,29 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     lines. A summary ends the run. Exit status: 0 done, 1 with --fail-on-quality and a FAIL verdict,
     2 for bad settings, a held warehouse or a failed run.
     """
+    from contextlib import ExitStack
+
     from transforms.settings import SettingsError
-    from transforms.warehouse import WarehouseLocked, check_unlocked
+    from transforms.warehouse import RunLock, WarehouseLocked
 
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size)
-    try:
-        settings.require_input()
-        check_unlocked(settings.warehouse_dir)  # refused at once, before a server starts
-    except (SettingsError, WarehouseLocked) as exc:
-        _fail(str(exc))
-    if not verbose:
-        # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-    # The temporary server boots while this process imports, checks and loads; see flows/server.py.
-    server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
-    try:
-        verdict = _run_flow(settings, server, verbose)
-    finally:
-        if server is not None:
-            server.stop()
+    with ExitStack() as held:
+        try:
+            settings.require_input()
+            # Held to the end: a second run is refused at once, before a server starts.
+            held.enter_context(RunLock(settings.warehouse_dir, "starting"))
+        except (SettingsError, WarehouseLocked) as exc:
+            _fail(str(exc))
+        if not verbose:
+            # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
+            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        # The temporary server boots while this process imports, checks and loads; see flows/server.py.
+        server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+        try:
+            verdict = _run_flow(settings, server, verbose)
+        finally:
+            if server is not None:
+                server.stop()
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)
 

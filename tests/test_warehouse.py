@@ -121,10 +121,17 @@ def test_a_run_that_died_is_marked_failed_and_its_staged_files_removed(tmp_path)
 
 
 def test_a_second_run_is_refused_while_one_holds_the_warehouse(tmp_path):
+    import subprocess
+    import sys
+
     with warehouse.RunLock(tmp_path, "r1"):
-        with pytest.raises(warehouse.WarehouseLocked, match="run r1, pid"):
-            warehouse.check_unlocked(tmp_path)
-    warehouse.check_unlocked(tmp_path)
+        with warehouse.RunLock(tmp_path, "r1"):  # the command line, then its flow: the same lock
+            pass
+        other = subprocess.run([sys.executable, "-c", "import sys; from transforms.warehouse import RunLock\n"
+                                "with RunLock(sys.argv[1], 'r2'): pass", str(tmp_path)], capture_output=True, text=True)
+        assert "WarehouseLocked: another newsetl run holds the warehouse" in other.stderr and "run r1, pid" in other.stderr
+    with warehouse.RunLock(tmp_path, "r3"):
+        pass
 
 
 def test_readers_see_the_warehouse_as_an_earlier_run_left_it(tmp_path):

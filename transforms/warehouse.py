@@ -346,43 +346,49 @@ def story_candidates(warehouse: str | Path, new: pd.DataFrame, bands: int, rows:
 class RunLock:
     """An exclusive lock on the warehouse for one run; the kernel drops it when the process dies.
 
-    The lock file names its holder, so a refused run can say which run it waits for.
+    The lock file names its holder, so a refused run can say which run it waits for. Taken again in
+    the process that holds it (the command line, then its flow), it is the same lock.
     """
 
+    _held: dict[Path, list] = {}  # lock path -> [open file, depth] in this process
+
     def __init__(self, warehouse: str | Path, run_id: str):
-        self.path = Path(warehouse) / LOCK
+        self.path = (Path(warehouse) / LOCK).resolve()
         self.run_id = run_id
-        self._file = None
 
     def __enter__(self) -> "RunLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
-            raise WarehouseLocked(f"another newsetl run holds the warehouse {self.path.parent}: {holder}") from None
+        held = self._held.get(self.path)
+        if held is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+", encoding="utf-8")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                handle.close()
+                raise WarehouseLocked(f"another newsetl run holds the warehouse {self.path.parent}: {holder}") from None
+            held = self._held[self.path] = [handle, 0]
+        held[1] += 1
+        handle = held[0]
         handle.seek(0)
         handle.truncate()
         handle.write(f"run {self.run_id}, pid {os.getpid()} on {socket.gethostname()}, "
                      f"since {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n")
         handle.flush()
-        self._file = handle
         return self
 
     def __exit__(self, *exc) -> None:
-        self._file.truncate(0)
-        fcntl.flock(self._file, fcntl.LOCK_UN)
-        self._file.close()
+        held = self._held[self.path]
+        held[1] -= 1
+        if held[1]:
+            return
+        del self._held[self.path]
+        held[0].truncate(0)
+        fcntl.flock(held[0], fcntl.LOCK_UN)
+        held[0].close()
 
 
-def check_unlocked(warehouse: str | Path) -> None:
-    """Raise WarehouseLocked at once when a run holds the warehouse (the lock is not kept)."""
-    if (Path(warehouse) / LOCK).exists():
-        with RunLock(warehouse, "check"):
-            pass
 
 
 # ---- the run's life: begin, load, fail ------------------------------------------------------------
