@@ -4,7 +4,7 @@ from transforms.tag import entity_id, find_mentions, person_key, tag_batch
 
 
 def _mentions(body: str) -> pd.DataFrame:
-    mentions, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": [body]}))
+    mentions, _, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": [body]}))
     return mentions
 
 
@@ -36,7 +36,7 @@ def test_genitives_and_adjectives_resolve_to_the_country():
 
 
 def test_entity_aliases_carry_country_codes():
-    _, aliases = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": ["Die Reise führte nach Tokio und Japan."]}))
+    _, aliases, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": ["Die Reise führte nach Tokio und Japan."]}))
     codes = dict(zip(aliases["alias"], aliases["country_code"]))
     assert codes["Tokio"] == "JP" and codes["Japan"] == "JP"
 
@@ -61,7 +61,7 @@ def test_seed_entities_match_gold(seeds_dir):
     names = sorted(k for k in gold if not k.startswith("_"))
     articles = pd.DataFrame([{"doc_id": n, "body": clean_article((seeds_dir / n).read_text(encoding="utf-8"), "text")["body"]}
                              for n in names])
-    mentions, aliases = tag_batch(articles)
+    mentions, aliases, _ = tag_batch(articles)
     entities = aliases.drop_duplicates("entity_id").set_index("entity_id")
     found = {(r.doc_id, r.surface, r.label, entities.loc[r.entity_id, "name"], entities.loc[r.entity_id, "country_code"])
              for r in mentions.itertuples()}
