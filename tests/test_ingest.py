@@ -141,10 +141,10 @@ def test_a_file_over_the_size_limit_is_quarantined_with_the_sha256_of_its_bytes(
     assert documents["doc_id"][0] == hashlib.sha256(raw).hexdigest() and not texts
 
 
-def test_a_text_over_the_character_limit_is_quarantined():
+def test_a_plain_text_longer_than_the_body_limit_is_quarantined():
     text = GERMAN + " Ende."
-    with pytest.raises(UnreadableFile, match=f"text too long: {len(text)} characters, limit 80"):
-        decode(text.encode(), "a.txt", IngestLimits(max_text_chars=80))
+    with pytest.raises(UnreadableFile, match=f"text too long: {len(text)} characters, body limit 80"):
+        decode(text.encode(), "a.txt", IngestLimits(max_body_chars=80))
 
 
 def test_symlinks_are_recorded_as_skipped_and_never_followed(tmp_path):

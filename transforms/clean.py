@@ -12,6 +12,8 @@ from babel import Locale
 from transforms import gazetteer
 from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
 from transforms.html_extract import extract_html
+from transforms.ingest import IngestLimits
+from transforms.isolation import rejected_frame, rejection
 from transforms.language import detect_language
 
 ARTICLE_COLUMNS = [
@@ -549,16 +551,29 @@ def clean_article(text: str, content_type: str, source_name: str = "") -> dict:
     return {key: fields.get(key) for key in ARTICLE_COLUMNS if key != "doc_id"}
 
 
-def clean_batch(documents: pd.DataFrame, texts: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clean every loaded document of a batch: articles rows, and quarantine rows for empty bodies."""
+def clean_batch(documents: pd.DataFrame, texts: dict,
+                limits: IngestLimits = IngestLimits()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean every loaded document of a batch: articles rows, and rejected rows (doc_id, stage, reason, detail).
+
+    A document is rejected (stage 'clean') when nothing is left of it after boilerplate removal,
+    when its body is longer than limits.max_body_chars, or when cleaning it raises (the error's
+    type and message are the detail); the rest of the batch goes on.
+    """
     articles, rejected = [], []
     for doc in documents[documents["status"] == "loaded"].itertuples():
         decoded = texts[doc.doc_id]
-        fields = clean_article(decoded.text, decoded.content_type, doc.source_path)
+        try:
+            fields = clean_article(decoded.text, decoded.content_type, doc.source_path)
+        except Exception as error:  # one poison document must not stop its batch
+            rejected.append(rejection(doc.doc_id, "clean", error))
+            continue
         if not fields["body"].strip():
             rejected.append({"doc_id": doc.doc_id, "stage": "clean", "reason": "no article text",
                              "detail": f"nothing left of {doc.source_path} after boilerplate removal"})
             continue
+        if len(fields["body"]) > limits.max_body_chars:
+            rejected.append({"doc_id": doc.doc_id, "stage": "clean", "reason": "body too long",
+                             "detail": f"{len(fields['body'])} characters, limit {limits.max_body_chars}"})
+            continue
         articles.append({"doc_id": doc.doc_id, **fields})
-    return (pd.DataFrame(articles, columns=ARTICLE_COLUMNS),
-            pd.DataFrame(rejected, columns=["doc_id", "stage", "reason", "detail"]))
+    return pd.DataFrame(articles, columns=ARTICLE_COLUMNS), rejected_frame(rejected)
