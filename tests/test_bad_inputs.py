@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from transforms import clean, search, tag, themes
-from transforms.ingest import batches, list_landing_files, plan_files, read_batch
+from transforms.ingest import DOCUMENT_STATUSES, batches, list_landing_files, plan_files, read_batch
 
 PROSE = ("Die Regierung hat am Montag in Berlin ein neues Gesetz zur Rente beschlossen, das im Sommer in Kraft "
          "treten soll, sagte eine Sprecherin. ")
@@ -80,6 +80,7 @@ def test_every_file_of_the_landing_folder_has_exactly_one_documents_row(zoo):
     listed = len(list_landing_files(zoo["landing"]))
     assert len(zoo["documents"]) == listed == 15
     assert zoo["documents"]["source_path"].is_unique
+    assert set(zoo["documents"]["status"]) <= set(DOCUMENT_STATUSES)
     assert zoo["documents"]["doc_id"].str.fullmatch("[0-9a-f]{64}").all()
 
 
