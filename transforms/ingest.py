@@ -49,9 +49,9 @@ class IngestLimits:
     """What one landing file may cost; a file over a limit is quarantined with the limit as its reason.
 
     The defaults load every real news article while keeping one document to tens of MB of
-    memory and about a minute of work (measured on one core: clean about 3 s and tag about 45 s
-    per million characters of article text; HTML extraction about 2 s per million characters
-    of markup). Peak memory of a run then stays under 2 GB (tests/test_bad_inputs.py).
+    memory and about a minute of work (measured on a shared core, both linear: clean about 7 s
+    and tag about 60 s per million characters of article text; HTML extraction 1.3 s for 1 MB
+    of markup, 12 s for 5 MB). Peak memory of a run then stays under 2 GB (tests/test_bad_inputs.py).
 
     - max_file_bytes (16 MiB): the heaviest news pages are a few MB of HTML. A larger file is
       hashed in chunks (its doc_id is still the sha256 of its bytes) but never read, so a 50 MB
