@@ -239,8 +239,13 @@ def _planned(path: Path, source_path: str, doc_id: str, size: int, known_ids: se
     return LandingFile(path, source_path, doc_id, size)
 
 
-def batches(plan: list[LandingFile], max_files: int, max_bytes: int = 256 * MiB) -> Iterator[list[LandingFile]]:
-    """Consecutive slices of the plan, each at most max_files entries and (but for a single big file) max_bytes to read."""
+def batches(plan: list[LandingFile], max_files: int, max_bytes: int = 64 * MiB) -> Iterator[list[LandingFile]]:
+    """Consecutive slices of the plan, each of at most max_files entries and max_bytes of files to read.
+
+    A batch holds its decoded texts until it is staged: 250 news articles are a few MB, so the
+    byte bound only binds when large files come together (four files at the 16 MiB limit).
+    A single file larger than max_bytes makes a batch of its own.
+    """
     batch: list[LandingFile] = []
     weight = 0
     for entry in plan:
