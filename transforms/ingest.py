@@ -199,6 +199,12 @@ def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = froze
     bytes seen earlier in this run (in listing order) or already in the warehouse are planned as
     'duplicate' of that doc_id, wherever they fall into batches. A file over
     limits.max_file_bytes is planned 'quarantined' without being read.
+
+    Symlinks are never followed and are planned 'skipped' with the reason (outside the landing
+    folder, inside it: the target is read under its own name, a loop, broken); so are fifos,
+    sockets, devices and directories that cannot be listed. A skipped entry's doc_id is the
+    sha256 of the symlink's link text (what stands at the path), or of the source_path for the
+    other kinds, which have no bytes of their own.
     """
     root = Path(root)
     real_root = os.path.realpath(root)
