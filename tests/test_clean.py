@@ -1,9 +1,11 @@
 import json
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from transforms import clean
 from transforms.clean import clean_article, clean_batch, find_date
 from transforms.ingest import DecodedFile
 
@@ -232,3 +234,25 @@ def test_byline_over_the_date_and_the_date_nearest_the_text():
                        _prose("die Kosten"))
     assert article["published_at"].isoformat().startswith("2012-02-14")
     assert article["authors"] == ["Anna Muster"] and article["title"] == "Stadtrat beschließt Neubau der Brücke"
+
+
+def test_cleaning_work_grows_linearly_when_a_text_repeats_its_paragraphs(monkeypatch):
+    calls = []
+    count_words = clean._words
+    monkeypatch.setattr(clean, "_words", lambda text: calls.append(1) or count_words(text))
+
+    def work(repeats: int) -> int:
+        calls.clear()
+        paragraphs = [_prose(topic) for topic in ("die Rente", "den Bahnhof", "die Schule", "das Bad")]
+        clean_article("Titel des Artikels\n\n" + "\n\n".join(paragraphs * repeats), "text")
+        return len(calls)
+
+    assert work(200) < 6 * work(50)  # four times the text: about four times the work, not sixteen
+
+
+def test_a_long_run_of_spaces_inside_a_line_becomes_one_space():
+    text = "Bahn fährt wieder\n\n" + _prose("die Bahn") + " " * 20_000 + _prose("den Bus") + " (dpa)"
+    started = time.perf_counter()
+    body = clean_article(text, "text")["body"]
+    assert time.perf_counter() - started < 10  # a quadratic pattern took minutes here
+    assert _prose("die Bahn") + " " + _prose("den Bus") in body and "  " not in body

@@ -53,3 +53,17 @@ def test_stored_candidates_are_the_matching_story_with_all_its_members(tmp_path)
     assigned, stories = assign_stories(fresh, candidates)
     assert set(stories["doc_id"]) == {"a" * 64, "b" * 64, "d" * 64}
     assert stories["is_canonical"].sum() == 1
+
+
+def test_an_article_given_twice_gets_one_story_row_instead_of_an_lsh_key_error():
+    twice = pd.concat([signatures(_articles({"a" * 64: REPORT}))] * 2, ignore_index=True)
+    assigned, stories = assign_stories(twice, _empty_known())
+    assert list(assigned["doc_id"]) == ["a" * 64] and list(stories["doc_id"]) == ["a" * 64]
+
+
+def test_an_article_already_known_keeps_its_story_when_given_again():
+    known, stories = assign_stories(signatures(_articles({"a" * 64: REPORT})), _empty_known())
+    known_twice = pd.concat([known, known], ignore_index=True)
+    assigned, again = assign_stories(signatures(_articles({"a" * 64: REPORT, "c" * 64: OTHER})), known_twice)
+    assert list(assigned["doc_id"]) == ["c" * 64]
+    assert set(again["doc_id"]) == {"c" * 64}

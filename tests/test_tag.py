@@ -1,10 +1,10 @@
 import pandas as pd
 
-from transforms.tag import entity_id, find_mentions, person_key, tag_batch
+from transforms.tag import entity_id, find_mentions, load_model, model_pieces, person_key, tag_batch
 
 
 def _mentions(body: str) -> pd.DataFrame:
-    mentions, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": [body]}))
+    mentions, _, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": [body]}))
     return mentions
 
 
@@ -36,7 +36,7 @@ def test_genitives_and_adjectives_resolve_to_the_country():
 
 
 def test_entity_aliases_carry_country_codes():
-    _, aliases = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": ["Die Reise führte nach Tokio und Japan."]}))
+    _, aliases, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": ["Die Reise führte nach Tokio und Japan."]}))
     codes = dict(zip(aliases["alias"], aliases["country_code"]))
     assert codes["Tokio"] == "JP" and codes["Japan"] == "JP"
 
@@ -61,7 +61,7 @@ def test_seed_entities_match_gold(seeds_dir):
     names = sorted(k for k in gold if not k.startswith("_"))
     articles = pd.DataFrame([{"doc_id": n, "body": clean_article((seeds_dir / n).read_text(encoding="utf-8"), "text")["body"]}
                              for n in names])
-    mentions, aliases = tag_batch(articles)
+    mentions, aliases, _ = tag_batch(articles)
     entities = aliases.drop_duplicates("entity_id").set_index("entity_id")
     found = {(r.doc_id, r.surface, r.label, entities.loc[r.entity_id, "name"], entities.loc[r.entity_id, "country_code"])
              for r in mentions.itertuples()}
@@ -80,3 +80,23 @@ def test_odd_entity_texts_do_not_break_tagging():
 
     assert _inflected_noun("UN-") is False and _inflected_noun("G7") is False
     assert _inflected_noun("Raketentechnologien") is True and _inflected_noun("Merkels") is False
+
+
+def test_a_text_longer_than_the_models_max_length_is_tagged_in_pieces_with_offsets_into_the_whole(monkeypatch):
+    model = load_model()
+    monkeypatch.setattr(model, "max_length", 12_000)
+    filler = "\n\n".join(f"Absatz {i}: Der Ausschuss tagte am Abend erneut und vertagte sich." for i in range(600))
+    body = "Präsident Emmanuel Macron reiste nach Tokio.\n\n" + filler + "\n\nAußenminister Antony Blinken kam aus Seoul."
+    assert len(body) > 3 * model.max_length
+    mentions = _mentions(body)
+    assert {"Emmanuel Macron", "Antony Blinken", "Tokio", "Seoul"} <= set(mentions["surface"])
+    assert all(body[s:e] == surface for s, e, surface in zip(mentions["start_char"], mentions["end_char"],
+                                                              mentions["surface"]))
+
+
+def test_model_pieces_cover_the_text_in_order_and_end_at_paragraph_breaks():
+    text = "\n\n".join(f"Absatz {i} mit etwas Text." for i in range(100))
+    pieces = model_pieces(text, size=200)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(text[offset:offset + len(piece)] == piece and len(piece) <= 200 for offset, piece in pieces)
+    assert all(piece.endswith("\n\n") for _, piece in pieces[:-1])

@@ -12,6 +12,8 @@ from babel import Locale
 from transforms import gazetteer
 from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
 from transforms.html_extract import extract_html
+from transforms.ingest import IngestLimits
+from transforms.isolation import rejected_frame, rejection
 from transforms.language import detect_language
 
 ARTICLE_COLUMNS = [
@@ -84,6 +86,9 @@ _SECTION_CUES = {
 _SENTENCE_END = re.compile(r"[.!?…\"“”»«')]$")
 _INNER_SENTENCE_END = re.compile(r"[.!?] [A-ZÄÖÜ]")
 _WORD = re.compile(r"\w+", re.U)
+# A run of more than 8 white-space characters inside a line is layout, not text. Shortened to one
+# space, it keeps the line patterns linear: one that starts with \s+ costs the square of a run.
+_LONG_SPACE = re.compile(r"\s{9,}")
 
 _MONTHS = {name.lower(): number for number, name in Locale("de").months["format"]["wide"].items()}
 _MONTHS.update({name.lower().rstrip("."): number
@@ -158,15 +163,19 @@ def _is_heading(line: str) -> bool:
 def _is_section_break(line: str, next_line: str = "") -> bool:
     """A line that ends the article: a heading of section furniture (or one opening such a block), or a cue-dense block."""
     cues = _section_cues(line)
-    opens_block = _words(next_line) <= 25 or _cue_hits(next_line) >= 2
-    if _is_heading(line) and (cues - {"address"} or (opens_block and _section_cues(next_line) - {"address"})):
+    if _is_heading(line) and (cues - {"address"} or (_opens_block(next_line) and _section_cues(next_line) - {"address"})):
         return True
-    if not cues:
-        return False
     # In prose, a cue word or two is normal ("Unterstützung", "Kommentar"): it takes their density.
     # Appeals and teasers are paragraphs, not pages: a very long block is the article itself.
-    hits = _cue_hits(line)
-    return len(cues) >= 2 and hits / _words(line) >= 1 / 25 and _words(line) <= 150
+    words = _words(line)
+    if len(cues) < 2 or words > 150:
+        return False
+    return _cue_hits(line) / words >= 1 / 25
+
+
+def _opens_block(line: str) -> bool:
+    """A line short or cue-dense enough to be the first item of a block of section furniture."""
+    return _words(line) <= 25 or _cue_hits(line) >= 2
 
 
 def _is_furniture(line: str) -> bool:
@@ -221,27 +230,39 @@ def _is_caption(lines: list[str], i: int) -> bool:
             and not _DATELINE_AGENCY.match(lines[i]))
 
 
-def _is_box(lines: list[str], i: int, counts: Counter) -> bool:
-    """A paragraph printed before and after the text (an info box) encloses prose printed only once."""
-    if counts[lines[i]] < 2:
-        return False
-    where = [j for j, ln in enumerate(lines) if ln == lines[i]]
-    return any(_is_prose(lines[k]) and counts[lines[k]] == 1 for k in range(where[0] + 1, where[-1]))
+def _box_lines(lines: list[str]) -> set[int]:
+    """Paragraphs printed before and after the text (info boxes): a repeated line enclosing prose printed only once.
 
-
-def _body_start(lines: list[str], after: int = -1) -> int | None:
-    """The first prose line that opens a run of prose: a lone notice, caption, info box or headline is not the text."""
+    One pass with prefix counts, so a text repeating many lines stays linear.
+    """
     counts = Counter(lines)
-    candidates = [i for i, ln in enumerate(lines)
-                  if i > after and _is_prose(ln) and not _is_furniture(ln) and not _is_section_break(ln)
-                  and not _is_box(lines, i, counts)
-                  and not any(_same_headline(ln, lines[j]) for j in range(max(0, i - 3), i))]
-    for i in candidates:
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for j, line in enumerate(lines):
+        first.setdefault(line, j)
+        last[line] = j
+    once_prose = [0]  # once_prose[k]: prose lines printed only once among lines[:k]
+    for line in lines:
+        once_prose.append(once_prose[-1] + (counts[line] == 1 and _is_prose(line)))
+    return {i for i, line in enumerate(lines)
+            if counts[line] >= 2 and once_prose[last[line]] > once_prose[first[line] + 1]}
+
+
+def _body_start(lines: list[str], boxed: set[int], after: int = -1) -> int | None:
+    """The first prose line that opens a run of prose: a lone notice, caption, info box or headline is not the text."""
+    first_candidate = None
+    for i in range(after + 1, len(lines)):
+        line = lines[i]
+        if (not _is_prose(line) or _is_furniture(line) or _is_section_break(line) or i in boxed
+                or any(_same_headline(line, lines[j]) for j in range(max(0, i - 3), i))):
+            continue
+        if first_candidate is None:
+            first_candidate = i
         if _is_caption(lines, i):
             continue
         if sum(1 for ln in lines[i:i + 15] if _is_prose(ln)) >= 2:
             return i
-    return candidates[0] if candidates else None
+    return first_candidate
 
 
 def _text_goes_on(lines: list[str], k: int) -> bool:
@@ -322,15 +343,16 @@ def _is_author_bio(line: str, authors: list[str]) -> bool:
 
 def clean_text(text: str) -> dict:
     """Scraped article text -> body without boilerplate and the metadata its lines give."""
-    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [_LONG_SPACE.sub(" ", ln.strip()) for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
     fields: dict = {"title": None, "teaser": None, "published_at": None, "date_precision": None,
                     "outlet": None, "agency": None, "authors": [], "dateline": None}
 
-    start = _body_start(lines)
+    boxed = _box_lines(lines)
+    start = _body_start(lines, boxed)
     if start is None:
         return {**fields, "body": ""}
-    start = _main_start(lines, start)
+    start = _main_start(lines, boxed, start)
     lead = _lead_start(lines, start)
     _read_header(lines[:lead], fields)
     _read_meta_lines(lines[lead + 1:start], fields)
@@ -352,13 +374,13 @@ def clean_text(text: str) -> dict:
     return {**fields, "body": "\n\n".join(body_lines)}
 
 
-def _main_start(lines: list[str], start: int) -> int:
+def _main_start(lines: list[str], boxed: set[int], start: int) -> int:
     """A short first stretch of prose (blurbs among the menus) gives way to a later one at least three times its size."""
     stretches, at = [], start
     while at is not None and len(stretches) < 10:
         body, end = _take_body(lines, at, at, {"published_at": None, "authors": []})
         stretches.append((at, sum(_words(lines[j]) for j in body)))
-        at = _body_start(lines, after=end)
+        at = _body_start(lines, boxed, after=end)
     first = stretches[0][1]
     if first >= 80:
         return start
@@ -529,16 +551,29 @@ def clean_article(text: str, content_type: str, source_name: str = "") -> dict:
     return {key: fields.get(key) for key in ARTICLE_COLUMNS if key != "doc_id"}
 
 
-def clean_batch(documents: pd.DataFrame, texts: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clean every loaded document of a batch: articles rows, and quarantine rows for empty bodies."""
+def clean_batch(documents: pd.DataFrame, texts: dict,
+                limits: IngestLimits = IngestLimits()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean every loaded document of a batch: articles rows, and rejected rows (doc_id, stage, reason, detail).
+
+    A document is rejected (stage 'clean') when nothing is left of it after boilerplate removal,
+    when its body is longer than limits.max_body_chars, or when cleaning it raises (the error's
+    type and message are the detail); the rest of the batch goes on.
+    """
     articles, rejected = [], []
     for doc in documents[documents["status"] == "loaded"].itertuples():
         decoded = texts[doc.doc_id]
-        fields = clean_article(decoded.text, decoded.content_type, doc.source_path)
+        try:
+            fields = clean_article(decoded.text, decoded.content_type, doc.source_path)
+        except Exception as error:  # one poison document must not stop its batch
+            rejected.append(rejection(doc.doc_id, "clean", error))
+            continue
         if not fields["body"].strip():
             rejected.append({"doc_id": doc.doc_id, "stage": "clean", "reason": "no article text",
                              "detail": f"nothing left of {doc.source_path} after boilerplate removal"})
             continue
+        if len(fields["body"]) > limits.max_body_chars:
+            rejected.append({"doc_id": doc.doc_id, "stage": "clean", "reason": "body too long",
+                             "detail": f"{len(fields['body'])} characters, limit {limits.max_body_chars}"})
+            continue
         articles.append({"doc_id": doc.doc_id, **fields})
-    return (pd.DataFrame(articles, columns=ARTICLE_COLUMNS),
-            pd.DataFrame(rejected, columns=["doc_id", "stage", "reason", "detail"]))
+    return pd.DataFrame(articles, columns=ARTICLE_COLUMNS), rejected_frame(rejected)

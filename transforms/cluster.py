@@ -118,15 +118,17 @@ def assign_stories(new: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.DataFrame
     known: signatures of articles already in the warehouse: all of them, or the candidates that
     share an LSH band with a new one together with every member of their stories.
     Returns the new signature rows and the stories rows of every story that gained a member.
+    A doc_id given twice counts once (LSH keys must be unique); a new one already known keeps its story.
     """
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
     records = {}
-    for row in known.itertuples(index=False):
+    for row in known.drop_duplicates("doc_id").itertuples(index=False):
         values = np.asarray(row.hashvalues, dtype=np.uint64)
         records[row.doc_id] = {**row._asdict(), "hashvalues": values}
         lsh.insert(row.doc_id, _minhash(values))
     new_rows, touched = [], set()
-    ordered = new.sort_values(["published_at", "doc_id"], na_position="last")
+    ordered = new[~new["doc_id"].isin(records)].drop_duplicates("doc_id")
+    ordered = ordered.sort_values(["published_at", "doc_id"], na_position="last")
     for row in ordered.itertuples(index=False):
         values, size = np.asarray(row.hashvalues, dtype=np.uint64), row.shingle_count
         minhash = _minhash(values)

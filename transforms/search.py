@@ -7,6 +7,8 @@ from functools import lru_cache
 import pandas as pd
 import simplemma
 
+from transforms.isolation import isolated
+
 SEARCH_COLUMNS = ["doc_id", "terms"]
 MIN_PART = 4
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{9,}")
@@ -31,10 +33,17 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parts))
 
 
-def search_terms_batch(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per article: the compound parts of its title and body, space separated."""
+def search_terms_batch(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per article (doc_id, terms: the compound parts of its title and body, space separated),
+    and rejected rows (doc_id, stage, reason, detail): an article whose terms raise is rejected with
+    stage 'search' and the error; the others get their row.
+    """
+    return isolated("search", articles, _search_rows)
+
+
+def _search_rows(articles: pd.DataFrame) -> tuple[pd.DataFrame]:
     rows = []
     for doc_id, title, body in zip(articles["doc_id"], articles["title"], articles["body"]):
         words = _WORD.findall(f"{title or ''} {body}")
         rows.append({"doc_id": doc_id, "terms": " ".join(p for w in words for p in compound_parts(w))})
-    return pd.DataFrame(rows, columns=SEARCH_COLUMNS)
+    return (pd.DataFrame(rows, columns=SEARCH_COLUMNS),)

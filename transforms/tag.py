@@ -1,6 +1,8 @@
 """Tag: article bodies -> entity mentions with character offsets and stable canonical entity ids."""
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import hashlib
 import logging
 import re
@@ -11,6 +13,7 @@ import pandas as pd
 import simplemma
 
 from transforms import gazetteer
+from transforms.isolation import isolated
 from transforms.once import once
 
 log = logging.getLogger(__name__)
@@ -18,6 +21,13 @@ MODEL_DIR = Path(__file__).parent / "models" / "ner_de"
 LABELS = ("PER", "LOC", "ORG", "MISC")
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "surface", "start_char", "end_char", "source", "is_derived"]
 ALIAS_COLUMNS = ["entity_id", "name", "label", "country_code", "alias"]
+# spaCy refuses a text over nlp.max_length (1,000,000 characters), and the model's memory follows
+# the characters it is given at once (measured: 100,000 characters in one call, about 300 MB over
+# the loaded model; 20,000, about 35 MB). A longer text goes through the model in pieces of
+# MODEL_CHUNK_CHARS, cut at paragraph, line, sentence or word ends, with the offsets shifted back;
+# pieces go through in groups of at most MODEL_BATCH_CHARS. Speed does not depend on either size.
+MODEL_CHUNK_CHARS = 10_000
+MODEL_BATCH_CHARS = 50_000
 
 # Roles that precede a person's name in German news; compounds (US-Außenminister) match too.
 PERSON_CUES = [
@@ -117,20 +127,60 @@ def _rule_mentions(text: str) -> list[Mention]:
 def _name_repetitions(text: str, people: list[Mention]) -> list[Mention]:
     """Later mentions of a person found by role: the full name again, or the surname alone (Blinken, Blinkens)."""
     found: list[Mention] = []
-    taken = [(p.start, p.end) for p in people]
-    forms = []
+    taken = _Spans((p.start, p.end) for p in people)
+    forms: dict[str, Mention] = {}  # each wording searched once, however often its person is named
     for person in people:
-        forms.append((re.escape(text[person.start:person.end]), person))
+        forms.setdefault(text[person.start:person.end], person)
         surname = person.name.split()[-1]
         if len(surname) >= 3:  # Kim Jong Un -> Un is too ambiguous
-            forms.append((re.escape(surname), person))
-    for pattern, person in forms:
-        for m in re.finditer(rf"(?<![\w-]){pattern}s?(?![\w-])", text):
-            if all(m.end() <= a or m.start() >= b for a, b in taken):
-                source = "rule" if " " in m.group() else "coref"
-                found.append(Mention(m.start(), m.end(), "PER", person.key, person.name, source=source))
-                taken.append((m.start(), m.end()))
+            forms.setdefault(surname, person)
+    for form, person in forms.items():
+        for start, end in _occurrences(text, form):
+            if not taken.overlaps(start, end):
+                source = "rule" if " " in text[start:end] else "coref"
+                found.append(Mention(start, end, "PER", person.key, person.name, source=source))
+                taken.add(start, end)
     return found
+
+
+_NAME_CHAR = re.compile(r"[\w-]")
+
+
+def _occurrences(text: str, form: str):
+    """Spans of form as a whole word in text, a genitive s included (Blinken, Blinkens).
+
+    Found with str.find, which is far faster than a regex scan per name over a long text.
+    """
+    at = text.find(form)
+    while at != -1:
+        end = at + len(form)
+        if at == 0 or not _NAME_CHAR.match(text, at - 1):
+            if text.startswith("s", end) and not _NAME_CHAR.match(text, end + 1):
+                end += 1
+            if not _NAME_CHAR.match(text, end):
+                yield at, end
+                at = text.find(form, end)
+                continue
+        at = text.find(form, at + 1)
+
+
+class _Spans:
+    """Non-overlapping character spans, asked in log time whether a new span overlaps one of them."""
+
+    def __init__(self, spans=()):
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in spans:
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start)
+        return any(self._starts[j] < end and start < self._ends[j] for j in (i - 1, i) if 0 <= j < len(self._starts))
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
 
 
 def _inflected_noun(text: str) -> bool:
@@ -198,9 +248,11 @@ def _merge(rules: list[Mention], model: list[Mention], text: str) -> list[Mentio
     then known countries, then the model's other names, then known cities."""
     ranked = [(p, m.start, m) for m in rules + model if (p := _priority(m, text)) is not None]
     chosen: list[Mention] = []
+    taken = _Spans()
     for _, _, mention in sorted(ranked, key=lambda r: (r[0], r[1])):
-        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+        if not taken.overlaps(mention.start, mention.end):
             chosen.append(mention)
+            taken.add(mention.start, mention.end)
     return sorted(chosen, key=lambda m: m.start)
 
 
@@ -222,11 +274,50 @@ def _resolve_people(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(resolved, key=lambda m: m.start)
 
 
+def model_pieces(text: str, size: int = MODEL_CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) covering text in order, each piece at most size characters.
+
+    A piece ends after the last paragraph break in its second half, else the last line break,
+    sentence end or space there; a text without any is cut at size.
+    """
+    pieces, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = size
+        for separator in ("\n\n", "\n", ". ", " "):
+            at = window.rfind(separator, size // 2)
+            if at != -1:
+                cut = at + len(separator)
+                break
+        pieces.append((start, window[:cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _pipe(model, pieces: list[str]):
+    """The model's docs of the pieces, in order, run in groups of at most MODEL_BATCH_CHARS characters."""
+    group: list[str] = []
+    size = 0
+    for piece in pieces:
+        if group and size + len(piece) > MODEL_BATCH_CHARS:
+            yield from model.pipe(group, batch_size=len(group))
+            group, size = [], 0
+        group.append(piece)
+        size += len(piece)
+    if group:
+        yield from model.pipe(group, batch_size=len(group))
+
+
 def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True) -> list[list[Mention]]:
     """Mentions of each text: model and rules merged, persons resolved within the text."""
     model = load_model() if use_model else None
-    model_mentions = (_model_mentions(model.pipe(texts, batch_size=64)) if model is not None
-                      else [[] for _ in texts])
+    model_mentions: list[list[Mention]] = [[] for _ in texts]
+    if model is not None:
+        pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in model_pieces(text)]
+        found = _model_mentions(_pipe(model, [piece for _, _, piece in pieces]))
+        for (n, offset, _), mentions in zip(pieces, found):
+            model_mentions[n] += [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
     result = []
     for text, from_model in zip(texts, model_mentions):
         from_rules = _rule_mentions(text) if use_rules else []
@@ -241,12 +332,19 @@ def find_mentions(texts: list[str], use_model: bool = True, use_rules: bool = Tr
             for mentions in tag_texts(texts, use_model, use_rules)]
 
 
-def tag_batch(articles: pd.DataFrame, known_entity_ids: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions rows and entity alias rows for a batch of articles.
+def tag_batch(articles: pd.DataFrame, known_entity_ids: frozenset[str] = frozenset()
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Mentions rows, entity alias rows and rejected rows (doc_id, stage, reason, detail) for a batch of articles.
 
     known_entity_ids (of the warehouse) let a genitive name (Donald Trumps) join the person
-    (Donald Trump) seen in an earlier run.
+    (Donald Trump) seen in an earlier run. An article whose tagging raises is rejected with
+    stage 'tag' and the error; the others are tagged.
     """
+    mentions, aliases, rejected = isolated("tag", articles, lambda batch: _tag_rows(batch, known_entity_ids))
+    return mentions, aliases.drop_duplicates(["entity_id", "alias"], ignore_index=True), rejected
+
+
+def _tag_rows(articles: pd.DataFrame, known_entity_ids: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     bodies = articles["body"].tolist()
     tagged = tag_texts(bodies)
     person_ids = known_entity_ids | {entity_id("PER", m.key) for ms in tagged for m in ms if m.label == "PER"}

@@ -9,6 +9,8 @@ import pandas as pd
 import simplemma
 import yaml
 
+from transforms.isolation import isolated
+
 TAXONOMY_PATH = Path(__file__).parent / "data" / "themes.yaml"
 THEME_COLUMNS = ["doc_id", "theme", "score"]
 MIN_MATCHES = 2
@@ -46,9 +48,16 @@ def score_themes(body: str) -> dict[str, float]:
     return result
 
 
-def themes_batch(articles: pd.DataFrame) -> pd.DataFrame:
-    """Themes rows (doc_id, theme, score) for a batch of articles."""
+def themes_batch(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Themes rows (doc_id, theme, score) and rejected rows (doc_id, stage, reason, detail) for a batch of articles.
+
+    An article whose scoring raises is rejected with stage 'themes' and the error; the others are scored.
+    """
+    return isolated("themes", articles, _theme_rows)
+
+
+def _theme_rows(articles: pd.DataFrame) -> tuple[pd.DataFrame]:
     rows = [{"doc_id": doc_id, "theme": theme, "score": score}
             for doc_id, body in zip(articles["doc_id"], articles["body"])
             for theme, score in score_themes(body).items()]
-    return pd.DataFrame(rows, columns=THEME_COLUMNS)
+    return (pd.DataFrame(rows, columns=THEME_COLUMNS),)
