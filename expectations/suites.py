@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
 
-LANGUAGES = ["de", "en", "fr", "it", "es", "nl", "pl", "tr"]
 RESULT_COLUMNS = ["run_id", "table_name", "expectation", "column_name", "critical", "success",
                   "unexpected_count", "element_count"]
 # The column that names a failing row in the results and Data Docs (a row position would lead nowhere).
@@ -32,7 +33,7 @@ SUITES: dict[str, list[Check]] = {
     "documents": [
         Check("ExpectColumnValuesToNotBeNull", "doc_id", True),
         Check("ExpectColumnValueLengthsToEqual", "doc_id", True, {"value": 64}),
-        Check("ExpectColumnValuesToBeInSet", "status", True, {"value_set": ["loaded", "quarantined", "duplicate"]}),
+        Check("ExpectColumnValuesToBeInSet", "status", True, {"value_set": list(DOCUMENT_STATUSES)}),
         Check("ExpectColumnValuesToNotBeNull", "source_path", True),
         Check("ExpectColumnValuesToNotBeNull", "encoding", False),
     ],
@@ -40,14 +41,14 @@ SUITES: dict[str, list[Check]] = {
         Check("ExpectColumnValuesToNotBeNull", "doc_id", True),
         Check("ExpectColumnValuesToBeUnique", "doc_id", True),
         Check("ExpectColumnValueLengthsToBeBetween", "body", True, {"min_value": 1}),
-        Check("ExpectColumnValuesToBeInSet", "language", True, {"value_set": LANGUAGES}),
+        Check("ExpectColumnValuesToBeInSet", "language", True, {"value_set": list(LANGUAGES)}),
         Check("ExpectColumnValuesToNotBeNull", "published_at", False),
         Check("ExpectColumnValuesToNotBeNull", "title", False),
         Check("ExpectColumnValuesToBeBetween", "word_count", False, {"min_value": 30}),
     ],
     "mentions": [
         Check("ExpectColumnValuesToNotBeNull", "entity_id", True),
-        Check("ExpectColumnValuesToBeInSet", "label", True, {"value_set": ["PER", "LOC", "ORG", "MISC"]}),
+        Check("ExpectColumnValuesToBeInSet", "label", True, {"value_set": list(ENTITY_LABELS)}),
         Check("ExpectColumnValuesToBeEqual", "offsets_match", True, {"value": True}),
     ],
     "entities": [

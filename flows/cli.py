@@ -55,6 +55,10 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
         warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
         batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE."),
+        max_file_bytes: int = typer.Option(None, "--max-file-bytes", help="Larger files are quarantined unread (16 MiB); env NEWSETL_MAX_FILE_BYTES."),
+        max_decompressed_bytes: int = typer.Option(None, "--max-decompressed-bytes", help="Gzip content past this is quarantined (16 MiB); env NEWSETL_MAX_DECOMPRESSED_BYTES."),
+        max_compression_ratio: int = typer.Option(None, "--max-compression-ratio", help="Gzip expanding more is a bomb (100); env NEWSETL_MAX_COMPRESSION_RATIO."),
+        max_body_chars: int = typer.Option(None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
@@ -69,7 +73,9 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     from transforms.settings import SettingsError
     from transforms.warehouse import RunLock, WarehouseLocked
 
-    settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size)
+    settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
+                         max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
+                         max_compression_ratio=max_compression_ratio, max_body_chars=max_body_chars)
     with ExitStack() as held:
         try:
             settings.require_input()
@@ -99,12 +105,12 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
 
     from flows import progress
     from flows.news_etl import news_etl
-    from transforms.ingest import pending_files
+    from transforms.ingest import PENDING, plan_files
     from transforms.warehouse import known_files
 
     started = time.monotonic()
     # Models and libraries load while the server starts, when there is anything new to process.
-    if pending_files(settings.input_dir, known_files(settings.warehouse_dir)):
+    if any(f.status == PENDING for f in plan_files(settings.input_dir, known_files(settings.warehouse_dir))):
         threading.Thread(target=_preload, daemon=True).start()
     api = {}
     if server is not None and PREFECT_API_URL.value():
@@ -113,8 +119,9 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
         server.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
         api = {PREFECT_API_URL: server.api_url}
     with temporary_settings(updates=api), progress.reporting(progress.for_terminal(verbose)):
+        limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
         state = news_etl(input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
-                         batch_size=settings.batch_size, return_state=True)
+                         batch_size=settings.batch_size, limits=limits or None, return_state=True)
         if server is not None:
             _drain_to_server()
     if not state.is_completed():

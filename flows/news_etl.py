@@ -27,11 +27,16 @@ STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes"
                  "quality_results")
 
 
+def _quarantine_rejected(tables: BatchTables, rejected: pd.DataFrame, run_id: str) -> None:
+    """Documents a stage could not process leave the batch with their stage and reason; the rest go on."""
+    quarantine_docs(tables, {r.doc_id: (r.stage, r.reason, r.detail) for r in rejected.itertuples()}, run_id)
+
+
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
-def ingest_batch(paths: list[Path], root: str, run_id: str, known_ids: frozenset, known_files: frozenset):
-    """Read and decode one batch of files."""
+def ingest_batch(files: list, run_id: str, limits) -> tuple[BatchTables, dict]:
+    """Read and decode one batch of planned files."""
     fault_point("ingest")
-    documents, texts = ingest.read_batch(paths, root, run_id, known_ids, known_files)
+    documents, texts = ingest.read_batch(files, run_id, limits)
     tables = BatchTables(documents=documents)
     quarantine_docs(tables, {r.doc_id: ("ingest", r.reason, r.source_path)
                              for r in documents[documents["status"] == "quarantined"].itertuples()}, run_id)
@@ -39,24 +44,24 @@ def ingest_batch(paths: list[Path], root: str, run_id: str, known_ids: frozenset
 
 
 @task(cache_policy=NONE)
-def clean_batch(ingested, run_id: str) -> BatchTables:
+def clean_batch(ingested, run_id: str, limits) -> BatchTables:
     """Boilerplate out, metadata in."""
     fault_point("clean")
     tables, texts = ingested
-    articles, rejected = clean.clean_batch(tables.documents, texts)
-    tables.articles = articles
-    quarantine_docs(tables, {r.doc_id: (r.stage, r.reason, r.detail) for r in rejected.itertuples()}, run_id)
+    tables.articles, rejected = clean.clean_batch(tables.documents, texts, limits)
+    _quarantine_rejected(tables, rejected, run_id)
     return tables
 
 
 @task(cache_policy=NONE)
-def tag_batch(tables: BatchTables, known_entity_ids: frozenset) -> BatchTables:
+def tag_batch(tables: BatchTables, known_entity_ids: frozenset, run_id: str) -> BatchTables:
     """Entity mentions, canonical entities, themes and search terms."""
     fault_point("tag")
     if not tables.articles.empty:
-        tables.mentions, tables.entity_aliases = tag.tag_batch(tables.articles, known_entity_ids)
-        tables.themes = themes.themes_batch(tables.articles)
-        tables.search_terms = search.search_terms_batch(tables.articles)
+        tables.mentions, tables.entity_aliases, tagging = tag.tag_batch(tables.articles, known_entity_ids)
+        tables.themes, theming = themes.themes_batch(tables.articles)
+        tables.search_terms, indexing = search.search_terms_batch(tables.articles)
+        _quarantine_rejected(tables, pd.concat([tagging, theming, indexing], ignore_index=True), run_id)
     return tables
 
 
@@ -134,12 +139,15 @@ def _mark_crashed(dead_runs: list[dict]) -> None:
 
 
 @flow(name="news-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4))
-def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, batch_size: int | None = None) -> dict:
+def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, batch_size: int | None = None,
+             limits: dict[str, int] | None = None) -> dict:
     """Landing folder -> validated, tagged warehouse; returns the run's counts.
 
-    Parameters left out come from NEWSETL_INPUT, NEWSETL_WAREHOUSE and NEWSETL_BATCH_SIZE, read now.
+    Parameters left out come from NEWSETL_INPUT, NEWSETL_WAREHOUSE, NEWSETL_BATCH_SIZE and the
+    NEWSETL_MAX_* limits, read now; limits overrides IngestLimits by name (max_file_bytes, ...).
     """
-    settings = Settings.resolve(input_dir=input_dir, warehouse_dir=warehouse_dir, batch_size=batch_size)
+    settings = Settings.resolve(input_dir=input_dir, warehouse_dir=warehouse_dir, batch_size=batch_size,
+                                **(limits or {}))
     settings.require_input()
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
@@ -165,18 +173,19 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     input_dir, warehouse_dir = settings.input_dir, settings.warehouse_dir
     quality_dir = str(Path(warehouse_dir) / "quality")
     reporter = progress.current(logger)
-    seen_files = ingest.list_landing_files(input_dir)
-    reporter.hashing(len(seen_files))
+    limits = settings.limits()
     known_files = warehouse.known_files(warehouse_dir)
-    known_ids = frozenset(doc_id for doc_id, _ in known_files)
-    # Files already accounted for cost a hash, no task: a run's cost follows its new files.
-    files = ingest.pending_files(input_dir, known_files)
+    # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
+    # new files; later copies of the same bytes in this run are duplicates of the first.
+    plan = ingest.plan_files(input_dir, known_files, limits)
+    reporter.hashing(len(plan))
     known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
+    batches = list(ingest.batches(plan, settings.batch_size))
     logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",
-                run_id, len(seen_files), input_dir, len(files), len(known_ids))
+                run_id, len(plan), input_dir, sum(len(b) for b in batches), len(known_files))
 
     status_counts: dict[str, int] = {}
-    reporter.planned(len(files), -(-len(files) // settings.batch_size))
+    reporter.planned(sum(len(b) for b in batches), len(batches))
 
     def collect(future) -> None:
         batch = future.result()
@@ -186,11 +195,10 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
 
     # A bounded window of batches in flight keeps memory to a few batches, not the corpus.
     in_flight: deque = deque()
-    for number, start in enumerate(range(0, len(files), settings.batch_size)):
-        ingested = ingest_batch.submit(files[start:start + settings.batch_size], input_dir, run_id, known_ids,
-                                       known_files)
-        cleaned = clean_batch.submit(ingested, run_id)
-        tagged = tag_batch.submit(cleaned, known_entity_ids)
+    for number, batch in enumerate(batches):
+        ingested = ingest_batch.submit(batch, run_id, limits)
+        cleaned = clean_batch.submit(ingested, run_id, limits)
+        tagged = tag_batch.submit(cleaned, known_entity_ids, run_id)
         validated = validate_batch.submit(tagged, run_id, quality_dir)
         in_flight.append(stage_batch.submit(validated, warehouse_dir, run_id, f"batch-{number:05d}"))
         if len(in_flight) >= BATCHES_IN_FLIGHT:
@@ -200,17 +208,17 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     reporter.stage("stories")
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
 
-    counts = {"files_seen": len(seen_files), "new_documents": sum(status_counts.values()),
+    counts = {"files_seen": len(plan), "new_documents": sum(status_counts.values()),
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
-              "already_in_warehouse": len(seen_files) - sum(status_counts.values()), "stories_touched": stories}
+              "already_in_warehouse": len(plan) - sum(status_counts.values()), "stories_touched": stories}
     languages = warehouse.read_staged(warehouse_dir, "articles", run_id, ["language"])["language"]
     counts["non_german_articles"] = int((languages != "de").sum())
     quality = warehouse.read_staged(warehouse_dir, "quality_results", run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     reporter.stage("loading the warehouse")
     load_run(warehouse_dir, run_id, {
-        **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(seen_files),
+        **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(plan),
         "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},
         quality_dir)
     logger.info("stage counts: %s", counts)

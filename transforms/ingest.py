@@ -28,8 +28,6 @@ DOCUMENT_COLUMNS = [
     "doc_id", "source_path", "size_bytes", "encoding", "content_type",
     "ingested_at", "run_id", "status", "reason",
 ]
-# Every status a documents row can have; 'skipped' marks an entry that was deliberately not read.
-DOCUMENT_STATUSES = ("loaded", "quarantined", "duplicate", "skipped")
 PENDING = "pending"  # a planned file still to be read and decoded
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", re.I)
 _HTML_START = re.compile(r"^\s*(<!doctype html|<html|<head|<body)", re.I)

@@ -9,6 +9,10 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from transforms.ingest import IngestLimits
+
+_LIMITS = IngestLimits()
+
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names it and says why."""
@@ -21,10 +25,19 @@ class Settings:
     input_dir: str = "seeds"
     warehouse_dir: str = "warehouse"
     batch_size: int = 250
+    # What one landing file may cost (transforms/ingest.py IngestLimits says why these defaults).
+    max_file_bytes: int = _LIMITS.max_file_bytes
+    max_decompressed_bytes: int = _LIMITS.max_decompressed_bytes
+    max_compression_ratio: int = int(_LIMITS.max_compression_ratio)
+    max_body_chars: int = _LIMITS.max_body_chars
 
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
-               "batch_size": ("--batch-size", "NEWSETL_BATCH_SIZE")}
+               "batch_size": ("--batch-size", "NEWSETL_BATCH_SIZE"),
+               "max_file_bytes": ("--max-file-bytes", "NEWSETL_MAX_FILE_BYTES"),
+               "max_decompressed_bytes": ("--max-decompressed-bytes", "NEWSETL_MAX_DECOMPRESSED_BYTES"),
+               "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
+               "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS")}
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
@@ -46,6 +59,14 @@ class Settings:
                     raise SettingsError(f"{origin} must be at least 1, not {value}")
             values[field.name] = str(value) if field.type == "str" else value
         return cls(**values)
+
+    def limits(self) -> IngestLimits:
+        return IngestLimits(max_file_bytes=self.max_file_bytes, max_decompressed_bytes=self.max_decompressed_bytes,
+                            max_compression_ratio=float(self.max_compression_ratio), max_body_chars=self.max_body_chars)
+
+    def overrides(self) -> dict:
+        """The settings that differ from the defaults, to pass on (a flow's parameters)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != f.default}
 
     def require_input(self) -> None:
         """The landing folder must exist and be a folder."""

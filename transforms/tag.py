@@ -13,12 +13,12 @@ import pandas as pd
 import simplemma
 
 from transforms import gazetteer
+from transforms.codes import ENTITY_LABELS
 from transforms.isolation import isolated
 from transforms.once import once
 
 log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).parent / "models" / "ner_de"
-LABELS = ("PER", "LOC", "ORG", "MISC")
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "surface", "start_char", "end_char", "source", "is_derived"]
 ALIAS_COLUMNS = ["entity_id", "name", "label", "country_code", "alias"]
 # spaCy refuses a text over nlp.max_length (1,000,000 characters), and the model's memory follows
@@ -197,7 +197,7 @@ def _model_mentions(docs) -> list[list[Mention]]:
     for doc in docs:
         mentions = []
         for ent in doc.ents:
-            if ent.label_ not in LABELS or _inflected_noun(ent.text):
+            if ent.label_ not in ENTITY_LABELS or _inflected_noun(ent.text):
                 continue
             if ent.label_ == "LOC":
                 place = _place_mention(ent.start_char, ent.end_char, ent.text, "model")
