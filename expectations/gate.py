@@ -64,6 +64,11 @@ def quarantine_docs(tables: BatchTables, reasons: dict[str, tuple[str, str, str]
         frame = getattr(tables, name)
         if not frame.empty:
             setattr(tables, name, frame[~frame["doc_id"].isin(ids)].reset_index(drop=True))
+    if not tables.entity_aliases.empty:
+        # An alias stays only while a kept mention still has that surface for that entity.
+        kept = set(zip(tables.mentions.get("entity_id", []), tables.mentions.get("surface", [])))
+        seen = [pair in kept for pair in zip(tables.entity_aliases["entity_id"], tables.entity_aliases["alias"])]
+        tables.entity_aliases = tables.entity_aliases[seen].reset_index(drop=True)
     docs = tables.documents
     hit = docs["doc_id"].isin(ids) & (docs["status"] == "loaded")
     docs.loc[hit, "status"] = "quarantined"

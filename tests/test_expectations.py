@@ -62,3 +62,18 @@ def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(tmp_p
                        ("expect_column_values_to_not_be_null", "name"): (True, 0, 2),
                        ("expect_column_value_lengths_to_equal", "country_code"): (False, 1, 2)}
     assert set(results["run_id"]) == {"r1"}
+
+
+def test_aliases_seen_only_in_quarantined_documents_leave_with_them():
+    from expectations.gate import quarantine_docs
+
+    kept, dropped = "k" * 64, "q" * 64
+    tables = BatchTables(
+        documents=pd.DataFrame({"doc_id": [kept, dropped], "status": "loaded", "reason": None}),
+        mentions=pd.DataFrame({"doc_id": [kept, dropped, dropped], "entity_id": ["E1", "E1", "E2"],
+                               "surface": ["Olaf Scholz", "Scholz", "Allianz"]}),
+        entity_aliases=pd.DataFrame({"entity_id": ["E1", "E1", "E2"], "name": ["Olaf Scholz", "Olaf Scholz", "Allianz"],
+                                     "label": ["PER", "PER", "ORG"], "country_code": None,
+                                     "alias": ["Olaf Scholz", "Scholz", "Allianz"]}))
+    quarantine_docs(tables, {dropped: ("validate", "failed critical expectation", "x")}, "r1")
+    assert list(zip(tables.entity_aliases["entity_id"], tables.entity_aliases["alias"])) == [("E1", "Olaf Scholz")]
