@@ -113,9 +113,12 @@ def publish_report(warehouse_dir: str, run_id: str) -> Path | None:
     try:
         with warehouse.connect(warehouse_dir, read_only=True) as con:
             page, markdown = build_report(con, quality_dir, warehouse=Path(warehouse_dir).resolve())
+        build_docs(quality_dir, run_id)
     except FileNotFoundError:
         return None  # nothing was ever committed: no report to make
-    build_docs(quality_dir, run_id)
+    except Exception:  # the run's data is committed either way; a report that cannot be made must not undo it
+        get_run_logger().exception("the quality report could not be made; `newsetl report` retries it")
+        return None
     create_markdown_artifact(markdown=markdown, key="news-etl-quality-report", description="newsetl data-quality report")
     return page
 
