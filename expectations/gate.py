@@ -24,6 +24,8 @@ class BatchTables:
     entity_aliases: pd.DataFrame = field(default_factory=pd.DataFrame)
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
     search_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
+    texts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stage_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
     quality_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULT_COLUMNS))
 

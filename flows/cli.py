@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import typer
@@ -68,31 +69,17 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     lines. A summary ends the run. Exit status: 0 done, 1 with --fail-on-quality and a FAIL verdict,
     2 for bad settings, a held warehouse or a failed run.
     """
-    from contextlib import ExitStack
-
     from transforms.settings import SettingsError
-    from transforms.warehouse import RunLock, WarehouseLocked
 
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
                          max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
                          max_compression_ratio=max_compression_ratio, max_body_chars=max_body_chars)
-    with ExitStack() as held:
-        try:
-            settings.require_input()
-            # Held to the end: a second run is refused at once, before a server starts.
-            held.enter_context(RunLock(settings.warehouse_dir, "starting"))
-        except (SettingsError, WarehouseLocked) as exc:
-            _fail(str(exc))
-        if not verbose:
-            # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
-            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-        # The temporary server boots while this process imports, checks and loads; see flows/server.py.
-        server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
-        try:
-            verdict = _run_flow(settings, server, verbose)
-        finally:
-            if server is not None:
-                server.stop()
+    try:
+        settings.require_input()
+    except SettingsError as exc:
+        _fail(str(exc))
+    with _holding(settings, verbose) as server:
+        verdict = _run_flow(settings, server, verbose)
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)
 
@@ -101,9 +88,6 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
     """Run the flow with progress shown; print the summary; returns the run's quality verdict."""
     import time
 
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
-
-    from flows import progress
     from flows.news_etl import news_etl
     from transforms.ingest import PENDING, plan_files
     from transforms.warehouse import known_files
@@ -112,6 +96,18 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
     # Models and libraries load while the server starts, when there is anything new to process.
     if any(f.status == PENDING for f in plan_files(settings.input_dir, known_files(settings.warehouse_dir))):
         threading.Thread(target=_preload, daemon=True).start()
+    limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
+    counts = _call_flow(news_etl, server, verbose, input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
+                        batch_size=settings.batch_size, limits=limits or None)
+    return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
+
+
+def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters) -> dict:
+    """A flow run against the temporary server (or PREFECT_API_URL), progress shown; its result, or a one-line error."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    from flows import progress
+
     api = {}
     if server is not None and PREFECT_API_URL.value():
         server.stop()  # a Prefect profile names the API to use
@@ -119,15 +115,77 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
         server.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
         api = {PREFECT_API_URL: server.api_url}
     with temporary_settings(updates=api), progress.reporting(progress.for_terminal(verbose)):
-        limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
-        state = news_etl(input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
-                         batch_size=settings.batch_size, limits=limits or None, return_state=True)
+        state = flow(**parameters, return_state=True)
         if server is not None:
             _drain_to_server()
     if not state.is_completed():
         _fail(f"flow run {state.name}: {state.message}")
-    counts = state.result()
-    return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
+    return state.result()
+
+
+@contextmanager
+def _holding(settings, verbose: bool):
+    """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
+    from transforms.warehouse import RunLock, WarehouseLocked
+
+    with ExitStack() as held:
+        try:
+            # Held to the end: a second run is refused at once, before a server starts.
+            held.enter_context(RunLock(settings.warehouse_dir, "starting"))
+        except WarehouseLocked as exc:
+            _fail(str(exc))
+        if not verbose:
+            # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
+            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        # The temporary server boots while this process imports, checks and loads; see flows/server.py.
+        server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+        try:
+            yield server
+        finally:
+            if server is not None:
+                server.stop()
+
+
+STAGES_HELP = "clean, tag, themes or quote (repeat the flag for several), or all; downstream stages run too."
+
+
+@app.command()
+def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HELP),
+              outdated: bool = typer.Option(False, "--outdated", help="Only documents whose recorded stage version "
+                                                                      "differs from the installed one."),
+              since: str = typer.Option(None, "--since", help="Only articles published on or after this date (YYYY-MM-DD)."),
+              limit: int = typer.Option(None, "--limit", min=1, help="At most this many documents."),
+              batch_size: int = typer.Option(None, "--batch-size", help="Documents per batch (one commit each)."),
+              warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+              verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
+    """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
+    import datetime as dt
+
+    from transforms.versions import STAGES
+
+    settings = _settings(warehouse_dir=warehouse, batch_size=batch_size)
+    stages = ["clean"] if "all" in stage else stage
+    unknown = [s for s in stages if s not in STAGES or s == "stories"]
+    if unknown:
+        _fail(f"--stage takes clean, tag, themes, quote or all, not {', '.join(unknown)}"
+              + (" (story ids are kept across a reprocess; stories are not reprocessed)" if "stories" in unknown else ""))
+    if since:
+        try:
+            dt.date.fromisoformat(since)
+        except ValueError:
+            _fail(f"--since must be a date like 2025-01-31, not {since!r}")
+    from transforms.warehouse import catalog_exists
+
+    if not catalog_exists(settings.warehouse_dir):
+        _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
+    with _holding(settings, verbose) as server:
+        from flows.reprocess import news_etl_reprocess
+
+        result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
+                            outdated=outdated, since=since, limit=limit, batch_size=settings.batch_size)
+    Console(highlight=False).print(
+        f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
+        f"{result['reprocessed']} replaced", soft_wrap=True)
 
 
 def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> str | None:

@@ -1,6 +1,7 @@
 """The news-etl flow: one task per stage per batch, then clustering, validation and the load."""
 from __future__ import annotations
 
+import json
 import uuid
 from collections import deque
 from datetime import datetime, timezone
@@ -18,13 +19,13 @@ from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_do
 from expectations.health import health_checks
 from expectations.report import build_report
 from flows import progress
-from transforms import clean, cluster, ingest, search, tag, themes, warehouse
+from transforms import clean, cluster, ingest, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.settings import Settings
 
 BATCHES_IN_FLIGHT = 2
-STAGED_TABLES = ("documents", "articles", "mentions", "entity_aliases", "themes", "search_terms", "quarantine",
-                 "quality_results")
+STAGED_TABLES = ("documents", "texts", "articles", "mentions", "entity_aliases", "themes", "search_terms",
+                 "stage_versions", "quarantine", "quality_results")
 
 
 def _quarantine_rejected(tables: BatchTables, rejected: pd.DataFrame, run_id: str) -> None:
@@ -37,7 +38,10 @@ def ingest_batch(files: list, run_id: str, limits) -> tuple[BatchTables, dict]:
     """Read and decode one batch of planned files."""
     fault_point("ingest")
     documents, texts = ingest.read_batch(files, run_id, limits)
-    tables = BatchTables(documents=documents)
+    # The decoded texts are kept, so that a later reprocess does not need the landing folder.
+    tables = BatchTables(documents=documents, texts=pd.DataFrame(
+        [{"doc_id": d, "content_type": t.content_type, "text": t.text} for d, t in texts.items()],
+        columns=["doc_id", "content_type", "text"]))
     quarantine_docs(tables, {r.doc_id: ("ingest", r.reason, r.source_path)
                              for r in documents[documents["status"] == "quarantined"].itertuples()}, run_id)
     return tables, texts
@@ -75,6 +79,7 @@ def validate_batch(tables: BatchTables, run_id: str, quality_dir: str) -> BatchT
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def stage_batch(tables: BatchTables, warehouse_dir: str, run_id: str, part: str) -> dict[str, int]:
     """Write the batch's tables as Parquet parts of this run; returns its document counts by status."""
+    tables.stage_versions = versions.stage_rows(tables.articles.get("doc_id", []), run_id)
     for name in STAGED_TABLES:
         warehouse.write_part(warehouse_dir, name, getattr(tables, name), run_id, part)
         fault_point("stage")
@@ -154,7 +159,8 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     settings.require_input()
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
-    runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started}
+    runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
+                "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         _mark_crashed(warehouse.begin_run(settings.warehouse_dir, runs_row))

@@ -81,17 +81,24 @@ SCHEMAS: dict[str, pa.Schema] = {
     "runs": pa.schema([("run_id", pa.string()), ("flow_run_id", pa.string()), ("started_at", TS),
                        ("finished_at", TS), ("files_seen", pa.int64()), ("loaded", pa.int64()),
                        ("quarantined", pa.int64()), ("duplicates", pa.int64()), ("status", pa.string()),
-                       ("message", pa.string())]),
+                       ("message", pa.string()), ("kind", pa.string()), ("newsetl_version", pa.string()),
+                       ("stage_versions", pa.string())]),
+    "stage_versions": pa.schema([("doc_id", pa.string()), ("stage", pa.string()), ("version", pa.string()),
+                                 ("run_id", pa.string())]),
+    "reprocessed": pa.schema([("run_id", pa.string()), ("part", pa.string()), ("stage", pa.string()),
+                              ("documents", pa.int64()), ("version_before", pa.string()),
+                              ("version_after", pa.string())]),
+    "texts": pa.schema([("doc_id", pa.string()), ("content_type", pa.string()), ("text", pa.string())]),
 }
 # Rows of these tables belong to one document: a run inserts them only for documents new to the lake.
-_PER_DOCUMENT = ("mentions", "themes", "quotes", "search_terms", "signatures")
+_PER_DOCUMENT = ("mentions", "themes", "quotes", "search_terms", "signatures", "stage_versions")
 # Natural keys, checked after every load: a replayed or doubled load cannot duplicate a row.
 KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id", "source_path"), "articles": ("doc_id",),
     "mentions": ("doc_id", "start_char", "end_char", "entity_id"), "themes": ("doc_id", "theme"),
     "quotes": ("doc_id", "quote_id"), "search_terms": ("doc_id",), "signatures": ("doc_id",),
     "stories": ("doc_id",), "entity_aliases": ("entity_id", "alias"), "entities": ("entity_id",),
-    "search_docs": ("doc_id",), "runs": ("run_id",),
+    "search_docs": ("doc_id",), "runs": ("run_id",), "stage_versions": ("doc_id", "stage"), "texts": ("doc_id",),
 }
 _COUNTRY_CODE = "country_code is null or regexp_full_match(country_code, '[A-Z]{2}')"
 # DuckLake has no CHECK constraints: the load refuses a run whose staged rows break these.
@@ -436,7 +443,11 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
         for row in completed.to_dict("records"):
             if not (archive_dir(warehouse, "runs") / f"run_id={row['run_id']}" / "run.parquet").exists():
                 _write_marker(warehouse, row)
-        _remove_uncommitted(warehouse, set(completed["run_id"]))
+        # A reprocess commits batch by batch: the parts it committed count even when it died later.
+        parts: dict[str, set[str]] = {}
+        for run_id, part in con.execute("select distinct run_id, part from reprocessed").fetchall():
+            parts.setdefault(run_id, set()).add(part)
+        _remove_uncommitted(warehouse, set(completed["run_id"]) - set(parts), parts)
         con.register("start_row", pd.DataFrame([{**runs_row, "status": "running"}]))
 
         def record_start() -> None:
@@ -449,13 +460,18 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
     return dead
 
 
-def _remove_uncommitted(warehouse: str | Path, completed: set[str]) -> None:
-    """Staged folders of runs that never committed: their rows never counted and never will."""
+def _remove_uncommitted(warehouse: str | Path, completed: set[str], committed_parts: dict[str, set[str]]) -> None:
+    """Staged files of runs (or reprocess batches) that never committed: they never counted and never will."""
     for table in SCHEMAS:
         if table == "runs":
             continue
         for folder in archive_dir(warehouse, table).glob("run_id=*"):
-            if folder.name.removeprefix("run_id=") not in completed:
+            run_id = folder.name.removeprefix("run_id=")
+            if run_id in committed_parts:
+                for part in folder.glob("*.parquet"):
+                    if part.stem not in committed_parts[run_id]:
+                        part.unlink()
+            elif run_id not in completed:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -547,29 +563,20 @@ def _insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
     for table in _PER_DOCUMENT:
         con.execute(f"insert into {table} by name select * from staged_{table} "
                     f"where doc_id in (select doc_id from new_docs)")
-    con.execute("""insert into entity_aliases by name select distinct * from staged_entity_aliases s
-                   where not exists (select 1 from entity_aliases e where e.entity_id = s.entity_id and e.alias = s.alias)""")
     con.execute("delete from stories where doc_id in (select doc_id from staged_stories)")
     con.execute("insert into stories by name select * from staged_stories")
     con.execute("""update articles set story_id = s.story_id from staged_stories s
                    where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
+    con.execute("insert into texts by name select * from staged_texts s "
+                "where not exists (select 1 from texts t where t.doc_id = s.doc_id)")
     con.execute("insert into quarantine by name select * from staged_quarantine")
     con.execute("insert into quality_results by name select * from staged_quality_results")
     con.register("run_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
     con.execute("delete from runs where run_id = ?", [runs_row["run_id"]])
     con.execute("insert into runs by name select * from run_row")
     con.unregister("run_row")
-    con.execute("create or replace temp table touched_entities as select distinct entity_id from staged_entity_aliases")
-    con.execute("delete from entities where entity_id in (select entity_id from touched_entities)")
-    con.execute("""insert into entities
-                   select entity_id, min(name), min(label), min(country_code), list(distinct alias order by alias)
-                   from entity_aliases where entity_id in (select entity_id from touched_entities)
-                   group by entity_id""")
-    con.execute("create or replace temp view new_articles as select * from staged_articles "
-                "where doc_id in (select doc_id from new_docs)")
-    con.execute("create or replace temp view new_terms as select * from staged_search_terms")
-    for statement in _statements(_SQL / "index_search.sql"):
-        con.execute(statement)
+    _refresh_entities(con)
+    _index(con)
     _check_keys(con)
 
 
@@ -583,6 +590,157 @@ def _check_keys(con: duckdb.DuckDBPyConnection) -> None:
                               f"group by all having count(*) > 1)").fetchone()[0]
         if doubled:
             raise LoadRejected(f"{doubled} keys ({', '.join(key)}) of {table} would appear twice")
+
+
+# ---- reprocess: stages run again on stored texts ---------------------------------------------------
+
+# The per-document tables each stage writes (a reprocess of a stage replaces them).
+STAGE_TABLES = {"clean": ("articles", "search_terms"), "tag": ("mentions",), "themes": ("themes",),
+                "quote": ("quotes",)}
+
+
+def documents_to_reprocess(warehouse: str | Path, stages: list[str], installed: dict[str, str],
+                           outdated: bool = False, since: str | None = None, limit: int | None = None) -> list[str]:
+    """The loaded articles a reprocess of these stages takes, in doc_id order.
+
+    outdated: only those whose recorded version of any of the stages differs from the installed one
+    (or that have none recorded); since: published on or after this date.
+    """
+    conditions, params = [], []
+    if outdated:
+        wanted = " union all ".join("select ? as stage, ? as version" for _ in stages)
+        conditions.append(f"""exists (select 1 from ({wanted}) v where not exists (
+            select 1 from stage_versions s where s.doc_id = a.doc_id and s.stage = v.stage and s.version = v.version))""")
+        params += [x for stage in stages for x in (stage, installed[stage])]
+    if since:
+        conditions.append("a.published_at >= ?::date")
+        params.append(since)
+    where = f"where {' and '.join(conditions)}" if conditions else ""
+    with _reader(warehouse) as con:
+        if con is None:
+            return []
+        ids = con.execute(f"select a.doc_id from articles a {where} order by a.doc_id"
+                          + (f" limit {int(limit)}" if limit else ""), params).fetchall()
+    return [doc_id for (doc_id,) in ids]
+
+
+def read_for_reprocess(warehouse: str | Path, doc_ids: list[str]) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame]:
+    """A batch's documents rows, stored texts (doc_id -> (text, content_type)), articles and mentions."""
+    with connect(warehouse, read_only=True) as con:
+        con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
+        documents = con.execute("""select * from documents where status = 'loaded' and doc_id in (select doc_id from batch_ids)
+                                   qualify row_number() over (partition by doc_id order by source_path) = 1""").df()
+        texts = {d: (t, c) for d, t, c in con.execute(
+            "select doc_id, text, content_type from texts where doc_id in (select doc_id from batch_ids)").fetchall()}
+        articles = con.execute("select * exclude (story_id) from articles where doc_id in (select doc_id from batch_ids)").df()
+        mentions = con.execute("select * from mentions where doc_id in (select doc_id from batch_ids)").df()
+    return documents, texts, articles, mentions
+
+
+def recorded_versions(warehouse: str | Path, doc_ids: list[str], stages: list[str]) -> pd.DataFrame:
+    """doc_id, stage, version: what the warehouse records as having made these documents' rows."""
+    with connect(warehouse, read_only=True) as con:
+        con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
+        con.register("batch_stages", pd.DataFrame({"stage": stages}))
+        return con.execute("select doc_id, stage, version from stage_versions where doc_id in "
+                           "(select doc_id from batch_ids) and stage in (select stage from batch_stages)").df()
+
+
+def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: list[str]) -> int:
+    """Swap in one reprocessed batch (its staged part) in one commit; returns the documents replaced.
+
+    Readers see a document's old rows or its new ones, never both or neither. A document the batch
+    rejected keeps its old rows. Story ids stay: a reprocess never touches stories.
+    """
+    with connect(warehouse) as con:
+        _part_views(con, warehouse, run_id, part)
+        replaced = con.execute("select count(distinct doc_id) from staged_stage_versions").fetchone()[0]
+
+        def commit() -> None:
+            con.execute("begin")
+            _swap_in(con, stages)
+            fault_point("reprocess:inserted")
+            con.execute("call lake.set_commit_message('newsetl', ?, extra_info => ?)",
+                        [f"reprocess {run_id} {part}", json.dumps({"run_id": run_id, "part": part, "kind": "reprocess"})])
+            con.execute("commit")
+
+        _retry_commit(commit)
+    return replaced
+
+
+def _part_views(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_id: str, part: str) -> None:
+    """staged_<table>: one staged part of a run."""
+    for table, schema in SCHEMAS.items():
+        files = sorted((archive_dir(warehouse, table) / f"run_id={run_id}").glob(f"{part}.parquet"))
+        select = (f"select * from read_parquet({_parquet_list(files)}, hive_partitioning = false)" if files else
+                  "select " + ", ".join(f'null::{kind} as "{name}"' for name, kind in _duckdb_types(con, schema))
+                  + " limit 0")
+        con.execute(f"create or replace temp view staged_{table} as {select}")
+
+
+def _refresh_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the staged aliases and rebuild the entities they touch."""
+    con.execute("""insert into entity_aliases by name select distinct * from staged_entity_aliases s
+                   where not exists (select 1 from entity_aliases e where e.entity_id = s.entity_id and e.alias = s.alias)""")
+    con.execute("create or replace temp table touched_entities as select distinct entity_id from staged_entity_aliases")
+    con.execute("delete from entities where entity_id in (select entity_id from touched_entities)")
+    con.execute("""insert into entities
+                   select entity_id, min(name), min(label), min(country_code), list(distinct alias order by alias)
+                   from entity_aliases where entity_id in (select entity_id from touched_entities)
+                   group by entity_id""")
+
+
+def _index(con: duckdb.DuckDBPyConnection) -> None:
+    """Search postings for the new_docs among the staged articles."""
+    con.execute("create or replace temp view new_articles as select * from staged_articles "
+                "where doc_id in (select doc_id from new_docs)")
+    con.execute("create or replace temp view new_terms as select * from staged_search_terms")
+    for statement in _statements(_SQL / "index_search.sql"):
+        con.execute(statement)
+
+
+def _swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
+    """Replace the rows the stages make for the staged documents (inside the caller's transaction)."""
+    con.execute("create or replace temp table new_docs as select distinct doc_id from staged_stage_versions")
+    for stage in stages:
+        for table in STAGE_TABLES.get(stage, ()):
+            if table == "articles":
+                con.execute("create or replace temp table kept_stories as select doc_id, story_id from articles "
+                            "where doc_id in (select doc_id from new_docs)")
+            con.execute(f"delete from {table} where doc_id in (select doc_id from new_docs)")
+            if table == "articles":
+                con.execute("""insert into articles by name select a.*, k.story_id
+                               from staged_articles a join kept_stories k using (doc_id)""")
+            else:
+                con.execute(f"insert into {table} by name select * from staged_{table} "
+                            f"where doc_id in (select doc_id from new_docs)")
+    _refresh_entities(con)
+    if "clean" in stages:
+        con.execute("delete from search_postings where doc_id in (select doc_id from new_docs)")
+        con.execute("delete from search_docs where doc_id in (select doc_id from new_docs)")
+        _index(con)
+    con.execute("delete from stage_versions where doc_id in (select doc_id from new_docs) and stage in "
+                "(select distinct stage from staged_stage_versions)")
+    con.execute("insert into stage_versions by name select * from staged_stage_versions")
+    for table in ("quarantine", "quality_results", "reprocessed"):
+        con.execute(f"insert into {table} by name select * from staged_{table}")
+    _check_keys(con)
+
+
+def record_run(warehouse: str | Path, runs_row: dict) -> None:
+    """Write a run's final runs row (a reprocess, whose data committed batch by batch) and its end marker."""
+    with connect(warehouse) as con:
+        con.register("final_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
+
+        def commit() -> None:
+            con.execute("begin")
+            con.execute("delete from runs where run_id = ?", [runs_row["run_id"]])
+            con.execute("insert into runs by name select * from final_row")
+            con.execute("call lake.set_commit_message('newsetl', ?)", [f"{runs_row['status']} {runs_row['run_id']}"])
+            con.execute("commit")
+
+        _retry_commit(commit)
+    _write_marker(warehouse, runs_row)
 
 
 # ---- rebuild --------------------------------------------------------------------------------------
@@ -604,7 +762,12 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
                 con.execute(f"drop table {table}")
             _apply_schema(con)
             for row in markers.to_dict("records"):
-                if row["status"] == "completed":
+                if row["kind"] == "reprocess":
+                    for part in sorted(_staged_files(warehouse, "reprocessed", row["run_id"])):
+                        _part_views(con, warehouse, row["run_id"], part.stem)
+                        stages = [s for (s,) in con.execute("select distinct stage from staged_reprocessed").fetchall()]
+                        _swap_in(con, stages)
+                if row["status"] == "completed" and row["kind"] != "reprocess":
                     _stage_views(con, warehouse, row["run_id"])
                     _insert_run(con, row)
                 else:

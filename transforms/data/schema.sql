@@ -87,9 +87,23 @@ comment on table quality_results is 'Each expectation checked in each run';
 create table if not exists runs (
     run_id varchar, flow_run_id varchar, started_at timestamp with time zone,
     finished_at timestamp with time zone, files_seen bigint, loaded bigint, quarantined bigint,
-    duplicates bigint, status varchar, message varchar);
+    duplicates bigint, status varchar, message varchar, kind varchar, newsetl_version varchar,
+    stage_versions varchar);
 comment on table runs is 'One row per flow run with its counts; status running, completed or failed';
 comment on column runs.message is 'Why a failed run failed';
+comment on column runs.kind is 'run (new files from the landing folder) or reprocess (stages run again on stored texts)';
+comment on column runs.newsetl_version is 'The newsetl release that ran';
+comment on column runs.stage_versions is 'JSON: the version of each stage installed for the run';
+
+create table if not exists stage_versions (doc_id varchar, stage varchar, version varchar, run_id varchar);
+comment on table stage_versions is 'Which version of each stage made a document''s rows, and in which run';
+
+create table if not exists reprocessed (
+    run_id varchar, stage varchar, documents bigint, version_before varchar, version_after varchar);
+comment on table reprocessed is 'What each reprocess run did: documents per stage and version, before and after';
+
+create table if not exists texts (doc_id varchar, content_type varchar, text varchar);
+comment on table texts is 'Each decoded document''s text, kept so that a reprocess does not need the landing folder';
 
 create table if not exists search_docs (doc_id varchar, text_len integer, parts_len integer);
 comment on table search_docs is 'Search index: indexed articles and their lengths in stems';
