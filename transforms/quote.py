@@ -1,0 +1,429 @@
+"""Quote: German article bodies + entity mentions -> quotations with their speakers.
+
+Rule-based, no model: one pass of regular expressions per article, so the stage costs a small
+fraction of tagging. What it finds (see docs/fields.md, "quotes"):
+
+- direct: text in German quotation marks („…“ »…« «…» ‚…‘ "…"); a span of four words or more, or
+  a shorter one in a sentence with a speech cue that is not a name or title (its words are not all
+  capitalised). A quote interrupted by its frame („…“, sagte er, „…“) gives two rows, one speaker.
+- indirect: a speech cue (sagte, erklärte, teilte mit, hieß es, ...) with its complement: a
+  dass/ob clause or a clause in the subjunctive (er sei bereit), before or after the frame;
+  and the markers laut, zufolge, nach Angaben, wie X mitteilte with the rest of their sentence.
+- free_indirect: the sentences after a quote that go on in Konjunktiv I without a new cue.
+- reported: a speech act without its content as a clause (X bezeichnete Y als Z, X forderte ...).
+
+The speaker is the name or noun phrase of the frame; a pronoun (er, sie) resolves to the nearest
+person mentioned before, a role noun (der Minister) to the nearest person that role introduced.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+import simplemma
+
+from transforms.tag import PERSON_CUES
+
+QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "cue", "speaker",
+                 "speaker_entity_id"]
+KINDS = ("direct", "indirect", "free_indirect", "reported")
+
+# Opening mark -> the marks that close it. “ opens only where no „ is open (English style).
+_CLOSERS = {"„": "“”", "»": "«", "«": "»", "‚": "‘", '"': '"', "“": "”"}
+_WORD = re.compile(r"[\wÄÖÜäöüß]+(?:[-'’][\wÄÖÜäöüß]+)*")
+
+_WEAK_SPEECH_STEMS = [
+    "sag", "erklär", "beton", "warn", "bericht", "meld", "versicher", "bestätig", "behaupt", "erläuter",
+    "mahn", "forder", "kritisier", "argumentier", "mein", "glaub", "vermut", "hoff", "befürcht", "fürcht",
+    "schätz", "bekräftig", "beklag", "beteuer", "dementier", "ergänz", "antwort", "äußer", "zitier",
+    "erinner", "verkünd", "präzisier", "unterstell", "klag", "prophezei", "spekulier", "berücksichtig",
+    "resümier", "bilanzier", "begründ", "signalisier", "bedauer", "insistier", "schilder", "mutmaß",
+    "appellier", "prognostizier", "unterricht", "informier", "verlaut", "verdeutlich", "bemängel",
+    "beanstand", "beschwer", "monier", "rechtfertig", "folger", "urteil", "stell",
+]
+_STRONG_SPEECH_FORMS = [
+    "schrieb", "schrieben", "schreibt", "geschrieben", "unterstrich", "unterstrichen", "unterstreicht",
+    "bestritt", "bestritten", "bestreitet", "entgegnete", "entgegnet", "erwiderte", "erwidert",
+    "hieß", "heißt", "rief", "wies", "verwies", "verweist", "gab", "gibt", "räumte", "räumt", "fügte",
+    "fügt", "kündigte", "kündigt", "teilte", "teilt", "stellte", "wirft", "warf", "sprach", "spricht",
+    "drohte", "droht", "riet", "rät", "empfahl", "empfiehlt", "nannte", "nennt", "bezeichnete",
+    "bezeichnet", "beschrieb", "beschreibt", "vermeldete", "weiß", "wusste", "geht", "ging", "hält",
+    "hielt", "zeigte", "zeigt", "sieht", "sah", "befand", "beschloss", "entschied",
+]
+# Frame-only forms: the finite verb of a speech act whose complement follows after a comma.
+_SPEECH_VERBS = ({s + e for s in _WEAK_SPEECH_STEMS for e in ("t", "te", "ten", "en", "e")}
+                 | {"ge" + s + "t" for s in _WEAK_SPEECH_STEMS} | set(_STRONG_SPEECH_FORMS))
+# Cues for a quote after the frame in a sentence ("..., sagte er."); verbs that also mean other things
+# (hält, sieht, geht, gab) are left out there.
+_AFTER_QUOTE_VERBS = _SPEECH_VERBS - {"geht", "ging", "hält", "hielt", "sieht", "sah", "gab", "gibt",
+                                      "zeigte", "zeigt", "stell", "stellt", "stellte", "stellten", "wies",
+                                      "befand", "beschloss", "entschied", "weiß", "wusste", "nannte", "nennt"}
+_SPEECH_NOUNS = ("Angaben", "Aussage", "Aussagen", "Worten", "Ansicht", "Meinung", "Auffassung", "Einschätzung",
+                 "Darstellung", "Informationen", "Berichten", "Bericht", "Schätzungen", "Erkenntnissen")
+_REPORT_MARKER = re.compile(
+    r"(?:(?<![\w])(?:[Ll]aut|[Gg]emäß)\s+|(?<![\w])[Nn]ach\s+(?:(?:[a-zäöü]+e[nmrs]?\s+)?(?:"
+    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-Angaben\b)|\s[Zz]ufolge\b|,\s*so\s+|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
+    r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
+    r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete)\b))")
+_CONJUNCTION = re.compile(r"\s*(dass|daß|ob)\b")
+_KONJ2 = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "könnte", "könnten", "müsste", "müssten",
+          "dürfte", "dürften", "gäbe", "läge", "käme"}
+_NOT_KONJ1 = {"bitte", "gerne", "lange", "ohne", "heute", "beide", "ebene"}
+_PRONOUNS = {"er": "PER", "sie": "PER", "Er": "PER", "Sie": "PER"}
+_ROLE_NP = re.compile(
+    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]es|[Dd]em|[Ee]in|[Ee]ine|[Ee]ines|[Ee]iner)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
+    r"([A-ZÄÖÜ][\wäöüß-]+)")
+_ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
+_ABBREVIATIONS = {"Dr", "Prof", "Nr", "St", "bzw", "ca", "vgl", "Mio", "Mrd", "Abs", "Art", "Str", "usw", "etc",
+                  "Jh", "Chr", "Hr", "Fr", "geb", "gest", "inkl", "ggf", "z", "B", "u", "a", "d", "h", "S", "v"}
+_SENTENCE_END = re.compile(r"[.!?…]+[\"“”«»‘’)]*(?=\s+[\"„»«‚(\[]?[A-ZÄÖÜ0-9])|\n+")
+
+
+@dataclass
+class Quote:
+    kind: str
+    start: int
+    end: int
+    cue: str | None = None
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+
+
+@dataclass
+class Mentioned:
+    start: int
+    end: int
+    label: str
+    entity_id: str
+    surface: str
+
+
+@lru_cache(maxsize=65536)
+def is_subjunctive(word: str) -> bool:
+    """Konjunktiv I of the third person (sei, seien, habe, plane, handle, liefere): the verb of
+    reported speech. simplemma gives the infinitive; the subjunctive is the infinitive minus its n."""
+    if word in ("sei", "seien"):
+        return True
+    if not word.islower() or not word.endswith("e") or len(word) < 4 or word in _NOT_KONJ1:
+        return False
+    lemma = simplemma.lemmatize(word, lang="de")
+    return lemma == word + "n" or (lemma.endswith(("eln", "ern")) and word == lemma[:-1] + "e")
+
+
+def sentences(body: str) -> list[tuple[int, int]]:
+    """Sentence spans of a body: ends at . ! ? before a capital, and at line breaks; not after
+    abbreviations (Dr., z. B.) or a day number (5. August)."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(body):
+        before = body[max(start, m.start() - 12):m.start()].split()
+        last = before[-1] if before else ""
+        if m.group()[0] == "." and (last in _ABBREVIATIONS or (last.isdigit() and len(last) <= 2)):
+            continue
+        end = m.end() if m.group()[0] != "\n" else m.start()
+        if body[start:end].strip():
+            spans.append(_strip(body, start, end))
+        start = m.end()
+    if body[start:].strip():
+        spans.append(_strip(body, start, len(body)))
+    return spans
+
+
+def _strip(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def quoted_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each text in quotation marks, marks included; a quotation never crosses a line."""
+    spans, i, n = [], 0, len(body)
+    while i < n:
+        closers = _CLOSERS.get(body[i])
+        if closers:
+            j = i + 1
+            while j < n and body[j] not in closers and body[j] != "\n":
+                j += 1
+            if j < n and body[j] in closers and j > i + 1:
+                spans.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _speech_cue(text: str, verbs: set[str] = _SPEECH_VERBS) -> re.Match | None:
+    for m in _WORD.finditer(text):
+        if m.group() in verbs:
+            return m
+    return None
+
+
+def _is_name_like(words: list[str]) -> bool:
+    """Titles and names in quotation marks (Let it be, Reporter ohne Grenzen): the content words are capitalised."""
+    content = [w for w in words if len(w) > 3]
+    return not content or sum(w[:1].isupper() for w in content) * 2 >= len(content)
+
+
+class _Article:
+    """One body with its mentions, sentences and the speaker state the rules share."""
+
+    def __init__(self, body: str, mentions: list[Mentioned]):
+        self.body = body
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.sentences = sentences(body)
+
+    def speakers_in(self, start: int, end: int) -> list[Mentioned]:
+        i = bisect_right(self.starts, start - 1)
+        found = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            m = self.mentions[i]
+            if m.label in ("PER", "ORG") and m.end <= end:
+                found.append(m)
+            i += 1
+        return found
+
+    def person_before(self, pos: int, role: str | None = None) -> Mentioned | None:
+        """The nearest person mentioned before pos; with a role, the nearest one the role introduced
+        (Verteidigungsminister Boris Pistorius for der Minister), else the nearest person."""
+        i = bisect_right(self.starts, pos - 1) - 1
+        fallback = None
+        while i >= 0:
+            m = self.mentions[i]
+            if m.label == "PER" and m.end <= pos:
+                if role is None:
+                    return m
+                fallback = fallback or m
+                before = self.body[max(0, m.start - 40):m.start].lower()
+                if role in before.split()[-3:] or any(w.endswith(role) for w in before.split()[-3:]):
+                    return m
+            i -= 1
+        return fallback
+
+    def speaker(self, start: int, end: int, cue_at: int) -> tuple[str | None, str | None]:
+        """Speaker (as written, entity id) in the frame body[start:end], nearest to the cue."""
+        named = self.speakers_in(start, end)
+        if named:
+            best = min(named, key=lambda m: min(abs(m.start - cue_at), abs(m.end - cue_at)))
+            return best.surface, best.entity_id
+        frame = self.body[start:end]
+        candidates = []
+        for m in _WORD.finditer(frame):
+            if m.group() in _PRONOUNS:
+                candidates.append((abs(start + m.start() - cue_at), m.group(), None))
+        for m in _ROLE_NP.finditer(frame):
+            candidates.append((abs(start + m.start() - cue_at), m.group(), m.group(1)))
+        if not candidates:
+            return None, None
+        _, written, noun = min(candidates, key=lambda c: c[0])
+        if noun is None:
+            person = self.person_before(start)
+            return written, person.entity_id if person else None
+        role = next((r for r in _ROLES if noun.lower().endswith(r)), None)
+        if role:
+            person = self.person_before(start, role)
+            return written, person.entity_id if person else None
+        return written, None
+
+
+def _subjunctive_in(text: str) -> bool:
+    return any(is_subjunctive(w) or w in _KONJ2 for w in _words(text))
+
+
+def _konj1_in(text: str) -> bool:
+    return any(is_subjunctive(w) for w in _words(text))
+
+
+def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
+    """All quotations of one body, ordered by start."""
+    art = _Article(body, mentions)
+    quotes: list[Quote] = []
+    quoted = quoted_spans(body)
+    direct_cover: list[tuple[int, int]] = []
+    sentence_starts = [s for s, _ in art.sentences]
+
+    def sentence_at(pos: int) -> tuple[int, int]:
+        k = max(0, bisect_right(sentence_starts, pos) - 1)
+        return art.sentences[k] if art.sentences else (0, len(body))
+
+    previous_direct: Quote | None = None
+    for a, b in quoted:
+        inner_words = _words(body[a + 1:b - 1])
+        s, e = sentence_at(a)
+        # A quotation may run over several sentences: its frame is the text around it up to the sentence bounds.
+        e = max(e, sentence_at(b - 1)[1])
+        s = min(s, a)
+        frame_before, frame_after = body[s:a], body[b:e]
+        is_quote = len(inner_words) >= 4 and not (len(inner_words) <= 6 and _is_name_like(inner_words))
+        if not is_quote and inner_words and not _is_name_like(inner_words):
+            is_quote = bool(_speech_cue(frame_before + " " + frame_after) or _subjunctive_in(frame_before + frame_after))
+        if not is_quote:
+            continue
+        q = Quote("direct", a, b)
+        cue_after = _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
+        so_after = re.match(r"\s*,?\s*so\s+", frame_after)
+        if cue_after or so_after:
+            cue_pos = b + (cue_after.start() if cue_after else so_after.end() - 3)
+            q.cue = cue_after.group() if cue_after else "so"
+            nxt = re.search(r"[„»«\"‚]", frame_after)
+            stop = b + (nxt.start() if nxt else len(frame_after))
+            q.speaker, q.speaker_entity_id = art.speaker(b, stop, cue_pos)
+        else:
+            cue_before = None
+            for m in _WORD.finditer(frame_before):
+                if m.group() in _SPEECH_VERBS:
+                    cue_before = m
+            if cue_before is not None or frame_before.rstrip().endswith(":"):
+                q.cue = cue_before.group() if cue_before else ":"
+                cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
+                q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
+        if q.speaker is None and previous_direct is not None and a - previous_direct.end < 40:
+            # The second part of an interrupted quotation: the frame between them named the speaker.
+            q.speaker, q.speaker_entity_id, q.cue = previous_direct.speaker, previous_direct.speaker_entity_id, previous_direct.cue
+        quotes.append(q)
+        previous_direct = q
+        if len(inner_words) >= 4:
+            direct_cover.append((a, b))
+
+    def covered(s: int, e: int) -> bool:
+        # A sentence that is mostly a direct quotation has no indirect speech of its own.
+        inside = sum(max(0, min(e, b) - max(s, a)) for a, b in direct_cover)
+        return inside * 2 > (e - s)
+
+    last_speaker: Quote | None = None
+    last_sentence = -2
+    for k, (s, e) in enumerate(art.sentences):
+        text = body[s:e]
+        if covered(s, e):
+            spoken = [q for q in quotes if s <= q.start < e and q.speaker]
+            if spoken:
+                last_speaker, last_sentence = spoken[-1], k
+            continue
+        found = _indirect(art, s, e)
+        if found:
+            quotes.append(found)
+            last_speaker, last_sentence = found, k
+            continue
+        if last_speaker is not None and last_sentence == k - 1 and _konj1_in(text) and not _speech_cue(text):
+            quotes.append(Quote("free_indirect", *_trim_end(body, s, e), None, last_speaker.speaker,
+                                last_speaker.speaker_entity_id))
+            last_sentence = k
+    return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+def _trim_end(body: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and body[end - 1] in " .;:":
+        end -= 1
+    return start, end
+
+
+def _indirect(art: _Article, s: int, e: int) -> Quote | None:
+    """Indirect speech of the sentence body[s:e]: cue with a dass/ob or subjunctive clause, or a marker."""
+    body = art.body
+    text = body[s:e]
+    for cue in _WORD.finditer(text):
+        word = cue.group()
+        if word not in _SPEECH_VERBS:
+            continue
+        # Frame first: "X sagte am Montag, dass ..." / "X sagte, er sei ..."
+        comma = text.find(",", cue.end())
+        colon = text.find(":", cue.end())
+        if colon != -1 and (comma == -1 or colon < comma) and colon - cue.end() < 60:
+            comma = colon
+        if comma != -1 and comma - cue.end() < 70:
+            rest_start = s + comma + 1
+            rest = body[rest_start:e]
+            conj = _CONJUNCTION.match(rest)
+            if conj or _subjunctive_in(" ".join(_words(rest)[:12])):
+                qs = rest_start + (conj.start(1) if conj else len(rest) - len(rest.lstrip()))
+                speaker, eid = art.speaker(s, rest_start, s + cue.start())
+                return Quote("indirect", *_trim_end(body, qs, e), _cue_phrase(text, cue), speaker, eid)
+        # Frame last: "Er sei bereit, sagte X." -- the cue right after a comma.
+        before = text[:cue.start()].rstrip()
+        if before.endswith(",") and word in _AFTER_QUOTE_VERBS and len(_words(before)) >= 3:
+            clause = before[:-1]
+            if _subjunctive_in(clause) or _CONJUNCTION.match(clause):
+                speaker, eid = art.speaker(s + cue.start(), e, s + cue.start())
+                return Quote("indirect", *_trim_end(body, s, s + len(clause)), word, speaker, eid)
+    marker = _REPORT_MARKER.search(text)
+    if marker and len(_words(text)) >= 5:
+        return _reported_by_marker(art, s, e, marker)
+    return None
+
+
+def _cue_phrase(text: str, cue: re.Match) -> str:
+    """The cue with its separated particle where one follows (teilte ... mit, kündigte ... an)."""
+    particle = re.match(r"[^,.:]{0,40}?\b(mit|an|hinzu|ein|zu|bekannt|fest|klar|hin|vor|aus)(?=\s*[,:])",
+                        text[cue.end():])
+    return f"{cue.group()} {particle.group(1)}" if particle else cue.group()
+
+
+def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quote:
+    """Laut X / X zufolge / nach Angaben von X / wie X mitteilte / ..., so X: the rest of the sentence is the content."""
+    body, text = art.body, art.body[s:e]
+    word = marker.group().strip(" ,").split()[0].lower()
+    if word == "so":
+        speaker, eid = art.speaker(s + marker.end(), e, s + marker.end())
+        return Quote("indirect", *_trim_end(body, s, s + marker.start()), "so", speaker, eid)
+    if word == "zufolge":
+        # "Der Polizei zufolge wurden ...": the frame runs from the sentence start to the marker.
+        frame_start = s if marker.start() < 60 else s + text.rfind(",", 0, marker.start()) + 1
+        speaker, eid = art.speaker(frame_start, s + marker.start(), s + marker.start())
+        content_start = s + marker.end() if marker.start() < 60 else s
+        end = e if marker.start() < 60 else frame_start - 1
+        return Quote("indirect", *_strip(body, *_trim_end(body, content_start, end)), "zufolge", speaker, eid)
+    # laut / nach Angaben / wie: the frame ends at the comma or at the finite verb after the source.
+    after = text[marker.end():]
+    comma = after.find(",")
+    verb = next((m for m in _WORD.finditer(after) if m.group().islower()
+                 and m.group() not in {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer", "in", "im"}), None)
+    if word == "wie" and comma != -1:
+        frame_end = marker.end() + comma
+    elif marker.start() == 0 and verb is not None:
+        frame_end = marker.end() + verb.start()
+    else:
+        frame_end = marker.end() + (verb.start() if verb is not None else 0)
+    speaker, eid = art.speaker(s + marker.start(), s + frame_end, s + marker.start())
+    cue = "laut" if word in ("laut", "gemäß") else "nach Angaben" if word == "nach" else "wie"
+    if marker.start() < 3:
+        return Quote("indirect", *_strip(body, *_trim_end(body, s + frame_end, e)), cue, speaker, eid)
+    return Quote("indirect", *_trim_end(body, s, e), cue, speaker, eid)
+
+
+def quote_id(doc_id: str, start_char: int) -> str:
+    """Stable id of a quotation: its document (first 16 hex digits) and its start offset in the body."""
+    return f"{doc_id[:16]}-{start_char}"
+
+
+def quotes_batch(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Quotations of the German articles of a batch, one row each (QUOTE_COLUMNS)."""
+    by_doc: dict[str, list[Mentioned]] = {}
+    if not mentions.empty:
+        for doc_id, eid, label, surface, start, end in zip(
+                mentions["doc_id"], mentions["entity_id"], mentions["label"], mentions["surface"],
+                mentions["start_char"], mentions["end_char"]):
+            by_doc.setdefault(doc_id, []).append(Mentioned(int(start), int(end), label, eid, surface))
+    rows = []
+    german = articles[articles["language"] == "de"]
+    for doc_id, body in zip(german["doc_id"], german["body"]):
+        if not isinstance(body, str) or not body:
+            continue
+        seen = set()
+        for q in find_quotes(body, by_doc.get(doc_id, [])):
+            if q.start in seen or q.end <= q.start:
+                continue
+            seen.add(q.start)
+            rows.append({"doc_id": doc_id, "quote_id": quote_id(doc_id, q.start), "kind": q.kind,
+                         "quote": body[q.start:q.end], "start_char": q.start, "end_char": q.end, "cue": q.cue,
+                         "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id})
+    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    return frame.astype({"start_char": "int64", "end_char": "int64"})
