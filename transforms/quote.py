@@ -42,7 +42,8 @@ _WEAK_SPEECH_STEMS = [
     "erinner", "verkünd", "präzisier", "unterstell", "klag", "prophezei", "spekulier", "berücksichtig",
     "resümier", "bilanzier", "begründ", "signalisier", "bedauer", "insistier", "schilder", "mutmaß",
     "appellier", "prognostizier", "unterricht", "informier", "verlaut", "verdeutlich", "bemängel",
-    "beanstand", "beschwer", "monier", "rechtfertig", "folger", "urteil", "stell",
+    "beanstand", "beschwer", "monier", "rechtfertig", "folger", "urteil", "stell", "erzähl", "bitt",
+    "beschuldig", "versprech", "vorwerf", "empfehl", "bezweifel", "leugn",
 ]
 _STRONG_SPEECH_FORMS = [
     "schrieb", "schrieben", "schreibt", "geschrieben", "unterstrich", "unterstrichen", "unterstreicht",
@@ -53,9 +54,19 @@ _STRONG_SPEECH_FORMS = [
     "bezeichnet", "beschrieb", "beschreibt", "vermeldete", "weiß", "wusste", "geht", "ging", "hält",
     "hielt", "zeigte", "zeigt", "sieht", "sah", "befand", "beschloss", "entschied",
 ]
+# Participles with a separable prefix: "hat angekündigt, ...", "wird vorgeworfen, ...".
+_PARTICIPLES = [
+    "angekündigt", "aufgefordert", "aufgerufen", "vorgeworfen", "vorgeschlagen", "angewiesen", "gebeten",
+    "beschuldigt", "mitgeteilt", "bekanntgegeben", "angegeben", "eingeräumt", "hingewiesen", "zugesagt",
+    "ausgeführt", "erzählt", "angekündigt", "bekannt", "angenommen", "befürchtet", "vermutet", "erwartet",
+    "ankündigen", "ausführte", "ausführten", "erzählte", "erzählten", "sprechen", "sprachen", "ergab",
+    "ergaben", "zugab", "angab", "mitteilte", "mitteilten", "bekanntgab", "ankündigte", "hinwies",
+]
 # Frame-only forms: the finite verb of a speech act whose complement follows after a comma.
-_SPEECH_VERBS = ({s + e for s in _WEAK_SPEECH_STEMS for e in ("t", "te", "ten", "en", "e")}
-                 | {"ge" + s + "t" for s in _WEAK_SPEECH_STEMS} | set(_STRONG_SPEECH_FORMS))
+_SPEECH_VERBS = ({s + ("e" if s.endswith(("d", "t")) else "") + e for s in _WEAK_SPEECH_STEMS for e in ("t", "te", "ten")}
+                 | {s + e for s in _WEAK_SPEECH_STEMS for e in ("en", "e")}
+                 | {"ge" + s + ("et" if s.endswith(("d", "t")) else "t") for s in _WEAK_SPEECH_STEMS}
+                 | set(_STRONG_SPEECH_FORMS) | set(_PARTICIPLES))
 # Cues for a quote after the frame in a sentence ("..., sagte er."); verbs that also mean other things
 # (hält, sieht, geht, gab) are left out there.
 _AFTER_QUOTE_VERBS = _SPEECH_VERBS - {"geht", "ging", "hält", "hielt", "sieht", "sah", "gab", "gibt",
@@ -65,7 +76,7 @@ _SPEECH_NOUNS = ("Angaben", "Aussage", "Aussagen", "Worten", "Ansicht", "Meinung
                  "Darstellung", "Informationen", "Berichten", "Bericht", "Schätzungen", "Erkenntnissen")
 _REPORT_MARKER = re.compile(
     r"(?:(?<![\w])(?:[Ll]aut|[Gg]emäß)\s+|(?<![\w])[Nn]ach\s+(?:(?:[a-zäöü]+e[nmrs]?\s+)?(?:"
-    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-Angaben\b)|\s[Zz]ufolge\b|,\s*so\s+|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
+    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b|,\s*so\s+|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
     r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
     r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete)\b))")
 _CONJUNCTION = re.compile(r"\s*(dass|daß|ob)\b")
@@ -167,10 +178,24 @@ def _speech_cue(text: str, verbs: set[str] = _SPEECH_VERBS) -> re.Match | None:
     return None
 
 
-def _is_name_like(words: list[str]) -> bool:
-    """Titles and names in quotation marks (Let it be, Reporter ohne Grenzen): the content words are capitalised."""
-    content = [w for w in words if len(w) > 3]
-    return not content or sum(w[:1].isupper() for w in content) * 2 >= len(content)
+def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: str) -> bool:
+    """Whether text in quotation marks is a quotation rather than a name, title or scare-quoted word.
+
+    Seven words or more, or a closing sentence mark inside, make a quotation. Shorter texts need a
+    lower-case content word (names and titles capitalise theirs: Reporter ohne Grenzen, Let it be);
+    up to three words also need to start lower-case ("felsenfest", „schwach radioaktiv“) and a speech
+    cue, subjunctive, "so X" or "als" in their sentence.
+    """
+    if len(words) >= 7 or inner.rstrip()[-1:] in ".!?":
+        return True
+    if not any(w[:1].islower() and len(w) > 3 for w in words) and not words[0][:1].islower():
+        return False
+    if len(words) >= 4:
+        return True
+    context = frame_before + " " + frame_after
+    return words[0][:1].islower() and bool(
+        _speech_cue(context) or _subjunctive_in(context) or re.match(r"\s*,?\s*so\s", frame_after)
+        or frame_before.rstrip().endswith(" als"))
 
 
 class _Article:
@@ -239,6 +264,16 @@ def _subjunctive_in(text: str) -> bool:
     return any(is_subjunctive(w) or w in _KONJ2 for w in _words(text))
 
 
+_ZU_INFINITIVE = re.compile(
+    r"(?:\bzu\s+[a-zäöü]+en|\b(?:ab|an|auf|aus|bei|ein|fest|her|heraus|hin|hinzu|mit|nach|vor|weg|zurück|zusammen|"
+    r"durch|um|über|unter|wieder|fort|weiter|dar|frei|bekannt|teil|stand)zu[a-zäöü]+en)(?:\s+(?:lassen|wollen|können|haben|sein|werden))?\W*$")
+
+
+def _ends_in_zu_infinitive(clause: str) -> bool:
+    """A clause ending in a zu-infinitive (..., das Amt abzugeben / zu verlassen): what was announced or asked."""
+    return bool(_ZU_INFINITIVE.search(clause))
+
+
 def _konj1_in(text: str) -> bool:
     return any(is_subjunctive(w) for w in _words(text))
 
@@ -263,10 +298,7 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
         e = max(e, sentence_at(b - 1)[1])
         s = min(s, a)
         frame_before, frame_after = body[s:a], body[b:e]
-        is_quote = len(inner_words) >= 4 and not (len(inner_words) <= 6 and _is_name_like(inner_words))
-        if not is_quote and inner_words and not _is_name_like(inner_words):
-            is_quote = bool(_speech_cue(frame_before + " " + frame_after) or _subjunctive_in(frame_before + frame_after))
-        if not is_quote:
+        if not _is_quotation(body[a + 1:b - 1], inner_words, frame_before, frame_after):
             continue
         q = Quote("direct", a, b)
         cue_after = _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
@@ -343,7 +375,7 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
             rest_start = s + comma + 1
             rest = body[rest_start:e]
             conj = _CONJUNCTION.match(rest)
-            if conj or _subjunctive_in(" ".join(_words(rest)[:12])):
+            if conj or _subjunctive_in(" ".join(_words(rest)[:12])) or _ends_in_zu_infinitive(rest):
                 qs = rest_start + (conj.start(1) if conj else len(rest) - len(rest.lstrip()))
                 speaker, eid = art.speaker(s, rest_start, s + cue.start())
                 return Quote("indirect", *_trim_end(body, qs, e), _cue_phrase(text, cue), speaker, eid)
