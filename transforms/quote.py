@@ -79,6 +79,8 @@ _REPORT_MARKER = re.compile(
     + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b|,\s*so\s+|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
     r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
     r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete)\b))")
+# Sentences after the last attributed quotation within which a subjunctive sentence is still its speaker's.
+FREE_INDIRECT_REACH = 3
 _CONJUNCTION = re.compile(r"\s*(dass|daß|ob)\b")
 _KONJ2 = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "könnte", "könnten", "müsste", "müssten",
           "dürfte", "dürften", "gäbe", "läge", "käme"}
@@ -345,9 +347,16 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             quotes.append(found)
             last_speaker, last_sentence = found, k
             continue
-        if last_speaker is not None and last_sentence == k - 1 and _konj1_in(text) and not _speech_cue(text):
-            quotes.append(Quote("free_indirect", *_trim_end(body, s, e), None, last_speaker.speaker,
-                                last_speaker.speaker_entity_id))
+        if _konj1_in(text) and not _speech_cue(text):
+            previous = quotes[-1] if quotes else None
+            if previous is not None and previous.kind == "free_indirect" and last_sentence == k - 1 \
+                    and "\n" not in body[previous.end:s]:
+                # Reported speech that goes on over several sentences is one quotation.
+                previous.end = _trim_end(body, s, e)[1]
+            else:
+                speaker = last_speaker if last_speaker is not None and last_sentence >= k - FREE_INDIRECT_REACH else None
+                quotes.append(Quote("free_indirect", *_trim_end(body, s, e), None,
+                                    speaker.speaker if speaker else None, speaker.speaker_entity_id if speaker else None))
             last_sentence = k
     return sorted(quotes, key=lambda q: (q.start, q.end))
 
