@@ -79,6 +79,8 @@ _REPORT_MARKER = re.compile(
     + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b|,\s*so\s+|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
     r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
     r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete)\b))")
+# A direct quotation without a frame that starts this close after the previous one goes on with it.
+DIRECT_CONTINUATION_CHARS = 200
 # Sentences after the last attributed quotation within which a subjunctive sentence is still its speaker's.
 FREE_INDIRECT_REACH = 3
 _CONJUNCTION = re.compile(r"\s*(dass|daß|ob)\b")
@@ -320,9 +322,14 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
                 q.cue = cue_before.group() if cue_before else ":"
                 cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
                 q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
-        if q.speaker is None and previous_direct is not None and a - previous_direct.end < 40:
-            # The second part of an interrupted quotation: the frame between them named the speaker.
-            q.speaker, q.speaker_entity_id, q.cue = previous_direct.speaker, previous_direct.speaker_entity_id, previous_direct.cue
+        if q.speaker is None and q.cue is None:
+            # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, the first name in it.
+            named = art.speakers_in(s, a) or art.speakers_in(b, e)
+            if named:
+                q.speaker, q.speaker_entity_id = named[0].surface, named[0].entity_id
+            elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
+                # The second part of an interrupted quotation, or its next paragraph: the same speaker.
+                q.speaker, q.speaker_entity_id, q.cue = previous_direct.speaker, previous_direct.speaker_entity_id, previous_direct.cue
         quotes.append(q)
         previous_direct = q
         if len(inner_words) >= 4:
@@ -335,29 +342,37 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
 
     last_speaker: Quote | None = None
     last_sentence = -2
+    open_free: Quote | None = None
     for k, (s, e) in enumerate(art.sentences):
         text = body[s:e]
         if covered(s, e):
             spoken = [q for q in quotes if s <= q.start < e and q.speaker]
             if spoken:
                 last_speaker, last_sentence = spoken[-1], k
+            open_free = None
             continue
         found = _indirect(art, s, e)
         if found:
             quotes.append(found)
-            last_speaker, last_sentence = found, k
+            last_speaker, last_sentence, open_free = found, k, None
             continue
-        if _konj1_in(text) and not _speech_cue(text):
-            previous = quotes[-1] if quotes else None
-            if previous is not None and previous.kind == "free_indirect" and last_sentence == k - 1 \
-                    and "\n" not in body[previous.end:s]:
-                # Reported speech that goes on over several sentences is one quotation.
-                previous.end = _trim_end(body, s, e)[1]
-            else:
-                speaker = last_speaker if last_speaker is not None and last_sentence >= k - FREE_INDIRECT_REACH else None
-                quotes.append(Quote("free_indirect", *_trim_end(body, s, e), None,
-                                    speaker.speaker if speaker else None, speaker.speaker_entity_id if speaker else None))
-            last_sentence = k
+        if not (_konj1_in(text) and not _speech_cue(text)):
+            open_free = None
+            continue
+        if open_free is not None and "\n" not in body[open_free.end:s]:
+            # Reported speech that goes on over several sentences is one quotation.
+            open_free.end = _trim_end(body, s, e)[1]
+        else:
+            speaker, eid = None, None
+            if last_speaker is not None and last_sentence >= k - FREE_INDIRECT_REACH:
+                speaker, eid = last_speaker.speaker, last_speaker.speaker_entity_id
+            elif k > 0 and (named := art.speakers_in(*art.sentences[k - 1])):
+                # No quotation before: the one who spoke is the first name of the sentence before (Der Iran
+                # streitet dies ab. Sein Programm diene ...).
+                speaker, eid = named[0].surface, named[0].entity_id
+            open_free = Quote("free_indirect", *_trim_end(body, s, e), None, speaker, eid)
+            quotes.append(open_free)
+        last_sentence = k
     return sorted(quotes, key=lambda q: (q.start, q.end))
 
 
@@ -433,7 +448,12 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
         frame_end = marker.end() + verb.start()
     else:
         frame_end = marker.end() + (verb.start() if verb is not None else 0)
-    speaker, eid = art.speaker(s + marker.start(), s + frame_end, s + marker.start())
+    named = art.speakers_in(s + marker.end(), s + frame_end + 80)
+    if named and named[0].start - (s + marker.end()) < 60:
+        # Laut einem Bericht des Innenministeriums: the first name after the marker is the source.
+        speaker, eid = named[0].surface, named[0].entity_id
+    else:
+        speaker, eid = art.speaker(s + marker.start(), s + frame_end, s + marker.start())
     cue = "laut" if word in ("laut", "gemäß") else "nach Angaben" if word == "nach" else "wie"
     if marker.start() < 3:
         return Quote("indirect", *_strip(body, *_trim_end(body, s + frame_end, e)), cue, speaker, eid)
