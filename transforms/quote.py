@@ -182,6 +182,14 @@ def _speech_cue(text: str, verbs: set[str] = _SPEECH_VERBS) -> re.Match | None:
     return None
 
 
+# Nouns that announce a name or title in quotation marks: das Motto „…“, der Titel „…“, die so genannte „…“.
+_NAMING = re.compile(
+    r"(?:Motto|Titel|Buch|Buches|Lied|Liedes|Film|Films|Album|Song|Roman|Stück|Musical|Oper|Sendung|Serie|Zeitung|"
+    r"Zeitschrift|Magazin|Schiff|Operation|Projekt|Programm|Kampagne|Aktion|Initiative|Organisation|Partei|"
+    r"Bewegung|Unternehmen|Unternehmensgruppe|Gruppe|Namen|Name|Slogan|Schriftzug|Ausstellung|Festival|"
+    r"Preis|Award|Tagung|Konferenz|Gipfel|Studie|Bericht|Dokumentation|genannte[nmrs]?|genannt)\s*$")
+
+
 def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: str) -> bool:
     """Whether text in quotation marks is a quotation rather than a name, title or scare-quoted word.
 
@@ -190,7 +198,12 @@ def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: 
     up to three words also need to start lower-case ("felsenfest", „schwach radioaktiv“) and a speech
     cue, subjunctive, "so X" or "als" in their sentence.
     """
+    if _NAMING.search(frame_before[-40:]) or frame_before.endswith("("):
+        return False
     if len(words) >= 7 or inner.rstrip()[-1:] in ".!?":
+        return True
+    if frame_before.rstrip().endswith(" als") and len(words) <= 6:
+        # X bezeichnete Y als „Schatten-CIA“: what someone called something, in their words.
         return True
     if not any(w[:1].islower() and len(w) > 3 for w in words) and not words[0][:1].islower():
         return False
@@ -358,6 +371,10 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             continue
         if not (_konj1_in(text) and not _speech_cue(text)):
             open_free = None
+            reported = _reported(art, s, e)
+            if reported:
+                quotes.append(reported)
+                last_speaker, last_sentence = reported, k
             continue
         if open_free is not None and "\n" not in body[open_free.end:s]:
             # Reported speech that goes on over several sentences is one quotation.
@@ -414,6 +431,31 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
     if marker and len(_words(text)) >= 5:
         return _reported_by_marker(art, s, e, marker)
     return None
+
+
+# Speech acts reported without their words: "X sprach von ...", "X bezeichnete Y als Z", "X warnte vor ...".
+_REPORTING = re.compile(
+    r"\b(?:sprachen?\s+(?:[^,.]{0,60}?\s)?(?:von|sich)|spricht\s+(?:[^,.]{0,60}?\s)?von|bezeichnete[n]?|bezeichnet|nannten?|"
+    r"warnte[n]?\s+(?:[^,.]{0,40}?\s)?vor|kritisierte[n]?|würdigte[n]?|verglich(?:en)?|berichtete[n]?\s+(?:[^,.]{0,40}?\s)?(?:von|über)|"
+    r"forderte[n]?(?!\s+\d)|begrüßte[n]?|verurteilte[n]?(?!\s+[A-ZÄÖÜ])|lobte[n]?|verwies(?:en)?\s+auf|attackierte[n]?|appellierte[n]?|"
+    r"dementierte[n]?|lehnte[n]?\s+[^,.]{0,60}?\bab\b|wies(?:en)?\s+[^,.]{0,60}?\bzurück\b|"
+    r"rief(?:en)?\s+[^,.]{0,60}?\bauf\b|äußerte[n]?\s+sich|bezifferte[n]?|beziffert|räumte[n]?\s+[^,.]{0,60}?\bein\b|"
+    r"hob(?:en)?\s+[^,.]{0,60}?\bhervor\b|drohte[n]?|kündigte[n]?\s+[^,.]{0,60}?\ban\b)\b")
+
+
+def _reported(art: _Article, s: int, e: int) -> Quote | None:
+    """A sentence reporting a named speaker's speech act without its words: the whole sentence."""
+    text = art.body[s:e]
+    cue = _REPORTING.search(text)
+    if cue is None:
+        return None
+    named = art.speakers_in(s, e)
+    if not named or re.search(r"[„»«\"]", text) or re.match(r"\s*(?:man|es)\b", text[cue.end():]):
+        # A sentence with a quotation in it is that quotation's frame; "nannte man" names no speaker.
+        return None
+    before = [m for m in named if m.start < s + cue.start()]
+    speaker = before[0] if before else named[0]
+    return Quote("reported", *_trim_end(art.body, s, e), cue.group().split()[0], speaker.surface, speaker.entity_id)
 
 
 def _cue_phrase(text: str, cue: re.Match) -> str:
