@@ -42,7 +42,7 @@ _WEAK_SPEECH_STEMS = [
     "erinner", "verkünd", "präzisier", "unterstell", "klag", "prophezei", "spekulier", "berücksichtig",
     "resümier", "bilanzier", "begründ", "signalisier", "bedauer", "insistier", "schilder", "mutmaß",
     "appellier", "prognostizier", "unterricht", "informier", "verlaut", "verdeutlich", "bemängel",
-    "beanstand", "beschwer", "monier", "rechtfertig", "folger", "urteil", "stell", "erzähl", "bitt",
+    "beanstand", "beschwer", "monier", "rechtfertig", "folger", "urteil", "erzähl", "bitt",
     "beschuldig", "versprech", "vorwerf", "empfehl", "bezweifel", "leugn",
 ]
 _STRONG_SPEECH_FORMS = [
@@ -59,7 +59,7 @@ _PARTICIPLES = [
     "angekündigt", "aufgefordert", "aufgerufen", "vorgeworfen", "vorgeschlagen", "angewiesen", "gebeten",
     "beschuldigt", "mitgeteilt", "bekanntgegeben", "angegeben", "eingeräumt", "hingewiesen", "zugesagt",
     "ausgeführt", "erzählt", "angekündigt", "bekannt", "angenommen", "befürchtet", "vermutet", "erwartet",
-    "ankündigen", "ausführte", "ausführten", "erzählte", "erzählten", "sprechen", "sprachen", "ergab",
+    "gedroht", "beschlossen", "ankündigen", "ausführte", "ausführten", "erzählte", "erzählten", "sprechen", "sprachen", "ergab",
     "ergaben", "zugab", "angab", "mitteilte", "mitteilten", "bekanntgab", "ankündigte", "hinwies",
 ]
 # Frame-only forms: the finite verb of a speech act whose complement follows after a comma.
@@ -89,7 +89,7 @@ _KONJ2 = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "könnte"
 _NOT_KONJ1 = {"bitte", "gerne", "lange", "ohne", "heute", "beide", "ebene"}
 _PRONOUNS = {"er": "PER", "sie": "PER", "Er": "PER", "Sie": "PER"}
 _ROLE_NP = re.compile(
-    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]es|[Dd]em|[Ee]in|[Ee]ine|[Ee]ines|[Ee]iner)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
+    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
     r"([A-ZÄÖÜ][\wäöüß-]+)")
 _ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
 _ABBREVIATIONS = {"Dr", "Prof", "Nr", "St", "bzw", "ca", "vgl", "Mio", "Mrd", "Abs", "Art", "Str", "usw", "etc",
@@ -253,18 +253,32 @@ class _Article:
 
     def speaker(self, start: int, end: int, cue_at: int) -> tuple[str | None, str | None]:
         """Speaker (as written, entity id) in the frame body[start:end], nearest to the cue."""
+        frame = self.body[start:end]
+        pronoun = re.search(r"(?<![\w])(?:er|sie|Er|Sie)\s+\S*$", self.body[max(start, cue_at - 12):cue_at]) \
+            or re.match(r"\w+\s+(er|sie)(?![\w])", self.body[cue_at:end])
+        if pronoun:
+            # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
+            person = self.person_before(start)
+            return pronoun.group().split()[0 if pronoun.re.pattern.startswith("(?<!") else 1], \
+                person.entity_id if person else None
         named = self.speakers_in(start, end)
         if named:
             best = min(named, key=lambda m: min(abs(m.start - cue_at), abs(m.end - cue_at)))
             return best.surface, best.entity_id
-        frame = self.body[start:end]
         candidates = []
         for m in _WORD.finditer(frame):
             if m.group() in _PRONOUNS:
                 candidates.append((abs(start + m.start() - cue_at), m.group(), None))
         for m in _ROLE_NP.finditer(frame):
-            candidates.append((abs(start + m.start() - cue_at), m.group(), m.group(1)))
+            # A noun phrase before the cue is its subject (Der Kreml wies die Vorwürfe zurück); after it, the nearest.
+            before = start + m.end() <= cue_at
+            candidates.append((-1 if before else abs(start + m.start() - cue_at), m.group(), m.group(1)))
         if not candidates:
+            places = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "LOC"]
+            if places:
+                # Countries and cities speak for their governments (China hat behauptet): a speaker without a person or organisation id.
+                best = min(places, key=lambda m: abs(m.start - cue_at))
+                return best.surface, None
             return None, None
         _, written, noun = min(candidates, key=lambda c: c[0])
         if noun is None:
@@ -282,13 +296,16 @@ def _subjunctive_in(text: str) -> bool:
 
 
 _ZU_INFINITIVE = re.compile(
-    r"(?:\bzu\s+[a-zäöü]+en|\b(?:ab|an|auf|aus|bei|ein|fest|her|heraus|hin|hinzu|mit|nach|vor|weg|zurück|zusammen|"
-    r"durch|um|über|unter|wieder|fort|weiter|dar|frei|bekannt|teil|stand)zu[a-zäöü]+en)(?:\s+(?:lassen|wollen|können|haben|sein|werden))?\W*$")
+    r"(?:\bzu\s+(?!(?:den|einen|ihren|seinen|unseren|diesen|allen|beiden|vielen|anderen)\b)[a-zäöü]{3,}n|\b(?:ab|an|auf|aus|bei|ein|fest|her|heraus|hin|hinzu|mit|nach|vor|weg|zurück|zusammen|"
+    r"durch|um|über|unter|wieder|fort|weiter|dar|frei|bekannt|teil|stand)zu[a-zäöü]+n)"
+    r"(?:\s+(?:lassen|wollen|können|haben|sein|werden))?(?=\W*$|,)")
 
 
-def _ends_in_zu_infinitive(clause: str) -> bool:
-    """A clause ending in a zu-infinitive (..., das Amt abzugeben / zu verlassen): what was announced or asked."""
-    return bool(_ZU_INFINITIVE.search(clause))
+def _zu_infinitive_end(clause: str) -> int | None:
+    """Where a clause's zu-infinitive complement ends (..., das Amt abzugeben / Raketen zu feuern, ...):
+    what was announced, asked or threatened. None when the clause has none."""
+    found = _ZU_INFINITIVE.search(clause)
+    return found.end() if found else None
 
 
 def _konj1_in(text: str) -> bool:
@@ -416,10 +433,12 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
             rest_start = s + comma + 1
             rest = body[rest_start:e]
             conj = _CONJUNCTION.match(rest)
-            if conj or _subjunctive_in(" ".join(_words(rest)[:12])) or _ends_in_zu_infinitive(rest):
+            zu_end = None if conj else _zu_infinitive_end(rest)
+            if conj or zu_end is not None or _subjunctive_in(" ".join(_words(rest)[:12])):
                 qs = rest_start + (conj.start(1) if conj else len(rest) - len(rest.lstrip()))
+                qe = rest_start + zu_end if zu_end is not None else e
                 speaker, eid = art.speaker(s, rest_start, s + cue.start())
-                return Quote("indirect", *_trim_end(body, qs, e), _cue_phrase(text, cue), speaker, eid)
+                return Quote("indirect", *_trim_end(body, qs, qe), _cue_phrase(text, cue), speaker, eid)
         # Frame last: "Er sei bereit, sagte X." -- the cue right after a comma.
         before = text[:cue.start()].rstrip()
         if before.endswith(",") and word in _AFTER_QUOTE_VERBS and len(_words(before)) >= 3:
