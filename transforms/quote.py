@@ -76,7 +76,7 @@ _SPEECH_NOUNS = ("Angaben", "Aussage", "Aussagen", "Worten", "Ansicht", "Meinung
                  "Darstellung", "Informationen", "Berichten", "Bericht", "Schätzungen", "Erkenntnissen")
 _REPORT_MARKER = re.compile(
     r"(?:(?<![\w])(?:[Ll]aut|[Gg]emäß)\s+|(?<![\w])[Nn]ach\s+(?:(?:[a-zäöü]+e[nmrs]?\s+)?(?:"
-    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b|,\s*so\s+|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
+    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b|,\s*so\s+(?!dass\b)(?=(?:der|die|das|ein|eine|[A-ZÄÖÜ]|\w+(?:te|ten|en|t)\s+(?:der|die|das|ein|eine|[A-ZÄÖÜ])))|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
     r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
     r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete)\b))")
 # A direct quotation without a frame that starts this close after the previous one goes on with it.
@@ -303,9 +303,15 @@ _ZU_INFINITIVE = re.compile(
 
 def _zu_infinitive_end(clause: str) -> int | None:
     """Where a clause's zu-infinitive complement ends (..., das Amt abzugeben / Raketen zu feuern, ...):
-    what was announced, asked or threatened. None when the clause has none."""
-    found = _ZU_INFINITIVE.search(clause)
-    return found.end() if found else None
+    what was announced, asked or threatened; the sentence's last one where it ends the sentence. None when
+    the clause has none, or only a purpose clause (um ... zu, ohne ... zu)."""
+    found = list(_ZU_INFINITIVE.finditer(clause))
+    if not found:
+        return None
+    last = found[-1] if not clause[found[-1].end():].strip(" .!?;)") else found[0]
+    if re.search(r"(?<![\w])(?:um|ohne|statt|anstatt)\s", clause[:last.start()]):
+        return None
+    return last.end()
 
 
 def _konj1_in(text: str) -> bool:
