@@ -392,7 +392,9 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             quotes.append(found)
             last_speaker, last_sentence, open_free = found, k, None
             continue
-        if not (_konj1_in(text) and not _speech_cue(text)):
+        # Konjunktiv II (würden, hätte) stands in for Konjunktiv I only right after reported speech.
+        subjunctive = _konj1_in(text) or (last_sentence == k - 1 and _subjunctive_in(text))
+        if not (subjunctive and not _speech_cue(text)):
             open_free = None
             reported = _reported(art, s, e)
             if reported:
