@@ -467,7 +467,9 @@ _REPORTING = re.compile(
     r"forderte[n]?(?!\s+\d)|begrüßte[n]?|verurteilte[n]?(?!\s+[A-ZÄÖÜ])|lobte[n]?|verwies(?:en)?\s+auf|attackierte[n]?|appellierte[n]?|"
     r"dementierte[n]?|lehnte[n]?\s+[^,.]{0,60}?\bab\b|wies(?:en)?\s+[^,.]{0,60}?\bzurück\b|"
     r"rief(?:en)?\s+[^,.]{0,60}?\bauf\b|äußerte[n]?\s+sich|bezifferte[n]?|beziffert|räumte[n]?\s+[^,.]{0,60}?\bein\b|"
-    r"hob(?:en)?\s+[^,.]{0,60}?\bhervor\b|drohte[n]?|kündigte[n]?\s+[^,.]{0,60}?\ban\b)\b")
+    r"hob(?:en)?\s+[^,.]{0,60}?\bhervor\b|drohte[n]?|kündigte[n]?\s+[^,.]{0,60}?\ban\b|bekräftigte[n]?|"
+    r"mahnte[n]?|unterstrich(?:en)?|vor\s[^,.]{0,120}?\sgewarnt|(?:hat|haben|hatte|hatten)\s[^,.]{0,160}?\s(?:kritisiert|"
+    r"gefordert|begrüßt|verurteilt|gelobt|bekräftigt|geäußert|dementiert))\b")
 
 
 def _reported(art: _Article, s: int, e: int) -> Quote | None:
@@ -476,13 +478,21 @@ def _reported(art: _Article, s: int, e: int) -> Quote | None:
     cue = _REPORTING.search(text)
     if cue is None:
         return None
-    named = art.speakers_in(s, e)
-    if not named or re.search(r"[„»«\"]", text) or re.match(r"\s*(?:man|es)\b", text[cue.end():]):
+    if re.search(r"[„»«\"]", text) or re.match(r"\s*(?:man|es)\b", text[cue.end():]):
         # A sentence with a quotation in it is that quotation's frame; "nannte man" names no speaker.
         return None
-    before = [m for m in named if m.start < s + cue.start()]
-    speaker = before[0] if before else named[0]
-    return Quote("reported", *_trim_end(art.body, s, e), cue.group().split()[0], speaker.surface, speaker.entity_id)
+    words = cue.group().split()
+    verb = words[-1] if words[0] in ("hat", "haben", "hatte", "hatten", "vor") else words[0]
+    named = art.speakers_in(s, e)
+    if named:
+        before = [m for m in named if m.start < s + cue.start()]
+        speaker = before[0] if before else named[0]
+        return Quote("reported", *_trim_end(art.body, s, e), verb, speaker.surface, speaker.entity_id)
+    pronoun = re.match(r"(Er|Sie)\s", text)
+    if pronoun:
+        person = art.person_before(s)
+        return Quote("reported", *_trim_end(art.body, s, e), verb, pronoun.group(1), person.entity_id if person else None)
+    return None
 
 
 def _cue_phrase(text: str, cue: re.Match) -> str:
