@@ -86,6 +86,7 @@ FREE_INDIRECT_REACH = 3
 _CONJUNCTION = re.compile(r"\s*(dass|daß|ob)\b")
 _KONJ2 = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "könnte", "könnten", "müsste", "müssten",
           "dürfte", "dürften", "gäbe", "läge", "käme"}
+_KONJ2_SPEECH = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "gäbe"}
 _NOT_KONJ1 = {"bitte", "gerne", "lange", "ohne", "heute", "beide", "ebene"}
 _PRONOUNS = {"er": "PER", "sie": "PER", "Er": "PER", "Sie": "PER"}
 _ROLE_NP = re.compile(
@@ -393,7 +394,8 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             last_speaker, last_sentence, open_free = found, k, None
             continue
         # Konjunktiv II (würden, hätte) stands in for Konjunktiv I only right after reported speech.
-        subjunctive = _konj1_in(text) or (last_sentence == k - 1 and _subjunctive_in(text))
+        # Modal könnte, müsste, dürfte are as often the writer's own conjecture: they do not continue it.
+        subjunctive = _konj1_in(text) or (last_sentence == k - 1 and any(w in _KONJ2_SPEECH for w in _words(text)))
         if not (subjunctive and not _speech_cue(text)):
             open_free = None
             reported = _reported(art, s, e)
