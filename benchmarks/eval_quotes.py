@@ -8,6 +8,7 @@ Usage::
 Runs the product path: ``tag.tag_batch`` on an articles frame built from each record's text,
 then ``quote.quotes_batch``. Prints a table and one JSON line (starting with "{").
 
+* Gold: one quotation per distinct quote span; the corpus annotates a few twice (once per speaker).
 * Matching: a predicted quotation matches a gold one of the same article when their word sets
   (lower-cased \\w+ tokens; for gold the union of the quote's spans) overlap with Jaccard >= 0.5.
   Pairs are taken greedily by Jaccard, one-to-one. Precision over all predictions, recall over all
@@ -118,12 +119,18 @@ def evaluate(corpus: Path, split: str = "dev", misses: int = 0, cache: Path | No
     missed, false = [], []
     for record, doc_id in zip(records, articles["doc_id"]):
         text = record["text"]
-        gold = []
+        gold_by_spans: dict[str, dict] = {}
         for g in record["quotes"]:
             spans = g["quote"]["spans"]
-            gold.append({"kind": g["type"], "words": frozenset().union(*(words(text[a:b]) for a, b in spans)),
-                         "text": g["quote"]["text"], "speaker": g["speaker"]["text"],
-                         "speaker_spans": g["speaker"]["spans"]})
+            key = json.dumps(spans)
+            if key in gold_by_spans:
+                # The same quotation annotated twice (two speakers): one quotation, either speaker counts.
+                gold_by_spans[key]["speaker_spans"] += g["speaker"]["spans"]
+                continue
+            gold_by_spans[key] = {"kind": g["type"], "words": frozenset().union(*(words(text[a:b]) for a, b in spans)),
+                                  "text": g["quote"]["text"], "speaker": g["speaker"]["text"],
+                                  "speaker_spans": list(g["speaker"]["spans"])}
+        gold = list(gold_by_spans.values())
         preds = [dict(p, words=words(p["quote"])) for p in predicted_by_doc.get(doc_id, [])]
         pairs = match(gold, preds)
         totals["gold"] += len(gold)

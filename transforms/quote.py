@@ -194,14 +194,16 @@ _NAMING = re.compile(
 def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: str) -> bool:
     """Whether text in quotation marks is a quotation rather than a name, title or scare-quoted word.
 
-    Seven words or more, or a closing sentence mark inside, make a quotation. Shorter texts need a
+    Seven words or more, a closing sentence mark inside, or a speech verb right after („…“, sagte er)
+    make a quotation. Shorter texts need a
     lower-case content word (names and titles capitalise theirs: Reporter ohne Grenzen, Let it be);
     up to three words also need to start lower-case ("felsenfest", „schwach radioaktiv“) and a speech
     cue, subjunctive, "so X" or "als" in their sentence.
     """
     if _NAMING.search(frame_before[-40:]) or frame_before.endswith("("):
         return False
-    if len(words) >= 7 or inner.rstrip()[-1:] in ".!?":
+    if len(words) >= 7 or inner.rstrip()[-1:] in ".!?" \
+            or _speech_cue(frame_after[:30], _AFTER_QUOTE_VERBS) and frame_after.lstrip().startswith(","):
         return True
     if frame_before.rstrip().endswith(" als") and len(words) <= 6:
         # X bezeichnete Y als „Schatten-CIA“: what someone called something, in their words.
