@@ -43,7 +43,8 @@ _WEAK_SPEECH_STEMS = [
     "resümier", "bilanzier", "begründ", "signalisier", "bedauer", "insistier", "schilder", "mutmaß",
     "appellier", "prognostizier", "unterricht", "informier", "verlaut", "verdeutlich", "bemängel",
     "beanstand", "beschwer", "monier", "rechtfertig", "folger", "urteil", "erzähl", "bitt",
-    "beschuldig", "versprech", "vorwerf", "empfehl", "bezweifel", "leugn",
+    "beschuldig", "versprech", "vorwerf", "empfehl", "bezweifel", "leugn", "verlang", "plädier", "vereinbar",
+    "beantrag", "ermahn",
 ]
 _STRONG_SPEECH_FORMS = [
     "schrieb", "schrieben", "schreibt", "geschrieben", "unterstrich", "unterstrichen", "unterstreicht",
@@ -59,9 +60,13 @@ _PARTICIPLES = [
     "angekündigt", "aufgefordert", "aufgerufen", "vorgeworfen", "vorgeschlagen", "angewiesen", "gebeten",
     "beschuldigt", "mitgeteilt", "bekanntgegeben", "angegeben", "eingeräumt", "hingewiesen", "zugesagt",
     "ausgeführt", "erzählt", "angekündigt", "bekannt", "angenommen", "befürchtet", "vermutet", "erwartet",
-    "gedroht", "beschlossen", "ankündigen", "ausführte", "ausführten", "erzählte", "erzählten", "sprechen", "sprachen", "ergab",
+    "gedroht", "beschlossen", "entschieden", "schloss", "bat", "baten", "gebeten", "ankündigen", "ausführte", "ausführten", "erzählte", "erzählten", "sprechen", "sprachen", "ergab",
     "ergaben", "zugab", "angab", "mitteilte", "mitteilten", "bekanntgab", "ankündigte", "hinwies",
 ]
+# Nouns of speech whose dass or zu clause is what was said (die Forderung, ... zu; der Vorwurf, dass ...).
+_NOUN_CUES = {"Hypothese", "Verdacht", "Beschluss", "Forderung", "Forderungen", "Vorwurf", "Vorwürfe", "Ankündigung",
+              "Appell", "Bitte", "Hinweis", "Warnung", "Behauptung", "Aussage", "Erklärung", "Überzeugung",
+              "Auffassung", "Ansicht", "Meinung", "Einschätzung", "Versprechen", "Zusage", "Aufforderung", "Aufruf"}
 # Frame-only forms: the finite verb of a speech act whose complement follows after a comma.
 _SPEECH_VERBS = ({s + ("e" if s.endswith(("d", "t")) else "") + e for s in _WEAK_SPEECH_STEMS for e in ("t", "te", "ten")}
                  | {s + e for s in _WEAK_SPEECH_STEMS for e in ("en", "e")}
@@ -78,7 +83,8 @@ _REPORT_MARKER = re.compile(
     r"(?:(?<![\w])(?:[Ll]aut|[Gg]emäß)\s+|(?<![\w])[Nn]ach\s+(?:(?:[a-zäöü]+e[nmrs]?\s+)?(?:"
     + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b|,\s*so\s+(?!dass\b)(?=(?:der|die|das|ein|eine|[A-ZÄÖÜ]|\w+(?:te|ten|en|t)\s+(?:der|die|das|ein|eine|[A-ZÄÖÜ])))|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
     r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
-    r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete)\b))")
+    r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete|berichtet|berichten|meldet|melden|"
+    r"schreibt|schreiben|ergab|ergaben|ergibt|ausführte|erläuterte|sagt|erklärt|heißt|mitteilt|zeigte|zeigen|zeigt)\s*,))")
 # A direct quotation without a frame that starts this close after the previous one goes on with it.
 DIRECT_CONTINUATION_CHARS = 200
 # Sentences after the last attributed quotation within which a subjunctive sentence is still its speaker's.
@@ -434,7 +440,7 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
     text = body[s:e]
     for cue in _WORD.finditer(text):
         word = cue.group()
-        if word not in _SPEECH_VERBS:
+        if word not in _SPEECH_VERBS and word not in _NOUN_CUES:
             continue
         # Frame first: "X sagte am Montag, dass ..." / "X sagte, er sei ..."
         comma = text.find(",", cue.end())
@@ -446,7 +452,7 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
             rest = body[rest_start:e]
             conj = _CONJUNCTION.match(rest)
             zu_end = None if conj else _zu_infinitive_end(rest)
-            if conj or zu_end is not None or _subjunctive_in(" ".join(_words(rest)[:12])):
+            if conj or zu_end is not None or (word not in _NOUN_CUES and _subjunctive_in(" ".join(_words(rest)[:12]))):
                 qs = rest_start + (conj.start(1) if conj else len(rest) - len(rest.lstrip()))
                 qe = rest_start + zu_end if zu_end is not None else e
                 speaker, eid = art.speaker(s, rest_start, s + cue.start())
@@ -455,7 +461,9 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
         before = text[:cue.start()].rstrip()
         if before.endswith(",") and word in _AFTER_QUOTE_VERBS and len(_words(before)) >= 3:
             clause = before[:-1]
-            if _subjunctive_in(clause) or _CONJUNCTION.match(clause):
+            frame_words = len(_words(text[cue.start():]))
+            # An indicative clause counts too when the frame closes the sentence: "..., teilte die Polizei mit."
+            if _subjunctive_in(clause) or _CONJUNCTION.match(clause) or (frame_words <= 6 and len(_words(clause)) >= 4):
                 speaker, eid = art.speaker(s + cue.start(), e, s + cue.start())
                 return Quote("indirect", *_trim_end(body, s, s + len(clause)), word, speaker, eid)
     marker = _REPORT_MARKER.search(text)
