@@ -131,3 +131,12 @@ def test_offsets_index_the_body_and_ids_are_stable():
 
 def test_only_german_articles_are_read():
     assert _quotes("„Wir handeln jetzt und mit aller Kraft“, sagte Scholz.", language="en").empty
+
+
+def test_quotation_over_paragraphs_ends_each_unclosed_paragraph_and_nested_marks_stay_inside():
+    body = ("Der Sprecher sagte:\n\n„Wir helfen allen Menschen in der Region so schnell es geht.\n\n"
+            "„Und wir bleiben, bis die Arbeit getan ist.“ Die Firma schrieb: „Wir haben „Small Business“ im Blick.“")
+    assert list(_quotes(body)["quote"]) == [
+        "„Wir helfen allen Menschen in der Region so schnell es geht.",
+        "„Und wir bleiben, bis die Arbeit getan ist.“",
+        "„Wir haben „Small Business“ im Blick.“"]

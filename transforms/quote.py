@@ -85,6 +85,8 @@ _REPORT_MARKER = re.compile(
     r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
     r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete|berichtet|berichten|meldet|melden|"
     r"schreibt|schreiben|ergab|ergaben|ergibt|ausführte|erläuterte|sagt|erklärt|heißt|mitteilt|zeigte|zeigen|zeigt)\s*,))")
+# Longest quotation sought between an opening and a closing mark.
+MAX_QUOTE_CHARS = 3000
 # A direct quotation without a frame that starts this close after the previous one goes on with it.
 DIRECT_CONTINUATION_CHARS = 200
 # Sentences after the last attributed quotation within which a subjunctive sentence is still its speaker's.
@@ -92,6 +94,8 @@ FREE_INDIRECT_REACH = 3
 _CONJUNCTION = re.compile(r"\s*(dass|daß|ob)\b")
 _KONJ2 = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "könnte", "könnten", "müsste", "müssten",
           "dürfte", "dürften", "gäbe", "läge", "käme"}
+# "sollen" with a perfect infinitive reports what others say happened (Er soll geflohen sein).
+_HEARSAY = re.compile(r"\b(?:soll|sollen)\b[^,;:]*?\s(?:\w+\s+(?:worden\s+)?(?:sein|haben)|gewesen\s+sein)\s*[.!?]?$")
 _KONJ2_SPEECH = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "gäbe"}
 _NOT_KONJ1 = {"bitte", "gerne", "lange", "ohne", "heute", "beide", "ebene"}
 _PRONOUNS = {"er": "PER", "sie": "PER", "Er": "PER", "Sie": "PER"}
@@ -162,19 +166,43 @@ def _strip(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def quoted_spans(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each text in quotation marks, marks included; a quotation never crosses a line."""
+    """(start, end) of each text in quotation marks, marks included.
+
+    „ and » nest (a name in marks inside a quotation) and may close with a straight ". A quotation
+    runs over line breaks to its closing mark; one whose paragraph ends unclosed, as quotations
+    over several paragraphs do (each paragraph reopens with „), ends with its paragraph.
+    """
     spans, i, n = [], 0, len(body)
     while i < n:
-        closers = _CLOSERS.get(body[i])
-        if closers:
-            j = i + 1
-            while j < n and body[j] not in closers and body[j] != "\n":
-                j += 1
-            if j < n and body[j] in closers and j > i + 1:
-                spans.append((i, j + 1))
-                i = j + 1
+        opener = body[i]
+        closers = _CLOSERS.get(opener)
+        if not closers:
+            i += 1
+            continue
+        depth, j, line_end = 1, i + 1, body.find("\n", i)
+        limit = min(n, i + MAX_QUOTE_CHARS)
+        while j < limit:
+            c = body[j]
+            if c in closers or (opener in "„»" and c == '"' and depth == 1):
+                depth -= 1
+                if depth == 0:
+                    break
+            elif c == opener and opener != '"':
+                if j > line_end >= 0:
+                    break  # a new paragraph reopens the quotation: the first one ended with its line
+                depth += 1
+            j += 1
+        if j < limit and depth == 0 and j > i + 1:
+            if line_end != -1 and j > line_end and opener not in "„»":
+                i += 1  # straight and single marks never cross a line: too often unpaired
                 continue
-        i += 1
+            spans.append((i, j + 1))
+            i = j + 1
+        elif opener in "„»" and line_end > i + 1:
+            spans.append((i, line_end))
+            i = line_end
+        else:
+            i += 1
     return spans
 
 
@@ -206,7 +234,7 @@ def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: 
     up to three words also need to start lower-case ("felsenfest", „schwach radioaktiv“) and a speech
     cue, subjunctive, "so X" or "als" in their sentence.
     """
-    if _NAMING.search(frame_before[-40:]) or frame_before.endswith("("):
+    if _NAMING.search(frame_before[-40:]) or (frame_before.endswith("(") and len(words) < 7):
         return False
     if len(words) >= 7 or inner.rstrip()[-1:] in ".!?" \
             or _speech_cue(frame_after[:30], _AFTER_QUOTE_VERBS) and frame_after.lstrip().startswith(","):
@@ -403,7 +431,8 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             continue
         # Konjunktiv II (würden, hätte) stands in for Konjunktiv I only right after reported speech.
         # Modal könnte, müsste, dürfte are as often the writer's own conjecture: they do not continue it.
-        subjunctive = _konj1_in(text) or (last_sentence == k - 1 and any(w in _KONJ2_SPEECH for w in _words(text)))
+        subjunctive = _konj1_in(text) or (last_sentence == k - 1 and any(w in _KONJ2_SPEECH for w in _words(text))) \
+            or bool(_HEARSAY.search(text))
         if not (subjunctive and not _speech_cue(text)):
             open_free = None
             reported = _reported(art, s, e)
