@@ -9,13 +9,14 @@ from transforms.clean import clean_article
 
 # (seed file prefix, how the quotation starts, speaker entity's name; None where the speaker is no
 # person or organisation: a country, an unnamed source, the US State Department the tagger does not know).
+# Speech acts without their words count where their verb is one the quote stage reports (Kim Jong Un
+# forderte ...); "hat bekräftigt", "hat sich besorgt geäußert", "unterstrich" are not (docs/fields.md).
 GOLD = [
     ("000", "die militärische Allianz ihrer beiden Länder sei", "Joseph Dunford"),
     ("000", "felsenfest", "Joseph Dunford"),
     ("000", "Nordkorea stelle eine gemeinsame Bedrohung dar", "Joseph Dunford"),
     ("000", "Dies sei für die Region wichtig", "Joseph Dunford"),
     ("000", "insbesondere auf militärischer Ebene", "Joseph Dunford"),
-    ("000", "In China hatte Dunford die Option", "Joseph Dunford"),
     ("000", "er wolle die Allianz", "Shinzo Abe"),
     ("000", "Er begrüße die Versicherung", "Shinzo Abe"),
     ("000", "jede notwendige Maßnahme", "Donald Trump"),  # the words of Trump's assurance
@@ -25,16 +26,13 @@ GOLD = [
     ("001", "Dies sei für die Region wichtig", "Joseph Dunford"),
     ("001", "insbesondere auf militärischer Ebene", "Joseph Dunford"),
     ("001", "felsenfest", "Joseph Dunford"),
-    ("001", "In China hatte Dunford die Option", "Joseph Dunford"),
     ("001", "er wolle die Allianz", "Shinzo Abe"),
     ("001", "Er begrüße die Versicherung", "Shinzo Abe"),
     ("001", "jede notwendige Maßnahme", "Donald Trump"),
-    ("002", "Bei seinem vermutlich letzten Asienbesuch", "Antony Blinken"),
     ("002", "die enormen Fortschritte besprechen", None),
     ("002", "er würde die Stabilität und Sicherheit", None),
     ("002", "militärische Ausrüstung und Ausbildung an Nordkorea zu liefern", None),
     ("002", "Wir haben Grund zu der Annahme", "Antony Blinken"),
-    ("003", "Vor dem Hintergrund möglicher nordkoreanischer Waffenlieferungen", "Antony Blinken"),
     ("003", "Die USA und Südkorea seien", "Antony Blinken"),
     ("003", "zutiefst besorgt über die wachsende", "Antony Blinken"),
     ("003", "Wir sehen, dass Nordkorea Russland", "Antony Blinken"),
@@ -46,7 +44,6 @@ GOLD = [
     ("003", "Es gebe", None),
     ("003", "keine Beweise", None),
     ("004", "Dies hat gravierende Folgen", "Boris Pistorius"),
-    ("004", "Er unterstrich die Bedrohung", "Boris Pistorius"),
     ("004", "Kim Jong Un forderte mehrfach", "Kim Jong Un"),
     ("004", "lieferte Nordkorea kürzlich Raketenwerfer", None),
 ]

@@ -228,8 +228,8 @@ _NAMING = re.compile(
 def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: str) -> bool:
     """Whether text in quotation marks is a quotation rather than a name, title or scare-quoted word.
 
-    Seven words or more, a closing sentence mark inside, or a speech verb right after („…“, sagte er)
-    make a quotation. Shorter texts need a
+    Seven words or more, a closing sentence mark inside, or a speech verb or "so" right after
+    („…“, sagte er; „…“, so der Minister) make a quotation. Shorter texts need a
     lower-case content word (names and titles capitalise theirs: Reporter ohne Grenzen, Let it be);
     up to three words also need to start lower-case ("felsenfest", „schwach radioaktiv“) and a speech
     cue, subjunctive, "so X" or "als" in their sentence.
@@ -237,7 +237,8 @@ def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: 
     if _NAMING.search(frame_before[-40:]) or (frame_before.endswith("(") and len(words) < 7):
         return False
     if len(words) >= 7 or inner.rstrip()[-1:] in ".!?" \
-            or _speech_cue(frame_after[:30], _AFTER_QUOTE_VERBS) and frame_after.lstrip().startswith(","):
+            or _speech_cue(frame_after[:30], _AFTER_QUOTE_VERBS) and frame_after.lstrip().startswith(",") \
+            or re.match(r"\s*,\s*so\s+(?!dass\b)", frame_after):
         return True
     if frame_before.rstrip().endswith(" als") and len(words) <= 6:
         # X bezeichnete Y als „Schatten-CIA“: what someone called something, in their words.
@@ -501,16 +502,13 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
     return None
 
 
-# Speech acts reported without their words: "X sprach von ...", "X bezeichnete Y als Z", "X warnte vor ...".
+# Speech acts reported without their words: "X sprach von ...", "X bezeichnete Y als Z", "X forderte ...".
+# Only the verbs whose sentences quotes-de (train) annotates as quotations more often than not; kritisierte,
+# begrüßte, würdigte, äußerte sich are left out (0 to 25 % of their sentences are).
 _REPORTING = re.compile(
-    r"\b(?:sprachen?\s+(?:[^,.]{0,60}?\s)?(?:von|sich)|spricht\s+(?:[^,.]{0,60}?\s)?von|bezeichnete[n]?|bezeichnet|nannten?|"
-    r"warnte[n]?\s+(?:[^,.]{0,40}?\s)?vor|kritisierte[n]?|würdigte[n]?|verglich(?:en)?|berichtete[n]?\s+(?:[^,.]{0,40}?\s)?(?:von|über)|"
-    r"forderte[n]?(?!\s+\d)|begrüßte[n]?|verurteilte[n]?(?!\s+[A-ZÄÖÜ])|lobte[n]?|verwies(?:en)?\s+auf|attackierte[n]?|appellierte[n]?|"
-    r"dementierte[n]?|lehnte[n]?\s+[^,.]{0,60}?\bab\b|wies(?:en)?\s+[^,.]{0,60}?\bzurück\b|"
-    r"rief(?:en)?\s+[^,.]{0,60}?\bauf\b|äußerte[n]?\s+sich|bezifferte[n]?|beziffert|räumte[n]?\s+[^,.]{0,60}?\bein\b|"
-    r"hob(?:en)?\s+[^,.]{0,60}?\bhervor\b|drohte[n]?|kündigte[n]?\s+[^,.]{0,60}?\ban\b|bekräftigte[n]?|"
-    r"mahnte[n]?|unterstrich(?:en)?|vor\s[^,.]{0,120}?\sgewarnt|(?:hat|haben|hatte|hatten)\s[^,.]{0,160}?\s(?:kritisiert|"
-    r"gefordert|begrüßt|verurteilt|gelobt|bekräftigt|geäußert|dementiert))\b")
+    r"\b(?:sprachen?\s+(?:[^,.]{0,60}?\s)?von|spricht\s+(?:[^,.]{0,60}?\s)?von|bezeichnete[n]?|bezeichnet|nannten?|"
+    r"forderte[n]?(?!\s+\d)|verurteilte[n]?(?!\s+[A-ZÄÖÜ])|bezifferte[n]?|beziffert|hob(?:en)?\s+[^,.]{0,60}?\bhervor|"
+    r"(?:hat|haben|hatte|hatten)\s[^,.]{0,160}?\s(?:gefordert|verurteilt))\b")
 
 
 def _reported(art: _Article, s: int, e: int) -> Quote | None:
