@@ -3,13 +3,13 @@
 Rule-based, no model: one pass of regular expressions per article, so the stage costs a small
 fraction of tagging. What it finds (see docs/fields.md, "quotes"):
 
-- direct: text in German quotation marks („…“ »…« «…» ‚…‘ "…"); a span of four words or more, or
-  a shorter one in a sentence with a speech cue that is not a name or title (its words are not all
-  capitalised). A quote interrupted by its frame („…“, sagte er, „…“) gives two rows, one speaker.
+- direct: text in quotation marks („…“ »…« «…» ‚…‘ "…") that is no name, title or scare-quoted word
+  (_is_quotation). A quote interrupted by its frame („…“, sagte er, „…“) gives two rows, one speaker.
 - indirect: a speech cue (sagte, erklärte, teilte mit, hieß es, ...) with its complement: a
-  dass/ob clause or a clause in the subjunctive (er sei bereit), before or after the frame;
-  and the markers laut, zufolge, nach Angaben, wie X mitteilte with the rest of their sentence.
-- free_indirect: the sentences after a quote that go on in Konjunktiv I without a new cue.
+  dass/ob clause, a clause in the subjunctive (er sei bereit) or a zu-infinitive, before or after
+  the frame; and the markers laut, zufolge, nach Angaben, wie X mitteilte with the rest of their sentence.
+- free_indirect: sentences in Konjunktiv I without a new cue (reported speech going on), and
+  hearsay with "soll ... sein/haben".
 - reported: a speech act without its content as a clause (X bezeichnete Y als Z, X forderte ...).
 
 The speaker is the name or noun phrase of the frame; a pronoun (er, sie) resolves to the nearest
@@ -55,33 +55,41 @@ _STRONG_SPEECH_FORMS = [
     "bezeichnet", "beschrieb", "beschreibt", "vermeldete", "weiß", "wusste", "geht", "ging", "hält",
     "hielt", "zeigte", "zeigt", "sieht", "sah", "befand", "beschloss", "entschied",
 ]
-# Participles with a separable prefix: "hat angekündigt, ...", "wird vorgeworfen, ...".
-_PARTICIPLES = [
+# Participles and verb-final forms with a separable prefix ("hat angekündigt, ...", "wird vorgeworfen, ...",
+# "wie er mitteilte"), and strong forms the stems above do not make.
+_OTHER_SPEECH_FORMS = [
     "angekündigt", "aufgefordert", "aufgerufen", "vorgeworfen", "vorgeschlagen", "angewiesen", "gebeten",
     "beschuldigt", "mitgeteilt", "bekanntgegeben", "angegeben", "eingeräumt", "hingewiesen", "zugesagt",
-    "ausgeführt", "erzählt", "angekündigt", "bekannt", "angenommen", "befürchtet", "vermutet", "erwartet",
-    "gedroht", "beschlossen", "entschieden", "schloss", "bat", "baten", "gebeten", "ankündigen", "ausführte", "ausführten", "erzählte", "erzählten", "sprechen", "sprachen", "ergab",
-    "ergaben", "zugab", "angab", "mitteilte", "mitteilten", "bekanntgab", "ankündigte", "hinwies",
+    "ausgeführt", "erzählt", "bekannt", "angenommen", "befürchtet", "vermutet", "erwartet", "gedroht",
+    "beschlossen", "entschieden", "schloss", "bat", "baten", "ankündigen", "ausführte", "ausführten", "erzählte",
+    "erzählten", "sprechen", "sprachen", "ergab", "ergaben", "zugab", "angab", "mitteilte", "mitteilten",
+    "bekanntgab", "ankündigte", "hinwies",
 ]
 # Nouns of speech whose dass or zu clause is what was said (die Forderung, ... zu; der Vorwurf, dass ...).
-_NOUN_CUES = {"Hypothese", "Verdacht", "Beschluss", "Forderung", "Forderungen", "Vorwurf", "Vorwürfe", "Ankündigung",
-              "Appell", "Bitte", "Hinweis", "Warnung", "Behauptung", "Aussage", "Erklärung", "Überzeugung",
-              "Auffassung", "Ansicht", "Meinung", "Einschätzung", "Versprechen", "Zusage", "Aufforderung", "Aufruf"}
+_NOUN_CUES = {"Hypothese", "Verdacht", "Beschluss", "Forderung", "Forderungen", "Vorwurf", "Vorwürfe",
+              "Ankündigung", "Appell", "Bitte", "Hinweis", "Warnung", "Behauptung", "Aussage", "Erklärung",
+              "Überzeugung", "Auffassung", "Ansicht", "Meinung", "Einschätzung", "Versprechen", "Zusage",
+              "Aufforderung", "Aufruf"}
 # Frame-only forms: the finite verb of a speech act whose complement follows after a comma.
-_SPEECH_VERBS = ({s + ("e" if s.endswith(("d", "t")) else "") + e for s in _WEAK_SPEECH_STEMS for e in ("t", "te", "ten")}
+# Weak verbs with a stem in d or t take -et, -ete (berichtete, begründet).
+_SPEECH_VERBS = ({s + ("e" if s.endswith(("d", "t")) else "") + e
+                  for s in _WEAK_SPEECH_STEMS for e in ("t", "te", "ten")}
                  | {s + e for s in _WEAK_SPEECH_STEMS for e in ("en", "e")}
                  | {"ge" + s + ("et" if s.endswith(("d", "t")) else "t") for s in _WEAK_SPEECH_STEMS}
-                 | set(_STRONG_SPEECH_FORMS) | set(_PARTICIPLES))
+                 | set(_STRONG_SPEECH_FORMS) | set(_OTHER_SPEECH_FORMS))
 # Cues for a quote after the frame in a sentence ("..., sagte er."); verbs that also mean other things
 # (hält, sieht, geht, gab) are left out there.
 _AFTER_QUOTE_VERBS = _SPEECH_VERBS - {"geht", "ging", "hält", "hielt", "sieht", "sah", "gab", "gibt",
-                                      "zeigte", "zeigt", "stell", "stellt", "stellte", "stellten", "wies",
-                                      "befand", "beschloss", "entschied", "weiß", "wusste", "nannte", "nennt"}
+                                      "zeigte", "zeigt", "stellte", "wies", "befand", "beschloss", "entschied",
+                                      "weiß", "wusste", "nannte", "nennt"}
 _SPEECH_NOUNS = ("Angaben", "Aussage", "Aussagen", "Worten", "Ansicht", "Meinung", "Auffassung", "Einschätzung",
                  "Darstellung", "Informationen", "Berichten", "Bericht", "Schätzungen", "Erkenntnissen")
 _REPORT_MARKER = re.compile(
     r"(?:(?<![\w])(?:[Ll]aut|[Gg]emäß)\s+|(?<![\w])[Nn]ach\s+(?:(?:[a-zäöü]+e[nmrs]?\s+)?(?:"
-    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b|,\s*so\s+(?!dass\b)(?=(?:der|die|das|ein|eine|[A-ZÄÖÜ]|\w+(?:te|ten|en|t)\s+(?:der|die|das|ein|eine|[A-ZÄÖÜ])))|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
+    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b"
+    # ", so der Minister" / ", so schätzen die Forscher", never ", so dass" or ", so wird ..."
+    r"|,\s*so\s+(?!dass\b)(?=(?:der|die|das|ein|eine|[A-ZÄÖÜ]|\w+(?:te|ten|en|t)\s+(?:der|die|das|ein|eine|[A-ZÄÖÜ])))"
+    r"|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
     r"sagte|mitteilte|berichtete|erklärte|meldete|bekanntgab|bekannt gab|betonte|mitteilten|berichteten|sagten|"
     r"erklärten|meldeten|hieß|schrieb|bestätigte|angab|ankündigte|verlautete|berichtet|berichten|meldet|melden|"
     r"schreibt|schreiben|ergab|ergaben|ergibt|ausführte|erläuterte|sagt|erklärt|heißt|mitteilt|zeigte|zeigen|zeigt)\s*,))")
@@ -95,10 +103,11 @@ _CONJUNCTION = re.compile(r"\s*(dass|daß|ob)\b")
 _KONJ2 = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "könnte", "könnten", "müsste", "müssten",
           "dürfte", "dürften", "gäbe", "läge", "käme"}
 # "sollen" with a perfect infinitive reports what others say happened (Er soll geflohen sein).
-_HEARSAY = re.compile(r"\b(?:soll|sollen)\b[^,;:]*?\s(?:\w+\s+(?:worden\s+)?(?:sein|haben)|gewesen\s+sein)\s*[.!?]?$")
+_HEARSAY = re.compile(
+    r"\b(?:soll|sollen)\b[^,;:]*?\s(?:\w+\s+(?:worden\s+)?(?:sein|haben)|gewesen\s+sein)\s*[.!?]?$")
 _KONJ2_SPEECH = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "gäbe"}
 _NOT_KONJ1 = {"bitte", "gerne", "lange", "ohne", "heute", "beide", "ebene"}
-_PRONOUNS = {"er": "PER", "sie": "PER", "Er": "PER", "Sie": "PER"}
+_PRONOUNS = {"er", "sie", "Er", "Sie"}
 _ROLE_NP = re.compile(
     r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
     r"([A-ZÄÖÜ][\wäöüß-]+)")
@@ -110,6 +119,8 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"“”«»‘’)]*(?=\s+[\"„»«‚(
 
 @dataclass
 class Quote:
+    """One quotation found: body offsets, kind, cue and speaker."""
+
     kind: str
     start: int
     end: int
@@ -120,6 +131,8 @@ class Quote:
 
 @dataclass
 class Mentioned:
+    """An entity mention of the tag stage, as the speaker rules read it."""
+
     start: int
     end: int
     label: str
@@ -292,13 +305,12 @@ class _Article:
     def speaker(self, start: int, end: int, cue_at: int) -> tuple[str | None, str | None]:
         """Speaker (as written, entity id) in the frame body[start:end], nearest to the cue."""
         frame = self.body[start:end]
-        pronoun = re.search(r"(?<![\w])(?:er|sie|Er|Sie)\s+\S*$", self.body[max(start, cue_at - 12):cue_at]) \
+        pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", self.body[max(start, cue_at - 8):cue_at]) \
             or re.match(r"\w+\s+(er|sie)(?![\w])", self.body[cue_at:end])
         if pronoun:
             # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
             person = self.person_before(start)
-            return pronoun.group().split()[0 if pronoun.re.pattern.startswith("(?<!") else 1], \
-                person.entity_id if person else None
+            return pronoun.group(1), person.entity_id if person else None
         named = self.speakers_in(start, end)
         if named:
             best = min(named, key=lambda m: min(abs(m.start - cue_at), abs(m.end - cue_at)))
@@ -314,7 +326,7 @@ class _Article:
         if not candidates:
             places = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "LOC"]
             if places:
-                # Countries and cities speak for their governments (China hat behauptet): a speaker without a person or organisation id.
+                # Countries speak for their governments (China hat behauptet): a speaker without an entity id.
                 best = min(places, key=lambda m: abs(m.start - cue_at))
                 return best.surface, None
             return None, None
@@ -334,7 +346,8 @@ def _subjunctive_in(text: str) -> bool:
 
 
 _ZU_INFINITIVE = re.compile(
-    r"(?:\bzu\s+(?!(?:den|einen|ihren|seinen|unseren|diesen|allen|beiden|vielen|anderen)\b)[a-zäöü]{3,}n|\b(?:ab|an|auf|aus|bei|ein|fest|her|heraus|hin|hinzu|mit|nach|vor|weg|zurück|zusammen|"
+    r"(?:\bzu\s+(?!(?:den|einen|ihren|seinen|unseren|diesen|allen|beiden|vielen|anderen)\b)[a-zäöü]{3,}n"
+    r"|\b(?:ab|an|auf|aus|bei|ein|fest|her|heraus|hin|hinzu|mit|nach|vor|weg|zurück|zusammen|"
     r"durch|um|über|unter|wieder|fort|weiter|dar|frei|bekannt|teil|stand)zu[a-zäöü]+n)"
     r"(?:\s+(?:lassen|wollen|können|haben|sein|werden))?(?=\W*$|,)")
 
@@ -397,13 +410,14 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
                 cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
                 q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
         if q.speaker is None and q.cue is None:
-            # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, the first name in it.
+            # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, its first name.
             named = art.speakers_in(s, a) or art.speakers_in(b, e)
             if named:
                 q.speaker, q.speaker_entity_id = named[0].surface, named[0].entity_id
             elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
                 # The second part of an interrupted quotation, or its next paragraph: the same speaker.
-                q.speaker, q.speaker_entity_id, q.cue = previous_direct.speaker, previous_direct.speaker_entity_id, previous_direct.cue
+                q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
+                q.cue = previous_direct.cue
         quotes.append(q)
         previous_direct = q
         if len(inner_words) >= 4:
@@ -432,8 +446,9 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             continue
         # Konjunktiv II (würden, hätte) stands in for Konjunktiv I only right after reported speech.
         # Modal könnte, müsste, dürfte are as often the writer's own conjecture: they do not continue it.
-        subjunctive = _konj1_in(text) or (last_sentence == k - 1 and any(w in _KONJ2_SPEECH for w in _words(text))) \
-            or bool(_HEARSAY.search(text))
+        right_after = last_sentence == k - 1
+        subjunctive = (_konj1_in(text) or (right_after and any(w in _KONJ2_SPEECH for w in _words(text)))
+                       or bool(_HEARSAY.search(text)))
         if not (subjunctive and not _speech_cue(text)):
             open_free = None
             reported = _reported(art, s, e)
@@ -482,7 +497,8 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
             rest = body[rest_start:e]
             conj = _CONJUNCTION.match(rest)
             zu_end = None if conj else _zu_infinitive_end(rest)
-            if conj or zu_end is not None or (word not in _NOUN_CUES and _subjunctive_in(" ".join(_words(rest)[:12]))):
+            subjunctive = word not in _NOUN_CUES and _subjunctive_in(" ".join(_words(rest)[:12]))
+            if conj or zu_end is not None or subjunctive:
                 qs = rest_start + (conj.start(1) if conj else len(rest) - len(rest.lstrip()))
                 qe = rest_start + zu_end if zu_end is not None else e
                 speaker, eid = art.speaker(s, rest_start, s + cue.start())
@@ -493,7 +509,8 @@ def _indirect(art: _Article, s: int, e: int) -> Quote | None:
             clause = before[:-1]
             frame_words = len(_words(text[cue.start():]))
             # An indicative clause counts too when the frame closes the sentence: "..., teilte die Polizei mit."
-            if _subjunctive_in(clause) or _CONJUNCTION.match(clause) or (frame_words <= 6 and len(_words(clause)) >= 4):
+            short_frame = frame_words <= 6 and len(_words(clause)) >= 4
+            if _subjunctive_in(clause) or _CONJUNCTION.match(clause) or short_frame:
                 speaker, eid = art.speaker(s + cue.start(), e, s + cue.start())
                 return Quote("indirect", *_trim_end(body, s, s + len(clause)), word, speaker, eid)
     marker = _REPORT_MARKER.search(text)
@@ -521,7 +538,7 @@ def _reported(art: _Article, s: int, e: int) -> Quote | None:
         # A sentence with a quotation in it is that quotation's frame; "nannte man" names no speaker.
         return None
     words = cue.group().split()
-    verb = words[-1] if words[0] in ("hat", "haben", "hatte", "hatten", "vor") else words[0]
+    verb = words[-1] if words[0] in ("hat", "haben", "hatte", "hatten") else words[0]
     named = art.speakers_in(s, e)
     if named:
         before = [m for m in named if m.start < s + cue.start()]
@@ -530,7 +547,8 @@ def _reported(art: _Article, s: int, e: int) -> Quote | None:
     pronoun = re.match(r"(Er|Sie)\s", text)
     if pronoun:
         person = art.person_before(s)
-        return Quote("reported", *_trim_end(art.body, s, e), verb, pronoun.group(1), person.entity_id if person else None)
+        return Quote("reported", *_trim_end(art.body, s, e), verb, pronoun.group(1),
+                     person.entity_id if person else None)
     return None
 
 
@@ -539,6 +557,11 @@ def _cue_phrase(text: str, cue: re.Match) -> str:
     particle = re.match(r"[^,.:]{0,40}?\b(mit|an|hinzu|ein|zu|bekannt|fest|klar|hin|vor|aus)(?=\s*[,:])",
                         text[cue.end():])
     return f"{cue.group()} {particle.group(1)}" if particle else cue.group()
+
+
+# Lower-case words inside a source after laut / nach Angaben (laut einem Bericht des Ministeriums).
+_SOURCE_WORDS = {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer",
+                 "in", "im"}
 
 
 def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quote:
@@ -558,8 +581,7 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
     # laut / nach Angaben / wie: the frame ends at the comma or at the finite verb after the source.
     after = text[marker.end():]
     comma = after.find(",")
-    verb = next((m for m in _WORD.finditer(after) if m.group().islower()
-                 and m.group() not in {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer", "in", "im"}), None)
+    verb = next((m for m in _WORD.finditer(after) if m.group().islower() and m.group() not in _SOURCE_WORDS), None)
     if word == "wie" and comma != -1:
         frame_end = marker.end() + comma
     elif marker.start() == 0 and verb is not None:
