@@ -140,3 +140,14 @@ def test_quotation_over_paragraphs_ends_each_unclosed_paragraph_and_nested_marks
         "„Wir helfen allen Menschen in der Region so schnell es geht.",
         "„Und wir bleiben, bis die Arbeit getan ist.“",
         "„Wir haben „Small Business“ im Blick.“"]
+
+
+def test_nach_angaben_wonach_and_demnach_attribute_content_to_the_source_before():
+    body = ("Nach Angaben der örtlichen Polizei wurden zwei Häuser zerstört. Die Polizei legte einen Bericht vor, "
+            "wonach der Brand gelegt wurde. Demnach war die Feuerwehr schnell am Ort.")
+    police = entity_id("ORG", "polizei")
+    found = _quotes(body, [_mention(body, "Polizei", police, "ORG", nth=1)])
+    assert list(zip(found["cue"], found["quote"])) == [
+        ("nach", "wurden zwei Häuser zerstört"), ("wonach", "der Brand gelegt wurde"),
+        ("Demnach", "war die Feuerwehr schnell am Ort")]
+    assert list(found["speaker_entity_id"])[1:] == [police, police]

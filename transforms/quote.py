@@ -83,10 +83,16 @@ _AFTER_QUOTE_VERBS = _SPEECH_VERBS - {"geht", "ging", "hält", "hielt", "sieht",
                                       "zeigte", "zeigt", "stellte", "wies", "befand", "beschloss", "entschied",
                                       "weiß", "wusste", "nannte", "nennt"}
 _SPEECH_NOUNS = ("Angaben", "Aussage", "Aussagen", "Worten", "Ansicht", "Meinung", "Auffassung", "Einschätzung",
-                 "Darstellung", "Informationen", "Berichten", "Bericht", "Schätzungen", "Erkenntnissen")
+                 "Einschätzungen", "Darstellung", "Information", "Informationen", "Berichten", "Bericht", "Schätzung",
+                 "Schätzungen", "Erkenntnis", "Erkenntnissen", "Berechnung", "Berechnungen", "Stellungnahme",
+                 "Ermittlungen", "Analyse", "Vorhersage", "Prognose", "Umfrage", "Medien", "Medienberichten")
 _REPORT_MARKER = re.compile(
-    r"(?:(?<![\w])(?:[Ll]aut|[Gg]emäß)\s+|(?<![\w])[Nn]ach\s+(?:(?:[a-zäöü]+e[nmrs]?\s+)?(?:"
-    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)|\s[Zz]ufolge\b"
+    r"(?:(?<![\w])(?:[Ll]aut|[Gg]emäß)\s+"
+    # nach Angaben der Polizei, nach den bisherigen Ermittlungen, Nach Grupps Meinung, nach Polizeiangaben
+    r"|(?<![\w])[Nn]ach\s+(?:(?:(?:dem|der|den|des|einer|einem|eines|[a-zäöü]+e[nmrs]?|[A-ZÄÖÜ][\wäöüß-]+s)\s+){0,3}(?:"
+    + "|".join(_SPEECH_NOUNS) + r")\b|[\wÄÖÜäöüß-]+-?[Aa]ngaben\b)"
+    r"|(?<![\w])(?:[Ss]einer|[Ii]hrer|[Dd]eren|[Dd]essen|[Dd]em)\s+(?:Ansicht|Meinung|Auffassung|Einschätzung|Vernehmen)\s+nach\b"
+    r"|\s[Zz]ufolge\b|,\s*wonach\s+"
     # ", so der Minister" / ", so schätzen die Forscher", never ", so dass" or ", so wird ..."
     r"|,\s*so\s+(?!dass\b)(?=(?:der|die|das|ein|eine|[A-ZÄÖÜ]|\w+(?:te|ten|en|t)\s+(?:der|die|das|ein|eine|[A-ZÄÖÜ])))"
     r"|(?<![\w])[Ww]ie\s+(?=[^,.]{0,80}?\b(?:"
@@ -440,6 +446,11 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             open_free = None
             continue
         found = _indirect(art, s, e)
+        according = _ACCORDING_TO_THAT.match(text)
+        if found is None and according:
+            # "Demnach erwartet Russland, ...": the content of the source or quotation just before.
+            speaker, eid = _previous_speaker(art, k, last_speaker if last_sentence >= k - 1 else None)
+            found = Quote("indirect", *_trim_end(body, s + according.end(), e), according.group(1), speaker, eid)
         if found:
             quotes.append(found)
             last_speaker, last_sentence, open_free = found, k, None
@@ -460,17 +471,24 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             # Reported speech that goes on over several sentences is one quotation.
             open_free.end = _trim_end(body, s, e)[1]
         else:
-            speaker, eid = None, None
-            if last_speaker is not None and last_sentence >= k - FREE_INDIRECT_REACH:
-                speaker, eid = last_speaker.speaker, last_speaker.speaker_entity_id
-            elif k > 0 and (named := art.speakers_in(*art.sentences[k - 1])):
-                # No quotation before: the one who spoke is the first name of the sentence before (Der Iran
-                # streitet dies ab. Sein Programm diene ...).
-                speaker, eid = named[0].surface, named[0].entity_id
+            recent = last_speaker if last_sentence >= k - FREE_INDIRECT_REACH else None
+            speaker, eid = _previous_speaker(art, k, recent)
             open_free = Quote("free_indirect", *_trim_end(body, s, e), None, speaker, eid)
             quotes.append(open_free)
         last_sentence = k
     return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+_ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")
+
+
+def _previous_speaker(art: _Article, k: int, recent: Quote | None) -> tuple[str | None, str | None]:
+    """Who goes on speaking in sentence k: the speaker of a recent quotation, else the first name of the
+    sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
+    if recent is not None:
+        return recent.speaker, recent.speaker_entity_id
+    named = art.speakers_in(*art.sentences[k - 1]) if k > 0 else []
+    return (named[0].surface, named[0].entity_id) if named else (None, None)
 
 
 def _trim_end(body: str, start: int, end: int) -> tuple[int, int]:
@@ -559,6 +577,21 @@ def _cue_phrase(text: str, cue: re.Match) -> str:
     return f"{cue.group()} {particle.group(1)}" if particle else cue.group()
 
 
+def _verb_after_source(text: str) -> re.Match | None:
+    """The first word after a source (laut einem Bericht des Ministeriums, nach Angaben der örtlichen Polizei)
+    that is neither part of its noun phrases nor a name: the finite verb that starts the content."""
+    in_phrase = False
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word in _SOURCE_WORDS:
+            in_phrase = True
+        elif word[:1].isupper():
+            in_phrase = False
+        elif not in_phrase:
+            return m
+    return None
+
+
 # Lower-case words inside a source after laut / nach Angaben (laut einem Bericht des Ministeriums).
 _SOURCE_WORDS = {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer",
                  "in", "im"}
@@ -578,10 +611,14 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
         content_start = s + marker.end() if marker.start() < 60 else s
         end = e if marker.start() < 60 else frame_start - 1
         return Quote("indirect", *_strip(body, *_trim_end(body, content_start, end)), "zufolge", speaker, eid)
+    if word == "wonach":
+        # "..., wonach die Maus den Brand verursacht habe": the clause after wonach is the content.
+        speaker, eid = art.speaker(s, s + marker.start(), s + marker.start())
+        return Quote("indirect", *_trim_end(body, s + marker.end(), e), "wonach", speaker, eid)
     # laut / nach Angaben / wie: the frame ends at the comma or at the finite verb after the source.
     after = text[marker.end():]
     comma = after.find(",")
-    verb = next((m for m in _WORD.finditer(after) if m.group().islower() and m.group() not in _SOURCE_WORDS), None)
+    verb = _verb_after_source(after)
     if word == "wie" and comma != -1:
         frame_end = marker.end() + comma
     elif marker.start() == 0 and verb is not None:
@@ -594,7 +631,7 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
         speaker, eid = named[0].surface, named[0].entity_id
     else:
         speaker, eid = art.speaker(s + marker.start(), s + frame_end, s + marker.start())
-    cue = "laut" if word in ("laut", "gemäß") else "nach Angaben" if word == "nach" else "wie"
+    cue = "laut" if word in ("laut", "gemäß") else "wie" if word == "wie" else "nach"
     if marker.start() < 3:
         return Quote("indirect", *_strip(body, *_trim_end(body, s + frame_end, e)), cue, speaker, eid)
     return Quote("indirect", *_trim_end(body, s, e), cue, speaker, eid)
