@@ -1,5 +1,5 @@
 -- What Antony Blinken said: each quotation of his, direct or indirect, with its article and date.
--- On the seeds: seven quotations (direct and indirect) from two reports, on Russia and North Korea.
+-- On the seeds: eight quotations (direct and indirect) from two reports, on Russia and North Korea.
 select a.published_at, a.title, q.kind, q.quote, q.cue
 from quotes q
 join entities e on e.entity_id = q.speaker_entity_id

@@ -29,6 +29,7 @@ GOLD = [
     ("001", "er wolle die Allianz", "Shinzo Abe"),
     ("001", "Er begrüße die Versicherung", "Shinzo Abe"),
     ("001", "jede notwendige Maßnahme", "Donald Trump"),
+    ("002", "In Tokio wollte Blinken", None),  # the State Department's statement, with its words inside
     ("002", "die enormen Fortschritte besprechen", None),
     ("002", "er würde die Stabilität und Sicherheit", None),
     ("002", "militärische Ausrüstung und Ausbildung an Nordkorea zu liefern", None),
@@ -38,6 +39,7 @@ GOLD = [
     ("003", "Wir sehen, dass Nordkorea Russland", "Antony Blinken"),
     ("003", "sich für eine Eindämmung", "Antony Blinken"),
     ("003", "China hat eine einzigartige Beziehung", "Antony Blinken"),
+    ("003", "die USA erwarteten, dass Peking seinen Einfluss nutze", "Antony Blinken"),
     ("003", "von diesem unverantwortlichen und gefährlichen Verhalten", "Antony Blinken"),
     ("003", "dass Waffenlieferungen von Pjöngjang nach Moskau", None),
     ("003", "stellt Russland Nordkorea im Gegenzug", None),

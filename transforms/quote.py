@@ -366,7 +366,7 @@ def _zu_infinitive_end(clause: str) -> int | None:
     if not found:
         return None
     last = found[-1] if not clause[found[-1].end():].strip(" .!?;)") else found[0]
-    if re.search(r"(?<![\w])(?:um|ohne|statt|anstatt)\s", clause[:last.start()]):
+    if re.match(r"\s*(?:um|ohne|statt|anstatt)\s", clause[clause.rfind(",", 0, last.start()) + 1:]):
         return None
     return last.end()
 
@@ -440,6 +440,13 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
     for k, (s, e) in enumerate(art.sentences):
         text = body[s:e]
         if covered(s, e):
+            # Indirect speech may hold a direct quotation (er sagte, es sei „unfassbar, ...“); the quotation
+            # alone, with no words of the indirect speech outside it, is no second quotation.
+            found = _indirect(art, s, e)
+            inside = [q for q in quotes if q.kind == "direct" and found and q.start <= found.end and q.end >= found.start]
+            if found and len(_words(body[found.start:found.end])) - sum(
+                    len(_words(body[q.start:q.end])) for q in inside) >= 3:
+                quotes.append(found)
             spoken = [q for q in quotes if s <= q.start < e and q.speaker]
             if spoken:
                 last_speaker, last_sentence = spoken[-1], k
