@@ -51,13 +51,18 @@ def test_quote_over_several_sentences_is_one_quotation():
 
 def test_single_words_names_and_titles_in_quotation_marks_are_not_quotes():
     body = ("Das Schiff „Gorch Fock“ lief am Morgen aus. Der Film „Das Boot“ läuft heute. "
-            "Die Zeitung nannte es ein „Ereignis“ ohne Beispiel.")
+            "Die Stadt erlebte ein „Ereignis“ ohne Beispiel.")
     assert _quotes(body).empty
 
 
 def test_scare_quoted_phrase_in_a_speech_sentence_is_a_partial_quote():
     body = "Der Minister nannte die Lage „äußerst angespannt“."
     assert list(_quotes(body)["quote"]) == ["„äußerst angespannt“"]
+
+
+def test_the_word_someone_called_something_is_a_quote():
+    body = "Der Minister nannte den Bericht eine „Zeitungsente“. Die Opposition bezeichnete ihn als „Skandal“."
+    assert list(_quotes(body)["quote"]) == ["„Zeitungsente“", "„Skandal“"]
 
 
 def test_dass_clause_after_a_speech_verb_is_indirect_speech():

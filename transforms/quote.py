@@ -244,6 +244,13 @@ _NAMING = re.compile(
     r"Preis|Award|Tagung|Konferenz|Gipfel|Studie|Bericht|Dokumentation|genannte[nmrs]?|genannt)\s*$")
 
 
+_SLOGAN = re.compile(r"(?:Parolen?|Aufschrift|Worten|Sprechchören|Rufen|skandierten|skandierte|riefen|rief)"
+                     r"(?:\s+(?:wie|zum|Beispiel|etwa|von|der|des|dem|den))*\s*:?\s*$")
+
+
+_CALLED = re.compile(r"\b(?:nannten?|nennt|nennen|bezeichnete[n]?|bezeichnet|sprachen?|spricht|warfen?|wirft)\b")
+
+
 def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: str) -> bool:
     """Whether text in quotation marks is a quotation rather than a name, title or scare-quoted word.
 
@@ -251,13 +258,21 @@ def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: 
     („…“, sagte er; „…“, so der Minister) make a quotation. Shorter texts need a
     lower-case content word (names and titles capitalise theirs: Reporter ohne Grenzen, Let it be);
     up to three words also need to start lower-case ("felsenfest", „schwach radioaktiv“) and a speech
-    cue, subjunctive, "so X" or "als" in their sentence.
+    cue, subjunctive, "so X" or "als" in their sentence. Any length is a quotation after "als" (bezeichnete
+    X als „…“), after a slogan or "mit den Worten", and after ein/eine in a sentence that names or calls
+    (nannte den Bericht eine „Zeitungsente“).
     """
     if _NAMING.search(frame_before[-40:]) or (frame_before.endswith("(") and len(words) < 7):
         return False
     if len(words) >= 7 or inner.rstrip()[-1:] in ".!?" \
             or _speech_cue(frame_after[:30], _AFTER_QUOTE_VERBS) and frame_after.lstrip().startswith(",") \
             or re.match(r"\s*,\s*so\s+(?!dass\b)", frame_after):
+        return True
+    if _SLOGAN.search(frame_before[-40:]):
+        # Words chanted, written or said: Parolen wie „Stoppt den Überwachungswahn“, mit den Worten „…“.
+        return True
+    if _CALLED.search(frame_before + " " + frame_after) and re.search(r"\b(?:ein|eine|einen|einer|eines)\s*$", frame_before):
+        # nannte den Bericht eine „Zeitungsente“, sprach von einer „Katastrophe“: the speaker's own word.
         return True
     if frame_before.rstrip().endswith(" als") and len(words) <= 6:
         # X bezeichnete Y als „Schatten-CIA“: what someone called something, in their words.
