@@ -131,7 +131,7 @@ def test_offsets_index_the_body_and_ids_are_stable():
     assert list(first["quote_id"]) == list(second["quote_id"]) == [f"d-{s}" for s in first["start_char"]]
     assert set(first["kind"]) <= set(quote.KINDS)
     assert list(first.columns) == quote.QUOTE_COLUMNS
-    assert str(first["start_char"].dtype) == "int64"
+    assert str(first["start_char"].dtype) == "int64" and str(first["speaker_entity_id"].dtype) == "str"
 
 
 def test_only_german_articles_are_read():

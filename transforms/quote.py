@@ -686,4 +686,5 @@ def quotes_batch(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame
                          "quote": body[q.start:q.end], "start_char": q.start, "end_char": q.end, "cue": q.cue,
                          "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id})
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
-    return frame.astype({"start_char": "int64", "end_char": "int64"})
+    # One schema whatever the batch holds: text columns str (missing values NaN), offsets int64.
+    return frame.astype({c: ("int64" if c in ("start_char", "end_char") else "str") for c in QUOTE_COLUMNS})
