@@ -49,12 +49,12 @@ def build_docs(quality_dir: str | Path, run_id: str) -> Path | None:
         return _validator(quality_dir).build_docs(run_id)
 
 
-def offsets_match(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
-    """True where body[start_char:end_char] == surface for each mention."""
+def offsets_match(rows: pd.DataFrame, articles: pd.DataFrame, text_column: str = "surface") -> pd.Series:
+    """True where body[start_char:end_char] equals the row's text (a mention's surface, a quotation's quote)."""
     bodies = dict(zip(articles["doc_id"], articles["body"]))
-    return pd.Series([bodies.get(d, "")[s:e] == surface for d, s, e, surface in zip(
-        mentions["doc_id"], mentions["start_char"], mentions["end_char"], mentions["surface"])],
-        index=mentions.index, dtype=bool)
+    return pd.Series([bodies.get(d, "")[s:e] == text for d, s, e, text in zip(
+        rows["doc_id"], rows["start_char"], rows["end_char"], rows[text_column])],
+        index=rows.index, dtype=bool)
 
 
 def quarantine_docs(tables: BatchTables, reasons: dict[str, tuple[str, str, str]], run_id: str) -> None:

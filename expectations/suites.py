@@ -51,6 +51,16 @@ SUITES: dict[str, list[Check]] = {
         Check("ExpectColumnValuesToBeInSet", "label", True, {"value_set": list(ENTITY_LABELS)}),
         Check("ExpectColumnValuesToBeEqual", "offsets_match", True, {"value": True}),
     ],
+    "quotes": [
+        Check("ExpectColumnValuesToNotBeNull", "quote_id", True),
+        Check("ExpectColumnValuesToBeUnique", "quote_id", True),
+        Check("ExpectColumnValuesToBeInSet", "kind", True,
+              {"value_set": ["direct", "indirect", "free_indirect", "reported"]}),
+        Check("ExpectColumnValueLengthsToBeBetween", "quote", True, {"min_value": 1}),
+        Check("ExpectColumnValuesToBeEqual", "offsets_match", True, {"value": True}),
+        # Warning: a quotation whose speaker is unnamed or no person or organisation is common, not wrong.
+        Check("ExpectColumnValuesToNotBeNull", "speaker_entity_id", False),
+    ],
     "entities": [
         Check("ExpectColumnValuesToBeUnique", "entity_id", True),
         Check("ExpectColumnValuesToNotBeNull", "name", True),

@@ -77,3 +77,19 @@ def test_aliases_seen_only_in_quarantined_documents_leave_with_them():
                                      "alias": ["Olaf Scholz", "Scholz", "Allianz"]}))
     quarantine_docs(tables, {dropped: ("validate", "failed critical expectation", "x")}, "r1")
     assert list(zip(tables.entity_aliases["entity_id"], tables.entity_aliases["alias"])) == [("E1", "Olaf Scholz")]
+
+
+def test_quotes_suite_quarantines_a_quote_outside_the_body_and_an_unknown_kind(tmp_path):
+    from expectations.gate import run_suite
+
+    articles = pd.DataFrame({"doc_id": ["a" * 64], "body": ["„Wir helfen“, sagte sie."]})
+    quotes = pd.DataFrame({"doc_id": ["a" * 64] * 3, "quote_id": ["q1", "q2", "q3"],
+                           "kind": ["direct", "direct", "rumour"], "quote": ["„Wir helfen“", "„Wir helfen“", "sie"],
+                           "start_char": [0, 5, 20], "end_char": [12, 17, 23], "cue": ["sagte"] * 3,
+                           "speaker": ["sie"] * 3, "speaker_entity_id": ["E1", None, "E1"]})
+    checked = quotes.assign(offsets_match=offsets_match(quotes, articles, "quote"))
+    assert checked["offsets_match"].tolist() == [True, False, True]
+    results, failing = run_suite("quotes", checked, "r1", tmp_path / "quality")
+    assert set(failing) == {"a" * 64}  # the document of the failing quotes goes to quarantine
+    unresolved = results[results["column_name"] == "speaker_entity_id"].iloc[0]
+    assert not unresolved["critical"] and unresolved["unexpected_count"] == 1

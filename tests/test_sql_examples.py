@@ -22,6 +22,8 @@ def _run(warehouse, name: str) -> list[tuple]:
 def test_every_example_is_tested():
     tested = {"entities_of_an_article.sql", "top_persons.sql", "co_mentions_of_kim.sql", "story_spread.sql",
               "mentions_per_month.sql", "themes_over_time.sql", "search_missile_tests.sql"}
+    # Checked by tests/test_quote_sql.py until the warehouse loads quotes.
+    tested |= {"quotes_of_blinken.sql", "quoted_on_military.sql"}
     assert {p.name for p in SQL.glob("*.sql")} == tested
 
 

@@ -1,0 +1,158 @@
+"""Quotations and their speakers, on short German texts written for the test."""
+from __future__ import annotations
+
+import pandas as pd
+
+from transforms import quote
+from transforms.tag import entity_id
+
+PISTORIUS = entity_id("PER", "boris pistorius")
+SCHOLZ = entity_id("PER", "olaf scholz")
+
+
+def _mention(body: str, surface: str, eid: str, label: str = "PER", nth: int = 0) -> dict:
+    start = -1
+    for _ in range(nth + 1):
+        start = body.index(surface, start + 1)
+    return {"doc_id": "d", "entity_id": eid, "label": label, "surface": surface, "start_char": start,
+            "end_char": start + len(surface), "source": "rule", "is_derived": False}
+
+
+def _quotes(body: str, mentions: list[dict] = (), language: str = "de") -> pd.DataFrame:
+    articles = pd.DataFrame([{"doc_id": "d", "body": body, "title": "T", "language": language}])
+    return quote.quotes_batch(articles, pd.DataFrame(list(mentions), columns=[
+        "doc_id", "entity_id", "label", "surface", "start_char", "end_char", "source", "is_derived"]))
+
+
+def _one(frame: pd.DataFrame, kind: str) -> pd.Series:
+    rows = frame[frame["kind"] == kind]
+    assert len(rows) == 1, frame[["kind", "quote"]].to_dict("records")
+    return rows.iloc[0]
+
+
+def test_direct_quote_in_german_marks_with_speaker_after_it():
+    body = "„Wir werden die Ukraine weiter unterstützen“, sagte Boris Pistorius am Montag in Berlin."
+    row = _one(_quotes(body, [_mention(body, "Boris Pistorius", PISTORIUS)]), "direct")
+    assert row["quote"] == "„Wir werden die Ukraine weiter unterstützen“"
+    assert (row["cue"], row["speaker"], row["speaker_entity_id"]) == ("sagte", "Boris Pistorius", PISTORIUS)
+
+
+def test_interrupted_quote_gives_two_rows_with_one_speaker():
+    body = "„Das ist ein schwerer Tag für unser Land“, sagte Olaf Scholz, „aber wir stehen zusammen.“"
+    found = _quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)])
+    assert list(found["quote"]) == ["„Das ist ein schwerer Tag für unser Land“", "„aber wir stehen zusammen.“"]
+    assert set(found["speaker_entity_id"]) == {SCHOLZ}
+
+
+def test_quote_over_several_sentences_is_one_quotation():
+    body = "Scholz sagte: »Wir helfen. Wir helfen schnell. Und wir helfen so lange wie nötig.«"
+    assert list(_quotes(body)["quote"]) == ["»Wir helfen. Wir helfen schnell. Und wir helfen so lange wie nötig.«"]
+
+
+def test_single_words_names_and_titles_in_quotation_marks_are_not_quotes():
+    body = ("Das Schiff „Gorch Fock“ lief am Morgen aus. Der Film „Das Boot“ läuft heute. "
+            "Die Stadt erlebte ein „Ereignis“ ohne Beispiel.")
+    assert _quotes(body).empty
+
+
+def test_scare_quoted_phrase_in_a_speech_sentence_is_a_partial_quote():
+    body = "Der Minister nannte die Lage „äußerst angespannt“."
+    assert list(_quotes(body)["quote"]) == ["„äußerst angespannt“"]
+
+
+def test_the_word_someone_called_something_is_a_quote():
+    body = "Der Minister nannte den Bericht eine „Zeitungsente“. Die Opposition bezeichnete ihn als „Skandal“."
+    assert list(_quotes(body)["quote"]) == ["„Zeitungsente“", "„Skandal“"]
+
+
+def test_dass_clause_after_a_speech_verb_is_indirect_speech():
+    body = "Pistorius erklärte am Dienstag, dass die Bundeswehr mehr Geld brauche."
+    row = _one(_quotes(body, [_mention(body, "Pistorius", PISTORIUS)]), "indirect")
+    assert row["quote"] == "dass die Bundeswehr mehr Geld brauche"
+    assert (row["cue"], row["speaker_entity_id"]) == ("erklärte", PISTORIUS)
+
+
+def test_verb_second_clause_in_konjunktiv_one_is_indirect_speech_before_or_after_the_frame():
+    before = "Boris Pistorius sagte, er sei zu Gesprächen bereit."
+    after = "Die Lage sei ernst, betonte Boris Pistorius."
+    assert _one(_quotes(before, [_mention(before, "Boris Pistorius", PISTORIUS)]), "indirect")["quote"] \
+        == "er sei zu Gesprächen bereit"
+    row = _one(_quotes(after, [_mention(after, "Boris Pistorius", PISTORIUS)]), "indirect")
+    assert (row["quote"], row["speaker_entity_id"]) == ("Die Lage sei ernst", PISTORIUS)
+
+
+def test_following_sentences_in_konjunktiv_one_continue_the_speech_as_one_quotation():
+    body = ("Olaf Scholz sagte, die Regierung handle entschlossen. Man habe genug Reserven. Die Preise würden "
+            "bald sinken. Am Abend reiste er nach Paris.")
+    found = _quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)])
+    row = _one(found, "free_indirect")
+    assert row["quote"] == "Man habe genug Reserven. Die Preise würden bald sinken"
+    assert row["speaker_entity_id"] == SCHOLZ and pd.isna(row["cue"])
+
+
+def test_laut_and_zufolge_attribute_the_rest_of_the_sentence_to_their_source():
+    body = "Laut Polizei wurden drei Menschen verletzt. Dem Innenministerium zufolge sind die Straßen gesperrt."
+    interior = entity_id("ORG", "innenministerium")
+    found = _quotes(body, [_mention(body, "Innenministerium", interior, "ORG")])
+    assert list(found["kind"]) == ["indirect", "indirect"]
+    assert list(found["cue"]) == ["laut", "zufolge"]
+    assert list(found["quote"]) == ["wurden drei Menschen verletzt", "sind die Straßen gesperrt"]
+    assert found["speaker_entity_id"].iloc[1] == interior
+
+
+def test_pronoun_speaker_resolves_to_the_person_mentioned_before():
+    body = "Olaf Scholz traf am Montag Boris Pistorius. Am Abend sagte er, die Lage sei ernst."
+    found = _quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ), _mention(body, "Boris Pistorius", PISTORIUS)])
+    row = _one(found, "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("er", PISTORIUS)
+
+
+def test_role_noun_speaker_resolves_to_the_person_that_role_introduced():
+    body = ("Verteidigungsminister Boris Pistorius besuchte Kanzler Olaf Scholz. "
+            "„Wir brauchen mehr Soldaten in der Truppe“, sagte der Minister.")
+    found = _quotes(body, [_mention(body, "Boris Pistorius", PISTORIUS), _mention(body, "Olaf Scholz", SCHOLZ)])
+    row = _one(found, "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("der Minister", PISTORIUS)
+
+
+def test_reported_speech_act_with_a_named_speaker():
+    body = "Olaf Scholz forderte eine schnelle Entscheidung der Notenbank."
+    row = _one(_quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)]), "reported")
+    assert (row["quote"], row["cue"], row["speaker_entity_id"]) == (
+        "Olaf Scholz forderte eine schnelle Entscheidung der Notenbank", "forderte", SCHOLZ)
+
+
+def test_offsets_index_the_body_and_ids_are_stable():
+    body = ("Die Lage sei ernst, sagte Scholz. „Wir handeln jetzt und mit aller Kraft“, fügte er hinzu. "
+            "Laut Regierung gibt es keine Alternative.")
+    first, second = _quotes(body), _quotes(body)
+    assert len(first) == 3
+    assert all(body[s:e] == q for s, e, q in zip(first["start_char"], first["end_char"], first["quote"]))
+    assert list(first["quote_id"]) == list(second["quote_id"]) == [f"d-{s}" for s in first["start_char"]]
+    assert set(first["kind"]) <= set(quote.KINDS)
+    assert list(first.columns) == quote.QUOTE_COLUMNS
+    assert str(first["start_char"].dtype) == "int64" and str(first["speaker_entity_id"].dtype) == "str"
+
+
+def test_only_german_articles_are_read():
+    assert _quotes("„Wir handeln jetzt und mit aller Kraft“, sagte Scholz.", language="en").empty
+
+
+def test_quotation_over_paragraphs_ends_each_unclosed_paragraph_and_nested_marks_stay_inside():
+    body = ("Der Sprecher sagte:\n\n„Wir helfen allen Menschen in der Region so schnell es geht.\n\n"
+            "„Und wir bleiben, bis die Arbeit getan ist.“ Die Firma schrieb: „Wir haben „Small Business“ im Blick.“")
+    assert list(_quotes(body)["quote"]) == [
+        "„Wir helfen allen Menschen in der Region so schnell es geht.",
+        "„Und wir bleiben, bis die Arbeit getan ist.“",
+        "„Wir haben „Small Business“ im Blick.“"]
+
+
+def test_nach_angaben_wonach_and_demnach_attribute_content_to_the_source_before():
+    body = ("Nach Angaben der örtlichen Polizei wurden zwei Häuser zerstört. Die Polizei legte einen Bericht vor, "
+            "wonach der Brand gelegt wurde. Demnach war die Feuerwehr schnell am Ort.")
+    police = entity_id("ORG", "polizei")
+    found = _quotes(body, [_mention(body, "Polizei", police, "ORG", nth=1)])
+    assert list(zip(found["cue"], found["quote"])) == [
+        ("nach", "wurden zwei Häuser zerstört"), ("wonach", "der Brand gelegt wurde"),
+        ("Demnach", "war die Feuerwehr schnell am Ort")]
+    assert list(found["speaker_entity_id"])[1:] == [police, police]
