@@ -24,6 +24,7 @@ class BatchTables:
     entity_aliases: pd.DataFrame = field(default_factory=pd.DataFrame)
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
     search_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
     texts: pd.DataFrame = field(default_factory=pd.DataFrame)
     stage_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
@@ -62,7 +63,7 @@ def quarantine_docs(tables: BatchTables, reasons: dict[str, tuple[str, str, str]
     if not reasons:
         return
     ids = set(reasons)
-    for name in ("articles", "mentions", "themes", "search_terms"):
+    for name in ("articles", "mentions", "themes", "search_terms", "quotes"):
         frame = getattr(tables, name)
         if not frame.empty:
             setattr(tables, name, frame[~frame["doc_id"].isin(ids)].reset_index(drop=True))
@@ -86,6 +87,8 @@ def gate_batch(tables: BatchTables, run_id: str, quality_dir: str | Path) -> Bat
     checks = {"documents": tables.documents, "articles": tables.articles, "themes": tables.themes}
     if not tables.mentions.empty:
         checks["mentions"] = tables.mentions.assign(offsets_match=offsets_match(tables.mentions, tables.articles))
+    if not tables.quotes.empty:
+        checks["quotes"] = tables.quotes.assign(offsets_match=offsets_match(tables.quotes, tables.articles, "quote"))
     if not tables.articles.empty:
         counts = tables.mentions.groupby("doc_id").size() if not tables.mentions.empty else pd.Series(dtype=int)
         checks["article_entities"] = pd.DataFrame({

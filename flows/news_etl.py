@@ -19,12 +19,12 @@ from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_do
 from expectations.health import health_checks
 from expectations.report import build_report
 from flows import progress
-from transforms import clean, cluster, ingest, search, tag, themes, versions, warehouse
+from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.settings import Settings
 
 BATCHES_IN_FLIGHT = 2
-STAGED_TABLES = ("documents", "texts", "articles", "mentions", "entity_aliases", "themes", "search_terms",
+STAGED_TABLES = ("documents", "texts", "articles", "mentions", "entity_aliases", "themes", "quotes", "search_terms",
                  "stage_versions", "quarantine", "quality_results")
 
 
@@ -59,13 +59,14 @@ def clean_batch(ingested, run_id: str, limits) -> BatchTables:
 
 @task(cache_policy=NONE)
 def tag_batch(tables: BatchTables, known_entity_ids: frozenset, run_id: str) -> BatchTables:
-    """Entity mentions, canonical entities, themes and search terms."""
+    """Entity mentions, canonical entities, themes, quotations with their speakers, and search terms."""
     fault_point("tag")
     if not tables.articles.empty:
         tables.mentions, tables.entity_aliases, tagging = tag.tag_batch(tables.articles, known_entity_ids)
         tables.themes, theming = themes.themes_batch(tables.articles)
+        tables.quotes, quoting = quote.quotes_of(tables.articles, tables.mentions)
         tables.search_terms, indexing = search.search_terms_batch(tables.articles)
-        _quarantine_rejected(tables, pd.concat([tagging, theming, indexing], ignore_index=True), run_id)
+        _quarantine_rejected(tables, pd.concat([tagging, theming, quoting, indexing], ignore_index=True), run_id)
     return tables
 
 

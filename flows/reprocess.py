@@ -49,7 +49,8 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
         tables.themes, rejected = themes.themes_batch(tables.articles)
         _quarantine_rejected(tables, rejected, run_id)
     if "quote" in stages:
-        tables.quotes = quote.quotes_batch(tables.articles, tables.mentions)
+        tables.quotes, rejected = quote.quotes_of(tables.articles, tables.mentions)
+        _quarantine_rejected(tables, rejected, run_id)
     tables = gate_batch(tables, run_id, quality_dir)
     # Only what the stages make is written; a document the gate rejected keeps its old rows.
     kept = tables.articles["doc_id"]

@@ -21,9 +21,9 @@ def _run(warehouse, name: str) -> list[tuple]:
 
 def test_every_example_is_tested():
     tested = {"entities_of_an_article.sql", "top_persons.sql", "co_mentions_of_kim.sql", "story_spread.sql",
-              "mentions_per_month.sql", "themes_over_time.sql", "search_missile_tests.sql"}
+              "mentions_per_month.sql", "themes_over_time.sql", "search_missile_tests.sql",
+              "quotes_of_blinken.sql", "quoted_on_military.sql"}
     # Checked by tests/test_quote_sql.py until the warehouse loads quotes.
-    tested |= {"quotes_of_blinken.sql", "quoted_on_military.sql"}
     assert {p.name for p in SQL.glob("*.sql")} == tested
 
 
@@ -65,3 +65,23 @@ def test_search_finds_the_missile_reports_ranked(seeds_warehouse):
     assert len(rows) == 5
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
     assert rows[0][1] == "US-Generalstabschef in Japan: Nordkorea gemeinsame Bedrohung"
+
+
+def test_quotes_by_speaker_counts_quotes_and_articles_per_entity(seeds_warehouse):
+    with connect(seeds_warehouse, read_only=True) as con:
+        rows = {r[1]: r for r in con.execute("select * from quotes_by_speaker").fetchall()}
+    assert rows["Antony Blinken"][2:5] == ("PER", 8, 2)
+    assert rows["Joseph Dunford"][4] == 2
+
+
+def test_quotes_of_blinken_are_eight_quotations_from_two_reports(seeds_warehouse):
+    rows = _run(seeds_warehouse, "quotes_of_blinken.sql")
+    assert len(rows) == 8 and len({r[1] for r in rows}) == 2
+    assert {r[2] for r in rows} == {"direct", "indirect"}
+    assert any(r[3].startswith('"Wir haben Grund zu der Annahme') for r in rows)
+
+
+def test_who_is_quoted_on_the_military_theme(seeds_warehouse):
+    rows = _run(seeds_warehouse, "quoted_on_military.sql")
+    assert [r[:3] for r in rows[:2]] == [("Joseph Dunford", "PER", 10), ("Antony Blinken", "PER", 8)]
+    assert {r[0] for r in rows} >= {"Shinzo Abe", "Boris Pistorius"}

@@ -25,6 +25,7 @@ from functools import lru_cache
 import pandas as pd
 import simplemma
 
+from transforms.isolation import isolated
 from transforms.tag import PERSON_CUES
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "cue", "speaker",
@@ -688,3 +689,9 @@ def quotes_batch(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     # One schema whatever the batch holds: text columns str (missing values NaN), offsets int64.
     return frame.astype({c: ("int64" if c in ("start_char", "end_char") else "str") for c in QUOTE_COLUMNS})
+
+
+def quotes_of(articles: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """quotes_batch with per-document isolation: quotes rows, and rejected rows (doc_id, stage, reason, detail)."""
+    return isolated("quote", articles, lambda batch: (quotes_batch(batch, mentions[mentions["doc_id"].isin(
+        batch["doc_id"])] if not mentions.empty else mentions),))

@@ -67,6 +67,19 @@ create or replace view themes_monthly as
     from themes t join articles a using (doc_id)
     group by all;
 
+-- One row per speaker entity: how often and in how many articles it is quoted, and when first and last.
+create or replace view quotes_by_speaker as
+    select q.speaker_entity_id as entity_id, e.name, e.label,
+           count(*) as quotes,
+           count(distinct q.doc_id) as articles,
+           min(a.published_at) as first_published_at,
+           max(a.published_at) as last_published_at
+    from quotes q
+    join entities e on e.entity_id = q.speaker_entity_id
+    join articles a using (doc_id)
+    where q.speaker_entity_id is not null
+    group by all;
+
 create or replace view warehouse_guide as
     select t.table_name, t.comment as table_comment, c.column_name, c.data_type, c.comment as column_comment
     from duckdb_tables() t join duckdb_columns() c using (database_name, schema_name, table_name)
