@@ -1,0 +1,85 @@
+"""Backfills: after a stage's version changes, `reprocess --outdated` brings exactly the outdated documents up to date."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import SEEDS
+
+from transforms import versions
+from transforms import warehouse as wh
+
+pytestmark = pytest.mark.e2e
+# A child process with the themes stage at version 2 and a new theme that every article gets.
+REPROCESS_AT_V2 = """
+import sys
+import pandas as pd
+from transforms import themes, versions
+versions.RULES["themes"] = "2"
+versions.stage_versions.cache_clear()
+first = themes.themes_batch
+def with_new_theme(articles):
+    rows, rejected = first(articles)
+    extra = pd.DataFrame({"doc_id": articles["doc_id"], "theme": "backfill-test", "score": 1.0})
+    return pd.concat([rows, extra], ignore_index=True), rejected
+themes.themes_batch = with_new_theme
+from flows.reprocess import news_etl_reprocess
+print(news_etl_reprocess(stages=["themes"], warehouse_dir=sys.argv[1], outdated=True, batch_size=1))
+"""
+
+
+def _reprocess(warehouse, **env) -> subprocess.CompletedProcess:
+    from prefect.settings import PREFECT_API_URL
+
+    return subprocess.run([sys.executable, "-c", REPROCESS_AT_V2, str(warehouse)], capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), **env})
+
+
+def _state(warehouse) -> dict:
+    with wh.connect(warehouse, read_only=True) as con:
+        return {
+            "versions": dict(con.execute("select version, count(*) from stage_versions where stage = 'themes' "
+                                         "group by all").fetchall()),
+            "new_theme": con.execute("select count(*) from themes where theme = 'backfill-test'").fetchone()[0],
+            "doubled": con.execute("select count(*) from (select doc_id, theme from themes group by all "
+                                   "having count(*) > 1)").fetchone()[0],
+            "mentions": con.execute("select count(*) from mentions").fetchone()[0],
+            "stories": con.execute("select md5(string_agg(doc_id || story_id, ',' order by doc_id)) from articles").fetchone()[0],
+            "reprocessed": con.execute("select coalesce(sum(documents), 0) from reprocessed").fetchone()[0],
+        }
+
+
+def test_reprocess_outdated_updates_exactly_the_outdated_documents_and_survives_a_kill(prefect_harness, tmp_path):
+    from flows.news_etl import news_etl
+
+    landing, warehouse = tmp_path / "landing", tmp_path / "wh"
+    landing.mkdir()
+    for seed in sorted(SEEDS.iterdir()):
+        shutil.copy(seed, landing / seed.name)
+    news_etl(input_dir=str(landing), warehouse_dir=str(warehouse))
+    before = _state(warehouse)
+    assert before["versions"] == {versions.stage_versions()["themes"]: 5} and before["new_theme"] == 0
+
+    # Killed while committing its third batch: two documents are done, three are not.
+    killed = _reprocess(warehouse, NEWSETL_CRASH_AT="reprocess:inserted#3")
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    half = _state(warehouse)
+    assert half["versions"] == {"2": 2, versions.stage_versions()["themes"]: 3} and half["new_theme"] == 2
+
+    finished = _reprocess(warehouse)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert "'selected': 3, 'reprocessed': 3" in finished.stdout
+    after = _state(warehouse)
+    assert after["versions"] == {"2": 5} and after["new_theme"] == 5 and after["doubled"] == 0
+    # Nothing else moved: mentions, story ids.
+    assert after["mentions"] == before["mentions"] and after["stories"] == before["stories"]
+    assert after["reprocessed"] == 5
+
+    again = _reprocess(warehouse)
+    assert "'selected': 0, 'reprocessed': 0" in again.stdout
+    assert _state(warehouse) == after
+
+    # The archive replays the reprocess batches, the killed run's two included.
+    wh.rebuild(warehouse)
+    assert _state(warehouse) == after
