@@ -99,7 +99,7 @@ create table if not exists stage_versions (doc_id varchar, stage varchar, versio
 comment on table stage_versions is 'Which version of each stage made a document''s rows, and in which run';
 
 create table if not exists reprocessed (
-    run_id varchar, stage varchar, documents bigint, version_before varchar, version_after varchar);
+    run_id varchar, part varchar, stage varchar, documents bigint, version_before varchar, version_after varchar);
 comment on table reprocessed is 'What each reprocess run did: documents per stage and version, before and after';
 
 create table if not exists texts (doc_id varchar, content_type varchar, text varchar);
