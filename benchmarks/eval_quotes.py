@@ -80,7 +80,7 @@ def tag_mentions(articles: pd.DataFrame, cache: Path | None) -> tuple[pd.DataFra
     if cache and cache.is_file():
         return pickle.loads(cache.read_bytes()), 0.0
     started = time.perf_counter()
-    mentions, _ = tag.tag_batch(articles)
+    mentions, _, _ = tag.tag_batch(articles)
     seconds = time.perf_counter() - started
     if cache:
         cache.write_bytes(pickle.dumps(mentions))

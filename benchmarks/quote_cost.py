@@ -53,7 +53,7 @@ def main() -> int:
             times.append(time.process_time() - start)
         return min(times), result
 
-    tag_seconds, (mentions, _) = best(lambda: tag.tag_batch(articles))
+    tag_seconds, (mentions, _, _) = best(lambda: tag.tag_batch(articles))
     quote_seconds, quotes = best(lambda: quote.quotes_batch(articles, mentions))
     result = {"articles": len(articles), "quotes": len(quotes), "seconds_tag": round(tag_seconds, 3),
               "seconds_quote": round(quote_seconds, 3), "ratio": round(quote_seconds / tag_seconds, 4),

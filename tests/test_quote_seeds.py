@@ -59,7 +59,7 @@ def seeds_pipeline(seeds_dir):
         fields = clean_article(raw[path.name], "text")
         rows.append({"doc_id": path.name, "body": fields["body"], "title": fields.get("title"), "language": "de"})
     articles = pd.DataFrame(rows)
-    mentions, aliases = tag.tag_batch(articles)
+    mentions, aliases, _ = tag.tag_batch(articles)
     names = dict(zip(aliases["entity_id"], aliases["name"]))
     return raw, articles, quote.quotes_batch(articles, mentions), names
 
