@@ -7,13 +7,12 @@ from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
-
-import pandas as pd
 
 from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks

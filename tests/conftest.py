@@ -30,8 +30,9 @@ def seeds_dir() -> Path:
 def prefect_harness(tmp_path_factory):
     """A temporary Prefect backend for the flow tests (offline, one per session)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    import flows  # noqa: F401 - sets Prefect's home and offline settings before Prefect loads
     from prefect.testing.utilities import prefect_test_harness
+
+    import flows  # noqa: F401 - sets Prefect's home and offline settings before Prefect loads
 
     with prefect_test_harness(server_startup_timeout=120):
         yield

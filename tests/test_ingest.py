@@ -6,8 +6,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from transforms.ingest import (IngestLimits, UnreadableFile, batches, decode, list_landing_files, plan_files,
-                               read_batch)
+from transforms.ingest import IngestLimits, UnreadableFile, batches, decode, list_landing_files, plan_files, read_batch
 
 GERMAN = "Köln (dpa) - Die Straßenbahn fährt über die Brücke, sagte die Bürgermeisterin."
 

@@ -285,11 +285,11 @@ def test_health_results_have_the_quality_results_shape():
 def three_runs(prefect_harness, tmp_path_factory):
     """A run with quarantined files, a run with a critical failure (a language the suite does not know),
     and a failed run, into one warehouse; then the report."""
+    from conftest import SEEDS
+
     from flows.news_etl import news_etl
     from transforms import clean
     from transforms.warehouse import connect
-
-    from conftest import SEEDS
 
     landing = tmp_path_factory.mktemp("landing")
     warehouse = tmp_path_factory.mktemp("warehouse")

@@ -30,8 +30,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms.codes import (CONTENT_TYPES, DATE_PRECISIONS, DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES,
-                              QUOTE_KINDS, RUN_STATUSES, sql_list)
+from transforms.codes import (
+    CONTENT_TYPES,
+    DATE_PRECISIONS,
+    DOCUMENT_STATUSES,
+    ENTITY_LABELS,
+    LANGUAGES,
+    QUOTE_KINDS,
+    RUN_STATUSES,
+    sql_list,
+)
 from transforms.faults import fault_point
 
 CATALOG = "lake.sqlite"
