@@ -29,6 +29,11 @@ print(news_etl_reprocess(stages=["themes"], warehouse_dir=sys.argv[1], outdated=
 """
 
 
+def _v2() -> str:
+    """The themes version the child installs: rule version 2, the same taxonomy hash."""
+    return "2" + versions.stage_versions()["themes"].removeprefix(versions.RULES["themes"])
+
+
 def _reprocess(warehouse, **env) -> subprocess.CompletedProcess:
     from prefect.settings import PREFECT_API_URL
 
@@ -65,13 +70,13 @@ def test_reprocess_outdated_updates_exactly_the_outdated_documents_and_survives_
     killed = _reprocess(warehouse, NEWSETL_CRASH_AT="reprocess:inserted#3")
     assert killed.returncode == -9, killed.stderr[-2000:]
     half = _state(warehouse)
-    assert half["versions"] == {"2": 2, versions.stage_versions()["themes"]: 3} and half["new_theme"] == 2
+    assert half["versions"] == {_v2(): 2, versions.stage_versions()["themes"]: 3} and half["new_theme"] == 2
 
     finished = _reprocess(warehouse)
     assert finished.returncode == 0, finished.stderr[-3000:]
     assert "'selected': 3, 'reprocessed': 3" in finished.stdout
     after = _state(warehouse)
-    assert after["versions"] == {"2": 5} and after["new_theme"] == 5 and after["doubled"] == 0
+    assert after["versions"] == {_v2(): 5} and after["new_theme"] == 5 and after["doubled"] == 0
     # Nothing else moved: mentions, story ids.
     assert after["mentions"] == before["mentions"] and after["stories"] == before["stories"]
     assert after["reprocessed"] == 5
