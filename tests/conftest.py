@@ -48,3 +48,15 @@ def run_seeds_into_new_warehouse(tmp_path_factory, **flow_options) -> tuple[Path
     warehouse = tmp_path_factory.mktemp("warehouse")
     counts = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse), **flow_options)
     return landing, warehouse, counts
+
+
+def pytest_collection_modifyitems(items):
+    """Mark what the fast inner loop leaves out: runs of the flow (e2e) and corpus gates (gate).
+
+    `pytest -m "not gate and not e2e"` is the quick check while editing; CI runs everything.
+    """
+    for item in items:
+        if "prefect_harness" in item.fixturenames:
+            item.add_marker(pytest.mark.e2e)
+        if item.path.name.endswith("_gate.py") or item.path.name == "test_scraped_text.py":
+            item.add_marker(pytest.mark.gate)
