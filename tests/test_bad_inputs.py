@@ -15,6 +15,7 @@ from transforms.ingest import batches, list_landing_files, plan_files, read_batc
 PROSE = ("Die Regierung hat am Montag in Berlin ein neues Gesetz zur Rente beschlossen, das im Sommer in Kraft "
          "treten soll, sagte eine Sprecherin. ")
 MEMORY_LIMIT_MB = 2048
+pytestmark = pytest.mark.e2e  # a gigabyte of gzip and tens of megabytes of text: not for the quick loop
 
 
 def _gzip_bomb(expanded_bytes: int) -> bytes:

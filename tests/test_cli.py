@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -82,6 +83,7 @@ def test_query_output_keeps_brackets(tmp_path):
     assert "[a-z]{2}" in result.output
 
 
+@pytest.mark.e2e
 def test_run_in_ephemeral_mode_loads_the_seeds_and_stops_its_server(seeds_dir, tmp_path):
     env = {**os.environ, "NEWSETL_STATE_DIR": str(tmp_path / "state")}
     env.pop("PREFECT_API_URL", None)
