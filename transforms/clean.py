@@ -7,10 +7,10 @@ from datetime import datetime
 from difflib import SequenceMatcher
 
 import pandas as pd
-from babel import Locale
 
 from transforms import gazetteer
 from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
+from transforms.dates import FoundDate, find_date
 from transforms.html_extract import extract_html
 from transforms.language import detect_language
 
@@ -85,54 +85,8 @@ _SENTENCE_END = re.compile(r"[.!?…\"“”»«')]$")
 _INNER_SENTENCE_END = re.compile(r"[.!?] [A-ZÄÖÜ]")
 _WORD = re.compile(r"\w+", re.U)
 
-_MONTHS = {name.lower(): number for number, name in Locale("de").months["format"]["wide"].items()}
-_MONTHS.update({name.lower().rstrip("."): number
-                for number, name in Locale("de").months["format"]["abbreviated"].items()})
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_PATTERNS = [
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?"), "ymd"),
-    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s*(?:um\s*)?(\d{1,2})[:.](\d{2}))?"), "dmy"),
-    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b(?:,?\s*(?:um\s*)?(\d{1,2})[:.](\d{2}))?"), "dmy2"),
-    (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH_NAMES})\.?,?\s*(\d{{4}})(?:,?\s*(\d{{1,2}})[:.](\d{{2}})\s*Uhr)?", re.I), "dMy"),
-    (re.compile(r"\bdate\s+(\d{4})-(\d{2})\b", re.I), "ym"),
-    (re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{4}})\b", re.I), "My"),
-]
-
-
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
-
-
-def find_date(text: str) -> tuple[datetime, str] | None:
-    """The first calendar date a header line gives, with its precision ('day' or 'month')."""
-    found = _date_match(text)
-    return found[:2] if found else None
-
-
-def _date_match(text: str) -> tuple[datetime, str, int, int] | None:
-    """find_date's result plus the span of the date in the text."""
-    for pattern, kind in _DATE_PATTERNS:
-        m = pattern.search(text)
-        if not m:
-            continue
-        g = m.groups()
-        try:
-            if kind == "ymd":
-                found = datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "dmy":
-                found = datetime(int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "dmy2":
-                found = datetime(2000 + int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "dMy":
-                found = datetime(int(g[2]), _MONTHS[g[1].lower()], int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "ym":
-                found = datetime(int(g[0]), int(g[1]), 1), "month"
-            else:
-                found = datetime(int(g[1]), _MONTHS[g[0].lower()], 1), "month"
-        except ValueError:
-            continue
-        return (*found, m.start(), m.end())
-    return None
 
 
 def _is_prose(line: str) -> bool:
@@ -257,7 +211,7 @@ def _text_goes_on(lines: list[str], k: int) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    return _words(line) <= 12 and not _is_prose(line) and _date_match(line) is not None
+    return _words(line) <= 12 and not _is_prose(line) and find_date(line) is not None
 
 
 def _is_header_meta(line: str) -> bool:
@@ -289,7 +243,7 @@ def _lead_start(lines: list[str], start: int) -> int:
 def _read_meta_lines(meta: list[str], fields: dict) -> None:
     """Dates and bylines between the lead and the text."""
     for line in meta:
-        found = _date_match(line) if _is_date_line(line) else None
+        found = find_date(line) if _is_date_line(line) else None
         if found and fields["published_at"] is None:
             fields["published_at"], fields["date_precision"] = found[:2]
         authors, agency, _ = _parse_byline(line)
@@ -385,7 +339,7 @@ def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[l
         if len(body) <= 3 and _is_date_line(line):
             # A date line printed just after the lead ("19.10.2019, 23:38 Uhr") is metadata, not body.
             if fields["published_at"] is None:
-                fields["published_at"], fields["date_precision"] = _date_match(line)[:2]
+                fields["published_at"], fields["date_precision"] = find_date(line)[:2]
             i += 1
             continue
         if _is_furniture(line) or (_is_prose(line) and _is_caption(lines, i)) or _is_author_bio(line, fields["authors"]):
@@ -420,9 +374,9 @@ def _is_closing(lines: list[str], j: int) -> bool:
     return bool(_NAME_BIO.match(line)) and _words(line) <= 60 and j > 0 and _is_furniture(lines[j - 1])
 
 
-def _header_date(line: str) -> tuple[datetime, str, int, int] | None:
+def _header_date(line: str) -> FoundDate | None:
     """The date of a date line: what is left beside the date is a byline or nothing."""
-    found = _date_match(line) if _words(line) <= 12 else None
+    found = find_date(line) if _words(line) <= 12 else None
     if not found:
         return None
     rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-")

@@ -8,13 +8,13 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 from lxml import etree
 
 from transforms.agencies import AGENCIES
+from transforms.dates import find_day
 
 _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 # "(dpa)", "(dpa/lno)", "(AFP/dpa)" directly after a place name at the start of the body.
@@ -86,9 +86,6 @@ _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admi
 _STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
 _TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»›⋆│~]|::)\s+")
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|overline|topline|roofline|eyebrow|pretitle|supertitle|spitzmarke", re.I)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})")
-_BERLIN = ZoneInfo("Europe/Berlin")
 _LEAD_XPATH = ('//body//*[contains(@class, "lead") or contains(@class, "intro") or contains(@class, "excerpt") '
                'or contains(@class, "abstract") or contains(@class, "standfirst") or contains(@class, "vorspann")]')
 _LEAD_CLASS = re.compile(r"(?:^|[\s_-])(?:lead|intro|excerpt|abstract|standfirst|vorspann)(?:$|[\s_-])", re.I)
@@ -101,18 +98,8 @@ _HIDDEN = 'ancestor-or-self::*[contains(translate(@style, " ", ""), "display:non
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none")
 _MICRODATA_PUBLISHED = '//body//*[@itemprop="datePublished"]/@*[name()="datetime" or name()="content"]'
 _PUB_LABEL = re.compile(r"\b(?:erschienen|veröffentlicht|publiziert|erstellt)(?: am)?\s*:?\s*(?=\d)", re.I)
-_DE_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
-_DE_SHORT_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b(?![.\d])")
-_US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _URL_DMY = re.compile(r"/(\d{1,2})-(\d{1,2})-((?:19|20)\d{2})(?:\.\w+)?/?$")
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "januar februar märz april mai juni juli august september oktober november dezember".split())}
-_MONTHS.update({"jänner": 1, "maerz": 3, "jan": 1, "feb": 2, "mär": 3, "apr": 4, "jun": 6, "jul": 7,
-                "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12})
-# Also "07 Dezember, 2022", as templates translated from English print it.
-_DE_LONG_DATE = re.compile(r"\b(\d{1,2})(?:\.\s*|\s+)(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
-                           + r")\.?,?\s+(\d{4})\b", re.I)
 _DATE_META = ("pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.date",
               "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published")
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
@@ -336,45 +323,13 @@ def _title(tree, meta: dict, article: dict, doc_title: str | None, first_line: s
 
 
 def _parse_date(text: str | None) -> dt.date | None:
-    """A calendar day from an ISO, German or slashed date string; UTC stamps move to German local time."""
-    if not text:
-        return None
-    m = _ISO_STAMP.search(text)
-    if m:
-        try:
-            stamp = dt.datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
-            return _plausible(stamp.astimezone(_BERLIN).date())
-        except ValueError:
-            pass
-    for pattern, order in ((_ISO_DATE, "ymd"), (_DE_DATE, "dmy"), (_US_DATE, "mdy")):
-        m = pattern.search(text)
-        if m:
-            parts = dict(zip(order, (int(g) for g in m.groups())))
-            if order == "mdy" and parts["m"] > 12:
-                parts["m"], parts["d"] = parts["d"], parts["m"]  # "26/12/2019": day first, as Europe writes it
-            break
-    else:
-        m = _DE_LONG_DATE.search(text)
-        if not m:
-            return None
-        parts = {"d": int(m.group(1)), "m": _MONTHS[m.group(2).lower()], "y": int(m.group(3))}
-    try:
-        return _plausible(dt.date(parts["y"], parts["m"], parts["d"]))
-    except ValueError:
-        return None
+    """A calendar day from an ISO, German, slashed or spelled date (transforms.dates, day precision only)."""
+    return find_day(text)
 
 
 def _short_date(text: str) -> dt.date | None:
     """A day written with a two-digit year ("28.09.19"), as forums and comment lists print it."""
-    m = _DE_SHORT_DATE.search(text)
-    try:
-        return _plausible(dt.date(2000 + int(m.group(3)), int(m.group(2)), int(m.group(1)))) if m else None
-    except ValueError:
-        return None
-
-
-def _plausible(day: dt.date) -> dt.date | None:
-    return day if 1990 <= day.year <= dt.date.today().year + 1 else None
+    return find_day(text, ("short_year",))
 
 
 def _visible_date(tree) -> dt.date | None:
