@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import asdict
 from datetime import datetime
 from difflib import SequenceMatcher
 
@@ -11,11 +12,12 @@ import pandas as pd
 from transforms import gazetteer
 from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
 from transforms.dates import FoundDate, find_date
+from transforms.fields import ArticleFields
 from transforms.html_extract import extract_html
 from transforms.language import detect_language
 
 ARTICLE_COLUMNS = [
-    "doc_id", "title", "teaser", "body", "published_at", "date_precision", "outlet", "agency",
+    "doc_id", "kicker", "title", "teaser", "body", "published_at", "date_precision", "outlet", "agency",
     "authors", "dateline", "language", "word_count",
 ]
 
@@ -240,15 +242,15 @@ def _lead_start(lines: list[str], start: int) -> int:
     return start if _same_headline(lead, title) else j
 
 
-def _read_meta_lines(meta: list[str], fields: dict) -> None:
+def _read_meta_lines(meta: list[str], fields: ArticleFields) -> None:
     """Dates and bylines between the lead and the text."""
     for line in meta:
         found = find_date(line) if _is_date_line(line) else None
-        if found and fields["published_at"] is None:
-            fields["published_at"], fields["date_precision"] = found[:2]
+        if found and fields.published_at is None:
+            fields.published_at, fields.date_precision = found[:2]
         authors, agency, _ = _parse_byline(line)
-        fields["authors"] = fields["authors"] or authors
-        fields["agency"] = fields["agency"] or agency
+        fields.authors = fields.authors or authors
+        fields.agency = fields.agency or agency
 
 
 def _inline_box_end(lines: list[str], i: int) -> int | None:
@@ -274,16 +276,15 @@ def _is_author_bio(line: str, authors: list[str]) -> bool:
     return _words(line) <= 60 and any(line.startswith(a + " ") for a in authors)
 
 
-def clean_text(text: str) -> dict:
+def clean_text(text: str) -> ArticleFields:
     """Scraped article text -> body without boilerplate and the metadata its lines give."""
     lines = [ln.strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
-    fields: dict = {"title": None, "teaser": None, "published_at": None, "date_precision": None,
-                    "outlet": None, "agency": None, "authors": [], "dateline": None}
+    fields = ArticleFields()
 
     start = _body_start(lines)
     if start is None:
-        return {**fields, "body": ""}
+        return fields
     start = _main_start(lines, start)
     lead = _lead_start(lines, start)
     _read_header(lines[:lead], fields)
@@ -298,19 +299,20 @@ def clean_text(text: str) -> dict:
         credit = _TRAILING_CREDIT.search(body_lines[-1])
         if credit and _words(body_lines[-1]) > 3:
             agency, outlet = _split_agency(credit.group(1))
-            fields["agency"] = fields["agency"] or agency
-            fields["outlet"] = fields["outlet"] or outlet
+            fields.agency = fields.agency or agency
+            fields.outlet = fields.outlet or outlet
             body_lines[-1] = body_lines[-1][:credit.start()].rstrip()
         body_lines[-1] = _TRAILING_INITIALS.sub("", body_lines[-1])
     _read_dateline(body_lines, fields)
-    return {**fields, "body": "\n\n".join(body_lines)}
+    fields.body = "\n\n".join(body_lines)
+    return fields
 
 
 def _main_start(lines: list[str], start: int) -> int:
     """A short first stretch of prose (blurbs among the menus) gives way to a later one at least three times its size."""
     stretches, at = [], start
     while at is not None and len(stretches) < 10:
-        body, end = _take_body(lines, at, at, {"published_at": None, "authors": []})
+        body, end = _take_body(lines, at, at, ArticleFields())
         stretches.append((at, sum(_words(lines[j]) for j in body)))
         at = _body_start(lines, after=end)
     first = stretches[0][1]
@@ -319,7 +321,7 @@ def _main_start(lines: list[str], start: int) -> int:
     return next((at for at, words in stretches[1:] if words >= max(80, 3 * first)), start)
 
 
-def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[list[int], int]:
+def _take_body(lines: list[str], lead: int, start: int, fields: ArticleFields) -> tuple[list[int], int]:
     """The body's line numbers from the lead on, and the line where the article ends."""
     before = set(lines[:lead])
     body: list[int] = [lead] if lead < start else []
@@ -328,7 +330,7 @@ def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[l
         line, following = lines[i], (lines[i + 1] if i + 1 < len(lines) else "")
         signature = _SIGNATURE.match(line)
         if signature:
-            fields["authors"] = [signature.group(1)]
+            fields.authors = [signature.group(1)]
             break
         if len(body) > 3 and _opens_teaser_list(lines, i):
             # Other articles' teasers, each with its date: drop the one begun above.
@@ -338,11 +340,11 @@ def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[l
             break
         if len(body) <= 3 and _is_date_line(line):
             # A date line printed just after the lead ("19.10.2019, 23:38 Uhr") is metadata, not body.
-            if fields["published_at"] is None:
-                fields["published_at"], fields["date_precision"] = find_date(line)[:2]
+            if fields.published_at is None:
+                fields.published_at, fields.date_precision = find_date(line)[:2]
             i += 1
             continue
-        if _is_furniture(line) or (_is_prose(line) and _is_caption(lines, i)) or _is_author_bio(line, fields["authors"]):
+        if _is_furniture(line) or (_is_prose(line) and _is_caption(lines, i)) or _is_author_bio(line, fields.authors):
             i += 1
             continue
         if _is_section_break(line, following):
@@ -383,20 +385,20 @@ def _header_date(line: str) -> FoundDate | None:
     return found if _words(rest) <= 4 or _BYLINE.match(rest) else None
 
 
-def _read_header(header: list[str], fields: dict) -> None:
+def _read_header(header: list[str], fields: ArticleFields) -> None:
     """Title, date, byline and outlet from the lines before the body."""
     headings = []
     dates = [_header_date(line) for line in header]
     for n, (line, found) in enumerate(zip(header, dates)):
         if found:
             # The date nearest the text is the article's; one further up is the page's "today".
-            fields["published_at"], fields["date_precision"] = found[:2]
+            fields.published_at, fields.date_precision = found[:2]
             rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-")
             # What is left of a date line is a byline or nothing: never the title.
             authors, agency, outlet = _parse_byline(rest)
-            fields["authors"] = fields["authors"] or authors
-            fields["agency"] = fields["agency"] or agency
-            fields["outlet"] = fields["outlet"] or outlet
+            fields.authors = fields.authors or authors
+            fields.agency = fields.agency or agency
+            fields.outlet = fields.outlet or outlet
             continue
         if not line or _is_furniture(line) or _is_section_break(line):
             continue
@@ -406,9 +408,9 @@ def _read_header(header: list[str], fields: dict) -> None:
         if not authors and name and _words(line) <= 5 and len(header) - n <= 8 and next_dated:
             authors = [name.group(1)]  # "FOCUS-Online-Experte Robin Tschöpe" over the date, near the text: a byline
         if authors or agency or outlet:
-            fields["authors"] = fields["authors"] or authors
-            fields["agency"] = fields["agency"] or agency
-            fields["outlet"] = fields["outlet"] or outlet
+            fields.authors = fields.authors or authors
+            fields.agency = fields.agency or agency
+            fields.outlet = fields.outlet or outlet
             continue
         headings.append(_BREADCRUMB.split(line)[-1].strip())
     if not headings:
@@ -425,7 +427,7 @@ def _read_header(header: list[str], fields: dict) -> None:
         if heading != title and heading.endswith(title) and len(heading) > len(title):
             prefix = heading[: -len(title)].rstrip(" -–|:")
             if prefix and _words(prefix) <= 5:
-                fields["outlet"] = fields["outlet"] or prefix
+                fields.outlet = fields.outlet or prefix
     at = len(headings) - 1 - headings[::-1].index(title)
     variant = next((h for h in reversed(headings[:at]) if _words(h) <= 40 and _same_headline(h, title)), None)
     if variant:
@@ -434,7 +436,7 @@ def _read_header(header: list[str], fields: dict) -> None:
         title = f"{headings[at - 1]} {title}"  # a headline set on two lines
     # A kicker glued on: "Kicker : Title" (no space before a colon in print), "Corona-Pandemie - Title".
     title = re.sub(r"^.{1,60}? : (?=\S)|^\S+ [-–] (?=(?:\S+ ){2}\S)", "", title)
-    fields["title"] = title if _words(title) >= 2 else None
+    fields.title = title if _words(title) >= 2 else None
 
 
 def _headline_of(earlier: str, later: str) -> str:
@@ -447,40 +449,34 @@ def _headline_of(earlier: str, later: str) -> str:
     return earlier if m.a == 0 and m.b != 0 else later
 
 
-def _read_dateline(body_lines: list[str], fields: dict) -> None:
+def _read_dateline(body_lines: list[str], fields: ArticleFields) -> None:
     """Dateline and agency from the opening 'Tokio (dpa) - ...' or 'Tokio. ...'; the lead before it is the teaser."""
     for i, line in enumerate(body_lines[:3]):
         m = _DATELINE_AGENCY.match(line)
         if m:
-            fields["dateline"] = m.group(1)
+            fields.dateline = m.group(1)
             agency, _ = _split_agency(m.group(2))
-            fields["agency"] = fields["agency"] or agency
+            fields.agency = fields.agency or agency
         else:
             m = _DATELINE_DOT.match(line)
             if not (m and gazetteer.is_place(m.group(1))):
                 continue
-            fields["dateline"] = m.group(1)
+            fields.dateline = m.group(1)
         if i > 0:
-            fields["teaser"] = body_lines[0]
+            fields.teaser = body_lines[0]
         return
 
 
 def clean_article(text: str, content_type: str, source_name: str = "") -> dict:
     """One decoded document -> article fields; HTML goes through the HTML extractor first."""
-    if content_type == "html":
-        fields = extract_html(text)
-        fields.setdefault("date_precision", "day" if fields.get("published_at") else None)
-    else:
-        fields = clean_text(text)
-    published = fields.get("published_at")
+    fields = extract_html(text) if content_type == "html" else clean_text(text)
+    row = asdict(fields)
+    published = fields.published_at
     if published is not None and not isinstance(published, datetime):
-        published = datetime(published.year, published.month, published.day)
-    fields["published_at"] = published
-    body = fields.get("body") or ""
-    fields["language"] = detect_language(body) if body else None
-    fields["word_count"] = _words(body)
-    fields["authors"] = list(fields.get("authors") or [])
-    return {key: fields.get(key) for key in ARTICLE_COLUMNS if key != "doc_id"}
+        row["published_at"] = datetime(published.year, published.month, published.day)
+    row["language"] = detect_language(fields.body) if fields.body else None
+    row["word_count"] = _words(fields.body)
+    return {key: row[key] for key in ARTICLE_COLUMNS if key != "doc_id"}
 
 
 def clean_batch(documents: pd.DataFrame, texts: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
