@@ -87,6 +87,26 @@ _SENTENCE_END = re.compile(r"[.!?…\"“”»«')]$")
 _INNER_SENTENCE_END = re.compile(r"[.!?] [A-ZÄÖÜ]")
 _WORD = re.compile(r"\w+", re.U)
 
+# Thresholds, in words unless named otherwise. A line is prose from PROSE_MIN_WORDS on (with a
+# sentence end); headings, furniture and the lines of menus stay at SHORT_LINE_WORDS or below.
+PROSE_MIN_WORDS = 12
+SHORT_LINE_WORDS = 8
+DATE_LINE_MAX_WORDS = 12  # a date line holds a date and at most a byline
+TITLE_MAX_WORDS = 40
+# Cue words decide a block only at this density, and only in blocks no longer than an appeal or a teaser.
+CUE_DENSITY = 1 / 25
+CUE_BLOCK_MAX_WORDS = 150
+NOTICE_MAX_WORDS = 60  # site notices, bios: a few sentences at most
+CAPTION_MAX_WORDS = 40
+SAME_HEADLINE_SHARE = 0.6  # share of the shorter wording's words the longer one repeats
+# The lead is pulled in across at most this many metadata lines; a lead has LEAD_MIN_WORDS at least.
+HEADER_META_MAX_LINES = 20
+LEAD_MIN_WORDS = 10
+SHORT_RUN_LINES = 6  # a run of short lines this long ends the article: a menu or a teaser list
+# A first stretch of prose shorter than MAIN_TEXT_MIN_WORDS gives way to one MAIN_TEXT_FACTOR times its size.
+MAIN_TEXT_MIN_WORDS = 80
+MAIN_TEXT_FACTOR = 3
+
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -95,7 +115,8 @@ def _is_prose(line: str) -> bool:
     # Scraped text is often cut mid-sentence: several full sentences make prose too.
     if _QUOTE_HEADLINE.match(line):
         return False
-    return _words(line) >= 12 and (bool(_SENTENCE_END.search(line)) or len(_INNER_SENTENCE_END.findall(line)) >= 2)
+    return _words(line) >= PROSE_MIN_WORDS and (
+        bool(_SENTENCE_END.search(line)) or len(_INNER_SENTENCE_END.findall(line)) >= 2)
 
 
 def _section_cues(line: str) -> set[str]:
@@ -108,7 +129,7 @@ def _cue_hits(line: str) -> int:
 
 def _is_heading(line: str) -> bool:
     # "Jetzt gratis testen!": a call to action is set as a heading.
-    return _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":!"))
+    return _words(line) <= SHORT_LINE_WORDS and not _SENTENCE_END.search(line.rstrip(":!"))
 
 
 def _is_section_break(line: str, next_line: str = "") -> bool:
@@ -122,16 +143,17 @@ def _is_section_break(line: str, next_line: str = "") -> bool:
     # In prose, a cue word or two is normal ("Unterstützung", "Kommentar"): it takes their density.
     # Appeals and teasers are paragraphs, not pages: a very long block is the article itself.
     hits = _cue_hits(line)
-    return len(cues) >= 2 and hits / _words(line) >= 1 / 25 and _words(line) <= 150
+    return len(cues) >= 2 and hits / _words(line) >= CUE_DENSITY and _words(line) <= CUE_BLOCK_MAX_WORDS
 
 
 def _is_furniture(line: str) -> bool:
     if not re.search(r"[A-Za-zÄÖÜäöüß]{2}", line):
         return True
     words = _words(line)
-    if words <= 60 and _SITE_NOTICE.search(line):
+    if words <= NOTICE_MAX_WORDS and _SITE_NOTICE.search(line):
         return True
-    return (words <= 8 and bool(_FURNITURE.search(line))) or (words <= 40 and bool(_CREDIT.search(line)))
+    return ((words <= SHORT_LINE_WORDS and bool(_FURNITURE.search(line)))
+            or (words <= CAPTION_MAX_WORDS and bool(_CREDIT.search(line))))
 
 
 def _split_agency(credit: str) -> tuple[str | None, str | None]:
@@ -167,14 +189,14 @@ def _same_headline(a: str, b: str) -> bool:
     short, long_ = sorted((wa, wb), key=len)
     if len(short) < 3 or len(long_) > 2 * len(short) + 2:
         return False
-    return len(set(short) & set(long_)) >= 0.6 * len(set(short))
+    return len(set(short) & set(long_)) >= SAME_HEADLINE_SHARE * len(set(short))
 
 
 def _is_caption(lines: list[str], i: int) -> bool:
     """A short paragraph whose photo credit follows it (a dateline opens the report, never a caption)."""
     following = lines[i + 1] if i + 1 < len(lines) else ""
-    return (_words(lines[i]) <= 40 and _words(following) <= 8 and bool(_CREDIT.search(following))
-            and not _DATELINE_AGENCY.match(lines[i]))
+    return (_words(lines[i]) <= CAPTION_MAX_WORDS and _words(following) <= SHORT_LINE_WORDS
+            and bool(_CREDIT.search(following)) and not _DATELINE_AGENCY.match(lines[i]))
 
 
 def _is_box(lines: list[str], i: int, counts: Counter) -> bool:
@@ -213,25 +235,25 @@ def _text_goes_on(lines: list[str], k: int) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    return _words(line) <= 12 and not _is_prose(line) and find_date(line) is not None
+    return _words(line) <= DATE_LINE_MAX_WORDS and not _is_prose(line) and find_date(line) is not None
 
 
 def _is_header_meta(line: str) -> bool:
     """What stands between a lead and the text: byline, date, reading time, credits, tags, counters."""
-    return _is_furniture(line) or _is_date_line(line) or (_words(line) <= 8 and not _is_prose(line))
+    return _is_furniture(line) or _is_date_line(line) or (_words(line) <= SHORT_LINE_WORDS and not _is_prose(line))
 
 
 def _lead_start(lines: list[str], start: int) -> int:
     """Pull the start back to the lead under the headline when only byline, date and picture lines separate them."""
     j = start - 1
-    while j >= 0 and start - j <= 20 and _is_header_meta(lines[j]):
+    while j >= 0 and start - j <= HEADER_META_MAX_LINES and _is_header_meta(lines[j]):
         j -= 1
-    if j < 1 or start - j > 20:
+    if j < 1 or start - j > HEADER_META_MAX_LINES:
         return start
     lead = lines[j]
-    if _words(lead) < 10 or _is_section_break(lead) or _BYLINE.match(lead):
+    if _words(lead) < LEAD_MIN_WORDS or _is_section_break(lead) or _BYLINE.match(lead):
         return start
-    if _words(lead) < 12 and not re.search(r"[.!?]", lead):
+    if _words(lead) < PROSE_MIN_WORDS and not re.search(r"[.!?]", lead):
         return start  # a headline, not a lead
     k = j - 1
     while k > 0 and (_is_furniture(lines[k]) or _is_caption(lines, k)):
@@ -267,13 +289,13 @@ def _inline_box_end(lines: list[str], i: int) -> int | None:
 
 def _opens_teaser_list(lines: list[str], i: int) -> bool:
     """A date line followed by more date lines: a list of other articles, each with its date."""
-    return _is_date_line(lines[i]) and _words(lines[i]) <= 8 and \
+    return _is_date_line(lines[i]) and _words(lines[i]) <= SHORT_LINE_WORDS and \
         any(_is_date_line(ln) for ln in lines[i + 1:i + 9])
 
 
 def _is_author_bio(line: str, authors: list[str]) -> bool:
     """A few lines about the byline's author ("Anna Muster leitet das Ressort ...")."""
-    return _words(line) <= 60 and any(line.startswith(a + " ") for a in authors)
+    return _words(line) <= NOTICE_MAX_WORDS and any(line.startswith(a + " ") for a in authors)
 
 
 def clean_text(text: str) -> ArticleFields:
@@ -316,9 +338,10 @@ def _main_start(lines: list[str], start: int) -> int:
         stretches.append((at, sum(_words(lines[j]) for j in body)))
         at = _body_start(lines, after=end)
     first = stretches[0][1]
-    if first >= 80:
+    if first >= MAIN_TEXT_MIN_WORDS:
         return start
-    return next((at for at, words in stretches[1:] if words >= max(80, 3 * first)), start)
+    return next((at for at, words in stretches[1:] if words >= max(MAIN_TEXT_MIN_WORDS, MAIN_TEXT_FACTOR * first)),
+                start)
 
 
 def _take_body(lines: list[str], lead: int, start: int, fields: ArticleFields) -> tuple[list[int], int]:
@@ -357,7 +380,7 @@ def _take_body(lines: list[str], lead: int, start: int, fields: ArticleFields) -
             break  # an info box printed above the text too
         # Runs of short lines are menus and teaser lists: the text does not go on past one.
         run = 0 if _is_prose(line) else run + 1
-        if run >= 6 and not _text_goes_on(lines, i + 1):
+        if run >= SHORT_RUN_LINES and not _text_goes_on(lines, i + 1):
             del body[-(run - 1):]
             break
         body.append(i)
@@ -373,12 +396,12 @@ def _is_closing(lines: list[str], j: int) -> bool:
     tokens = line.split()
     if _SERVICE_LINE.match(line) and sum(any(c.isdigit() for c in t) for t in tokens) * 3 >= len(tokens):
         return True
-    return bool(_NAME_BIO.match(line)) and _words(line) <= 60 and j > 0 and _is_furniture(lines[j - 1])
+    return bool(_NAME_BIO.match(line)) and _words(line) <= NOTICE_MAX_WORDS and j > 0 and _is_furniture(lines[j - 1])
 
 
 def _header_date(line: str) -> FoundDate | None:
     """The date of a date line: what is left beside the date is a byline or nothing."""
-    found = find_date(line) if _words(line) <= 12 else None
+    found = find_date(line) if _words(line) <= DATE_LINE_MAX_WORDS else None
     if not found:
         return None
     rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-")
@@ -416,7 +439,7 @@ def _read_header(header: list[str], fields: ArticleFields) -> None:
     if not headings:
         return
     # Navigation repeats short items; a headline is printed twice in a row, or stands last before the text.
-    candidates = [h for h in headings if 3 <= _words(h) <= 40 and not _NOT_TITLE.search(h)]
+    candidates = [h for h in headings if 3 <= _words(h) <= TITLE_MAX_WORDS and not _NOT_TITLE.search(h)]
     if not candidates:
         return
     recent = headings[-8:]  # the headline stands near the text; doubled menu items stand further up
@@ -429,7 +452,8 @@ def _read_header(header: list[str], fields: ArticleFields) -> None:
             if prefix and _words(prefix) <= 5:
                 fields.outlet = fields.outlet or prefix
     at = len(headings) - 1 - headings[::-1].index(title)
-    variant = next((h for h in reversed(headings[:at]) if _words(h) <= 40 and _same_headline(h, title)), None)
+    variant = next((h for h in reversed(headings[:at])
+                    if _words(h) <= TITLE_MAX_WORDS and _same_headline(h, title)), None)
     if variant:
         title = _headline_of(variant, title)
     elif at > 0 and headings[at - 1].endswith(":") and _words(headings[at - 1]) >= 4:
