@@ -205,20 +205,37 @@ def test_short_first_stretch_of_prose_gives_way_to_the_article():
     assert article["body"].startswith("Der Stadtrat hat am Montag lange über die Brücke")
 
 
-@pytest.mark.parametrize("headings, title", [
+@pytest.mark.parametrize("headings, kicker, title", [
+    # A headline printed twice, once with a kicker: without separator the extra words are a breadcrumb.
     (["Die Brücke als Mutmacher – ein Bericht aus der Stadt", "Flörsheimer Brücke Die Brücke als Mutmacher – ein Bericht"],
-     "Die Brücke als Mutmacher – ein Bericht aus der Stadt"),
+     None, "Die Brücke als Mutmacher – ein Bericht aus der Stadt"),
     (['"Reformstau lösen" / Anna Muster ist neue Präsidentin', 'Anna Muster ist neue Präsidentin "Reformstau lösen"'],
-     "Anna Muster ist neue Präsidentin"),
+     '"Reformstau lösen"', "Anna Muster ist neue Präsidentin"),
+    (["Lokales Lübeck So lief die Auktion der Schätzchen", "So lief die Auktion der Schätzchen"],
+     None, "So lief die Auktion der Schätzchen"),
     (["Abstandsregeln und Fieberkontrollen : Wie Firmen ihre Beschäftigten schützen"],
-     "Wie Firmen ihre Beschäftigten schützen"),
-    (["Corona-Pandemie - „Es kommt darauf an, wie wir handeln“"], "„Es kommt darauf an, wie wir handeln“"),
+     "Abstandsregeln und Fieberkontrollen", "Wie Firmen ihre Beschäftigten schützen"),
+    (["Corona-Pandemie - „Es kommt darauf an, wie wir handeln“"], "Corona-Pandemie", "„Es kommt darauf an, wie wir handeln“"),
     (["Tanz in der Galler Lokremise:", "Mit allen Wassern gewaschen"],
-     "Tanz in der Galler Lokremise: Mit allen Wassern gewaschen"),
+     "Tanz in der Galler Lokremise", "Mit allen Wassern gewaschen"),
+    (["Klimaschutz: Bohren, bis es heiß wird"], "Klimaschutz", "Bohren, bis es heiß wird"),
+    # A speaker before a quote is part of the headline.
+    (['Barisic: "Dann hau\' ich mein Handy zam"'], None, 'Barisic: "Dann hau\' ich mein Handy zam"'),
 ])
-def test_title_without_kicker(headings, title):
+def test_kicker_apart_from_the_title(headings, kicker, title):
     article = _article(*headings, _prose("die Brücke"), _prose("die Kosten"))
-    assert article["title"] == title
+    assert (article["kicker"], article["title"]) == (kicker, title)
+
+
+def test_articles_frame_has_a_kicker_column():
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "status": ["loaded", "loaded"], "source_path": ["a.txt", "b.txt"]})
+    texts = {"a": DecodedFile("Klimaschutz: Bohren, bis es heiß wird\n\n" + _prose("die Wärme"), "utf-8", "text"),
+             "b": DecodedFile("Neue Brücke für die Altstadt\n\n" + _prose("die Brücke"), "utf-8", "text")}
+    articles, _ = clean_batch(documents, texts)
+    assert list(articles.columns[:3]) == ["doc_id", "kicker", "title"]
+    assert articles["kicker"].dtype == articles["title"].dtype and articles["kicker"].iloc[0] == "Klimaschutz"
+    assert articles["kicker"].isna().tolist() == [False, True]
+    assert articles["title"].tolist() == ["Bohren, bis es heiß wird", "Neue Brücke für die Altstadt"]
 
 
 def test_byline_over_the_date_and_the_date_nearest_the_text():

@@ -329,3 +329,46 @@ def test_austrian_month_name_in_a_date_element():
 def test_day_before_a_month_name_without_its_dot_in_a_date_element():
     before = "<span class='date'>07 Dezember, 2022</span>"
     assert extract_html(page(before=before)).published_at == dt.date(2022, 12, 7)
+
+
+def test_kicker_in_its_own_element_of_the_headline():
+    html = page(h1="<span class='article-kicker'>Heizungsgesetz</span><span>Neue Regeln ab Januar</span>")
+    out = extract_html(html)
+    assert (out.kicker, out.title) == ("Heizungsgesetz", "Neue Regeln ab Januar")
+
+
+def test_kicker_element_right_before_the_headline():
+    html = page().replace("<h1>", "<header><p class='topline'>Haushalt 2024</p><h1>").replace("</h1>", "</h1></header>")
+    out = extract_html(html)
+    assert (out.kicker, out.title) == ("Haushalt 2024", "Regierung beschließt Haushalt")
+
+
+def test_kicker_the_declared_title_adds_to_the_visible_headline():
+    html = page(head="<meta property='og:title' content='Bundestag: Regierung beschließt Haushalt'>")
+    out = extract_html(html)
+    assert (out.kicker, out.title) == ("Bundestag", "Regierung beschließt Haushalt")
+
+
+def test_kicker_glued_onto_the_visible_headline_is_set_apart():
+    # The headline's two spans print as "Heizungsgesetz Neue Regeln ab Januar"; og:title has the colon.
+    html = page(head="<meta property='og:title' content='Heizungsgesetz: Neue Regeln ab Januar'>",
+                h1="<span>Heizungsgesetz</span> <span>Neue Regeln ab Januar</span>")
+    out = extract_html(html)
+    assert (out.kicker, out.title) == ("Heizungsgesetz", "Neue Regeln ab Januar")
+
+
+def test_kicker_before_a_colon_of_its_own():
+    html = page(h1="<span>Heizungsgesetz</span> : <span>Neue Regeln ab Januar</span>")
+    out = extract_html(html)
+    assert (out.kicker, out.title) == ("Heizungsgesetz", "Neue Regeln ab Januar")
+
+
+def test_a_colon_the_visible_headline_prints_stays_in_the_title():
+    html = page(head="<meta property='og:title' content='Kolumne: Über Theater und Welt'>",
+                h1="Kolumne: Über Theater und Welt")
+    out = extract_html(html)
+    assert (out.kicker, out.title) == (None, "Kolumne: Über Theater und Welt")
+
+
+def test_no_kicker_when_the_headline_has_none():
+    assert extract_html(page()).kicker is None

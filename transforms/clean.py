@@ -12,7 +12,7 @@ import pandas as pd
 from transforms import gazetteer
 from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
 from transforms.dates import FoundDate, find_date
-from transforms.fields import ArticleFields
+from transforms.fields import KICKER_MAX_WORDS, ArticleFields
 from transforms.html_extract import extract_html
 from transforms.language import detect_language
 
@@ -39,6 +39,12 @@ _NOT_TITLE = re.compile(r"(©|^(übersetzt|foto|bild|quelle|video|audio)\b|/\s*[
                         r"\s\d{1,2}$|:$|\b\d{1,2}[:.]\d{2}\b)", re.I)
 # A quote headline ('Leitl: "Wer ... wird"') ends like a sentence but is one line of display type.
 _QUOTE_HEADLINE = re.compile(r"^[^.!?]{1,60}:\s*[\"„»«][^.!?]*[.!?]?[\"“»«]$")
+# A kicker glued onto the headline: "Kicker : Title" (no space before a colon in print), "Corona-Pandemie - Title",
+# a one-word topic "Klimaschutz: Bohren, bis es heiß wird" (zeit.de, autohaus.de, jaegermagazin.de, stol.it);
+# not a speaker before a quote ('Barisic: "Dann hau' ich ..."').
+_GLUED_KICKER = re.compile(r"^(.{1,60}?) : (?=\S)|^(\S+) [-–] (?=(?:\S+ ){2}\S)"
+                           r"|^([A-ZÄÖÜ][\w-]+): (?=[^\"„“»«'‚](?:\S+ ){2}\S)")
+_KICKER_SEPARATOR = re.compile(r"\S\s*[:/|]\s*$|\s[-–]\s*$")
 _BREADCRUMB = re.compile(r"\s[»›>]\s")
 _NAME_END = re.compile(r"(?:^|\s)([A-ZÄÖÜ][a-zäöüß]+ [A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)$")
 # A bio under a picture at the end: "Felix Stalder ist Professor für ..."
@@ -454,12 +460,24 @@ def _read_header(header: list[str], fields: ArticleFields) -> None:
     at = len(headings) - 1 - headings[::-1].index(title)
     variant = next((h for h in reversed(headings[:at])
                     if _words(h) <= TITLE_MAX_WORDS and _same_headline(h, title)), None)
+    kicker = None
     if variant:
         title = _headline_of(variant, title)
+        # The wording printed with the kicker, less the headline, when a separator sets it off: glued on
+        # without one ("Home News Waldwege ...", "Lokales Lübeck So lief ...") it is a breadcrumb.
+        prefix = max(variant, headings[at], key=len).removesuffix(title)
+        if prefix != title and _KICKER_SEPARATOR.search(prefix):
+            kicker = prefix
     elif at > 0 and headings[at - 1].endswith(":") and _words(headings[at - 1]) >= 4:
-        title = f"{headings[at - 1]} {title}"  # a headline set on two lines
-    # A kicker glued on: "Kicker : Title" (no space before a colon in print), "Corona-Pandemie - Title".
-    title = re.sub(r"^.{1,60}? : (?=\S)|^\S+ [-–] (?=(?:\S+ ){2}\S)", "", title)
+        if _words(headings[at - 1]) <= KICKER_MAX_WORDS:
+            kicker = headings[at - 1]  # "Tanz in der St. Galler Lokremise:" over the headline
+        else:
+            title = f"{headings[at - 1]} {title}"  # a headline set on two lines
+    glued = _GLUED_KICKER.match(title)
+    if glued:
+        kicker, title = kicker or next(g for g in glued.groups() if g), title[glued.end():]
+    kicker = (kicker or "").strip(" :-–|/")
+    fields.kicker = kicker if 0 < _words(kicker) <= KICKER_MAX_WORDS else None
     fields.title = title if _words(title) >= 2 else None
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# A kicker (Dachzeile) is a topic, a place or a phrase over the headline: longer lines are headlines or teasers.
+KICKER_MAX_WORDS = 6
+
 
 @dataclass
 class ArticleFields:

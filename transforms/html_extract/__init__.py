@@ -44,8 +44,8 @@ def extract_html(html: str, url: str | None = None) -> ArticleFields:
                               doc.sitename, *(p[0] for p in publisher)) if n]
     host_words = hostname_words(page_url)
     paragraphs = [norm(line) for line in (doc.text or "").split("\n") if norm(line)]
-    title = title_and_kicker(tree, meta, article, doc.title, paragraphs[0] if paragraphs else None,
-                             site_names, host_words)
+    kicker, title = title_and_kicker(tree, meta, article, doc.title, paragraphs[0] if paragraphs else None,
+                                     site_names, host_words)
 
     body_paras = clean_paragraphs(paragraphs)
     if title and body_paras and match_key(body_paras[0]) == match_key(title):
@@ -92,6 +92,7 @@ def extract_html(html: str, url: str | None = None) -> ArticleFields:
 
     return ArticleFields(
         title=title,
+        kicker=kicker,
         teaser=standfirst or meta.get("og:description") or meta.get("description") or doc.description,
         body="\n\n".join(body_paras),
         published_at=published_at,

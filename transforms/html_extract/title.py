@@ -1,20 +1,34 @@
 """The headline and its kicker (Dachzeile).
 
-Sources, in order: the page's headings (h1, h2, itemprop=headline) that agree with a declared title
-(og:title, JSON-LD headline, twitter:title, <title>, each without the site's name), then
-trafilatura's title; failing agreement, the heading that opens the main text; last the first
-declared title.
+Headline sources, in order: the page's headings (h1, h2, itemprop=headline) that agree with a
+declared title (og:title, JSON-LD headline, twitter:title, <title>, each without the site's name,
+then trafilatura's title); failing agreement, the heading that opens the main text; last the
+first declared title.
+Kicker sources, in order: a kicker element inside the heading (<span class="kicker">, <small>, a
+first element on a line of its own or before a colon), a kicker element right before the heading,
+the part before ": " that a declared title adds to the visible headline (or that the page glued
+onto it), a part set off by " : ".
 """
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
+from lxml import etree
+
+from transforms.fields import KICKER_MAX_WORDS
 from transforms.html_extract.page import is_site_name, match_key, norm
 
 _STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
 _TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»›⋆│~]|::)\s+")
+# A declared title and a heading agree from this similarity on (difflib ratio of their letters).
+MIN_AGREEMENT = 0.6
+# Kicker (Dachzeile) markup: the class names German and international CMSs give it.
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|overline|topline|roofline|eyebrow|pretitle|supertitle|spitzmarke", re.I)
+# "Kicker: Headline" in a declared title; print never sets a space before a colon, so " : " joins two elements.
+_DECLARED_KICKER = re.compile(r"^([^:]{1,60}?):\s+(\S.*)$")
+_SPACED_COLON = re.compile(r"^(.{1,60}?) : (\S.*)$")
 
 
 def _strip_site(title: str, site_names: list[str], host_words: set[str]) -> str:
@@ -50,12 +64,21 @@ def _has_kicker(el, pieces: list[str]) -> bool:
         return False
     first = el[0]
     follower = first.getnext()
+    # A kicker in small type, on a line of its own, in kicker markup, or set off by a colon of its own.
     return (first.tag == "small" or (follower is not None and follower.tag == "br")
-            or bool(_KICKER_CLASS.search(first.get("class") or "")))
+            or bool(_KICKER_CLASS.search(first.get("class") or "")) or norm(first.tail)[:1] == ":")
 
 
-def _headings(tree) -> list[tuple[str, str, list[str]]]:
-    """(full text, text without kicker, parts) of h1/h2/headline elements outside navigation and footers."""
+class _Heading(NamedTuple):
+    el: etree._Element
+    full: str  # the whole text, kicker included
+    headline: str  # without the kicker
+    parts: list[str]  # its pieces of two words or more (a headline may be one of them)
+    kicker: str | None
+
+
+def _headings(tree) -> list[_Heading]:
+    """The h1/h2/headline elements outside navigation and footers, their kicker apart."""
     found = []
     for el in tree.xpath('//h1 | //h2 | //*[@itemprop="headline"]'):
         if el.xpath("ancestor::nav or ancestor::footer or ancestor::aside"):
@@ -64,10 +87,46 @@ def _headings(tree) -> list[tuple[str, str, list[str]]]:
         full = norm(" ".join(pieces)).replace("\xad", "")
         if not 3 <= len(full) <= 300:
             continue
-        rest = (" ".join(pieces[1:]) if _has_kicker(el, pieces) else "") or full
+        kicker = _kicker_text(pieces[0]) if _has_kicker(el, pieces) else None
+        rest = (" ".join(pieces[1:]) if kicker else "") or full
         parts = [p.replace("\xad", "") for p in pieces if len(pieces) > 1 and len(p.split()) >= 2]
-        found.append((full, norm(rest).lstrip(":–- ").replace("\xad", ""), parts))
+        found.append(_Heading(el, full, norm(rest).lstrip(":–- ").replace("\xad", ""), parts, kicker))
     return found
+
+
+def _kicker_text(text: str) -> str | None:
+    text = norm(text).replace("\xad", "").strip(" :–-|")
+    return text if text and len(text.split()) <= KICKER_MAX_WORDS else None
+
+
+def _kicker_before(el) -> str | None:
+    """A kicker element printed right before the headline ("<p class='topline'>" above the h1, or above its wrapper)."""
+    node = el
+    while node.getparent() is not None and node.getparent().tag not in ("body", "main", "article") \
+            and node.getprevious() is None:
+        node = node.getparent()  # the headline opens a wrapper (header, hgroup, div): look before the wrapper
+    prev = node.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()  # comments
+    if prev is None or not _KICKER_CLASS.search(prev.get("class") or ""):
+        return None
+    return _kicker_text(" ".join(prev.itertext()))
+
+
+def _declared_kicker(title: str, declared: list[str], site_names: list[str],
+                     host_words: set[str]) -> tuple[str | None, str]:
+    """The kicker a declared title adds before ": " to the visible headline, or glued onto it without the colon."""
+    for cand in declared:
+        m = _DECLARED_KICKER.match(cand)
+        kicker = _kicker_text(m.group(1)) if m else None
+        if kicker is None or is_site_name(kicker, site_names, host_words):
+            continue
+        if match_key(m.group(2)) == match_key(title):
+            return kicker, title
+        glued = title[len(kicker):] if title.casefold().startswith(kicker.casefold()) else ""
+        if glued[:1].isspace() and not glued.lstrip().startswith(":") and match_key(glued) == match_key(m.group(2)):
+            return kicker, m.group(2)  # "Heizungsgesetz Neue Regeln": the page glued its kicker on
+    return None, title
 
 
 def _similar(a: str, b: str) -> float:
@@ -81,14 +140,14 @@ def _similar(a: str, b: str) -> float:
     return matcher.ratio() if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 else 0.0
 
 
-def title_and_kicker(tree, meta: dict, article: dict, doc_title: str | None, first_line: str | None,
-                     site_names: list[str], host_words: set[str]) -> str | None:
-    """The headline: the page's h1 when it agrees with the metadata title, else that title unsuffixed."""
+def _declared_titles(tree, meta: dict, article: dict, doc_title: str | None, site_names: list[str],
+                     host_words: set[str]) -> tuple[list[str], dict[str, float]]:
+    """The titles the page declares (og:title, JSON-LD headline, twitter:title, <title>) without the site's name,
+    then trafilatura's, each with its weight."""
     title_el = tree.find(".//title")
     declared = [norm(r) for r in (
         meta.get("og:title"), article.get("headline") if isinstance(article.get("headline"), str) else None,
         meta.get("twitter:title"), title_el.text_content() if title_el is not None else None) if norm(r)]
-    site_names = list(site_names)
     raw = []
     for title in declared:
         parts = [p for p in _STRONG_SEP.split(title) if p.strip()]
@@ -106,26 +165,54 @@ def title_and_kicker(tree, meta: dict, article: dict, doc_title: str | None, fir
     if norm(doc_title) and norm(doc_title) not in weights:
         weights[norm(doc_title)] = 0.9
         candidates.append(norm(doc_title))
-    heads = [h for h in _headings(tree) if not is_site_name(h[0], site_names, host_words)]
-    best, best_rank = None, (0.0, 0, 0)
-    for full, headline, parts in heads:
+    return candidates, weights
+
+
+def _visible_headline(heads: list[_Heading], candidates: list[str], weights: dict[str, float],
+                      first_line: str | None) -> tuple[str | None, _Heading | None]:
+    """The heading (or the part of one) that agrees best with a declared title; else the one opening the text."""
+    best, best_head, best_rank = None, None, (0.0, 0, 0)
+    for head in heads:
         # The headline may be one part of a heading that also holds a kicker, date or section label.
-        for variant, kind in ((headline, 2), *((p, 1) for p in parts)):
+        for variant, kind in ((head.headline, 2), *((p, 1) for p in head.parts)):
             for cand in candidates:
                 score = _similar(variant, cand)
                 if kind == 2:
-                    score = max(score, _similar(full, cand))
+                    score = max(score, _similar(head.full, cand))
                 if match_key(variant) and match_key(variant) in match_key(cand) and 2 * len(variant) >= len(cand):
                     score = max(score, 0.9)  # the metadata title adds a kicker or a site name
                 score *= weights[cand]
                 # Among near-exact matches a whole heading beats a part, then the longer wins (not a logo).
                 rank = (round(score, 1) if score >= 0.95 else score, kind, len(variant))
                 if rank > best_rank:
-                    best, best_rank = variant, rank
-    best_score = best_rank[0]
-    if best is not None and best_score >= 0.6:
-        return best
-    for full, headline, _ in heads:
-        if first_line and len(headline.split()) >= 3 and match_key(first_line) in (match_key(full), match_key(headline)):
-            return headline  # no metadata title agrees: the heading that opens the main text
-    return candidates[0] if candidates else None
+                    best, best_head, best_rank = variant, (head if kind == 2 else None), rank
+    if best is not None and best_rank[0] >= MIN_AGREEMENT:
+        return best, best_head
+    for head in heads:
+        if first_line and len(head.headline.split()) >= 3 \
+                and match_key(first_line) in (match_key(head.full), match_key(head.headline)):
+            return head.headline, head  # no metadata title agrees: the heading that opens the main text
+    return None, None
+
+
+def title_and_kicker(tree, meta: dict, article: dict, doc_title: str | None, first_line: str | None,
+                     site_names: list[str], host_words: set[str]) -> tuple[str | None, str | None]:
+    """(kicker, headline): the page's heading when it agrees with a declared title, else that title unsuffixed.
+
+    The kicker, in order: a kicker element inside the heading, one right before it, the part before
+    ": " that a declared title adds to the visible headline, a part set off by " : ".
+    """
+    site_names = list(site_names)
+    candidates, weights = _declared_titles(tree, meta, article, doc_title, site_names, host_words)
+    heads = [h for h in _headings(tree) if not is_site_name(h.full, site_names, host_words)]
+    title, head = _visible_headline(heads, candidates, weights, first_line)
+    kicker = None
+    if head is not None:
+        kicker = head.kicker or _kicker_before(head.el)
+    if title is not None and kicker is None:
+        kicker, title = _declared_kicker(title, candidates, site_names, host_words)
+    title = title or (candidates[0] if candidates else None)
+    m = _SPACED_COLON.match(title or "")
+    if kicker is None and m and _kicker_text(m.group(1)):
+        kicker, title = _kicker_text(m.group(1)), m.group(2)
+    return kicker, title
