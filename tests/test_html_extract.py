@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from transforms.html_extract import extract_html
 
 PARAGRAPHS = [
@@ -331,43 +333,31 @@ def test_day_before_a_month_name_without_its_dot_in_a_date_element():
     assert extract_html(page(before=before)).published_at == dt.date(2022, 12, 7)
 
 
-def test_kicker_in_its_own_element_of_the_headline():
-    html = page(h1="<span class='article-kicker'>Heizungsgesetz</span><span>Neue Regeln ab Januar</span>")
-    out = extract_html(html)
-    assert (out.kicker, out.title) == ("Heizungsgesetz", "Neue Regeln ab Januar")
+@pytest.mark.parametrize("head, h1, kicker, title", [
+    # A kicker element of its own in the headline.
+    ("", "<span class='article-kicker'>Heizungsgesetz</span><span>Neue Regeln ab Januar</span>",
+     "Heizungsgesetz", "Neue Regeln ab Januar"),
+    # The kicker a declared title adds to the visible headline.
+    ("<meta property='og:title' content='Bundestag: Regierung beschließt Haushalt'>", "Regierung beschließt Haushalt",
+     "Bundestag", "Regierung beschließt Haushalt"),
+    # The headline's two spans print as "Heizungsgesetz Neue Regeln ab Januar"; og:title has the colon.
+    ("<meta property='og:title' content='Heizungsgesetz: Neue Regeln ab Januar'>",
+     "<span>Heizungsgesetz</span> <span>Neue Regeln ab Januar</span>", "Heizungsgesetz", "Neue Regeln ab Januar"),
+    # A colon of its own between two elements.
+    ("", "<span>Heizungsgesetz</span> : <span>Neue Regeln ab Januar</span>", "Heizungsgesetz", "Neue Regeln ab Januar"),
+    # A colon the visible headline prints itself stays in the title.
+    ("<meta property='og:title' content='Kolumne: Über Theater und Welt'>", "Kolumne: Über Theater und Welt",
+     None, "Kolumne: Über Theater und Welt"),
+])
+def test_kicker_apart_from_the_headline(head, h1, kicker, title):
+    out = extract_html(page(head=head, h1=h1))
+    assert (out.kicker, out.title) == (kicker, title)
 
 
 def test_kicker_element_right_before_the_headline():
     html = page().replace("<h1>", "<header><p class='topline'>Haushalt 2024</p><h1>").replace("</h1>", "</h1></header>")
     out = extract_html(html)
     assert (out.kicker, out.title) == ("Haushalt 2024", "Regierung beschließt Haushalt")
-
-
-def test_kicker_the_declared_title_adds_to_the_visible_headline():
-    html = page(head="<meta property='og:title' content='Bundestag: Regierung beschließt Haushalt'>")
-    out = extract_html(html)
-    assert (out.kicker, out.title) == ("Bundestag", "Regierung beschließt Haushalt")
-
-
-def test_kicker_glued_onto_the_visible_headline_is_set_apart():
-    # The headline's two spans print as "Heizungsgesetz Neue Regeln ab Januar"; og:title has the colon.
-    html = page(head="<meta property='og:title' content='Heizungsgesetz: Neue Regeln ab Januar'>",
-                h1="<span>Heizungsgesetz</span> <span>Neue Regeln ab Januar</span>")
-    out = extract_html(html)
-    assert (out.kicker, out.title) == ("Heizungsgesetz", "Neue Regeln ab Januar")
-
-
-def test_kicker_before_a_colon_of_its_own():
-    html = page(h1="<span>Heizungsgesetz</span> : <span>Neue Regeln ab Januar</span>")
-    out = extract_html(html)
-    assert (out.kicker, out.title) == ("Heizungsgesetz", "Neue Regeln ab Januar")
-
-
-def test_a_colon_the_visible_headline_prints_stays_in_the_title():
-    html = page(head="<meta property='og:title' content='Kolumne: Über Theater und Welt'>",
-                h1="Kolumne: Über Theater und Welt")
-    out = extract_html(html)
-    assert (out.kicker, out.title) == (None, "Kolumne: Über Theater und Welt")
 
 
 def test_no_kicker_when_the_headline_has_none():
