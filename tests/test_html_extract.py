@@ -318,11 +318,6 @@ def test_long_date_without_the_day_dot():
     assert extract_html(page(head=head, before=before)).published_at == dt.date(2022, 12, 7)
 
 
-def test_speech_title_names_its_speaker():
-    h1 = "Rede von Bundespräsident Johannes Rau beim Föderalismuskonvent der Landesparlamente"
-    assert extract_html(page(head=f"<title>{h1}</title>", h1=h1)).authors == ["Johannes Rau"]
-
-
 def test_austrian_month_name_in_a_date_element():
     before = "<p class='date'>Wien, 3. Jänner 2021</p>"
     assert extract_html(page(before=before)).published_at == dt.date(2021, 1, 3)

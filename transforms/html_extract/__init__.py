@@ -14,7 +14,7 @@ from transforms.fields import ArticleFields
 from transforms.html_extract import agency as agency_rules
 from transforms.html_extract import dates
 from transforms.html_extract.authors import (
-    AUTHOR_META, USER, byline_names, credits, dom_bylines, post_author_login, printed_coauthors, speaker, user_names)
+    AUTHOR_META, USER, byline_names, credits, dom_bylines, post_author_login, printed_coauthors, user_names)
 from transforms.html_extract.body import clean_paragraphs, lead
 from transforms.html_extract.page import (
     hostname_words, json_ld, ld_article, ld_names, match_key, meta_tags, norm, visible_text_nodes)
@@ -44,8 +44,7 @@ def extract_html(html: str, url: str | None = None) -> ArticleFields:
                               doc.sitename, *(p[0] for p in publisher)) if n]
     host_words = hostname_words(page_url)
     paragraphs = [norm(line) for line in (doc.text or "").split("\n") if norm(line)]
-    kicker, title = title_and_kicker(tree, meta, article, doc.title, paragraphs[0] if paragraphs else None,
-                                     site_names, host_words)
+    kicker, title = title_and_kicker(tree, meta, article, doc.title, site_names, host_words)
 
     body_paras = clean_paragraphs(paragraphs)
     if title and body_paras and match_key(body_paras[0]) == match_key(title):
@@ -68,7 +67,6 @@ def extract_html(html: str, url: str | None = None) -> ArticleFields:
         lambda: [(n, True) for n in dom_bylines(tree, text_nodes)],
         lambda: [(n, USER) for n in post_author_login(tree)],
         lambda: [(doc.author, True)] if doc.author else [],
-        lambda: [(n, True) for n in speaker(title)],
     ), site_names, host_words)
     authors = printed_coauthors(tree, authors)
     place, dateline_agency = agency_rules.dateline(body_paras)

@@ -2,7 +2,7 @@
 
 Sources, in the order extract_html tries them (the first naming anyone wins): JSON-LD author,
 author meta tags, a forum's user name, a byline paragraph of the body, byline markup and labelled
-lines, a WordPress post author's login, trafilatura's author, the speaker a speech's title names.
+lines, a WordPress post author's login, trafilatura's author.
 """
 from __future__ import annotations
 
@@ -56,17 +56,11 @@ _LABEL_SKIP = (_BYLINE_SKIP + ' | ancestor-or-self::*[position() <= 2][contains(
 _USERNAME_XPATH = '//body//*[contains(concat(" ", normalize-space(@class), " "), " username ")]'
 # CMSs (Drupal) mark the authors of other articles' teasers alike.
 _USERNAME_SKIP = _BYLINE_SKIP + ' | ancestor::aside | ancestor::*[contains(@class, "teaser")]'
-# WordPress marks the post author's own comments "bypostauthor" and puts the author's login in the class.
+# WordPress marks the post author's own comments "bypostauthor" and puts the author's login in the class
+# (happyface313.com, dealdoktor.de, nesselsetzer.de on archive.org).
 _POST_AUTHOR_XPATH = '(//body//*[contains(concat(" ", normalize-space(@class), " "), " bypostauthor ")])[1]/@class'
 _POST_AUTHOR_LOGIN = re.compile(r"\bcomment-author-([\w.\-]+)")
 USER = "user"  # a source's kind for user names: kept as printed, neither split nor held to a person's shape
-# A speech's title names its speaker, the text's author ("Rede von Bundespräsident Johannes Rau beim ...").
-_SPEECH_TITLE = re.compile(r"^(?:Rede|Festrede|Ansprache|[\w-]*ansprache|Grußwort|Predigt|Laudatio)\s+(?:von|des|der)\s+"
-                           r"([A-ZÄÖÜ][\w.\-]*(?:\s+[A-ZÄÖÜ][\w.\-]*){0,4})"
-                           r"(?=\s+(?:beim|bei|zum|zur|zu|auf|an|am|im|in|vor|anlässlich)\s|\s*[:,–—-]|$)")
-# Offices before a speaker's name ("Bundespräsident", "Ministerpräsidentin", "Landesbischof").
-_OFFICE = re.compile(r"^\w*(?:präsident|kanzler|minister|sekretär|meister|bischof|senator|direktor|vorsitzende|"
-                     r"beauftragte|botschafter|kardinal|papst)(?:in|en|n|s)?$", re.I)
 _NOT_A_NAME = re.compile(r"https?:|www\.|@|#|\d{3}|\b(?:gmbh|ag|e\.v|verlag|admin|wordpressadmin|name|publisher|"
                          r"author|autor|datum|https?|germany|deutschland|posts?)\b", re.I)
 
@@ -156,16 +150,6 @@ def post_author_login(tree) -> list[str]:
     return [m.group(1)] if m else []
 
 
-def speaker(title: str | None) -> list[str]:
-    """The speaker a speech's title names, offices dropped; nothing for other titles."""
-    m = _SPEECH_TITLE.match(title or "")
-    words = m.group(1).split() if m else []
-    while words and _OFFICE.match(words[0]):
-        words.pop(0)
-    name = " ".join(words)
-    return [name] if len(words) >= 2 and _person_shaped(name) else []
-
-
 def credits(sources, site_names: list[str], host_words: set[str]) -> tuple[list[str], str | None]:
     """Person authors and agency from the first source (a callable) naming any; else the first site or organisation."""
     sites = {match_key(n) for n in site_names} | host_words
@@ -215,7 +199,10 @@ def printed_coauthors(tree, authors: list[str]) -> list[str]:
 
 
 def byline_names(para: str) -> list[str]:
-    """Names when the whole paragraph is a byline ("Von Anna Muster und Max Mann"), else nothing."""
+    """Names when the whole paragraph is a byline ("Von Anna Muster und Max Mann"), else nothing.
+
+    Right on l-mag.de, nachtkritik.de, 90min.de.
+    """
     m = _LABELLED.match(para) if len(para) < 120 else None
     if not m or len(para) - m.end() > 25:
         return []
