@@ -223,11 +223,6 @@ def test_label_in_a_script_is_no_date():
     assert extract_html(page(head=head, before=before)).published_at == dt.date(2020, 3, 4)
 
 
-def test_two_digit_year_when_no_other_date_is_printed():
-    before = "<div><b>macbacchi</b> 28.09.19 12:44</div>"
-    assert extract_html(page(before=before)).published_at == dt.date(2019, 9, 28)
-
-
 def test_trafilatura_repeating_a_meta_date_is_no_second_vote():
     head = "<meta name='date' content='2020-04-30'>"
     before = "<ul class='info'><li class='Date'><time>29.04.2020, 12:01 Uhr</time></li></ul>"
@@ -238,12 +233,6 @@ def test_date_after_the_headline_beats_a_teaser_date_above_it():
     html = page(before="<p class='date'>01.10.2019</p>").replace(
         "<main>", "<main><div class='teaser'><span class='date'>18.01.2019</span> Anderes Thema</div>")
     assert extract_html(html).published_at == dt.date(2019, 10, 1)
-
-
-def test_date_in_a_timedata_element():
-    head = "<meta name='date' content='2020-02-12'>"
-    after = "<div class='news-single-timedata'>05.02.2020</div>"
-    assert extract_html(page(head=head, after=after)).published_at == dt.date(2020, 2, 5)
 
 
 def test_dates_of_a_list_of_events_are_not_the_article_date():

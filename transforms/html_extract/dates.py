@@ -13,9 +13,8 @@ import re
 from transforms.dates import find_day
 from transforms.html_extract.page import COMMENT_ANCESTOR, norm
 
-# "timedata": TYPO3's news extension ("news-single-timedata"), common on German sites.
 _DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[contains(@class, "date") '
-               'or contains(@class, "datum") or contains(@class, "timedata") or contains(@class, "timestamp") '
+               'or contains(@class, "datum") or contains(@class, "timestamp") '
                'or contains(@class, "posted") or contains(@class, "published") or contains(@class, "byline")]'
                '[not(self::meta)]')
 _HIDDEN = 'ancestor-or-self::*[contains(translate(@style, " ", ""), "display:none")]'
@@ -30,11 +29,6 @@ _DATE_META = ("pubdate", "publishdate", "publish-date", "date", "dc.date.issued"
 def parse_day(text: str | None) -> dt.date | None:
     """A calendar day from an ISO, German, slashed or spelled date (transforms.dates, day precision only)."""
     return find_day(text)
-
-
-def short_year_day(text: str) -> dt.date | None:
-    """A day written with a two-digit year ("28.09.19"), as forums and comment lists print it."""
-    return find_day(text, ("short_year",))
 
 
 def visible_date(tree) -> dt.date | None:
@@ -129,8 +123,8 @@ def vote(days: list[dt.date | None]) -> dt.date | None:
 
 
 def any_date(text: str) -> dt.date | None:
-    """With no source at all, the first date in the page's text, a two-digit year last.
+    """With no source at all, the first date in the page's text (four-digit years only).
 
     htmldate's extensive search costs seconds a page; this costs one scan.
     """
-    return parse_day(text) or short_year_day(text)
+    return parse_day(text)
