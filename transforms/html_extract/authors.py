@@ -42,7 +42,8 @@ _HANDLE = re.compile(r"^[^\W\d_][\w.\-]{2,29}$")
 _NOT_HANDLE = {"der", "die", "das", "den", "dem", "des", "uns", "mir", "dir", "ihm", "ihr", "ihnen", "einem",
                "einer", "redaktion", "admin", "administrator", "unbekannt", "gast", "anonym"}
 AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "twitter:creator")
-# "node__author", "post-meta__author": a BEM element named author, as Drupal and many themes write it.
+# "node__author", "post-meta__author": a BEM element named author, as Drupal and many themes write it
+# (tagblatt.ch, cointelegraph.com).
 _BYLINE_XPATH = ('//body//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
                  'or contains(@class, "author-name") or contains(@class, "authorname") '
                  'or contains(concat(@class, " "), "__author ") '
