@@ -346,3 +346,10 @@ def test_kicker_element_right_before_the_headline():
 
 def test_no_kicker_when_the_headline_has_none():
     assert extract_html(page()).kicker is None
+
+
+def test_headline_with_its_kicker_is_not_body():
+    html = page(h1="<span class='kicker'>Haushalt</span><br><span>Regierung beschließt Haushalt</span>")
+    out = extract_html(html)
+    assert (out.kicker, out.title) == ("Haushalt", "Regierung beschließt Haushalt")
+    assert "Regierung beschließt Haushalt" not in out.body.split("\n\n")[0]

@@ -47,8 +47,8 @@ def extract_html(html: str, url: str | None = None) -> ArticleFields:
     kicker, title = title_and_kicker(tree, meta, article, doc.title, site_names, host_words)
 
     body_paras = clean_paragraphs(paragraphs)
-    if title and body_paras and match_key(body_paras[0]) == match_key(title):
-        body_paras = body_paras[1:]  # trafilatura keeps the headline as the first line
+    if title and body_paras and match_key(body_paras[0]) in (match_key(title), match_key(f"{kicker or ''}{title}")):
+        body_paras = body_paras[1:]  # trafilatura keeps the headline (with its kicker) as the first line
     byline = [n for p in body_paras[:3] for n in byline_names(p)]
     body_paras = [p for i, p in enumerate(body_paras) if i >= 3 or not byline_names(p)]
     standfirst = lead(tree)
