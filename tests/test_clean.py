@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from transforms import clean
-from transforms.clean import clean_article, clean_batch, find_date
+from transforms.clean import clean_article, clean_batch
 from transforms.ingest import DecodedFile
 
 GOLD = json.loads((Path(__file__).parent / "gold" / "seeds.json").read_text(encoding="utf-8"))
@@ -61,21 +61,16 @@ def test_byline_gives_authors_and_agency():
     assert article["agency"] == "dpa"
 
 
-@pytest.mark.parametrize("line, expected, precision", [
-    ("30. Oktober, 2024", "2024-10-30", "day"),
-    ("Stand: 12.03.2024, 14:05 Uhr", "2024-03-12T14:05", "day"),
-    ("date 2025-01 Von Euronews", "2025-01-01", "month"),
-    ("veröffentlicht 2023-05-07T08:30", "2023-05-07T08:30", "day"),
-    ("3. Jan. 2022", "2022-01-03", "day"),
-])
-def test_find_date(line, expected, precision):
-    found, found_precision = find_date(line)
-    assert found.isoformat().startswith(expected)
-    assert found_precision == precision
+def test_spelled_austrian_month_in_a_date_line_gives_the_day():
+    text = ("Neue Regeln für Wirte\n\n7. Jänner 2023\n\n" + _prose("die Sperrstunde"))
+    article = clean_article(text, "text")
+    assert (article["published_at"].date().isoformat(), article["date_precision"]) == ("2023-01-07", "day")
 
 
-def test_find_date_none_when_absent():
-    assert find_date("Politik") is None
+def test_day_before_a_month_name_without_its_dot_gives_the_day():
+    text = ("Neue Regeln für Wirte\n\n07 Dezember, 2022\n\n" + _prose("die Sperrstunde"))
+    article = clean_article(text, "text")
+    assert (article["published_at"].date().isoformat(), article["date_precision"]) == ("2022-12-07", "day")
 
 
 def test_non_german_article_gets_its_language():
@@ -212,20 +207,37 @@ def test_short_first_stretch_of_prose_gives_way_to_the_article():
     assert article["body"].startswith("Der Stadtrat hat am Montag lange über die Brücke")
 
 
-@pytest.mark.parametrize("headings, title", [
+@pytest.mark.parametrize("headings, kicker, title", [
+    # A headline printed twice, once with a kicker: without separator the extra words are a breadcrumb.
     (["Die Brücke als Mutmacher – ein Bericht aus der Stadt", "Flörsheimer Brücke Die Brücke als Mutmacher – ein Bericht"],
-     "Die Brücke als Mutmacher – ein Bericht aus der Stadt"),
+     None, "Die Brücke als Mutmacher – ein Bericht aus der Stadt"),
     (['"Reformstau lösen" / Anna Muster ist neue Präsidentin', 'Anna Muster ist neue Präsidentin "Reformstau lösen"'],
-     "Anna Muster ist neue Präsidentin"),
+     '"Reformstau lösen"', "Anna Muster ist neue Präsidentin"),
+    (["Lokales Lübeck So lief die Auktion der Schätzchen", "So lief die Auktion der Schätzchen"],
+     None, "So lief die Auktion der Schätzchen"),
     (["Abstandsregeln und Fieberkontrollen : Wie Firmen ihre Beschäftigten schützen"],
-     "Wie Firmen ihre Beschäftigten schützen"),
-    (["Corona-Pandemie - „Es kommt darauf an, wie wir handeln“"], "„Es kommt darauf an, wie wir handeln“"),
+     "Abstandsregeln und Fieberkontrollen", "Wie Firmen ihre Beschäftigten schützen"),
+    (["Corona-Pandemie - „Es kommt darauf an, wie wir handeln“"], "Corona-Pandemie", "„Es kommt darauf an, wie wir handeln“"),
     (["Tanz in der Galler Lokremise:", "Mit allen Wassern gewaschen"],
-     "Tanz in der Galler Lokremise: Mit allen Wassern gewaschen"),
+     "Tanz in der Galler Lokremise", "Mit allen Wassern gewaschen"),
+    (["Klimaschutz: Bohren, bis es heiß wird"], "Klimaschutz", "Bohren, bis es heiß wird"),
+    # A speaker before a quote is part of the headline.
+    (['Barisic: "Dann hau\' ich mein Handy zam"'], None, 'Barisic: "Dann hau\' ich mein Handy zam"'),
 ])
-def test_title_without_kicker(headings, title):
+def test_kicker_apart_from_the_title(headings, kicker, title):
     article = _article(*headings, _prose("die Brücke"), _prose("die Kosten"))
-    assert article["title"] == title
+    assert (article["kicker"], article["title"]) == (kicker, title)
+
+
+def test_articles_frame_has_a_kicker_column():
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "status": ["loaded", "loaded"], "source_path": ["a.txt", "b.txt"]})
+    texts = {"a": DecodedFile("Klimaschutz: Bohren, bis es heiß wird\n\n" + _prose("die Wärme"), "utf-8", "text"),
+             "b": DecodedFile("Neue Brücke für die Altstadt\n\n" + _prose("die Brücke"), "utf-8", "text")}
+    articles, _ = clean_batch(documents, texts)
+    assert list(articles.columns[:3]) == ["doc_id", "kicker", "title"]
+    assert articles["kicker"].dtype == articles["title"].dtype and articles["kicker"].iloc[0] == "Klimaschutz"
+    assert articles["kicker"].isna().tolist() == [False, True]
+    assert articles["title"].tolist() == ["Bohren, bis es heiß wird", "Neue Brücke für die Altstadt"]
 
 
 def test_byline_over_the_date_and_the_date_nearest_the_text():

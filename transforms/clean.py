@@ -3,21 +3,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import asdict
 from datetime import datetime
 from difflib import SequenceMatcher
 
 import pandas as pd
-from babel import Locale
 
 from transforms import gazetteer
 from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
+from transforms.dates import FoundDate, find_date
+from transforms.fields import KICKER_MAX_WORDS, ArticleFields
 from transforms.html_extract import extract_html
 from transforms.ingest import IngestLimits
 from transforms.isolation import rejected_frame, rejection
 from transforms.language import detect_language
 
 ARTICLE_COLUMNS = [
-    "doc_id", "title", "teaser", "body", "published_at", "date_precision", "outlet", "agency",
+    "doc_id", "kicker", "title", "teaser", "body", "published_at", "date_precision", "outlet", "agency",
     "authors", "dateline", "language", "word_count",
 ]
 
@@ -39,6 +41,12 @@ _NOT_TITLE = re.compile(r"(©|^(übersetzt|foto|bild|quelle|video|audio)\b|/\s*[
                         r"\s\d{1,2}$|:$|\b\d{1,2}[:.]\d{2}\b)", re.I)
 # A quote headline ('Leitl: "Wer ... wird"') ends like a sentence but is one line of display type.
 _QUOTE_HEADLINE = re.compile(r"^[^.!?]{1,60}:\s*[\"„»«][^.!?]*[.!?]?[\"“»«]$")
+# A kicker glued onto the headline: "Kicker : Title" (no space before a colon in print), "Corona-Pandemie - Title",
+# a one-word topic "Klimaschutz: Bohren, bis es heiß wird" (zeit.de, autohaus.de, jaegermagazin.de, stol.it);
+# not a speaker before a quote ('Barisic: "Dann hau' ich ..."').
+_GLUED_KICKER = re.compile(r"^(.{1,60}?) : (?=\S)|^(\S+) [-–] (?=(?:\S+ ){2}\S)"
+                           r"|^([A-ZÄÖÜ][\w-]+): (?=[^\"„“»«'‚](?:\S+ ){2}\S)")
+_KICKER_SEPARATOR = re.compile(r"\S\s*[:/|]\s*$|\s[-–]\s*$")
 _BREADCRUMB = re.compile(r"\s[»›>]\s")
 _NAME_END = re.compile(r"(?:^|\s)([A-ZÄÖÜ][a-zäöüß]+ [A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)$")
 # A bio under a picture at the end: "Felix Stalder ist Professor für ..."
@@ -90,61 +98,38 @@ _WORD = re.compile(r"\w+", re.U)
 # space, it keeps the line patterns linear: one that starts with \s+ costs the square of a run.
 _LONG_SPACE = re.compile(r"\s{9,}")
 
-_MONTHS = {name.lower(): number for number, name in Locale("de").months["format"]["wide"].items()}
-_MONTHS.update({name.lower().rstrip("."): number
-                for number, name in Locale("de").months["format"]["abbreviated"].items()})
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_PATTERNS = [
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?"), "ymd"),
-    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s*(?:um\s*)?(\d{1,2})[:.](\d{2}))?"), "dmy"),
-    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b(?:,?\s*(?:um\s*)?(\d{1,2})[:.](\d{2}))?"), "dmy2"),
-    (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTH_NAMES})\.?,?\s*(\d{{4}})(?:,?\s*(\d{{1,2}})[:.](\d{{2}})\s*Uhr)?", re.I), "dMy"),
-    (re.compile(r"\bdate\s+(\d{4})-(\d{2})\b", re.I), "ym"),
-    (re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{4}})\b", re.I), "My"),
-]
-
+# Thresholds, in words unless named otherwise. A line is prose from PROSE_MIN_WORDS on (with a
+# sentence end); headings, furniture and the lines of menus stay at SHORT_LINE_WORDS or below.
+PROSE_MIN_WORDS = 12
+SHORT_LINE_WORDS = 8
+DATE_LINE_MAX_WORDS = 12  # a date line holds a date and at most a byline
+TITLE_MAX_WORDS = 40
+# Cue words decide a block only at this density, and only in blocks no longer than an appeal or a teaser.
+CUE_DENSITY = 1 / 25
+CUE_BLOCK_MAX_WORDS = 150
+# A block of furniture opens with a short line, or one dense with cues.
+BLOCK_OPENER_MAX_WORDS = 25
+NOTICE_MAX_WORDS = 60  # site notices, bios: a few sentences at most
+CAPTION_MAX_WORDS = 40
+SAME_HEADLINE_SHARE = 0.6  # share of the shorter wording's words the longer one repeats
+# The lead is pulled in across at most this many metadata lines; a lead has LEAD_MIN_WORDS at least.
+HEADER_META_MAX_LINES = 20
+LEAD_MIN_WORDS = 10
+SHORT_RUN_LINES = 6  # a run of short lines this long ends the article: a menu or a teaser list
+# A first stretch of prose shorter than MAIN_TEXT_MIN_WORDS gives way to one MAIN_TEXT_FACTOR times its size.
+MAIN_TEXT_MIN_WORDS = 80
+MAIN_TEXT_FACTOR = 3
 
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
-
-
-def find_date(text: str) -> tuple[datetime, str] | None:
-    """The first calendar date a header line gives, with its precision ('day' or 'month')."""
-    found = _date_match(text)
-    return found[:2] if found else None
-
-
-def _date_match(text: str) -> tuple[datetime, str, int, int] | None:
-    """find_date's result plus the span of the date in the text."""
-    for pattern, kind in _DATE_PATTERNS:
-        m = pattern.search(text)
-        if not m:
-            continue
-        g = m.groups()
-        try:
-            if kind == "ymd":
-                found = datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "dmy":
-                found = datetime(int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "dmy2":
-                found = datetime(2000 + int(g[2]), int(g[1]), int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "dMy":
-                found = datetime(int(g[2]), _MONTHS[g[1].lower()], int(g[0]), int(g[3] or 0), int(g[4] or 0)), "day"
-            elif kind == "ym":
-                found = datetime(int(g[0]), int(g[1]), 1), "month"
-            else:
-                found = datetime(int(g[1]), _MONTHS[g[0].lower()], 1), "month"
-        except ValueError:
-            continue
-        return (*found, m.start(), m.end())
-    return None
 
 
 def _is_prose(line: str) -> bool:
     # Scraped text is often cut mid-sentence: several full sentences make prose too.
     if _QUOTE_HEADLINE.match(line):
         return False
-    return _words(line) >= 12 and (bool(_SENTENCE_END.search(line)) or len(_INNER_SENTENCE_END.findall(line)) >= 2)
+    return _words(line) >= PROSE_MIN_WORDS and (
+        bool(_SENTENCE_END.search(line)) or len(_INNER_SENTENCE_END.findall(line)) >= 2)
 
 
 def _section_cues(line: str) -> set[str]:
@@ -157,7 +142,7 @@ def _cue_hits(line: str) -> int:
 
 def _is_heading(line: str) -> bool:
     # "Jetzt gratis testen!": a call to action is set as a heading.
-    return _words(line) <= 8 and not _SENTENCE_END.search(line.rstrip(":!"))
+    return _words(line) <= SHORT_LINE_WORDS and not _SENTENCE_END.search(line.rstrip(":!"))
 
 
 def _is_section_break(line: str, next_line: str = "") -> bool:
@@ -168,23 +153,24 @@ def _is_section_break(line: str, next_line: str = "") -> bool:
     # In prose, a cue word or two is normal ("Unterstützung", "Kommentar"): it takes their density.
     # Appeals and teasers are paragraphs, not pages: a very long block is the article itself.
     words = _words(line)
-    if len(cues) < 2 or words > 150:
+    if len(cues) < 2 or words > CUE_BLOCK_MAX_WORDS:
         return False
-    return _cue_hits(line) / words >= 1 / 25
+    return _cue_hits(line) / words >= CUE_DENSITY
 
 
 def _opens_block(line: str) -> bool:
     """A line short or cue-dense enough to be the first item of a block of section furniture."""
-    return _words(line) <= 25 or _cue_hits(line) >= 2
+    return _words(line) <= BLOCK_OPENER_MAX_WORDS or _cue_hits(line) >= 2
 
 
 def _is_furniture(line: str) -> bool:
     if not re.search(r"[A-Za-zÄÖÜäöüß]{2}", line):
         return True
     words = _words(line)
-    if words <= 60 and _SITE_NOTICE.search(line):
+    if words <= NOTICE_MAX_WORDS and _SITE_NOTICE.search(line):
         return True
-    return (words <= 8 and bool(_FURNITURE.search(line))) or (words <= 40 and bool(_CREDIT.search(line)))
+    return ((words <= SHORT_LINE_WORDS and bool(_FURNITURE.search(line)))
+            or (words <= CAPTION_MAX_WORDS and bool(_CREDIT.search(line))))
 
 
 def _split_agency(credit: str) -> tuple[str | None, str | None]:
@@ -220,14 +206,14 @@ def _same_headline(a: str, b: str) -> bool:
     short, long_ = sorted((wa, wb), key=len)
     if len(short) < 3 or len(long_) > 2 * len(short) + 2:
         return False
-    return len(set(short) & set(long_)) >= 0.6 * len(set(short))
+    return len(set(short) & set(long_)) >= SAME_HEADLINE_SHARE * len(set(short))
 
 
 def _is_caption(lines: list[str], i: int) -> bool:
     """A short paragraph whose photo credit follows it (a dateline opens the report, never a caption)."""
     following = lines[i + 1] if i + 1 < len(lines) else ""
-    return (_words(lines[i]) <= 40 and _words(following) <= 8 and bool(_CREDIT.search(following))
-            and not _DATELINE_AGENCY.match(lines[i]))
+    return (_words(lines[i]) <= CAPTION_MAX_WORDS and _words(following) <= SHORT_LINE_WORDS
+            and bool(_CREDIT.search(following)) and not _DATELINE_AGENCY.match(lines[i]))
 
 
 def _box_lines(lines: list[str]) -> set[int]:
@@ -278,25 +264,25 @@ def _text_goes_on(lines: list[str], k: int) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    return _words(line) <= 12 and not _is_prose(line) and _date_match(line) is not None
+    return _words(line) <= DATE_LINE_MAX_WORDS and not _is_prose(line) and find_date(line) is not None
 
 
 def _is_header_meta(line: str) -> bool:
     """What stands between a lead and the text: byline, date, reading time, credits, tags, counters."""
-    return _is_furniture(line) or _is_date_line(line) or (_words(line) <= 8 and not _is_prose(line))
+    return _is_furniture(line) or _is_date_line(line) or (_words(line) <= SHORT_LINE_WORDS and not _is_prose(line))
 
 
 def _lead_start(lines: list[str], start: int) -> int:
     """Pull the start back to the lead under the headline when only byline, date and picture lines separate them."""
     j = start - 1
-    while j >= 0 and start - j <= 20 and _is_header_meta(lines[j]):
+    while j >= 0 and start - j <= HEADER_META_MAX_LINES and _is_header_meta(lines[j]):
         j -= 1
-    if j < 1 or start - j > 20:
+    if j < 1 or start - j > HEADER_META_MAX_LINES:
         return start
     lead = lines[j]
-    if _words(lead) < 10 or _is_section_break(lead) or _BYLINE.match(lead):
+    if _words(lead) < LEAD_MIN_WORDS or _is_section_break(lead) or _BYLINE.match(lead):
         return start
-    if _words(lead) < 12 and not re.search(r"[.!?]", lead):
+    if _words(lead) < PROSE_MIN_WORDS and not re.search(r"[.!?]", lead):
         return start  # a headline, not a lead
     k = j - 1
     while k > 0 and (_is_furniture(lines[k]) or _is_caption(lines, k)):
@@ -307,15 +293,15 @@ def _lead_start(lines: list[str], start: int) -> int:
     return start if _same_headline(lead, title) else j
 
 
-def _read_meta_lines(meta: list[str], fields: dict) -> None:
+def _read_meta_lines(meta: list[str], fields: ArticleFields) -> None:
     """Dates and bylines between the lead and the text."""
     for line in meta:
-        found = _date_match(line) if _is_date_line(line) else None
-        if found and fields["published_at"] is None:
-            fields["published_at"], fields["date_precision"] = found[:2]
+        found = find_date(line) if _is_date_line(line) else None
+        if found and fields.published_at is None:
+            fields.published_at, fields.date_precision = found[:2]
         authors, agency, _ = _parse_byline(line)
-        fields["authors"] = fields["authors"] or authors
-        fields["agency"] = fields["agency"] or agency
+        fields.authors = fields.authors or authors
+        fields.agency = fields.agency or agency
 
 
 def _inline_box_end(lines: list[str], i: int) -> int | None:
@@ -332,26 +318,25 @@ def _inline_box_end(lines: list[str], i: int) -> int | None:
 
 def _opens_teaser_list(lines: list[str], i: int) -> bool:
     """A date line followed by more date lines: a list of other articles, each with its date."""
-    return _is_date_line(lines[i]) and _words(lines[i]) <= 8 and \
+    return _is_date_line(lines[i]) and _words(lines[i]) <= SHORT_LINE_WORDS and \
         any(_is_date_line(ln) for ln in lines[i + 1:i + 9])
 
 
 def _is_author_bio(line: str, authors: list[str]) -> bool:
     """A few lines about the byline's author ("Anna Muster leitet das Ressort ...")."""
-    return _words(line) <= 60 and any(line.startswith(a + " ") for a in authors)
+    return _words(line) <= NOTICE_MAX_WORDS and any(line.startswith(a + " ") for a in authors)
 
 
-def clean_text(text: str) -> dict:
+def clean_text(text: str) -> ArticleFields:
     """Scraped article text -> body without boilerplate and the metadata its lines give."""
     lines = [_LONG_SPACE.sub(" ", ln.strip()) for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
-    fields: dict = {"title": None, "teaser": None, "published_at": None, "date_precision": None,
-                    "outlet": None, "agency": None, "authors": [], "dateline": None}
+    fields = ArticleFields()
 
     boxed = _box_lines(lines)
     start = _body_start(lines, boxed)
     if start is None:
-        return {**fields, "body": ""}
+        return fields
     start = _main_start(lines, boxed, start)
     lead = _lead_start(lines, start)
     _read_header(lines[:lead], fields)
@@ -366,28 +351,30 @@ def clean_text(text: str) -> dict:
         credit = _TRAILING_CREDIT.search(body_lines[-1])
         if credit and _words(body_lines[-1]) > 3:
             agency, outlet = _split_agency(credit.group(1))
-            fields["agency"] = fields["agency"] or agency
-            fields["outlet"] = fields["outlet"] or outlet
+            fields.agency = fields.agency or agency
+            fields.outlet = fields.outlet or outlet
             body_lines[-1] = body_lines[-1][:credit.start()].rstrip()
         body_lines[-1] = _TRAILING_INITIALS.sub("", body_lines[-1])
     _read_dateline(body_lines, fields)
-    return {**fields, "body": "\n\n".join(body_lines)}
+    fields.body = "\n\n".join(body_lines)
+    return fields
 
 
 def _main_start(lines: list[str], boxed: set[int], start: int) -> int:
     """A short first stretch of prose (blurbs among the menus) gives way to a later one at least three times its size."""
     stretches, at = [], start
     while at is not None and len(stretches) < 10:
-        body, end = _take_body(lines, at, at, {"published_at": None, "authors": []})
+        body, end = _take_body(lines, at, at, ArticleFields())
         stretches.append((at, sum(_words(lines[j]) for j in body)))
         at = _body_start(lines, boxed, after=end)
     first = stretches[0][1]
-    if first >= 80:
+    if first >= MAIN_TEXT_MIN_WORDS:
         return start
-    return next((at for at, words in stretches[1:] if words >= max(80, 3 * first)), start)
+    return next((at for at, words in stretches[1:] if words >= max(MAIN_TEXT_MIN_WORDS, MAIN_TEXT_FACTOR * first)),
+                start)
 
 
-def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[list[int], int]:
+def _take_body(lines: list[str], lead: int, start: int, fields: ArticleFields) -> tuple[list[int], int]:
     """The body's line numbers from the lead on, and the line where the article ends."""
     before = set(lines[:lead])
     body: list[int] = [lead] if lead < start else []
@@ -396,7 +383,7 @@ def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[l
         line, following = lines[i], (lines[i + 1] if i + 1 < len(lines) else "")
         signature = _SIGNATURE.match(line)
         if signature:
-            fields["authors"] = [signature.group(1)]
+            fields.authors = [signature.group(1)]
             break
         if len(body) > 3 and _opens_teaser_list(lines, i):
             # Other articles' teasers, each with its date: drop the one begun above.
@@ -406,11 +393,11 @@ def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[l
             break
         if len(body) <= 3 and _is_date_line(line):
             # A date line printed just after the lead ("19.10.2019, 23:38 Uhr") is metadata, not body.
-            if fields["published_at"] is None:
-                fields["published_at"], fields["date_precision"] = _date_match(line)[:2]
+            if fields.published_at is None:
+                fields.published_at, fields.date_precision = find_date(line)[:2]
             i += 1
             continue
-        if _is_furniture(line) or (_is_prose(line) and _is_caption(lines, i)) or _is_author_bio(line, fields["authors"]):
+        if _is_furniture(line) or (_is_prose(line) and _is_caption(lines, i)) or _is_author_bio(line, fields.authors):
             i += 1
             continue
         if _is_section_break(line, following):
@@ -423,7 +410,7 @@ def _take_body(lines: list[str], lead: int, start: int, fields: dict) -> tuple[l
             break  # an info box printed above the text too
         # Runs of short lines are menus and teaser lists: the text does not go on past one.
         run = 0 if _is_prose(line) else run + 1
-        if run >= 6 and not _text_goes_on(lines, i + 1):
+        if run >= SHORT_RUN_LINES and not _text_goes_on(lines, i + 1):
             del body[-(run - 1):]
             break
         body.append(i)
@@ -439,32 +426,32 @@ def _is_closing(lines: list[str], j: int) -> bool:
     tokens = line.split()
     if _SERVICE_LINE.match(line) and sum(any(c.isdigit() for c in t) for t in tokens) * 3 >= len(tokens):
         return True
-    return bool(_NAME_BIO.match(line)) and _words(line) <= 60 and j > 0 and _is_furniture(lines[j - 1])
+    return bool(_NAME_BIO.match(line)) and _words(line) <= NOTICE_MAX_WORDS and j > 0 and _is_furniture(lines[j - 1])
 
 
-def _header_date(line: str) -> tuple[datetime, str, int, int] | None:
+def _header_date(line: str) -> FoundDate | None:
     """The date of a date line: what is left beside the date is a byline or nothing."""
-    found = _date_match(line) if _words(line) <= 12 else None
+    found = find_date(line) if _words(line) <= DATE_LINE_MAX_WORDS else None
     if not found:
         return None
     rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-")
     return found if _words(rest) <= 4 or _BYLINE.match(rest) else None
 
 
-def _read_header(header: list[str], fields: dict) -> None:
+def _read_header(header: list[str], fields: ArticleFields) -> None:
     """Title, date, byline and outlet from the lines before the body."""
     headings = []
     dates = [_header_date(line) for line in header]
     for n, (line, found) in enumerate(zip(header, dates)):
         if found:
             # The date nearest the text is the article's; one further up is the page's "today".
-            fields["published_at"], fields["date_precision"] = found[:2]
+            fields.published_at, fields.date_precision = found[:2]
             rest = (line[:found[2]] + line[found[3]:]).strip(" ,|-")
             # What is left of a date line is a byline or nothing: never the title.
             authors, agency, outlet = _parse_byline(rest)
-            fields["authors"] = fields["authors"] or authors
-            fields["agency"] = fields["agency"] or agency
-            fields["outlet"] = fields["outlet"] or outlet
+            fields.authors = fields.authors or authors
+            fields.agency = fields.agency or agency
+            fields.outlet = fields.outlet or outlet
             continue
         if not line or _is_furniture(line) or _is_section_break(line):
             continue
@@ -474,15 +461,15 @@ def _read_header(header: list[str], fields: dict) -> None:
         if not authors and name and _words(line) <= 5 and len(header) - n <= 8 and next_dated:
             authors = [name.group(1)]  # "FOCUS-Online-Experte Robin Tschöpe" over the date, near the text: a byline
         if authors or agency or outlet:
-            fields["authors"] = fields["authors"] or authors
-            fields["agency"] = fields["agency"] or agency
-            fields["outlet"] = fields["outlet"] or outlet
+            fields.authors = fields.authors or authors
+            fields.agency = fields.agency or agency
+            fields.outlet = fields.outlet or outlet
             continue
         headings.append(_BREADCRUMB.split(line)[-1].strip())
     if not headings:
         return
     # Navigation repeats short items; a headline is printed twice in a row, or stands last before the text.
-    candidates = [h for h in headings if 3 <= _words(h) <= 40 and not _NOT_TITLE.search(h)]
+    candidates = [h for h in headings if 3 <= _words(h) <= TITLE_MAX_WORDS and not _NOT_TITLE.search(h)]
     if not candidates:
         return
     recent = headings[-8:]  # the headline stands near the text; doubled menu items stand further up
@@ -493,16 +480,29 @@ def _read_header(header: list[str], fields: dict) -> None:
         if heading != title and heading.endswith(title) and len(heading) > len(title):
             prefix = heading[: -len(title)].rstrip(" -–|:")
             if prefix and _words(prefix) <= 5:
-                fields["outlet"] = fields["outlet"] or prefix
+                fields.outlet = fields.outlet or prefix
     at = len(headings) - 1 - headings[::-1].index(title)
-    variant = next((h for h in reversed(headings[:at]) if _words(h) <= 40 and _same_headline(h, title)), None)
+    variant = next((h for h in reversed(headings[:at])
+                    if _words(h) <= TITLE_MAX_WORDS and _same_headline(h, title)), None)
+    kicker = None
     if variant:
         title = _headline_of(variant, title)
+        # The wording printed with the kicker, less the headline, when a separator sets it off: glued on
+        # without one ("Home News Waldwege ...", "Lokales Lübeck So lief ...") it is a breadcrumb.
+        prefix = max(variant, headings[at], key=len).removesuffix(title)
+        if prefix != title and _KICKER_SEPARATOR.search(prefix):
+            kicker = prefix
     elif at > 0 and headings[at - 1].endswith(":") and _words(headings[at - 1]) >= 4:
-        title = f"{headings[at - 1]} {title}"  # a headline set on two lines
-    # A kicker glued on: "Kicker : Title" (no space before a colon in print), "Corona-Pandemie - Title".
-    title = re.sub(r"^.{1,60}? : (?=\S)|^\S+ [-–] (?=(?:\S+ ){2}\S)", "", title)
-    fields["title"] = title if _words(title) >= 2 else None
+        if _words(headings[at - 1]) <= KICKER_MAX_WORDS:
+            kicker = headings[at - 1]  # "Tanz in der St. Galler Lokremise:" over the headline
+        else:
+            title = f"{headings[at - 1]} {title}"  # a headline set on two lines
+    glued = _GLUED_KICKER.match(title)
+    if glued:
+        kicker, title = kicker or next(g for g in glued.groups() if g), title[glued.end():]
+    kicker = (kicker or "").strip(" :-–|/")
+    fields.kicker = kicker if 0 < _words(kicker) <= KICKER_MAX_WORDS else None
+    fields.title = title if _words(title) >= 2 else None
 
 
 def _headline_of(earlier: str, later: str) -> str:
@@ -515,40 +515,34 @@ def _headline_of(earlier: str, later: str) -> str:
     return earlier if m.a == 0 and m.b != 0 else later
 
 
-def _read_dateline(body_lines: list[str], fields: dict) -> None:
+def _read_dateline(body_lines: list[str], fields: ArticleFields) -> None:
     """Dateline and agency from the opening 'Tokio (dpa) - ...' or 'Tokio. ...'; the lead before it is the teaser."""
     for i, line in enumerate(body_lines[:3]):
         m = _DATELINE_AGENCY.match(line)
         if m:
-            fields["dateline"] = m.group(1)
+            fields.dateline = m.group(1)
             agency, _ = _split_agency(m.group(2))
-            fields["agency"] = fields["agency"] or agency
+            fields.agency = fields.agency or agency
         else:
             m = _DATELINE_DOT.match(line)
             if not (m and gazetteer.is_place(m.group(1))):
                 continue
-            fields["dateline"] = m.group(1)
+            fields.dateline = m.group(1)
         if i > 0:
-            fields["teaser"] = body_lines[0]
+            fields.teaser = body_lines[0]
         return
 
 
 def clean_article(text: str, content_type: str, source_name: str = "") -> dict:
     """One decoded document -> article fields; HTML goes through the HTML extractor first."""
-    if content_type == "html":
-        fields = extract_html(text)
-        fields.setdefault("date_precision", "day" if fields.get("published_at") else None)
-    else:
-        fields = clean_text(text)
-    published = fields.get("published_at")
+    fields = extract_html(text) if content_type == "html" else clean_text(text)
+    row = asdict(fields)
+    published = fields.published_at
     if published is not None and not isinstance(published, datetime):
-        published = datetime(published.year, published.month, published.day)
-    fields["published_at"] = published
-    body = fields.get("body") or ""
-    fields["language"] = detect_language(body) if body else None
-    fields["word_count"] = _words(body)
-    fields["authors"] = list(fields.get("authors") or [])
-    return {key: fields.get(key) for key in ARTICLE_COLUMNS if key != "doc_id"}
+        row["published_at"] = datetime(published.year, published.month, published.day)
+    row["language"] = detect_language(fields.body) if fields.body else None
+    row["word_count"] = _words(fields.body)
+    return {key: row[key] for key in ARTICLE_COLUMNS if key != "doc_id"}
 
 
 def clean_batch(documents: pd.DataFrame, texts: dict,
