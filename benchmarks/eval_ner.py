@@ -152,7 +152,7 @@ def tag_predictor(variant: str):
 
 # ------------------------------------------------------------------ scoring
 def score(gold: list[list[Span]], pred: list[list[Span]]) -> dict:
-    tp = {l: 0 for l in LABELS}
+    tp = {label: 0 for label in LABELS}
     fp = dict(tp)
     fn = dict(tp)
     for g, p in zip(gold, pred, strict=True):
@@ -171,7 +171,7 @@ def score(gold: list[list[Span]], pred: list[list[Span]]) -> dict:
         f = 2 * p * r / (p + r) if p + r else 0.0
         return {"p": round(p, 4), "r": round(r, 4), "f": round(f, 4), "support": t + f_n}
 
-    res = {l: prf(tp[l], fp[l], fn[l]) for l in LABELS}
+    res = {label: prf(tp[label], fp[label], fn[label]) for label in LABELS}
     res["micro"] = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
     return res
 
@@ -232,9 +232,9 @@ def table(res: dict) -> str:
             continue
         lines.append(f"{name} ({r['sentences']} sentences)")
         lines.append(f"  {'label':6s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>6s}")
-        for l in (*LABELS, "micro"):
-            s = r[l]
-            lines.append(f"  {l:6s} {s['p']:6.3f} {s['r']:6.3f} {s['f']:6.3f} {s['support']:6d}")
+        for label in (*LABELS, "micro"):
+            s = r[label]
+            lines.append(f"  {label:6s} {s['p']:6.3f} {s['r']:6.3f} {s['f']:6.3f} {s['support']:6d}")
     if "speed" in res:
         s = res["speed"]
         lines.append(f"speed: {s['tokens_per_second']} tokens/s wall, {s['tokens_per_cpu_second']} tokens per CPU-second "

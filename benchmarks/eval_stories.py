@@ -142,8 +142,10 @@ CLOSINGS = ["Die Ermittlungen dauern an.", "Weitere Einzelheiten waren zunächst
             "Die Opposition kritisierte das Vorgehen scharf und kündigte an, das Thema erneut auf die Tagesordnung zu setzen."]
 NEWSLETTERS = [
     "Newsletter: Jeden Morgen die wichtigsten Nachrichten des Tages direkt in Ihr Postfach. Jetzt kostenlos anmelden!",
-    "Sie wollen keine Nachricht verpassen? Abonnieren Sie unseren Newsletter und erhalten Sie jeden Abend einen Überblick über die Themen des Tages.",
-    "Unterstützen Sie unabhängigen Journalismus: Mit einem Abo sichern Sie den Zugang zu allen Artikeln und helfen uns, weiter kritisch zu berichten.",
+    "Sie wollen keine Nachricht verpassen? Abonnieren Sie unseren Newsletter und erhalten Sie jeden Abend "
+    "einen Überblick über die Themen des Tages.",
+    "Unterstützen Sie unabhängigen Journalismus: Mit einem Abo sichern Sie den Zugang zu allen Artikeln und "
+    "helfen uns, weiter kritisch zu berichten.",
     "Mehr Nachrichten aus Ihrer Region finden Sie auf unserer Startseite. Folgen Sie uns auch auf Facebook, Instagram und X.",
     "Dieser Artikel wurde automatisch aus dem Nachrichtenangebot der Agenturen übernommen und von der Redaktion nicht bearbeitet.",
 ]

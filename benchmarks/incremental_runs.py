@@ -9,8 +9,9 @@ landing folder copy and warehouse:
 - server: a `prefect server start` on a loopback port stays up across the runs, as it does for
   scheduled runs (schedules need a real server).
 Before timing, each mode makes one untimed run over an empty folder (Prefect's database is
-created) and builds the gazetteer cache, as an installed system has them. Prints, per mode, wall time and peak memory of each run, throughput, and the ratios the issue sets
-(second <= 10 % of the first, +10 files <= 15 %), as one JSON line and a table.
+created) and builds the gazetteer cache, as an installed system has them. Prints, per mode, wall
+time and peak memory of each run, throughput, and the ratios the issue sets (second <= 10 % of the
+first, +10 files <= 15 %), as one JSON line and a table.
 """
 from __future__ import annotations
 

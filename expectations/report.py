@@ -594,7 +594,8 @@ def render_html(data: ReportData, out_dir: Path, warehouse=None) -> str:
                     + "</div>")
     if len(data.languages):
         body.append("<div><h4>Articles per language (runs shown)</h4>"
-                    + horizontal_bars("Articles per language", list(zip(data.languages["language"], data.languages["articles"].astype(int))))
+                    + horizontal_bars("Articles per language",
+                                      list(zip(data.languages["language"], data.languages["articles"].astype(int))))
                     + "</div>")
     body.append("</div>")
 

@@ -56,10 +56,15 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
         warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
         batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE."),
-        max_file_bytes: int = typer.Option(None, "--max-file-bytes", help="Larger files are quarantined unread (16 MiB); env NEWSETL_MAX_FILE_BYTES."),
-        max_decompressed_bytes: int = typer.Option(None, "--max-decompressed-bytes", help="Gzip content past this is quarantined (16 MiB); env NEWSETL_MAX_DECOMPRESSED_BYTES."),
-        max_compression_ratio: int = typer.Option(None, "--max-compression-ratio", help="Gzip expanding more is a bomb (100); env NEWSETL_MAX_COMPRESSION_RATIO."),
-        max_body_chars: int = typer.Option(None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
+        max_file_bytes: int = typer.Option(None, "--max-file-bytes",
+                                           help="Larger files are quarantined unread (16 MiB); env NEWSETL_MAX_FILE_BYTES."),
+        max_decompressed_bytes: int = typer.Option(
+            None, "--max-decompressed-bytes",
+            help="Gzip content past this is quarantined (16 MiB); env NEWSETL_MAX_DECOMPRESSED_BYTES."),
+        max_compression_ratio: int = typer.Option(
+            None, "--max-compression-ratio", help="Gzip expanding more is a bomb (100); env NEWSETL_MAX_COMPRESSION_RATIO."),
+        max_body_chars: int = typer.Option(
+            None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:

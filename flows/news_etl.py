@@ -156,7 +156,6 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     """
     settings = Settings.resolve(input_dir=input_dir, warehouse_dir=warehouse_dir, batch_size=batch_size,
                                 **(limits or {}))
-    settings.require_input()
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
@@ -165,6 +164,7 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         _mark_crashed(warehouse.begin_run(settings.warehouse_dir, runs_row))
         try:
+            settings.require_input()  # a landing folder gone (unmounted, say) is a failed run in the report
             counts = _process(settings, run_id, runs_row)
         except BaseException as exc:
             warehouse.record_failed_run(settings.warehouse_dir, {

@@ -14,10 +14,17 @@ from transforms.fields import ArticleFields
 from transforms.html_extract import agency as agency_rules
 from transforms.html_extract import dates
 from transforms.html_extract.authors import (
-    AUTHOR_META, USER, byline_names, credits, dom_bylines, post_author_login, printed_coauthors, user_names)
+    AUTHOR_META,
+    USER,
+    byline_names,
+    credits,
+    dom_bylines,
+    post_author_login,
+    printed_coauthors,
+    user_names,
+)
 from transforms.html_extract.body import clean_paragraphs, lead
-from transforms.html_extract.page import (
-    hostname_words, json_ld, ld_article, ld_names, match_key, meta_tags, norm, visible_text_nodes)
+from transforms.html_extract.page import hostname_words, json_ld, ld_article, ld_names, match_key, meta_tags, norm, visible_text_nodes
 from transforms.html_extract.title import title_and_kicker
 
 __all__ = ["extract_html"]
