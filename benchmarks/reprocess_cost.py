@@ -1,0 +1,86 @@
+"""What a backfill costs: `reprocess --stage tag --outdated` on a warehouse of N real articles, against
+tagging the same articles.
+
+    python benchmarks/reprocess_cost.py [--articles 2000]
+
+Loads N articles with `newsetl run`, then, in a child process whose tag stage is at rule version 2,
+runs the news-etl-reprocess flow (against a running Prefect server) for the tag stage (and quote, which reads its mentions) over the
+outdated documents, all of them. The reference is the tag stage alone (`tag.tag_batch` plus
+`quote.quotes_of`, what the reprocess recomputes) over the same articles in one process. Prints
+both times and their ratio (target: at most 1.10), as one JSON line and a table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from incremental_runs import CORPORA, ROOT, corpus_articles, prefect_server, write_articles
+
+REPROCESS_AT_V2 = """
+import sys, time
+from transforms import versions
+versions.RULES["tag"] = "2"
+versions.stage_versions.cache_clear()
+from flows.reprocess import news_etl_reprocess
+started = time.perf_counter()
+result = news_etl_reprocess(stages=["tag"], warehouse_dir=sys.argv[1], outdated=True)
+print("REPROCESS", time.perf_counter() - started, result["reprocessed"], flush=True)
+"""
+TAG_ONLY = """
+import sys, time
+from transforms import quote, tag
+from transforms.warehouse import connect
+with connect(sys.argv[1], read_only=True) as con:
+    articles = con.execute("select * exclude (story_id) from articles").df()
+tag.tag_batch(articles.head(5))  # models and gazetteer load once, as in a run's worker
+started = time.perf_counter()
+for start in range(0, len(articles), 250):
+    batch = articles.iloc[start:start + 250]
+    mentions, _, _ = tag.tag_batch(batch)
+    quote.quotes_of(batch, mentions)
+print("TAG", time.perf_counter() - started, len(articles), flush=True)
+"""
+
+
+def _child(code: str, warehouse: Path, env: dict) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code, str(warehouse)], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True).stdout
+    return next(line for line in out.splitlines() if line.startswith(("REPROCESS", "TAG"))).split()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    args = parser.parse_args()
+    if not CORPORA.is_dir():
+        print(f"skipped: corpus not found at {CORPORA}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "NEWSETL_STATE_DIR": str(work / "state"), "PYTHONPATH": str(ROOT)}
+        write_articles(work / "landing", corpus_articles()[: args.articles], "a")
+        subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(work / "landing"), "--warehouse",
+                        str(work / "wh")], cwd=ROOT, env=env, check=True, capture_output=True)
+        tag_seconds = float(_child(TAG_ONLY, work / "wh", env)[1])
+        # Against a running Prefect server, as scheduled runs have: no server start in the figure.
+        with prefect_server(work) as api:
+            started = time.perf_counter()
+            _, reprocess_seconds, replaced = _child(REPROCESS_AT_V2, work / "wh", {**env, "PREFECT_API_URL": api})
+            wall = time.perf_counter() - started
+    figures = {"articles": args.articles, "replaced": int(replaced), "tag_seconds": round(tag_seconds, 1),
+               "reprocess_flow_seconds": round(float(reprocess_seconds), 1), "reprocess_process_seconds": round(wall, 1),
+               "ratio": round(float(reprocess_seconds) / tag_seconds, 3)}
+    print(json.dumps(figures))
+    print(f"\ntag + quote over {args.articles} articles: {figures['tag_seconds']} s; reprocess --stage tag --outdated: "
+          f"{figures['reprocess_flow_seconds']} s in the flow ({figures['reprocess_process_seconds']} s with start-up), "
+          f"{figures['replaced']} documents replaced; ratio {figures['ratio']} (target <= 1.10)")
+
+
+if __name__ == "__main__":
+    main()
