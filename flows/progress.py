@@ -6,6 +6,7 @@ that stay greppable; a run started by a Prefect worker logs them to the server.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -55,7 +56,9 @@ class PrintReporter(Reporter):
     """Plain lines on stdout, for `newsetl run` piped to a file or run by cron."""
 
     def log(self, message: str) -> None:
-        print(f"{time.strftime('%H:%M:%S')} {message}", flush=True)
+        # Not print(): the flow's log_prints would turn it into a Prefect log line.
+        sys.stdout.write(f"{time.strftime('%H:%M:%S')} {message}\n")
+        sys.stdout.flush()
 
 
 class BarReporter(Reporter):
