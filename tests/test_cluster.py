@@ -1,7 +1,7 @@
 import pandas as pd
 
 from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories, signatures
-from transforms.warehouse import story_candidates, write_part
+from transforms.warehouse import load_run, story_candidates, write_part
 
 REPORT = " ".join(f"Satz {i}: Die Regierung in Berlin hat am Montag Maßnahme Nummer {i} für die Bahn beschlossen."
                   for i in range(30))
@@ -40,12 +40,13 @@ def test_a_later_variant_joins_the_known_story_under_its_id():
 
 def test_stored_candidates_are_the_matching_story_with_all_its_members(tmp_path):
     shortened = REPORT[: len(REPORT) // 2]
-    known, _ = assign_stories(signatures(_articles({"a" * 64: REPORT, "b" * 64: shortened, "c" * 64: OTHER})),
-                              _empty_known())
+    stored = _articles({"a" * 64: REPORT, "b" * 64: shortened, "c" * 64: OTHER})
+    known, _ = assign_stories(signatures(stored), _empty_known())
+    write_part(tmp_path, "articles", stored.assign(authors=[[]] * len(stored)), "r1", "batch")
     write_part(tmp_path, "signatures", known, "r1", "all")
-    write_part(tmp_path, "runs", pd.DataFrame([{"run_id": "r1", "flow_run_id": "", "started_at": pd.Timestamp.now(tz="UTC"),
-                   "finished_at": pd.Timestamp.now(tz="UTC"), "files_seen": 3, "loaded": 3, "quarantined": 0,
-                   "duplicates": 0, "status": "completed"}]), "r1", "run")  # only committed runs count
+    now = pd.Timestamp.now(tz="UTC")
+    load_run(tmp_path, "r1", {"run_id": "r1", "flow_run_id": "", "started_at": now, "finished_at": now,
+                              "files_seen": 3, "loaded": 3, "quarantined": 0, "duplicates": 0})
     fresh = signatures(_articles({"d" * 64: "Neuer Titel. " + REPORT[len(REPORT) // 2:]}))
     candidates = story_candidates(tmp_path, fresh, LSH_BANDS, LSH_ROWS)
     # "b" shares no text with the new half, but belongs to the story it joins: its row must be rewritten too.
