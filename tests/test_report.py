@@ -492,9 +492,9 @@ def test_newsetl_report_rebuilds_the_page_from_the_warehouse(tmp_path):
     from flows.cli import app
     from transforms.warehouse import connect
 
-    with connect(tmp_path) as con:
-        con.execute(CONTRACT_DDL)
-        con.execute("insert into runs values ('r1', null, now(), now(), 3, 3, 0, 0, 'completed')")
+    with connect(tmp_path) as con:  # the warehouse's own schema, one completed run
+        con.execute("insert into runs by name select 'r1' as run_id, now() as started_at, now() as finished_at, "
+                    "3 as files_seen, 3 as loaded, 0 as quarantined, 0 as duplicates, 'completed' as status")
     result = CliRunner().invoke(app, ["report", "--runs", "5", "--warehouse", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert '<span class="big pass">PASS</span>' in (tmp_path / "quality" / "report.html").read_text()
