@@ -1,7 +1,9 @@
 """Quality gate: validate a batch's tables, move rows failing critical expectations to quarantine."""
 from __future__ import annotations
 
+import fcntl
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,16 +37,35 @@ def _validator(quality_dir: str | Path) -> Validator:
     return _validators[key]
 
 
+@contextmanager
+def _file_context(quality_dir: str | Path):
+    """Sole use of the Great Expectations file context under quality_dir, among this process's threads
+    and every other process (batch workers) that writes it.
+
+    Every process rewrites the same suite, checkpoint and config files before a checkpoint runs, and a
+    new Validator clears them: unserialised, one process reads what another half wrote. A flock on the
+    shared folder serialises them; a checkpoint run takes a small share of a batch (README, Scale-out).
+    """
+    folder = Path(quality_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _lock, open(folder / "gx.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield _validator(quality_dir)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def run_suite(table: str, frame: pd.DataFrame, run_id: str, quality_dir: str | Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    """One table's checkpoint run; checkpoints share one file context, so runs are serialised."""
-    with _lock:
-        return _validator(quality_dir).validate(table, frame, run_id)
+    """One table's checkpoint run, in sole use of the file context."""
+    with _file_context(quality_dir) as validator:
+        return validator.validate(table, frame, run_id)
 
 
 def build_docs(quality_dir: str | Path, run_id: str) -> Path | None:
     """Add the run's pages to the Data Docs under quality_dir; returns the index page."""
-    with _lock:
-        return _validator(quality_dir).build_docs(run_id)
+    with _file_context(quality_dir) as validator:
+        return validator.build_docs(run_id)
 
 
 def offsets_match(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:

@@ -40,12 +40,17 @@ def _fail(message: str) -> None:
 @app.command()
 def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
         warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-        batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE.")) -> None:
+        batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE."),
+        workers: int = typer.Option(None, "--workers", help="Batch worker processes on this machine (default: one "
+                                    "per core; 1 runs batches in this process); env NEWSETL_WORKERS."),
+        dask_address: str = typer.Option(None, "--dask-address", help="Run the batches on the workers of this Dask "
+                                         "scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS.")) -> None:
     """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set)."""
     from transforms.settings import SettingsError
     from transforms.warehouse import WarehouseLocked, check_unlocked
 
-    settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size)
+    settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size, workers=workers,
+                         dask_address=dask_address)
     try:
         settings.require_input()
         check_unlocked(settings.warehouse_dir)  # refused at once, before a server starts
@@ -67,9 +72,12 @@ def _run_flow(settings, server: TemporaryServer | None) -> None:
     from transforms.ingest import pending_files
     from transforms.warehouse import known_files
 
-    # Models and libraries load while the server starts, when there is anything new to process.
-    if pending_files(settings.input_dir, known_files(settings.warehouse_dir)):
-        threading.Thread(target=_preload, daemon=True).start()
+    # Models and libraries load while the server starts, when there is anything new to process; the
+    # models only where batches run in this process (worker processes load their own).
+    pending = pending_files(settings.input_dir, known_files(settings.warehouse_dir))
+    if pending:
+        here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
+        threading.Thread(target=_preload, args=(here,), daemon=True).start()
     api = {}
     if server is not None and PREFECT_API_URL.value():
         server.stop()  # a Prefect profile names the API to use
@@ -78,7 +86,8 @@ def _run_flow(settings, server: TemporaryServer | None) -> None:
         api = {PREFECT_API_URL: server.api_url}
     with temporary_settings(updates=api):
         state = news_etl(input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
-                         batch_size=settings.batch_size, return_state=True)
+                         batch_size=settings.batch_size, workers=settings.workers,
+                         dask_address=settings.dask_address, return_state=True)
         if server is not None:
             _drain_to_server()
     if not state.is_completed():
@@ -103,11 +112,12 @@ def _drain_to_server() -> None:
     EventsWorker.drain_all()
 
 
-def _preload() -> None:
+def _preload(models: bool) -> None:
     from expectations.suites import preload as preload_expectations
     from transforms.preload import preload
 
-    preload()
+    if models:
+        preload()
     preload_expectations()
 
 
