@@ -33,12 +33,20 @@ class BatchTables:
 def _validator(quality_dir: str | Path) -> Validator:
     key = str(Path(quality_dir).resolve())
     if key not in _validators:
-        _validators[key] = Validator(quality_dir)
+        # Batch workers join a context the run opened (open_file_context): clearing it would take the
+        # suites and checkpoints away from the other workers.
+        _validators[key] = Validator(quality_dir, recover=False)
     return _validators[key]
 
 
+def open_file_context(quality_dir: str | Path) -> None:
+    """At a run's start, before any batch: the file context cleared of what a killed run left."""
+    with _file_context(quality_dir, opening=True):
+        pass
+
+
 @contextmanager
-def _file_context(quality_dir: str | Path):
+def _file_context(quality_dir: str | Path, opening: bool = False):
     """Sole use of the Great Expectations file context under quality_dir, among this process's threads
     and every other process (batch workers) that writes it.
 
@@ -51,6 +59,8 @@ def _file_context(quality_dir: str | Path):
     with _lock, open(folder / "gx.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            if opening:
+                _validators[str(Path(quality_dir).resolve())] = Validator(quality_dir)
             yield _validator(quality_dir)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

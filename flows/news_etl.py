@@ -18,7 +18,8 @@ from prefect_dask import DaskTaskRunner
 
 import pandas as pd
 
-from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite, validate_entities
+from expectations.gate import (BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite,
+                               validate_entities)
 from expectations.health import health_checks
 from expectations.report import build_report
 from expectations.suites import preload as preload_expectations
@@ -239,6 +240,8 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
             status_counts[status] = status_counts.get(status, 0) + count
 
     batches = [files[start:start + settings.batch_size] for start in range(0, len(files), settings.batch_size)]
+    if batches:
+        open_file_context(quality_dir)
     with batch_runner(settings, len(files)) as runner:
         # A bounded window of batches in flight: each worker has its next batch queued, and the flow
         # holds futures of counts, never the corpus.
