@@ -166,7 +166,8 @@ def _violation(check: Check, column: str) -> str:
     if check.kind == "ExpectColumnValuesToBeUnique":
         return f"{column} in (select {check.column} from {{table}} group by 1 having count(*) > 1)"
     measure = f"length({column})" if check.kind == "ExpectColumnValueLengthsToBeBetween" else column
-    bounds = [f"{measure} < {args['min_value']}"] * ("min_value" in args) + [f"{measure} > {args['max_value']}"] * ("max_value" in args)
+    bounds = ([f"{measure} < {args['min_value']}"] if "min_value" in args else []) + \
+        ([f"{measure} > {args['max_value']}"] if "max_value" in args else [])
     return " or ".join(bounds)
 
 

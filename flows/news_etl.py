@@ -1,8 +1,10 @@
 """The news-etl flow: one task per batch runs its stages where a worker is, then clustering, validation and the load."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
+import time
 import uuid
 from collections import deque
 from datetime import datetime, timezone
@@ -215,7 +217,9 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
             publish_report(settings.warehouse_dir, run_id)
             raise
         fault_point("report")
+        reporting = time.perf_counter()
         counts["report"] = str(publish_report(settings.warehouse_dir, run_id))
+        get_run_logger().info("report seconds: %.2f", time.perf_counter() - reporting)
         return counts
 
 
@@ -224,6 +228,14 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     logger = get_run_logger()
     input_dir, warehouse_dir = settings.input_dir, settings.warehouse_dir
     quality_dir = str(Path(warehouse_dir) / "quality")
+    # Seconds of each phase in the log: a phase whose cost grows with the archive shows (benchmarks/scaling.py).
+    phase_seconds: dict[str, float] = {}
+    lap = [time.perf_counter()]
+
+    def phase_done(name: str) -> None:
+        phase_seconds[name] = round(time.perf_counter() - lap[0], 2)
+        lap[0] = time.perf_counter()
+
     seen_files = ingest.list_landing_files(input_dir)
     known_files = warehouse.known_files(warehouse_dir)
     known_ids = frozenset(doc_id for doc_id, _ in known_files)
@@ -232,6 +244,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
     logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",
                 run_id, len(seen_files), input_dir, len(files), len(known_ids))
+    phase_done("list_and_hash")
 
     status_counts: dict[str, int] = {}
 
@@ -256,7 +269,9 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
                 collect(in_flight.popleft())
         while in_flight:
             collect(in_flight.popleft())
+    phase_done("batches")
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
+    phase_done("stories")
 
     counts = {"files_seen": len(seen_files), "new_documents": sum(status_counts.values()),
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
@@ -270,7 +285,9 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
         **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(seen_files),
         "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},
         quality_dir)
+    phase_done("load")
     logger.info("stage counts: %s", counts)
+    logger.info("phase seconds: %s", json.dumps(phase_seconds))
     return {"run_id": run_id, **counts}
 
 
