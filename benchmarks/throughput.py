@@ -12,7 +12,7 @@ no gazetteer, no themes, no search index, no validation, no orchestration.
 Each side runs in a child process; measured per side: wall time, CPU (user + sys of the whole
 process tree, from getrusage(RUSAGE_CHILDREN) after it was waited for) and peak memory (the sum of
 the resident sizes of the process tree, sampled every 0.2 s with psutil: shared pages count once per
-process, so the sum overstates). Before timing, one untimed newsetl run over an empty folder creates
+process, so the sum overstates), and each process's own peak. Before timing, one untimed newsetl run over an empty folder creates
 Prefect's database and the gazetteer cache, as on an installed system. Prints one JSON line and a table.
 """
 from __future__ import annotations
@@ -57,6 +57,7 @@ class TreeMemory:
 
     def __init__(self, pid: int, every: float = 0.2):
         self.peak = 0
+        self.by_process: dict[int, dict] = {}  # pid -> what it runs and its own peak
         self._root = psutil.Process(pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
@@ -68,9 +69,14 @@ class TreeMemory:
             try:
                 for process in [self._root, *self._root.children(recursive=True)]:
                     try:
-                        total += process.memory_info().rss
+                        rss = process.memory_info().rss
+                        # The command line read last: a child seen between fork and exec shows its parent's.
+                        command = " ".join(process.cmdline()[1:4])[:80]
                     except psutil.Error:
-                        pass
+                        continue
+                    total += rss
+                    seen = self.by_process.setdefault(process.pid, {"peak_mb": 0})
+                    seen.update(command=command, peak_mb=max(seen["peak_mb"], rss >> 20))
             except psutil.Error:
                 return
             self.peak = max(self.peak, total)
@@ -96,7 +102,9 @@ def measured(command: list[str], env: dict, log: Path) -> dict:
     if code != 0:
         raise RuntimeError(f"{' '.join(command[:4])} ... exited with {code}; see {log}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mb": round(peak / 2**20)}
+    processes = sorted(memory.by_process.values(), key=lambda p: -p["peak_mb"])
+    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mb": round(peak / 2**20),
+            "process_peaks_mb": [p for p in processes if p["peak_mb"] >= 50]}
 
 
 def newsetl_command(landing: Path, warehouse: Path, extra: list[str]) -> list[str]:
@@ -154,6 +162,9 @@ def main() -> int:
         print(f"  {name:<10} {row['wall_s']:>8} {row['cpu_s']:>8} {row['peak_mb']:>8}")
     ratios = result["ratios"]
     print(f"  {'ratio':<10} {ratios['wall_s']:>8} {ratios['cpu_s']:>8} {ratios['peak_mb']:>8}")
+    for name in ("plain", "newsetl"):
+        print(f"  {name} processes, own peak MB: "
+              + "; ".join(f"{p['command']} {p['peak_mb']}" for p in result[name]["process_peaks_mb"]))
     if args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
