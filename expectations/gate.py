@@ -1,7 +1,9 @@
 """Quality gate: validate a batch's tables, move rows failing critical expectations to quarantine."""
 from __future__ import annotations
 
+import fcntl
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,20 +36,49 @@ class BatchTables:
 def _validator(quality_dir: str | Path) -> Validator:
     key = str(Path(quality_dir).resolve())
     if key not in _validators:
-        _validators[key] = Validator(quality_dir)
+        # Batch workers join a context the run opened (open_file_context): clearing it would take the
+        # suites and checkpoints away from the other workers.
+        _validators[key] = Validator(quality_dir, recover=False)
     return _validators[key]
 
 
+def open_file_context(quality_dir: str | Path) -> None:
+    """At a run's start, before any batch: the file context cleared of what a killed run left."""
+    with _file_context(quality_dir, opening=True):
+        pass
+
+
+@contextmanager
+def _file_context(quality_dir: str | Path, opening: bool = False):
+    """Sole use of the Great Expectations file context under quality_dir, among this process's threads
+    and every other process (batch workers) that writes it.
+
+    Every process rewrites the same suite, checkpoint and config files before a checkpoint runs, and a
+    new Validator clears them: unserialised, one process reads what another half wrote. A flock on the
+    shared folder serialises them; a checkpoint run takes a small share of a batch (README, Scale-out).
+    """
+    folder = Path(quality_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _lock, open(folder / "gx.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if opening:
+                _validators[str(Path(quality_dir).resolve())] = Validator(quality_dir)
+            yield _validator(quality_dir)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def run_suite(table: str, frame: pd.DataFrame, run_id: str, quality_dir: str | Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    """One table's checkpoint run; checkpoints share one file context, so runs are serialised."""
-    with _lock:
-        return _validator(quality_dir).validate(table, frame, run_id)
+    """One table's checkpoint run, in sole use of the file context."""
+    with _file_context(quality_dir) as validator:
+        return validator.validate(table, frame, run_id)
 
 
 def build_docs(quality_dir: str | Path, run_id: str) -> Path | None:
     """Add the run's pages to the Data Docs under quality_dir; returns the index page."""
-    with _lock:
-        return _validator(quality_dir).build_docs(run_id)
+    with _file_context(quality_dir) as validator:
+        return validator.build_docs(run_id)
 
 
 def offsets_match(rows: pd.DataFrame, articles: pd.DataFrame, text_column: str = "surface") -> pd.Series:

@@ -125,12 +125,14 @@ def _drop_torn_files(gx_dir: Path) -> None:
 class Validator:
     """Runs each table's suite through a Great Expectations checkpoint with Data Docs under quality_dir."""
 
-    def __init__(self, quality_dir: str | Path):
+    def __init__(self, quality_dir: str | Path, recover: bool = True):
+        """recover: clear what a killed run left first; only where no other process uses the context."""
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx = gx
-        _drop_torn_files(Path(quality_dir) / "gx")
+        if recover:
+            _drop_torn_files(Path(quality_dir) / "gx")
         self.context = gx.get_context(mode="file", project_root_dir=str(quality_dir))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.context.data_sources.add_or_update_pandas("newsetl")

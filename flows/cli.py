@@ -65,6 +65,10 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             None, "--max-compression-ratio", help="Gzip expanding more is a bomb (100); env NEWSETL_MAX_COMPRESSION_RATIO."),
         max_body_chars: int = typer.Option(
             None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
+        workers: int = typer.Option(None, "--workers", help="Batch worker processes on this machine (default: one "
+                                    "per core; 1 runs batches in this process); env NEWSETL_WORKERS."),
+        dask_address: str = typer.Option(None, "--dask-address", help="Run the batches on the workers of this Dask "
+                                         "scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
@@ -78,7 +82,8 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
 
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
                          max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
-                         max_compression_ratio=max_compression_ratio, max_body_chars=max_body_chars)
+                         max_compression_ratio=max_compression_ratio, max_body_chars=max_body_chars,
+                         workers=workers, dask_address=dask_address)
     try:
         settings.require_input()
     except SettingsError as exc:
@@ -98,12 +103,16 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
     from transforms.warehouse import known_files
 
     started = time.monotonic()
-    # Models and libraries load while the server starts, when there is anything new to process.
-    if any(f.status == PENDING for f in plan_files(settings.input_dir, known_files(settings.warehouse_dir))):
-        threading.Thread(target=_preload, daemon=True).start()
+    # Models and libraries load while the server starts, when there is anything new to process; the
+    # models only where batches run in this process (worker processes load their own).
+    pending = [f for f in plan_files(settings.input_dir, known_files(settings.warehouse_dir)) if f.status == PENDING]
+    if pending:
+        here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
+        threading.Thread(target=_preload, args=(here,), daemon=True).start()
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
     counts = _call_flow(news_etl, server, verbose, input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
-                        batch_size=settings.batch_size, limits=limits or None)
+                        batch_size=settings.batch_size, limits=limits or None, workers=settings.workers,
+                        dask_address=settings.dask_address)
     return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
 
 
@@ -240,11 +249,12 @@ def _drain_to_server() -> None:
     EventsWorker.drain_all()
 
 
-def _preload() -> None:
+def _preload(models: bool) -> None:
     from expectations.suites import preload as preload_expectations
     from transforms.preload import preload
 
-    preload()
+    if models:
+        preload()
     preload_expectations()
 
 

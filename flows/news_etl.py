@@ -1,28 +1,34 @@
-"""The news-etl flow: one task per stage per batch, then clustering, validation and the load."""
+"""The news-etl flow: one task per batch runs its stages where a worker is, then clustering, validation and the load."""
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import time
 import uuid
 from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from distributed import WorkerPlugin
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
 
-from expectations.gate import BatchTables, build_docs, gate_batch, quarantine_docs, run_suite, validate_entities
+from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
+from expectations.suites import preload as preload_expectations
 from flows import progress
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
+from transforms.preload import preload
 from transforms.settings import Settings
 
-BATCHES_IN_FLIGHT = 2
 STAGED_TABLES = ("documents", "texts", "articles", "mentions", "entity_aliases", "themes", "quotes", "search_terms",
                  "stage_versions", "quarantine", "quality_results")
 
@@ -32,7 +38,6 @@ def _quarantine_rejected(tables: BatchTables, rejected: pd.DataFrame, run_id: st
     quarantine_docs(tables, {r.doc_id: (r.stage, r.reason, r.detail) for r in rejected.itertuples()}, run_id)
 
 
-@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def ingest_batch(files: list, run_id: str, limits) -> tuple[BatchTables, dict]:
     """Read and decode one batch of planned files."""
     fault_point("ingest")
@@ -46,7 +51,6 @@ def ingest_batch(files: list, run_id: str, limits) -> tuple[BatchTables, dict]:
     return tables, texts
 
 
-@task(cache_policy=NONE)
 def clean_batch(ingested, run_id: str, limits) -> BatchTables:
     """Boilerplate out, metadata in."""
     fault_point("clean")
@@ -56,7 +60,6 @@ def clean_batch(ingested, run_id: str, limits) -> BatchTables:
     return tables
 
 
-@task(cache_policy=NONE)
 def tag_batch(tables: BatchTables, known_entity_ids: frozenset, run_id: str) -> BatchTables:
     """Entity mentions, canonical entities, themes, quotations with their speakers, and search terms."""
     fault_point("tag")
@@ -69,35 +72,50 @@ def tag_batch(tables: BatchTables, known_entity_ids: frozenset, run_id: str) -> 
     return tables
 
 
-@task(cache_policy=NONE)
 def validate_batch(tables: BatchTables, run_id: str, quality_dir: str) -> BatchTables:
     """Great Expectations checkpoints on the batch; critical failures go to quarantine."""
     fault_point("validate")
     return gate_batch(tables, run_id, quality_dir)
 
 
-@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def stage_batch(tables: BatchTables, warehouse_dir: str, run_id: str, part: str) -> dict[str, int]:
-    """Write the batch's tables as Parquet parts of this run; returns its document counts by status."""
+    """Write the batch's tables, and the story signatures of its articles, as Parquet parts of this run;
+    returns its document counts by status."""
     tables.stage_versions = versions.stage_rows(tables.articles.get("doc_id", []), run_id)
     for name in STAGED_TABLES:
         warehouse.write_part(warehouse_dir, name, getattr(tables, name), run_id, part)
         fault_point("stage")
+    warehouse.write_part(warehouse_dir, "signatures", cluster.signatures(tables.articles), run_id, part)
     return tables.documents["status"].value_counts().to_dict()
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def process_batch(files: list, warehouse_dir: str, quality_dir: str, run_id: str, part: str, limits,
+                  known_entity_ids: frozenset) -> dict[str, int]:
+    """Every per-batch stage in one task, on whichever worker takes it: the batch's tables go to Parquet
+    there and only its counts come back, so no table crosses between processes or machines.
+
+    One task per batch rather than per stage: between worker processes, every hop from one stage task
+    to the next would pickle the batch's frames and could move them to another worker.
+    """
+    ingested = ingest_batch(files, run_id, limits)
+    cleaned = clean_batch(ingested, run_id, limits)
+    tagged = tag_batch(cleaned, known_entity_ids, run_id)
+    validated = validate_batch(tagged, run_id, quality_dir)
+    return stage_batch(validated, warehouse_dir, run_id, part)
 
 
 @task(cache_policy=NONE)
 def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
     """Assign this run's articles to stories, joining stories already in the warehouse."""
     fault_point("cluster")
-    new = warehouse.read_staged(warehouse_dir, "articles", run_id, ["doc_id", "body", "published_at", "word_count"])
-    if new.empty:
+    fresh = warehouse.read_staged(warehouse_dir, "signatures", run_id)  # each batch's, made on its worker
+    if fresh.empty:
         return 0
-    fresh = cluster.signatures(new)
     known = warehouse.story_candidates(warehouse_dir, fresh, cluster.LSH_BANDS, cluster.LSH_ROWS)
     signatures, stories = cluster.assign_stories(fresh, known)
     results, _ = run_suite("stories", stories, run_id, quality_dir)
-    warehouse.write_part(warehouse_dir, "signatures", signatures, run_id, "all")
+    warehouse.replace_parts(warehouse_dir, "signatures", signatures, run_id, "all")
     warehouse.write_part(warehouse_dir, "stories", stories.assign(run_id=run_id), run_id, "all")
     warehouse.write_part(warehouse_dir, "quality_results", results, run_id, "stories")
     return stories["story_id"].nunique()
@@ -128,6 +146,46 @@ def publish_report(warehouse_dir: str, run_id: str) -> Path | None:
     return page
 
 
+def batch_runner(settings: Settings, files: int):
+    """Where the batches run: a running Dask cluster, worker processes here, or a thread of the flow's process.
+
+    Worker processes load the models once each (PreloadModels) and run one batch at a time on one
+    thread, as the NER model is CPU-bound Python.
+    """
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    processes = settings.batch_processes(files)
+    if processes == 1:
+        return ThreadPoolTaskRunner(max_workers=1)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+        "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
+        "scheduler_kwargs": {"dashboard": False}, "silence_logs": logging.WARNING})
+
+
+class PreloadModels(WorkerPlugin):
+    """Each Dask worker loads the models, the gazetteer and Great Expectations as it starts, once per process.
+
+    In a thread, so that the worker answers its scheduler meanwhile; a batch that arrives first waits
+    for the same load (transforms/once.py) instead of loading again.
+    """
+
+    def setup(self, worker) -> None:
+        threading.Thread(target=_preload_all, name="newsetl-preload", daemon=True).start()
+
+
+def _preload_all() -> None:
+    preload()
+    preload_expectations()
+
+
+def _runner_workers(runner) -> int:
+    """Batches the runner runs at once; a Dask cluster's workers load the models as they join."""
+    if not isinstance(runner, DaskTaskRunner):
+        return 1
+    runner.client.register_plugin(PreloadModels(), name="newsetl-preload")
+    return max(1, sum(w["nthreads"] for w in runner.client.scheduler_info()["workers"].values()))
+
+
 def _mark_crashed(dead_runs: list[dict]) -> None:
     """Runs that died before they finished show as crashed in Prefect too, not as running forever."""
     from prefect.client.orchestration import get_client
@@ -146,16 +204,17 @@ def _mark_crashed(dead_runs: list[dict]) -> None:
             logger.warning("could not mark flow run %s crashed in Prefect: %s", run["flow_run_id"], exc)
 
 
-@flow(name="news-etl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4))
+@flow(name="news-etl", log_prints=True)
 def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, batch_size: int | None = None,
-             limits: dict[str, int] | None = None) -> dict:
+             limits: dict[str, int] | None = None, workers: int | None = None, dask_address: str | None = None) -> dict:
     """Landing folder -> validated, tagged warehouse; returns the run's counts.
 
-    Parameters left out come from NEWSETL_INPUT, NEWSETL_WAREHOUSE, NEWSETL_BATCH_SIZE and the
-    NEWSETL_MAX_* limits, read now; limits overrides IngestLimits by name (max_file_bytes, ...).
+    Parameters left out come from NEWSETL_INPUT, NEWSETL_WAREHOUSE, NEWSETL_BATCH_SIZE, the NEWSETL_MAX_*
+    limits, NEWSETL_WORKERS and NEWSETL_DASK_ADDRESS, read now; limits overrides IngestLimits by name
+    (max_file_bytes, ...).
     """
     settings = Settings.resolve(input_dir=input_dir, warehouse_dir=warehouse_dir, batch_size=batch_size,
-                                **(limits or {}))
+                                workers=workers, dask_address=dask_address, **(limits or {}))
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
@@ -172,7 +231,9 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
             publish_report(settings.warehouse_dir, run_id)
             raise
         fault_point("report")
+        reporting = time.perf_counter()
         counts["report"] = str(publish_report(settings.warehouse_dir, run_id))
+        get_run_logger().info("report seconds: %.2f", time.perf_counter() - reporting)
         return counts
 
 
@@ -183,6 +244,14 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     quality_dir = str(Path(warehouse_dir) / "quality")
     reporter = progress.current(logger)
     limits = settings.limits()
+    # Seconds of each phase in the log: a phase whose cost grows with the archive shows (benchmarks/scaling.py).
+    phase_seconds: dict[str, float] = {}
+    lap = [time.perf_counter()]
+
+    def phase_done(name: str) -> None:
+        phase_seconds[name] = round(time.perf_counter() - lap[0], 2)
+        lap[0] = time.perf_counter()
+
     known_files = warehouse.known_files(warehouse_dir)
     # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
     # new files; later copies of the same bytes in this run are duplicates of the first.
@@ -192,6 +261,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     batches = list(ingest.batches(plan, settings.batch_size))
     logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",
                 run_id, len(plan), input_dir, sum(len(b) for b in batches), len(known_files))
+    phase_done("list_and_hash")
 
     status_counts: dict[str, int] = {}
     reporter.planned(sum(len(b) for b in batches), len(batches))
@@ -202,20 +272,26 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
             status_counts[status] = status_counts.get(status, 0) + count
         reporter.batch_done(sum(batch.values()))
 
-    # A bounded window of batches in flight keeps memory to a few batches, not the corpus.
-    in_flight: deque = deque()
-    for number, batch in enumerate(batches):
-        ingested = ingest_batch.submit(batch, run_id, limits)
-        cleaned = clean_batch.submit(ingested, run_id, limits)
-        tagged = tag_batch.submit(cleaned, known_entity_ids, run_id)
-        validated = validate_batch.submit(tagged, run_id, quality_dir)
-        in_flight.append(stage_batch.submit(validated, warehouse_dir, run_id, f"batch-{number:05d}"))
-        if len(in_flight) >= BATCHES_IN_FLIGHT:
+    if batches:
+        open_file_context(quality_dir)
+    new_files = sum(len(b) for b in batches)
+    with batch_runner(settings, new_files) as runner:
+        # A bounded window of batches in flight: each worker has its next batch queued, and the flow
+        # holds futures of counts, never the corpus.
+        window = 2 * _runner_workers(runner)
+        in_flight: deque = deque()
+        for number, batch in enumerate(batches):
+            in_flight.append(runner.submit(process_batch, {
+                "files": batch, "warehouse_dir": warehouse_dir, "quality_dir": quality_dir, "run_id": run_id,
+                "part": f"batch-{number:05d}", "limits": limits, "known_entity_ids": known_entity_ids}))
+            if len(in_flight) >= window:
+                collect(in_flight.popleft())
+        while in_flight:
             collect(in_flight.popleft())
-    while in_flight:
-        collect(in_flight.popleft())
+    phase_done("batches")
     reporter.stage("stories")
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
+    phase_done("stories")
 
     counts = {"files_seen": len(plan), "new_documents": sum(status_counts.values()),
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
@@ -230,7 +306,9 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
         **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(plan),
         "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},
         quality_dir)
+    phase_done("load")
     logger.info("stage counts: %s", counts)
+    logger.info("phase seconds: %s", json.dumps(phase_seconds))
     return {"run_id": run_id, **counts}
 
 

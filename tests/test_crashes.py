@@ -30,8 +30,9 @@ def _env(**extra) -> dict:
 
 
 def _run(landing, warehouse, **extra) -> subprocess.CompletedProcess:
+    # Batches in the run's own process (--workers 1), so that a kill at a stage's point kills the run.
     result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
-                           str(warehouse), "--batch-size", "2"], env=_env(**extra), capture_output=True, text=True,
+                           str(warehouse), "--batch-size", "2", "--workers", "1"], env=_env(**extra), capture_output=True, text=True,
                           timeout=600)
     if os.environ.get("NEWSETL_DEBUG_DIR"):
         from pathlib import Path

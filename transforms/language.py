@@ -17,7 +17,12 @@ def detector():
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
+# The detector's cost grows with the text; a paragraph or two decide as well as 2,000 characters did
+# on 300 real articles, at a third of the time (README, Scale-out).
+DETECT_CHARS = 600
+
+
 def detect_language(text: str) -> str | None:
     """'de', 'en', 'fr', ... for the text, or None when no language is confident."""
-    language = detector().detect_language_of(text[:2000])
+    language = detector().detect_language_of(text[:DETECT_CHARS])
     return language.iso_code_639_1.name.lower() if language else None

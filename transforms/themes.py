@@ -31,21 +31,24 @@ def _stem_patterns() -> dict[str, re.Pattern]:
 
 
 @lru_cache(maxsize=200_000)
-def _lemma(word: str) -> str:
-    return simplemma.lemmatize(word, lang="de", greedy=True).lower()
+def _word_themes(word: str) -> tuple[str, ...]:
+    """Themes whose stems a word's lemma matches: each distinct word is matched once per process,
+    not once per theme and occurrence."""
+    lemma = simplemma.lemmatize(word, lang="de", greedy=True).lower()
+    return tuple(theme for theme, pattern in _stem_patterns().items() if pattern.match(lemma))
 
 
 def score_themes(body: str) -> dict[str, float]:
     """Themes of one body with their score: matching words per 100 words, capped at 1.0."""
-    lemmas = [_lemma(w) for w in _WORD.findall(body)]
-    if not lemmas:
+    words = _WORD.findall(body)
+    if not words:
         return {}
-    result = {}
-    for theme, pattern in _stem_patterns().items():
-        matches = sum(1 for lemma in lemmas if pattern.match(lemma))
-        if matches >= MIN_MATCHES:
-            result[theme] = round(min(1.0, 100 * matches / len(lemmas) / 10), 4)
-    return result
+    matches: dict[str, int] = {}
+    for word in words:
+        for theme in _word_themes(word):
+            matches[theme] = matches.get(theme, 0) + 1
+    return {theme: round(min(1.0, 100 * matches[theme] / len(words) / 10), 4)
+            for theme in _stem_patterns() if matches.get(theme, 0) >= MIN_MATCHES}
 
 
 def themes_batch(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

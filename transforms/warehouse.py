@@ -284,6 +284,16 @@ def write_part(warehouse: str | Path, table: str, frame: pd.DataFrame, run_id: s
     return path
 
 
+def replace_parts(warehouse: str | Path, table: str, frame: pd.DataFrame, run_id: str, part: str) -> Path | None:
+    """Write one part of a table that takes the place of all the run's other parts of it (written first,
+    removed after: a crash in between leaves an uncommitted run, which the next run clears)."""
+    earlier = [f for f in _staged_files(warehouse, table, run_id) if f.stem != part]
+    written = write_part(warehouse, table, frame, run_id, part)
+    for path in earlier:
+        path.unlink()
+    return written
+
+
 def _staged_files(warehouse: str | Path, table: str, run_id: str) -> list[Path]:
     return sorted((archive_dir(warehouse, table) / f"run_id={run_id}").glob("*.parquet"))
 

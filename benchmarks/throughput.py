@@ -1,0 +1,173 @@
+"""Throughput: `newsetl run` with its defaults beside a plain one-process script, on the same 2,000 real articles.
+
+    python benchmarks/throughput.py [--articles 2000] [--workdir DIR] [--newsetl-args "--workers 2"]
+
+The landing folder holds the extraction-de pages (.html.gz, as scraped) and, for the rest, real
+articles of 10kgnad and wikinews-de as .txt files (benchmarks/incremental_runs.py writes them).
+The plain script (`plain` below, run in its own process) is what a team would write without the
+product: read and decode the files (trafilatura for the pages), the product's shipped NER model
+through spaCy's `nlp.pipe`, datasketch MinHash LSH stories, one DuckDB file. No cleaning rules,
+no gazetteer, no themes, no search index, no validation, no orchestration.
+
+Each side runs in a child process; measured per side: wall time, CPU (user + sys of the whole
+process tree, from getrusage(RUSAGE_CHILDREN) after it was waited for) and peak memory (the sum of
+the resident sizes of the process tree, sampled every 0.2 s with psutil: shared pages count once per
+process, so the sum overstates), and each process's own peak. Before timing, one untimed newsetl run over an empty folder creates
+Prefect's database and the gazetteer cache, as on an installed system. Prints one JSON line and a table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from incremental_runs import CORPORA, ROOT, corpus_articles, write_articles
+
+PAGES = CORPORA / "extraction-de" / "pages"
+FULL_SIZE = 2000
+TARGET_WALL_RATIO = 0.6
+TARGET_PEAK_MB = 2048
+
+
+def build_landing(folder: Path, count: int) -> dict:
+    """count files: extraction-de pages (all of them in 2,000 files, as large a share in fewer), then real
+    articles as .txt; returns what went in."""
+    pages = sorted(PAGES.glob("*.html*"))
+    pages = pages[:len(pages) * min(count, FULL_SIZE) // FULL_SIZE]
+    folder.mkdir(parents=True, exist_ok=True)
+    for page in pages:
+        shutil.copy(page, folder / page.name)
+    articles = corpus_articles()[: count - len(pages)]
+    write_articles(folder, articles, "a")
+    return {"files": len(pages) + len(articles), "html_pages": len(pages), "text_articles": len(articles)}
+
+
+class TreeMemory:
+    """Peak of the summed resident memory of a process and its descendants, sampled in a thread."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.peak = 0
+        self.by_process: dict[int, dict] = {}  # pid -> what it runs and its own peak
+        self._root = psutil.Process(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, every: float) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for process in [self._root, *self._root.children(recursive=True)]:
+                    try:
+                        rss = process.memory_info().rss
+                        # The command line read last: a child seen between fork and exec shows its parent's.
+                        command = " ".join(process.cmdline()[1:4])[:80]
+                    except psutil.Error:
+                        continue
+                    total += rss
+                    seen = self.by_process.setdefault(process.pid, {"peak_mb": 0})
+                    seen.update(command=command, peak_mb=max(seen["peak_mb"], rss >> 20))
+            except psutil.Error:
+                return
+            self.peak = max(self.peak, total)
+            self._stop.wait(every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def measured(command: list[str], env: dict, log: Path) -> dict:
+    """Wall, CPU of the process tree and peak tree memory of one command, run to its end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with open(log, "w") as handle:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        memory = TreeMemory(process.pid)
+        code = process.wait()
+    wall = time.perf_counter() - started
+    peak = memory.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command[:4])} ... exited with {code}; see {log}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    processes = sorted(memory.by_process.values(), key=lambda p: -p["peak_mb"])
+    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mb": round(peak / 2**20),
+            "process_peaks_mb": [p for p in processes if p["peak_mb"] >= 50]}
+
+
+def newsetl_command(landing: Path, warehouse: Path, extra: list[str]) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse), *extra]
+
+
+def benchmark_env(workdir: Path) -> dict:
+    """The environment of the measured runs: their own Prefect state, no API server of the caller's."""
+    env = {**os.environ, "NEWSETL_STATE_DIR": str(workdir / "state"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env.pop("PREFECT_API_URL", None)
+    return env
+
+
+def warm_up(workdir: Path, env: dict) -> None:
+    """Prefect's database and the gazetteer cache, as an installed system has them."""
+    (workdir / "empty").mkdir(parents=True, exist_ok=True)
+    subprocess.run(newsetl_command(workdir / "empty", workdir / "scratch", []), cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-c", "from transforms import gazetteer; gazetteer.countries()"],
+                   cwd=ROOT, check=True, env=env)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--newsetl-args", default="", help="extra flags for `newsetl run` (default: none)")
+    args = parser.parse_args()
+    if not CORPORA.is_dir():
+        print(f"skipped: corpus not found at {CORPORA}")
+        return 0
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsetl-throughput-"))
+    shutil.rmtree(workdir, ignore_errors=True)
+    landing = workdir / "landing"
+    result = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 2),
+              **build_landing(landing, args.articles)}
+    env = benchmark_env(workdir)
+    warm_up(workdir, env)
+    result["plain"] = measured([sys.executable, str(Path(__file__).with_name("plain_script.py")), str(landing),
+                                str(workdir / "plain.duckdb")], env, workdir / "plain.log")
+    result["newsetl"] = measured(newsetl_command(landing, workdir / "warehouse", args.newsetl_args.split()), env,
+                                 workdir / "newsetl.log")
+    plain, ours = result["plain"], result["newsetl"]
+    result["ratios"] = {key: round(ours[key] / plain[key], 2) for key in ("wall_s", "cpu_s", "peak_mb")}
+    result["targets_met"] = {"wall_ratio<=0.6": result["ratios"]["wall_s"] <= TARGET_WALL_RATIO,
+                             "newsetl_peak<=2GB": ours["peak_mb"] <= TARGET_PEAK_MB}
+    result["load_after"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(result))
+    print(f"\n{result['files']} files ({result['html_pages']} HTML pages), {result['cores']} cores, "
+          f"load average {result['load_before']} before, {result['load_after']} after")
+    print(f"  {'':<10} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for name in ("plain", "newsetl"):
+        row = result[name]
+        print(f"  {name:<10} {row['wall_s']:>8} {row['cpu_s']:>8} {row['peak_mb']:>8}")
+    ratios = result["ratios"]
+    print(f"  {'ratio':<10} {ratios['wall_s']:>8} {ratios['cpu_s']:>8} {ratios['peak_mb']:>8}")
+    for name in ("plain", "newsetl"):
+        print(f"  {name} processes, own peak MB: "
+              + "; ".join(f"{p['command']} {p['peak_mb']}" for p in result[name]["process_peaks_mb"]))
+    if args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
