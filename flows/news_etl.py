@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 import uuid
@@ -158,8 +157,7 @@ def batch_runner(settings: Settings, files: int):
     if processes == 1:
         return ThreadPoolTaskRunner(max_workers=1)
     return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
-        "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        "scheduler_kwargs": {"dashboard": False}, "silence_logs": logging.WARNING})
+        "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
 
 
 class PreloadModels(WorkerPlugin):

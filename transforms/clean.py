@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict
 from datetime import datetime
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import pandas as pd
 
@@ -132,10 +133,14 @@ def _is_prose(line: str) -> bool:
         bool(_SENTENCE_END.search(line)) or len(_INNER_SENTENCE_END.findall(line)) >= 2)
 
 
-def _section_cues(line: str) -> set[str]:
-    return {name for name, pattern in _SECTION_CUES.items() if pattern.search(line)}
+# Cached: the body search asks again about the same lines for every candidate start (the costliest
+# rule in a worker's profile, benchmarks/stage_costs.py).
+@lru_cache(maxsize=20_000)
+def _section_cues(line: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _SECTION_CUES.items() if pattern.search(line))
 
 
+@lru_cache(maxsize=20_000)
 def _cue_hits(line: str) -> int:
     return sum(len(p.findall(line)) for name, p in _SECTION_CUES.items() if name != "address")
 
