@@ -58,7 +58,7 @@ if str(REPO) not in sys.path:
 
 from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories  # noqa: E402
 from transforms.cluster import signatures as cluster_signatures  # noqa: E402
-from transforms.warehouse import story_candidates, write_part  # noqa: E402
+from transforms.warehouse import load_run, story_candidates, write_part  # noqa: E402
 
 SEED = 20240611
 MIN_WORDS = 20
@@ -343,15 +343,15 @@ def run_mode(frame: pd.DataFrame, mode: str) -> dict:
     if mode == "oneshot":
         signatures, _ = assign_stories(cluster_signatures(frame[cols]), _empty_known())
     elif mode == "incremental":
-        # As the flow does it: the second run reads its candidates from the first run's Parquet.
+        # As the flow does it: the second run reads its candidates from what the first run loaded.
         half = len(frame) // 2
         first, _ = assign_stories(cluster_signatures(frame.iloc[:half][cols]), _empty_known())
         with tempfile.TemporaryDirectory() as stored:
+            now = pd.Timestamp.now(tz="UTC")
+            write_part(stored, "articles", frame.iloc[:half][cols].assign(authors=[[]] * half), "first", "batch")
             write_part(stored, "signatures", first, "first", "all")
-            write_part(stored, "runs", pd.DataFrame([{"run_id": "first", "flow_run_id": "", "started_at": pd.Timestamp.now(tz="UTC"),
-                                                      "finished_at": pd.Timestamp.now(tz="UTC"), "files_seen": half,
-                                                      "loaded": half, "quarantined": 0, "duplicates": 0,
-                                                      "status": "completed"}]), "first", "run")
+            load_run(stored, "first", {"run_id": "first", "flow_run_id": "", "started_at": now, "finished_at": now,
+                                       "files_seen": half, "loaded": half, "quarantined": 0, "duplicates": 0})
             fresh = cluster_signatures(frame.iloc[half:][cols])
             known = story_candidates(stored, fresh, LSH_BANDS, LSH_ROWS)
             second, _ = assign_stories(fresh, known)
