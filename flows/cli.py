@@ -293,18 +293,32 @@ def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> 
         for row in rows:
             sys.stdout.write(json.dumps(dict(zip(relation.columns, row)), default=str, ensure_ascii=False) + "\n")
         return
+    console = Console()
+    widest = [max([len(column)] + [len("NULL" if row[i] is None else str(row[i])) for row in rows])
+              for i, column in enumerate(relation.columns)]
+    # Short values (numbers, codes, dates) keep their width; the long columns share what is left of the
+    # terminal (3 characters of border and padding per column), each cut at max_width.
+    short = [w <= SHORT_CELL for w in widest]
+    left = console.width - 1 - sum(w + 3 for w, is_short in zip(widest, short) if is_short) - 3 * short.count(False)
+    share = left // short.count(False) if short.count(False) else 0
+    fits = share >= 4
     table = Table()
-    for column in relation.columns:
-        table.add_column(column, overflow="ellipsis", max_width=max_width or None, no_wrap=bool(max_width))
+    for column, width, is_short in zip(relation.columns, widest, short):
+        limit = max_width or None
+        if fits and not is_short and max_width:
+            limit = min(max_width, share)
+        table.add_column(column, overflow="ellipsis", max_width=limit, no_wrap=bool(max_width),
+                         min_width=width if fits and is_short and max_width else None)
     for row in rows:
         # Text() keeps values such as '[a-z]' from being read as console markup.
         table.add_row(*(Text("NULL" if v is None else str(v)) for v in row))
-    console = Console()
     console.print(table)
     console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''} in {time.perf_counter() - started:.2f} s",
                   style="dim")
 
 
+# Cells up to this wide are never cut: numbers, codes, dates and ids stay readable.
+SHORT_CELL = 12
 FORMAT_HELP = "table (fits the terminal), csv or json (one object per line): csv and json print rows only."
 
 
