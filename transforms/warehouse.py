@@ -530,19 +530,7 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict, run_checks=None
 
 def record_failed_run(warehouse: str | Path, runs_row: dict) -> None:
     """Mark a run failed with its message, in the lake and in its end marker; its staged rows never count."""
-    runs_row = {**runs_row, "status": "failed"}
-    with connect(warehouse) as con:
-        con.register("failed_row", pd.DataFrame([runs_row]))
-
-        def commit() -> None:
-            con.execute("begin")
-            con.execute("delete from runs where run_id = ? and status <> 'completed'", [runs_row["run_id"]])
-            con.execute("insert into runs by name select * from failed_row")
-            con.execute("call lake.set_commit_message('newsetl', ?)", [f"failed {runs_row['run_id']}"])
-            con.execute("commit")
-
-        _retry_commit(commit)
-    _write_marker(warehouse, runs_row)
+    record_run(warehouse, {**runs_row, "status": "failed"})
 
 
 # ---- the load's SQL -------------------------------------------------------------------------------
@@ -746,9 +734,13 @@ def _swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
 
 
 def record_run(warehouse: str | Path, runs_row: dict) -> None:
-    """Write a run's final runs row (a reprocess, whose data committed batch by batch) and its end marker."""
+    """Write a run's final runs row and its end marker: a failed run, or a reprocess (whose data
+    committed batch by batch). A run that committed as completed stays completed."""
     with connect(warehouse) as con:
         con.register("final_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
+        completed = "select 1 from runs where run_id = ? and status = 'completed'"
+        if con.execute(completed, [runs_row["run_id"]]).fetchone():
+            return
 
         def commit() -> None:
             con.execute("begin")
