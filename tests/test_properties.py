@@ -66,3 +66,8 @@ def test_any_markup_cleans_to_an_article_whose_mentions_lie_inside_the_body(text
 def test_any_markup_extracts_without_an_error(text):
     fields = extract_html(text)
     assert isinstance(fields.body, str) and (fields.title is None or isinstance(fields.title, str))
+
+
+def test_a_lone_surrogate_does_not_stop_language_detection():
+    article = clean_article("Berlin (dpa) - " * 6 + "\ud800(KNA) Die Regierung hat am Montag beraten.", "text")
+    assert article["body"]
