@@ -540,6 +540,9 @@ def _read_dateline(body_lines: list[str], fields: ArticleFields) -> None:
 
 def clean_article(text: str, content_type: str, source_name: str = "") -> dict:
     """One decoded document -> article fields; HTML goes through the HTML extractor first."""
+    # A lone surrogate (a str from a broken decoder) cannot be encoded, and the NLP libraries raise on
+    # it: it becomes "?", one character for one, so offsets are unchanged.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     fields = extract_html(text) if content_type == "html" else clean_text(text)
     row = asdict(fields)
     published = fields.published_at

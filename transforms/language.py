@@ -24,7 +24,5 @@ DETECT_CHARS = 600
 
 def detect_language(text: str) -> str | None:
     """'de', 'en', 'fr', ... for the text, or None when no language is confident."""
-    # Lone surrogates (text from a broken decoder) cannot cross into the detector: they become "?".
-    sample = text[:DETECT_CHARS].encode("utf-8", "replace").decode("utf-8")
-    language = detector().detect_language_of(sample)
+    language = detector().detect_language_of(text[:DETECT_CHARS])
     return language.iso_code_639_1.name.lower() if language else None
