@@ -1,4 +1,5 @@
-"""Shared fixtures: the seeds folder, a corpus root, and one Prefect test harness per session."""
+"""Shared fixtures: the seeds folder, a corpus root, one Prefect test harness, one seeds warehouse and one
+Great Expectations context per session."""
 from __future__ import annotations
 
 import importlib.util
@@ -21,9 +22,31 @@ def load_benchmark(name: str):
     return module
 
 
+@pytest.fixture(scope="session", autouse=True)
+def extensions_loaded_without_signature_check():
+    """Connections made in the test process load DuckDB's extensions without checking their signatures.
+
+    The files are the signed ones from the wheels; checking them again costs 0.4 s of CPU per connection,
+    a third of the quick loop. Runs in child processes keep the checked load.
+    """
+    from transforms import warehouse
+
+    checked = dict(warehouse.DUCKDB_CONFIG)
+    warehouse.DUCKDB_CONFIG["allow_unsigned_extensions"] = True
+    yield
+    warehouse.DUCKDB_CONFIG.clear()
+    warehouse.DUCKDB_CONFIG.update(checked)
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def quality_dir(tmp_path_factory) -> Path:
+    """One Great Expectations file context for the suite tests: making one costs about a second."""
+    return tmp_path_factory.mktemp("quality")
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +71,24 @@ def run_seeds_into_new_warehouse(tmp_path_factory, **flow_options) -> tuple[Path
     warehouse = tmp_path_factory.mktemp("warehouse")
     counts = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse), **flow_options)
     return landing, warehouse, counts
+
+
+@pytest.fixture(scope="session")
+def seeds_run(prefect_harness, tmp_path_factory) -> tuple[Path, Path, dict]:
+    """(landing, warehouse, counts): the seeds run once, in batches of two files, read by the flow and SQL tests.
+
+    Read only: a test that runs again or rebuilds works on copy_of_seeds_run.
+    """
+    return run_seeds_into_new_warehouse(tmp_path_factory, batch_size=2)
+
+
+@pytest.fixture
+def copy_of_seeds_run(seeds_run, tmp_path) -> tuple[Path, Path]:
+    """(landing, warehouse): a copy of the seeds run for one test to change (a warehouse folder can move)."""
+    landing, warehouse, _ = seeds_run
+    shutil.copytree(landing, tmp_path / "landing")
+    shutil.copytree(warehouse, tmp_path / "warehouse")
+    return tmp_path / "landing", tmp_path / "warehouse"
 
 
 def pytest_collection_modifyitems(items):

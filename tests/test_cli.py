@@ -14,6 +14,15 @@ from transforms import warehouse
 runner = CliRunner()
 
 
+@pytest.fixture(scope="module")
+def small_warehouse(tmp_path_factory):
+    """A warehouse with one extra table t of one row, for the query command."""
+    path = tmp_path_factory.mktemp("warehouse")
+    with warehouse.connect(path) as con:
+        con.execute("create table t as select 42 as answer, 'x,y' as text, '[a-z]{2}' as pattern")
+    return path
+
+
 def test_help_names_the_commands():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
@@ -33,10 +42,8 @@ def test_query_without_a_warehouse_fails_clearly(tmp_path):
     assert result.exit_code == 2 and "newsetl run" in result.output
 
 
-def test_query_prints_rows(tmp_path):
-    with warehouse.connect(tmp_path) as con:
-        con.execute("create table t as select 42 as answer")
-    result = runner.invoke(app, ["query", "select answer from t", "--warehouse", str(tmp_path)])
+def test_query_prints_rows(small_warehouse):
+    result = runner.invoke(app, ["query", "select answer from t", "--warehouse", str(small_warehouse)])
     assert result.exit_code == 0 and "42" in result.output
 
 
@@ -67,19 +74,16 @@ def test_bad_batch_sizes_are_refused_in_one_line(tmp_path, monkeypatch):
     assert "Traceback" not in result.output
 
 
-def test_query_prints_csv_and_json_rows_only(tmp_path):
-    with warehouse.connect(tmp_path) as con:
-        con.execute("create table t as select 42 as answer, 'x,y' as text")
-    csv_out = runner.invoke(app, ["query", "select * from t", "--format", "csv", "--warehouse", str(tmp_path)])
-    json_out = runner.invoke(app, ["query", "select * from t", "--format", "json", "--warehouse", str(tmp_path)])
+def test_query_prints_csv_and_json_rows_only(small_warehouse):
+    query = ["query", "select answer, text from t", "--warehouse", str(small_warehouse)]
+    csv_out = runner.invoke(app, [*query, "--format", "csv"])
+    json_out = runner.invoke(app, [*query, "--format", "json"])
     assert csv_out.output == 'answer,text\n42,"x,y"\n'
     assert json_out.output == '{"answer": 42, "text": "x,y"}\n'
 
 
-def test_query_output_keeps_brackets(tmp_path):
-    with warehouse.connect(tmp_path) as con:
-        con.execute("create table t as select '[a-z]{2}' as pattern")
-    result = runner.invoke(app, ["query", "select pattern from t", "--warehouse", str(tmp_path)])
+def test_query_output_keeps_brackets(small_warehouse):
+    result = runner.invoke(app, ["query", "select pattern from t", "--warehouse", str(small_warehouse)])
     assert "[a-z]{2}" in result.output
 
 

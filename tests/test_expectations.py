@@ -22,8 +22,8 @@ def test_offsets_match_checks_the_body_slice():
     assert offsets_match(tables.mentions, tables.articles).tolist() == [True, False]
 
 
-def test_critical_failure_quarantines_the_document_and_its_rows(tmp_path):
-    tables = gate_batch(_tables(), "r1", tmp_path / "quality")
+def test_critical_failure_quarantines_the_document_and_its_rows(quality_dir):
+    tables = gate_batch(_tables(), "r1", quality_dir)
     assert tables.articles["doc_id"].tolist() == ["a" * 64]
     assert tables.mentions["doc_id"].tolist() == ["a" * 64]
     status = dict(zip(tables.documents["doc_id"], tables.documents["status"]))
@@ -32,18 +32,18 @@ def test_critical_failure_quarantines_the_document_and_its_rows(tmp_path):
     failed = tables.quality_results[~tables.quality_results["success"]]
     assert ("articles", "expect_column_values_to_be_in_set", "language") in set(
         zip(failed["table_name"], failed["expectation"], failed["column_name"]))
-    assert (tmp_path / "quality" / "gx").is_dir()
+    assert (quality_dir / "gx").is_dir()
 
 
-def test_failing_rows_are_named_by_doc_id_not_by_position(tmp_path):
+def test_failing_rows_are_named_by_doc_id_not_by_position(quality_dir):
     from expectations.gate import run_suite
 
     articles = _tables().articles.iloc[::-1]  # positions no longer match the original order
-    _, failing = run_suite("articles", articles, "r1", tmp_path / "quality")
+    _, failing = run_suite("articles", articles, "r1", quality_dir)
     assert failing == {"b" * 64: "articles: expect_column_values_to_be_in_set on language"}
 
 
-def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(tmp_path):
+def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(quality_dir):
     import duckdb
 
     from expectations.gate import validate_entities
@@ -56,7 +56,7 @@ def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(tmp_p
     con.execute("create table entities as select * from (values ('E1', 'Berlin', 'LOC', 'DE', ['Berlin']), "
                 "('E2', 'Nordkorea', 'LOC', 'PRK', ['Nordkorea']), ('E3', null, 'PER', null, [])) "
                 "t(entity_id, name, label, country_code, aliases)")
-    results = validate_entities(con, "r1", tmp_path / "quality")
+    results = validate_entities(con, "r1", quality_dir)
     outcome = {(r.expectation, r.column_name): (r.success, r.unexpected_count, r.element_count) for r in results.itertuples()}
     assert outcome == {("expect_column_values_to_be_unique", "entity_id"): (True, 0, 2),
                        ("expect_column_values_to_not_be_null", "name"): (True, 0, 2),
@@ -79,7 +79,7 @@ def test_aliases_seen_only_in_quarantined_documents_leave_with_them():
     assert list(zip(tables.entity_aliases["entity_id"], tables.entity_aliases["alias"])) == [("E1", "Olaf Scholz")]
 
 
-def test_quotes_suite_quarantines_a_quote_outside_the_body_and_an_unknown_kind(tmp_path):
+def test_quotes_suite_quarantines_a_quote_outside_the_body_and_an_unknown_kind(quality_dir):
     from expectations.gate import run_suite
 
     articles = pd.DataFrame({"doc_id": ["a" * 64], "body": ["„Wir helfen“, sagte sie."]})
@@ -89,7 +89,7 @@ def test_quotes_suite_quarantines_a_quote_outside_the_body_and_an_unknown_kind(t
                            "speaker": ["sie"] * 3, "speaker_entity_id": ["E1", None, "E1"]})
     checked = quotes.assign(offsets_match=offsets_match(quotes, articles, "quote"))
     assert checked["offsets_match"].tolist() == [True, False, True]
-    results, failing = run_suite("quotes", checked, "r1", tmp_path / "quality")
+    results, failing = run_suite("quotes", checked, "r1", quality_dir)
     assert set(failing) == {"a" * 64}  # the document of the failing quotes goes to quarantine
     unresolved = results[results["column_name"] == "speaker_entity_id"].iloc[0]
     assert not unresolved["critical"] and unresolved["unexpected_count"] == 1

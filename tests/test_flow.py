@@ -2,21 +2,12 @@
 import gzip
 import shutil
 
-import pytest
-from conftest import run_seeds_into_new_warehouse
-
 from transforms import warehouse as wh
 
 SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (
     "000_ee8c34442706e64e.txt", "001_93b077a67018bb08.txt", "002_35ea90125d1fd7c8.txt",
     "003_47986a837ee5ad56.txt", "004_13fff153f0bd0e0d.txt")
 TABLES = ["documents", "articles", "mentions", "entities", "themes", "stories", "quarantine"]
-
-
-@pytest.fixture(scope="module")
-def seeded(prefect_harness, tmp_path_factory):
-    """Seeds run once into a fresh warehouse, in batches of two files."""
-    return run_seeds_into_new_warehouse(tmp_path_factory, batch_size=2)
 
 
 def _db(warehouse):
@@ -33,8 +24,8 @@ def _by_seed(con, sql: str) -> dict:
     return {row[0][:3]: row[1:] for row in rows}
 
 
-def test_seeds_load_into_every_table(seeded):
-    _, warehouse, counts = seeded
+def test_seeds_load_into_every_table(seeds_run):
+    _, warehouse, counts = seeds_run
     assert counts["loaded"] == 5 and counts["quarantined"] == 0
     with _db(warehouse) as con:
         assert con.execute("select count(*) from articles").fetchone()[0] == 5
@@ -47,16 +38,16 @@ def test_seeds_load_into_every_table(seeded):
     assert any((warehouse / "lake").rglob("*.parquet"))
 
 
-def test_only_the_two_dpa_reports_share_a_story(seeded):
-    _, warehouse, _ = seeded
+def test_only_the_two_dpa_reports_share_a_story(seeds_run):
+    _, warehouse, _ = seeds_run
     with _db(warehouse) as con:
         story = {k: v[0] for k, v in _by_seed(con, "select doc_id, story_id from articles").items()}
     assert story["000"] == story["001"]
     assert len({story[k] for k in ("000", "002", "003", "004")}) == 4
 
 
-def test_metadata_of_the_seeds(seeded):
-    _, warehouse, _ = seeded
+def test_metadata_of_the_seeds(seeds_run):
+    _, warehouse, _ = seeds_run
     with _db(warehouse) as con:
         meta = _by_seed(con, "select doc_id, published_at, agency, outlet from articles")
     assert str(meta["004"][0]).startswith("2024-10-30")
@@ -65,8 +56,8 @@ def test_metadata_of_the_seeds(seeded):
     assert meta["002"][1:] == ("AP", "Euronews")
 
 
-def test_people_and_places_with_offsets(seeded):
-    _, warehouse, _ = seeded
+def test_people_and_places_with_offsets(seeds_run):
+    _, warehouse, _ = seeds_run
     with _db(warehouse) as con:
         found = set(con.execute("select label, surface from mentions").fetchall())
         bad = con.execute("""select count(*) from mentions m join articles a using (doc_id)
@@ -82,8 +73,8 @@ def test_people_and_places_with_offsets(seeded):
     assert kim[0] == 1 and {"001", "002", "004"} <= set(kim[1])
 
 
-def test_no_boilerplate_in_bodies(seeded):
-    _, warehouse, _ = seeded
+def test_no_boilerplate_in_bodies(seeds_run):
+    _, warehouse, _ = seeds_run
     with _db(warehouse) as con:
         bodies = "\n".join(b for (b,) in con.execute("select body from articles").fetchall())
     for boilerplate in ("Das könnte Sie auch interessieren", "Meistgelesene Artikel", "Hinweise für das Kommentieren",
@@ -93,10 +84,10 @@ def test_no_boilerplate_in_bodies(seeded):
         assert boilerplate not in bodies, boilerplate
 
 
-def test_rerun_changes_nothing_and_a_new_file_adds_only_its_rows(seeded):
+def test_rerun_changes_nothing_and_a_new_file_adds_only_its_rows(copy_of_seeds_run):
     from flows.news_etl import news_etl
 
-    landing, warehouse, _ = seeded
+    landing, warehouse = copy_of_seeds_run
     before = _counts(warehouse)
     again = news_etl(input_dir=str(landing), warehouse_dir=str(warehouse))
     assert again["new_documents"] == 0 and _counts(warehouse) == before
@@ -145,10 +136,10 @@ def test_bad_input_is_quarantined_and_the_run_goes_on(prefect_harness, seeds_dir
     assert body == latin1
 
 
-def test_rebuild_from_parquet_reproduces_every_table(seeded):
+def test_rebuild_from_parquet_reproduces_every_table(copy_of_seeds_run):
     from transforms.warehouse import SCHEMAS, rebuild
 
-    _, warehouse, _ = seeded
+    _, warehouse = copy_of_seeds_run
     tables = [t for t in list(SCHEMAS) + ["entities"]]
 
     def snapshot() -> dict:

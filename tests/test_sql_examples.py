@@ -2,7 +2,6 @@
 from pathlib import Path
 
 import pytest
-from conftest import run_seeds_into_new_warehouse
 
 from transforms.warehouse import connect
 
@@ -10,8 +9,8 @@ SQL = Path(__file__).resolve().parent.parent / "sql"
 
 
 @pytest.fixture(scope="module")
-def seeds_warehouse(prefect_harness, tmp_path_factory):
-    return run_seeds_into_new_warehouse(tmp_path_factory)[1]
+def seeds_warehouse(seeds_run):
+    return seeds_run[1]
 
 
 def _run(warehouse, name: str) -> list[tuple]:

@@ -30,32 +30,61 @@ def _count(path, table: str) -> int:
         return con.execute(f"select count(*) from {table}").fetchone()[0]
 
 
-def test_load_is_idempotent_and_rebuild_reproduces(tmp_path):
-    a, b = "a" * 64, "b" * 64
-    warehouse.write_part(tmp_path, "documents", _documents("r1", [a, b]), "r1", "batch-0")
-    warehouse.write_part(tmp_path, "articles", _articles([a, b]), "r1", "batch-0")
-    warehouse.write_part(tmp_path, "stories", pd.DataFrame(
-        {"story_id": ["S1", "S1"], "doc_id": [a, b], "similarity": [1.0, 0.8], "is_canonical": [True, False],
-         "run_id": "r1"}), "r1", "all")
-    warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
-    warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
-    assert _count(tmp_path, "documents") == 2 and _count(tmp_path, "runs") == 1
-
-    # A later run moves b into another story: its newest stories row wins, in loads and in rebuilds.
-    warehouse.write_part(tmp_path, "stories", pd.DataFrame(
-        {"story_id": ["S2"], "doc_id": [b], "similarity": [1.0], "is_canonical": [True], "run_id": "r2"}), "r2", "all")
-    warehouse.load_run(tmp_path, "r2", _runs_row("r2"))
-    with warehouse.connect(tmp_path, read_only=True) as con:
-        assert con.execute("select story_id from articles where doc_id = ?", [b]).fetchone()[0] == "S2"
-    counts = warehouse.rebuild(tmp_path)
-    assert counts["documents"] == 2 and counts["stories"] == 2 and counts["runs"] == 2
-    with warehouse.connect(tmp_path, read_only=True) as con:
-        assert con.execute("select story_id from stories where doc_id = ?", [b]).fetchone()[0] == "S2"
-        assert con.execute("select story_id from articles where doc_id = ?", [b]).fetchone()[0] == "S2"
+A, B, C, D = "a" * 64, "b" * 64, "c" * 64, "d" * 64
 
 
-def test_the_tables_match_the_parquet_schemas(tmp_path):
-    with warehouse.connect(tmp_path) as con:
+def _stories(run_id: str, rows: list[tuple[str, str, float, bool]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["story_id", "doc_id", "similarity", "is_canonical"]).assign(run_id=run_id)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """A warehouse after three runs: r1 (a and b, one story) loaded twice; r2 adds c and moves b into a
+    story of its own; r3 staged d and failed. The tests below read it; the rebuild test comes last."""
+    path = tmp_path_factory.mktemp("warehouse")
+    warehouse.write_part(path, "documents", _documents("r1", [A, B]), "r1", "batch-0")
+    warehouse.write_part(path, "articles", _articles([A, B]), "r1", "batch-0")
+    warehouse.write_part(path, "stories", _stories("r1", [("S1", A, 1.0, True), ("S1", B, 0.8, False)]), "r1", "all")
+    first = _runs_row("r1")
+    warehouse.load_run(path, "r1", first)
+    warehouse.load_run(path, "r1", first)  # a replay, as a retried load task makes
+    warehouse.write_part(path, "documents", _documents("r2", [C]), "r2", "batch-0")
+    warehouse.write_part(path, "articles", _articles([C]), "r2", "batch-0")
+    warehouse.write_part(path, "stories", _stories("r2", [("S2", B, 1.0, True), ("S3", C, 1.0, True)]), "r2", "all")
+    warehouse.load_run(path, "r2", _runs_row("r2"))
+    warehouse.write_part(path, "documents", _documents("r3", [D]), "r3", "batch-0")
+    warehouse.record_failed_run(path, {**_runs_row("r3"), "message": "boom"})
+    return path
+
+
+def test_loading_a_run_twice_adds_nothing(history):
+    with warehouse.connect(history, read_only=True) as con:
+        assert con.execute("select count(*) from documents where run_id = 'r1'").fetchone()[0] == 2
+        assert con.execute("select count(*) from runs where run_id = 'r1'").fetchone()[0] == 1
+
+
+def test_the_newest_stories_row_of_an_article_wins(history):
+    with warehouse.connect(history, read_only=True) as con:
+        assert con.execute("select story_id from articles where doc_id = ?", [B]).fetchone()[0] == "S2"
+        assert con.execute("select story_id from stories where doc_id = ?", [B]).fetchall() == [("S2",)]
+
+
+def test_a_failed_run_leaves_no_content_and_is_recorded(history):
+    # r3 staged its documents but never loaded: they must not count as known.
+    assert warehouse.known_files(history) == {(doc, f"{doc}.txt") for doc in (A, B, C)}
+    with warehouse.connect(history, read_only=True) as con:
+        assert con.execute("select run_id, status, message from runs order by run_id").fetchall() == [
+            ("r1", "completed", None), ("r2", "completed", None), ("r3", "failed", "boom")]
+
+
+def test_readers_see_the_warehouse_as_an_earlier_run_left_it(history):
+    with warehouse.connect(history, as_of_run="r1") as con:
+        assert sorted(con.execute("select doc_id from documents").fetchall()) == [(A,), (B,)]
+        assert con.execute("select story_id from articles where doc_id = ?", [B]).fetchone()[0] == "S1"
+
+
+def test_the_tables_match_the_parquet_schemas(history):
+    with warehouse.connect(history, read_only=True) as con:
         for table, schema in warehouse.SCHEMAS.items():
             described = con.execute(f"describe {table}").fetchall()
             expected = warehouse._duckdb_types(con, schema)
@@ -63,15 +92,33 @@ def test_the_tables_match_the_parquet_schemas(tmp_path):
             assert [(name, kind) for name, kind, *_ in described] == expected + extra, table
 
 
-def test_types_an_analyst_expects(tmp_path):
-    warehouse.write_part(tmp_path, "articles", _articles(["a" * 64]), "r1", "batch-0")
-    warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
-    with warehouse.connect(tmp_path, read_only=True) as con:
+def test_types_an_analyst_expects(history):
+    with warehouse.connect(history, read_only=True) as con:
         types = dict(con.execute("select column_name, data_type from information_schema.columns "
                                  "where table_name = 'articles'").fetchall())
     assert types["published_at"] == "TIMESTAMP"
     assert types["authors"] == "VARCHAR[]"
     assert types["story_id"] == "VARCHAR"
+
+
+def test_the_warehouse_explains_itself(history):
+    with warehouse.connect(history, read_only=True) as con:
+        comment = con.execute("select column_comment from warehouse_guide "
+                              "where table_name = 'mentions' and column_name = 'start_char'").fetchone()
+    assert comment and comment[0].startswith("Python string offset")
+
+
+def _snapshot(path) -> dict:
+    with warehouse.connect(path, read_only=True) as con:
+        return {t: con.execute(f"select md5(string_agg(x::varchar, '|' order by x::varchar)), count(*) from {t} x").fetchone()
+                for t in [*warehouse.SCHEMAS, "entities"]}
+
+
+def test_rebuild_from_the_archive_reproduces_every_table(history):
+    before = _snapshot(history)
+    counts = warehouse.rebuild(history)
+    assert (counts["documents"], counts["stories"], counts["runs"]) == (3, 3, 3)
+    assert _snapshot(history) == before
 
 
 def test_a_run_with_an_unknown_code_is_refused_whole(tmp_path):
@@ -83,29 +130,6 @@ def test_a_run_with_an_unknown_code_is_refused_whole(tmp_path):
     with pytest.raises(warehouse.LoadRejected, match="label in"):
         warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
     assert _count(tmp_path, "documents") == 0 and _count(tmp_path, "runs") == 0
-
-
-def test_the_warehouse_explains_itself(tmp_path):
-    warehouse.connect(tmp_path).close()
-    with warehouse.connect(tmp_path, read_only=True) as con:
-        comment = con.execute("select column_comment from warehouse_guide "
-                              "where table_name = 'mentions' and column_name = 'start_char'").fetchone()
-    assert comment and comment[0].startswith("Python string offset")
-
-
-def test_a_failed_run_leaves_no_content_and_is_recorded(tmp_path):
-    a, b = "a" * 64, "b" * 64
-    warehouse.write_part(tmp_path, "documents", _documents("r1", [a]), "r1", "batch-0")
-    warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
-    # r2 staged its documents but never loaded: they must not count as known, nor come back in a rebuild.
-    warehouse.write_part(tmp_path, "documents", _documents("r2", [b]), "r2", "batch-0")
-    warehouse.record_failed_run(tmp_path, {**_runs_row("r2"), "message": "boom"})
-    assert warehouse.known_files(tmp_path) == {(a, f"{a}.txt")}
-    counts = warehouse.rebuild(tmp_path)
-    assert counts["documents"] == 1 and counts["runs"] == 2
-    with warehouse.connect(tmp_path, read_only=True) as con:
-        assert con.execute("select status, message from runs order by run_id").fetchall() == [
-            ("completed", None), ("failed", "boom")]
 
 
 def test_a_run_that_died_is_marked_failed_and_its_staged_files_removed(tmp_path):
@@ -132,16 +156,6 @@ def test_a_second_run_is_refused_while_one_holds_the_warehouse(tmp_path):
         assert "WarehouseLocked: another newsetl run holds the warehouse" in other.stderr and "run r1, pid" in other.stderr
     with warehouse.RunLock(tmp_path, "r3"):
         pass
-
-
-def test_readers_see_the_warehouse_as_an_earlier_run_left_it(tmp_path):
-    a, b = "a" * 64, "b" * 64
-    for run_id, doc in (("r1", a), ("r2", b)):
-        warehouse.write_part(tmp_path, "documents", _documents(run_id, [doc]), run_id, "batch-0")
-        warehouse.load_run(tmp_path, run_id, _runs_row(run_id))
-    with warehouse.connect(tmp_path, as_of_run="r1") as con:
-        assert con.execute("select doc_id from documents").fetchall() == [(a,)]
-    assert _count(tmp_path, "documents") == 2
 
 
 def test_known_files_of_an_empty_warehouse(tmp_path):
