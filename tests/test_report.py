@@ -9,66 +9,15 @@ import shutil
 import subprocess
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from contract import DOC_A, DOC_B, DOC_C, NOW, add_article, add_result, contract_warehouse
 
-from expectations.health import HealthSettings, failing_rows_sql, health_checks
 from expectations.report import VERDICT_RULE, build_report, query_command, verdict
-
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
-DOC_A, DOC_B, DOC_C, DOC_D = ("a" * 64, "b" * 64, "c" * 64, "d" * 64)
-
-CONTRACT_DDL = """
-create table runs (run_id varchar, flow_run_id varchar, started_at timestamptz, finished_at timestamptz,
-                   files_seen bigint, loaded bigint, quarantined bigint, duplicates bigint, status varchar);
-create table documents (doc_id varchar, source_path varchar, size_bytes bigint, encoding varchar,
-                        ingested_at timestamptz, run_id varchar, status varchar, reason varchar);
-create table articles (doc_id varchar, title varchar, teaser varchar, body varchar, published_at timestamp,
-                       outlet varchar, agency varchar, authors varchar[], dateline varchar, language varchar,
-                       word_count integer, story_id varchar);
-create table mentions (doc_id varchar, entity_id varchar, label varchar, surface varchar, start_char integer,
-                       end_char integer);
-create table entities (entity_id varchar, name varchar, label varchar, country_code varchar, aliases varchar[]);
-create table themes (doc_id varchar, theme varchar, score double);
-create table stories (story_id varchar, doc_id varchar, similarity double, is_canonical boolean, run_id varchar);
-create table quarantine (doc_id varchar, stage varchar, reason varchar, detail varchar, run_id varchar);
-create table quality_results (run_id varchar, table_name varchar, expectation varchar, column_name varchar,
-                              critical boolean, success boolean, unexpected_count bigint, element_count bigint);
-"""
-
-
-def _warehouse(runs: list[tuple]) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse with the contract tables and these runs rows
-    (run_id, started_at, files_seen, loaded, quarantined, duplicates, status)."""
-    con = duckdb.connect()
-    con.execute(CONTRACT_DDL)
-    for run_id, started, files, loaded, quarantined, duplicates, status in runs:
-        con.execute("insert into runs values (?, null, ?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, started, started + timedelta(minutes=1), files, loaded, quarantined, duplicates, status])
-    return con
-
-
-def _article(con, run_id: str, doc_id: str, path: str, outlet: str | None = "Spiegel", language: str = "de",
-             published: datetime | None = datetime(2026, 11, 30), authors: list | None = ("A. Autor",),
-             title: str | None = "Titel", stories: int = 1, entities: int = 1) -> None:
-    con.execute("insert into documents values (?, ?, 10, 'utf-8', now(), ?, 'loaded', null)", [doc_id, path, run_id])
-    con.execute("insert into articles values (?, ?, null, 'Text.', ?, ?, null, ?, null, ?, 100, null)",
-                [doc_id, title, published, outlet, list(authors or []), language])
-    for n in range(stories):
-        con.execute("insert into stories values (?, ?, 1.0, true, ?)", [f"S-{doc_id[:4]}-{n}", doc_id, run_id])
-    for n in range(entities):
-        con.execute("insert into mentions values (?, ?, 'LOC', 'Berlin', 0, 6)", [doc_id, f"E{n}"])
-
-
-def _result(con, run_id: str, table: str, expectation: str, column: str, critical: bool, success: bool,
-            unexpected: int = 0, elements: int = 1) -> None:
-    con.execute("insert into quality_results values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, table, expectation, column, critical, success, unexpected, elements])
-
 
 # ------------------------------------------------------------------ the verdict rule
 
@@ -90,7 +39,7 @@ def test_a_clean_completed_run_passes():
 
 
 def test_the_page_states_the_verdict_rule(tmp_path):
-    page, markdown = build_report(_warehouse([("r1", NOW, 1, 1, 0, 0, "completed")]), tmp_path, now=NOW)
+    page, markdown = build_report(contract_warehouse([("r1", NOW, 1, 1, 0, 0, "completed")]), tmp_path, now=NOW)
     assert VERDICT_RULE in page.read_text() and VERDICT_RULE in markdown
 
 
@@ -104,19 +53,19 @@ def test_a_warehouse_without_tables_gets_a_report_that_says_so(tmp_path):
 
 
 def test_a_warehouse_with_empty_tables_gets_a_report_that_says_no_run_yet(tmp_path):
-    page, markdown = build_report(_warehouse([]), tmp_path, now=NOW)
+    page, markdown = build_report(contract_warehouse([]), tmp_path, now=NOW)
     assert "No run is recorded in this warehouse yet." in markdown and "Not readable" not in page.read_text()
 
 
 def test_a_table_of_an_older_shape_is_named_instead_of_breaking_the_report(tmp_path):
-    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
+    con = contract_warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
     con.execute("alter table quality_results drop column critical")
     page, markdown = build_report(con, tmp_path, now=NOW)
     assert "`r1`" in markdown and "Not readable in this warehouse (yet): " in page.read_text()
 
 
 def test_a_failed_latest_run_makes_the_report_stale_and_names_the_last_good_run(tmp_path):
-    con = _warehouse([("good", NOW - timedelta(hours=3), 2, 2, 0, 0, "completed"),
+    con = contract_warehouse([("good", NOW - timedelta(hours=3), 2, 2, 0, 0, "completed"),
                       ("failed-x", NOW - timedelta(hours=1), None, None, None, None, "failed")])
     page, markdown = build_report(con, tmp_path, now=NOW)
     assert '<div class="stale" id="stale">STALE: The latest run failed-x failed' in page.read_text()
@@ -127,19 +76,19 @@ def test_a_failed_latest_run_makes_the_report_stale_and_names_the_last_good_run(
 
 
 def test_an_old_newest_run_makes_the_report_stale(tmp_path):
-    con = _warehouse([("old", NOW - timedelta(days=3), 2, 2, 0, 0, "completed")])
+    con = contract_warehouse([("old", NOW - timedelta(days=3), 2, 2, 0, 0, "completed")])
     _, markdown = build_report(con, tmp_path, now=NOW, stale_after=timedelta(hours=48))
     assert "**STALE:** The newest run old started 3.0 days ago (more than 2.0 days)" in markdown
 
 
 def test_a_recent_completed_run_is_not_stale(tmp_path):
-    con = _warehouse([("fresh", NOW - timedelta(hours=1), 2, 2, 0, 0, "completed")])
+    con = contract_warehouse([("fresh", NOW - timedelta(hours=1), 2, 2, 0, 0, "completed")])
     page, markdown = build_report(con, tmp_path, now=NOW)
     assert "STALE" not in markdown and "STALE" not in page.read_text()
 
 
 def test_the_history_keeps_only_the_last_n_runs(tmp_path):
-    con = _warehouse([(f"r{i}", NOW - timedelta(hours=10 - i), 1, 1, 0, 0, "completed") for i in range(5)])
+    con = contract_warehouse([(f"r{i}", NOW - timedelta(hours=10 - i), 1, 1, 0, 0, "completed") for i in range(5)])
     _, markdown = build_report(con, tmp_path, runs=2, now=NOW)
     assert "`r4`" in markdown and "`r3`" in markdown and "`r2`" not in markdown
 
@@ -147,10 +96,10 @@ def test_the_history_keeps_only_the_last_n_runs(tmp_path):
 # ------------------------------------------------------------------ where to look
 
 def test_a_failed_warning_leads_to_its_rows_by_doc_id_and_source_path(tmp_path):
-    con = _warehouse([("r1", NOW, 2, 2, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "landing/a.txt", published=None)
-    _article(con, "r1", DOC_B, "landing/b.txt")
-    _result(con, "r1", "articles", "expect_column_values_to_not_be_null", "published_at", False, False, 1, 2)
+    con = contract_warehouse([("r1", NOW, 2, 2, 0, 0, "completed")])
+    add_article(con, "r1", DOC_A, "landing/a.txt", published=None)
+    add_article(con, "r1", DOC_B, "landing/b.txt")
+    add_result(con, "r1", "articles", "expect_column_values_to_not_be_null", "published_at", False, False, 1, 2)
     page, markdown = build_report(con, tmp_path, now=NOW)
     text = page.read_text()
     assert f"<td><code>{DOC_A}</code></td><td><code>landing/a.txt</code></td>" in text
@@ -161,12 +110,12 @@ def test_a_failed_warning_leads_to_its_rows_by_doc_id_and_source_path(tmp_path):
 
 
 def test_a_critical_failure_leads_to_the_quarantined_rows_it_caused(tmp_path):
-    con = _warehouse([("r1", NOW, 1, 0, 1, 0, "completed")])
+    con = contract_warehouse([("r1", NOW, 1, 0, 1, 0, "completed")])
     con.execute("insert into documents values (?, 'landing/x.txt', 10, 'utf-8', now(), 'r1', 'quarantined', "
                 "'failed critical expectation')", [DOC_C])
     con.execute("insert into quarantine values (?, 'validate', 'failed critical expectation', "
                 "'articles: expect_column_values_to_be_in_set on language', 'r1')", [DOC_C])
-    _result(con, "r1", "articles", "expect_column_values_to_be_in_set", "language", True, False, 1, 1)
+    add_result(con, "r1", "articles", "expect_column_values_to_be_in_set", "language", True, False, 1, 1)
     page, markdown = build_report(con, tmp_path, now=NOW)
     text = page.read_text()
     assert "critical: articles · expect_column_values_to_be_in_set · language" in text
@@ -183,100 +132,19 @@ def test_the_runs_data_docs_pages_are_linked(tmp_path):
     page_dir = tmp_path / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations" / "articles" / "r1" / "t"
     page_dir.mkdir(parents=True)
     (page_dir / "batch.html").write_text("<html></html>")
-    page, _ = build_report(_warehouse([("r1", NOW, 1, 1, 0, 0, "completed")]), tmp_path, now=NOW)
+    page, _ = build_report(contract_warehouse([("r1", NOW, 1, 1, 0, 0, "completed")]), tmp_path, now=NOW)
     assert 'href="gx/uncommitted/data_docs/local_site/validations/articles/r1/t/batch.html">articles</a>' in page.read_text()
 
 
 # ------------------------------------------------------------------ offline page
 
 def test_the_page_fetches_nothing_from_anywhere(tmp_path):
-    con = _warehouse([("r1", NOW, 2, 2, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "https://example.org/a.html")
+    con = contract_warehouse([("r1", NOW, 2, 2, 0, 0, "completed")])
+    add_article(con, "r1", DOC_A, "https://example.org/a.html")
     text = build_report(con, tmp_path, now=NOW)[0].read_text()
     assert "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">" in text
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(\w+:|//)""", text, re.I)
     assert not re.search(r"@import|url\(|<script|<link|<img|<iframe", text, re.I)
-
-
-# ------------------------------------------------------------------ health checks
-
-SETTINGS = HealthSettings(max_age=timedelta(days=2), min_outlet_articles=2)
-
-
-def _health(con, run_id: str = "r1", settings: HealthSettings = SETTINGS) -> dict:
-    rows = health_checks(con, run_id, settings)
-    return {(r.expectation, r.column_name): r for r in rows.itertuples()}
-
-
-def test_freshness_fails_when_the_newest_article_is_older_than_the_allowed_age():
-    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt", published=datetime(2026, 11, 27))
-    assert not _health(con)[("health_freshness", "published_at")].success
-    con.execute("update articles set published_at = '2026-11-29'")
-    assert _health(con)[("health_freshness", "published_at")].success
-
-
-def test_volume_is_judged_against_the_median_of_earlier_runs():
-    con = _warehouse([(f"e{i}", NOW - timedelta(days=5 - i), 10, n, 0, 0, "completed") for i, n in enumerate([8, 10, 12])]
-                     + [("r1", NOW, 3, 3, 0, 0, "completed")])
-    for doc in (DOC_A, DOC_B, DOC_C):
-        _article(con, "r1", doc, f"{doc[0]}.txt")
-    volume = _health(con)[("health_volume", "loaded")]
-    assert (volume.success, volume.critical) == (False, False)  # 3 < 0.5 x 10
-
-
-def test_volume_is_not_judged_without_enough_history():
-    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt")
-    assert _health(con)[("health_volume", "loaded")].success
-
-
-def test_completeness_is_judged_per_outlet():
-    con = _warehouse([("r1", NOW, 4, 4, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt", outlet="taz", published=None)
-    _article(con, "r1", DOC_B, "b.txt", outlet="taz", published=None)
-    _article(con, "r1", DOC_C, "c.txt", outlet="Spiegel")
-    _article(con, "r1", DOC_D, "d.txt", outlet="Spiegel")
-    checks = _health(con)
-    taz, spiegel = checks[("health_completeness[taz]", "published_at")], checks[("health_completeness[Spiegel]", "published_at")]
-    assert (taz.success, taz.unexpected_count, taz.element_count) == (False, 2, 2)
-    assert spiegel.success
-    sql = failing_rows_sql("r1", "health_completeness[taz]", "published_at")
-    assert sorted(con.execute(sql).fetchall()) == [(DOC_A, "a.txt", "taz", "de"), (DOC_B, "b.txt", "taz", "de")]
-
-
-def test_outlets_with_too_few_articles_are_not_judged():
-    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt", outlet="taz", published=None)
-    assert ("health_completeness[taz]", "published_at") not in _health(con)
-
-
-def test_the_language_mix_names_the_non_german_articles():
-    con = _warehouse([("r1", NOW, 2, 2, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt", language="en")
-    _article(con, "r1", DOC_B, "b.txt")
-    mix = _health(con)[("health_language_mix", "language")]
-    assert (mix.success, mix.unexpected_count, mix.element_count) == (False, 1, 2)
-    assert con.execute(failing_rows_sql("r1", "health_language_mix", "language")).fetchall() == [(DOC_A, "a.txt", "Spiegel", "en")]
-
-
-def test_an_article_outside_every_story_is_critical_and_one_without_entities_warns():
-    con = _warehouse([("r1", NOW, 2, 2, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt", stories=0, entities=0)
-    _article(con, "r1", DOC_B, "b.txt")
-    checks = _health(con)
-    stories, entities = checks[("health_stories_per_article", "story_id")], checks[("health_entities_per_article", "entity_id")]
-    assert (stories.success, stories.critical, stories.unexpected_count) == (False, True, 1)
-    assert (entities.success, entities.critical, entities.unexpected_count) == (False, False, 1)
-    assert con.execute(failing_rows_sql("r1", "health_stories_per_article", "story_id")).fetchall() == [(DOC_A, "a.txt", 0)]
-
-
-def test_health_results_have_the_quality_results_shape():
-    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt")
-    rows = health_checks(con, "r1", SETTINGS)
-    con.execute("insert into quality_results by name select * from rows")
-    assert con.execute("select count(*) from quality_results").fetchone()[0] == len(rows) > 0
 
 
 # ------------------------------------------------------------------ three real runs through the flow
@@ -511,8 +379,8 @@ def test_newsetl_report_without_a_warehouse_fails_clearly(tmp_path):
 
 
 def test_missing_values_in_sample_rows_read_null(tmp_path):
-    con = _warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
-    _article(con, "r1", DOC_A, "a.txt", outlet=None, published=None)
-    _result(con, "r1", "articles", "health_freshness", "published_at", False, False, 1, 1)
+    con = contract_warehouse([("r1", NOW, 1, 1, 0, 0, "completed")])
+    add_article(con, "r1", DOC_A, "a.txt", outlet=None, published=None)
+    add_result(con, "r1", "articles", "health_freshness", "published_at", False, False, 1, 1)
     text = build_report(con, tmp_path, now=NOW)[0].read_text()
     assert f"<td><code>{DOC_A}</code></td><td><code>a.txt</code></td><td>NULL</td><td>NULL</td>" in text

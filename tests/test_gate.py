@@ -1,3 +1,4 @@
+"""The quality gate: a batch's tables validated, the documents of rows failing critical expectations quarantined."""
 import pandas as pd
 
 from expectations.gate import BatchTables, gate_batch, offsets_match
@@ -33,14 +34,6 @@ def test_critical_failure_quarantines_the_document_and_its_rows(quality_dir):
     assert ("articles", "expect_column_values_to_be_in_set", "language") in set(
         zip(failed["table_name"], failed["expectation"], failed["column_name"]))
     assert (quality_dir / "gx").is_dir()
-
-
-def test_failing_rows_are_named_by_doc_id_not_by_position(quality_dir):
-    from expectations.gate import run_suite
-
-    articles = _tables().articles.iloc[::-1]  # positions no longer match the original order
-    _, failing = run_suite("articles", articles, "r1", quality_dir)
-    assert failing == {"b" * 64: "articles: expect_column_values_to_be_in_set on language"}
 
 
 def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(quality_dir):
@@ -79,17 +72,13 @@ def test_aliases_seen_only_in_quarantined_documents_leave_with_them():
     assert list(zip(tables.entity_aliases["entity_id"], tables.entity_aliases["alias"])) == [("E1", "Olaf Scholz")]
 
 
-def test_quotes_suite_quarantines_a_quote_outside_the_body_and_an_unknown_kind(quality_dir):
-    from expectations.gate import run_suite
-
-    articles = pd.DataFrame({"doc_id": ["a" * 64], "body": ["„Wir helfen“, sagte sie."]})
-    quotes = pd.DataFrame({"doc_id": ["a" * 64] * 3, "quote_id": ["q1", "q2", "q3"],
-                           "kind": ["direct", "direct", "rumour"], "quote": ["„Wir helfen“", "„Wir helfen“", "sie"],
-                           "start_char": [0, 5, 20], "end_char": [12, 17, 23], "cue": ["sagte"] * 3,
-                           "speaker": ["sie"] * 3, "speaker_entity_id": ["E1", None, "E1"]})
-    checked = quotes.assign(offsets_match=offsets_match(quotes, articles, "quote"))
-    assert checked["offsets_match"].tolist() == [True, False, True]
-    results, failing = run_suite("quotes", checked, "r1", quality_dir)
-    assert set(failing) == {"a" * 64}  # the document of the failing quotes goes to quarantine
-    unresolved = results[results["column_name"] == "speaker_entity_id"].iloc[0]
-    assert not unresolved["critical"] and unresolved["unexpected_count"] == 1
+def test_a_batch_without_articles_validates_its_documents_only(quality_dir):
+    documents = pd.DataFrame({"doc_id": ["e" * 64, "short"], "source_path": ["empty.txt", "x.txt"],
+                              "status": ["quarantined", "loaded"], "reason": ["empty file", None], "encoding": [None, "utf-8"]})
+    tables = gate_batch(BatchTables(documents=documents), "r1", quality_dir)
+    assert set(tables.quality_results["table_name"]) == {"documents"}
+    failed = tables.quality_results[~tables.quality_results["success"]]
+    assert set(zip(failed["expectation"], failed["column_name"])) == {
+        ("expect_column_value_lengths_to_equal", "doc_id"), ("expect_column_values_to_not_be_null", "encoding")}
+    # A document row is the file itself: it is recorded, never quarantined by its own checks.
+    assert tables.quarantine.empty and list(tables.documents["status"]) == ["quarantined", "loaded"]
