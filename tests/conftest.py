@@ -22,6 +22,15 @@ def load_benchmark(name: str):
     return module
 
 
+def gate_benchmark(name: str, needs: str):
+    """A corpus gate's benchmark script and its corpus; skips the gate when the corpus lacks the file it needs."""
+    module = load_benchmark(name)
+    corpus = module.default_corpus()
+    if not (corpus / needs).is_file():
+        pytest.skip(f"corpus not found at {corpus} (set NEWSETL_CORPORA)")
+    return module, corpus
+
+
 @pytest.fixture(scope="session", autouse=True)
 def small_warehouse_connections():
     """Warehouse connections made in the test process skip two costs that only pay off on real data.

@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from conftest import load_benchmark
+from conftest import gate_benchmark
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "benchmarks" / "baselines" / "extraction.json"
@@ -20,10 +19,7 @@ TOLERANCE = 0.005
 
 
 def test_extraction_not_below_baseline():
-    mod = load_benchmark("eval_extraction")
-    corpus = mod.default_corpus()
-    if not (corpus / "gold.json").is_file():
-        pytest.skip(f"extraction corpus not found at {corpus} (set NEWSETL_CORPORA)")
+    mod, corpus = gate_benchmark("eval_extraction", "gold.json")
     baseline = json.loads(BASELINE.read_text())
 
     got = mod.evaluate(corpus, systems=("product",))

@@ -11,24 +11,21 @@ from transforms.clean import clean_article
 # person or organisation: a country, an unnamed source, the US State Department the tagger does not know).
 # Speech acts without their words count where their verb is one the quote stage reports (Kim Jong Un
 # forderte ...); "hat bekräftigt", "hat sich besorgt geäußert", "unterstrich" are not (docs/fields.md).
+SEED_000 = [  # seed 001 reprints these quotations but the first and the last two
+    ("die militärische Allianz ihrer beiden Länder sei", "Joseph Dunford"),
+    ("felsenfest", "Joseph Dunford"),
+    ("Nordkorea stelle eine gemeinsame Bedrohung dar", "Joseph Dunford"),
+    ("Dies sei für die Region wichtig", "Joseph Dunford"),
+    ("insbesondere auf militärischer Ebene", "Joseph Dunford"),
+    ("er wolle die Allianz", "Shinzo Abe"),
+    ("Er begrüße die Versicherung", "Shinzo Abe"),
+    ("jede notwendige Maßnahme", "Donald Trump"),  # the words of Trump's assurance
+    ("will Japan die eigene Raketenabwehr ausbauen", None),
+    ("Raketen in Gewässer nahe Guam zu feuern", None),
+]
 GOLD = [
-    ("000", "die militärische Allianz ihrer beiden Länder sei", "Joseph Dunford"),
-    ("000", "felsenfest", "Joseph Dunford"),
-    ("000", "Nordkorea stelle eine gemeinsame Bedrohung dar", "Joseph Dunford"),
-    ("000", "Dies sei für die Region wichtig", "Joseph Dunford"),
-    ("000", "insbesondere auf militärischer Ebene", "Joseph Dunford"),
-    ("000", "er wolle die Allianz", "Shinzo Abe"),
-    ("000", "Er begrüße die Versicherung", "Shinzo Abe"),
-    ("000", "jede notwendige Maßnahme", "Donald Trump"),  # the words of Trump's assurance
-    ("000", "will Japan die eigene Raketenabwehr ausbauen", None),
-    ("000", "Raketen in Gewässer nahe Guam zu feuern", None),
-    ("001", "Nordkorea stelle eine gemeinsame Bedrohung dar", "Joseph Dunford"),
-    ("001", "Dies sei für die Region wichtig", "Joseph Dunford"),
-    ("001", "insbesondere auf militärischer Ebene", "Joseph Dunford"),
-    ("001", "felsenfest", "Joseph Dunford"),
-    ("001", "er wolle die Allianz", "Shinzo Abe"),
-    ("001", "Er begrüße die Versicherung", "Shinzo Abe"),
-    ("001", "jede notwendige Maßnahme", "Donald Trump"),
+    *(("000", start, speaker) for start, speaker in SEED_000),
+    *(("001", start, speaker) for start, speaker in SEED_000[1:8]),
     ("002", "In Tokio wollte Blinken", None),  # the State Department's statement, with its words inside
     ("002", "die enormen Fortschritte besprechen", None),
     ("002", "er würde die Stabilität und Sicherheit", None),

@@ -10,18 +10,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from conftest import load_benchmark
+from conftest import gate_benchmark
 
 BASELINE = Path(__file__).resolve().parents[1] / "benchmarks" / "baselines" / "quotes.json"
 TOLERANCE = 0.005
 
 
 def test_quotes_not_below_baseline():
-    mod = load_benchmark("eval_quotes")
-    corpus = mod.default_corpus()
-    if not (corpus / "dev.jsonl.gz").is_file():
-        pytest.skip(f"quotes corpus not found at {corpus} (set NEWSETL_CORPORA)")
+    mod, corpus = gate_benchmark("eval_quotes", "dev.jsonl.gz")
     baseline = json.loads(BASELINE.read_text())["dev"]
 
     got = mod.evaluate(corpus, "dev")
