@@ -15,97 +15,33 @@ first, +10 files <= 15 %), as one JSON line and a table.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
-import csv
 import json
-import os
 import resource
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPORA = Path(os.environ.get("NEWSETL_CORPORA", ROOT.parent / "shared" / "corpora"))
-
-
-def corpus_articles() -> list[tuple[str, str]]:
-    """(title, body) of the real articles of 10kgnad and wikinews-de."""
-    articles = []
-    with open(CORPORA / "10kgnad" / "test.csv", encoding="utf-8") as handle:
-        for _, text in csv.reader(handle, delimiter=";", quotechar="'"):
-            first, _, rest = text.partition(". ")
-            articles.append((first.strip(), rest.strip()))
-    with open(CORPORA / "wikinews-de" / "articles.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            articles.append((record["title"], record["text"]))
-    return [(t, b) for t, b in articles if len(b.split()) >= 30]
-
-
-def write_articles(folder: Path, articles: list[tuple[str, str]], prefix: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for number, (title, body) in enumerate(articles):
-        (folder / f"{prefix}{number:05d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+from common import ROOT, argument_parser, corpus_articles, corpus_missing, newsetl_run, prefect_server, run_env, work_folder, write_articles
 
 
 def timed_run(landing: Path, warehouse: Path, env: dict) -> dict:
     """Wall time and peak resident memory (MB) of one `newsetl run` in a child process."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse)],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(newsetl_run(landing, warehouse), cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env=env)
     seconds = time.perf_counter() - started
     # ru_maxrss of children is the largest single child so far, in KB on Linux.
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"seconds": round(seconds, 2), "peak_rss_mb_so_far": round(peak_mb)}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def prefect_server(workdir: Path):
-    """A `prefect server start` on a free loopback port; yields its API URL, kills it on exit."""
-    port = _free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect-server"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    with open(workdir / "server.log", "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                   "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.time() > deadline:
-                    raise TimeoutError("the Prefect server did not become healthy") from None
-                time.sleep(0.5)
-        yield api
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
 def measure(mode: str, workdir: Path, articles: list[tuple[str, str]], count: int) -> dict:
     """The three runs of one mode in its own landing folder and warehouse."""
     landing, warehouse = workdir / mode / "landing", workdir / mode / "warehouse"
     write_articles(landing, articles[:count], "a")
-    env = {**os.environ, "NEWSETL_STATE_DIR": str(workdir / mode / "state")}
-    env.pop("PREFECT_API_URL", None)
+    env = run_env(workdir / mode)
     with contextlib.ExitStack() as stack:
         if mode == "server":
             env["PREFECT_API_URL"] = stack.enter_context(prefect_server(workdir / mode))
@@ -128,31 +64,25 @@ def measure(mode: str, workdir: Path, articles: list[tuple[str, str]], count: in
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--workdir", type=Path, default=None)
+    parser = argument_parser(__doc__, articles=2000, workdir=True)
     parser.add_argument("--modes", default="ephemeral,server", help="comma-separated: ephemeral, server")
     args = parser.parse_args()
-    if not CORPORA.is_dir():
-        print(f"skipped: corpus not found at {CORPORA}")
+    if corpus_missing():
         return 0
     articles = corpus_articles()
     if len(articles) < args.articles + 10:
         print(f"only {len(articles)} articles in the corpora; asked for {args.articles} + 10")
         return 1
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsetl-incremental-"))
-    shutil.rmtree(workdir, ignore_errors=True)
     result = {"articles": args.articles, "words": sum(len(b.split()) for _, b in articles[: args.articles])}
-    for mode in args.modes.split(","):
-        result[mode] = measure(mode, workdir, articles, args.articles)
+    with work_folder(args.workdir, "newsetl-incremental-") as workdir:
+        for mode in args.modes.split(","):
+            result[mode] = measure(mode, workdir, articles, args.articles)
     print(json.dumps(result))
     for mode in args.modes.split(","):
         print(f"\n{mode} ({args.articles} articles, {result['words']} words)")
         width = max(map(len, result[mode]))
         for key, value in result[mode].items():
             print(f"  {key:<{width}}  {value}")
-    if args.workdir is None:
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -12,20 +12,17 @@ JSON line and a table.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import zlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the corpus helpers of incremental_runs.py
+from common import ROOT, argument_parser, corpus_articles, newsetl_run, run_env, write_articles
+
 PARAGRAPH = ("Die Regierung hat am Montag in Berlin ein neues Gesetz zur Rente beschlossen, das im Sommer in Kraft "
              "treten soll, sagte eine Sprecherin. ") * 3
 
@@ -44,8 +41,7 @@ def gzip_bomb(expanded_bytes: int) -> bytes:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=0, help="real articles from ../shared/corpora to add")
+    parser = argument_parser(__doc__, articles=0)
     parser.add_argument("--duplicates", type=int, default=0, help="of those, how many are saved twice")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,18 +49,15 @@ def main() -> None:
         landing = work / "landing"
         shutil.copytree(ROOT / "seeds", landing)
         if args.articles:
-            from incremental_runs import corpus_articles, write_articles
-
             write_articles(landing / "corpus", corpus_articles()[: args.articles], "a")
             for number, original in enumerate(sorted((landing / "corpus").iterdir())[: args.duplicates]):
                 shutil.copy(original, landing / f"saved-twice-{number}.txt")
         (landing / "fifty-megabytes.txt").write_text(text_of(50_000_000, "Fünfzig Megabyte"), encoding="utf-8")
         (landing / "bomb.txt.gz").write_bytes(gzip_bomb(2 << 30))
         (landing / "long-article.txt").write_text(text_of(1_500_000, "Ein langer Bericht"), encoding="utf-8")
-        env = {**os.environ, "NEWSETL_STATE_DIR": str(work / "state"), "PYTHONPATH": str(ROOT)}
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
-                                 str(work / "wh")], cwd=ROOT, env=env, capture_output=True, text=True)
+        result = subprocess.run(newsetl_run(landing, work / "wh"), cwd=ROOT, env=run_env(work), capture_output=True,
+                                text=True)
         wall = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         from transforms.warehouse import connect

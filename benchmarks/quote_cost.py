@@ -14,33 +14,27 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, argument_parser, wikinews_bodies  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
-CORPORA = Path(os.environ.get("NEWSETL_CORPORA", ROOT.parent / "shared" / "corpora"))
 BUDGET = 0.10
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=300)
+    parser = argument_parser(__doc__, articles=300)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    source = CORPORA / "wikinews-de" / "articles.jsonl"
-    if not source.exists():
-        print(f"skipped: corpus not found at {source}")
+    bodies = wikinews_bodies(args.articles)
+    if bodies is None:
         return 0
     import pandas as pd
 
     from transforms import quote, tag
 
-    with open(source, encoding="utf-8") as handle:
-        bodies = [json.loads(line)["text"] for line in handle][: args.articles]
     articles = pd.DataFrame({"doc_id": [f"d{i:04d}" for i in range(len(bodies))], "body": bodies, "language": "de"})
     warm = articles.head(5)
     quote.quotes_batch(warm, tag.tag_batch(warm)[0])

@@ -11,9 +11,7 @@ failures, and query latency (median, 95th percentile, max), and what the long-he
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -21,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from incremental_runs import CORPORA, ROOT, corpus_articles, write_articles
+from common import ROOT, argument_parser, corpus_articles, corpus_missing, newsetl_run, run_env, write_articles
 
 READER = """
 import json, signal, sys, time
@@ -52,21 +50,18 @@ print(json.dumps({"latencies": latencies, "failures": failures, "seen": sorted(s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=300)
+    parser = argument_parser(__doc__, articles=300)
     parser.add_argument("--readers", type=int, default=2, help="readers with a fresh connection per query")
     args = parser.parse_args()
-    if not CORPORA.is_dir():
-        print(f"skipped: corpus not found at {CORPORA}")
+    if corpus_missing():
         return
     articles = corpus_articles()[: 2 * args.articles]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         landing, warehouse = work / "landing", work / "wh"
-        env = {**os.environ, "NEWSETL_STATE_DIR": str(work / "state"), "PYTHONPATH": str(ROOT)}
+        env = run_env(work)
         write_articles(landing, articles[: args.articles], "a")
-        run = [sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse),
-               "--verbose"]
+        run = newsetl_run(landing, warehouse, "--verbose")
         subprocess.run(run, cwd=ROOT, env=env, check=True, capture_output=True)
         write_articles(landing, articles[args.articles:], "b")
         budget = "900"

@@ -11,16 +11,13 @@ both times and their ratio (target: at most 1.10), as one JSON line and a table.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from incremental_runs import CORPORA, ROOT, corpus_articles, prefect_server, write_articles
+from common import ROOT, argument_parser, corpus_missing, landing_of_articles, newsetl_run, prefect_server, run_env
 
 REPROCESS_AT_V2 = """
 import sys, time
@@ -55,18 +52,12 @@ def _child(code: str, warehouse: Path, env: dict) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    args = parser.parse_args()
-    if not CORPORA.is_dir():
-        print(f"skipped: corpus not found at {CORPORA}")
+    args = argument_parser(__doc__, articles=2000).parse_args()
+    if corpus_missing():
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        env = {**os.environ, "NEWSETL_STATE_DIR": str(work / "state"), "PYTHONPATH": str(ROOT)}
-        write_articles(work / "landing", corpus_articles()[: args.articles], "a")
-        subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(work / "landing"), "--warehouse",
-                        str(work / "wh")], cwd=ROOT, env=env, check=True, capture_output=True)
+    with landing_of_articles(args.articles) as work:
+        env = run_env(work)
+        subprocess.run(newsetl_run(work / "landing", work / "wh"), cwd=ROOT, env=env, check=True, capture_output=True)
         tag_seconds = float(_child(TAG_ONLY, work / "wh", env)[1])
         # Against a running Prefect server, as scheduled runs have: no server start in the figure.
         with prefect_server(work) as api:

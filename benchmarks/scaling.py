@@ -18,19 +18,17 @@ memory change <= 20 % from the first run to the last). The issue's full size is
 """
 from __future__ import annotations
 
-import argparse
 import json
+import os
 import random
 import re
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from common import CORPORA, argument_parser, corpus_missing, newsetl_run, run_env, work_folder
 from eval_stories import load_originals, make_variant
-from incremental_runs import CORPORA
-from throughput import benchmark_env, build_landing, measured, newsetl_command, warm_up
+from throughput import build_landing, measured, warm_up
 
 _PHASES = re.compile(r"phase seconds: (\{.*?\})")
 _REPORT = re.compile(r"report seconds: ([0-9.]+)")
@@ -50,7 +48,7 @@ def workers_scaling(workdir: Path, env: dict, articles: int, counts: list[int]) 
     rows = {}
     for workers in counts:
         log = workdir / f"workers-{workers}.log"
-        row = measured(newsetl_command(landing, workdir / f"wh-{workers}", ["--workers", str(workers)]), env, log)
+        row = measured(newsetl_run(landing, workdir / f"wh-{workers}", "--workers", str(workers)), env, log)
         row["articles_per_s"] = round(built["files"] / row["wall_s"], 1)
         row["phases_s"] = phases_of(log)
         rows[workers] = row
@@ -80,7 +78,7 @@ def archive_growth(workdir: Path, env: dict, step: int, maximum: int) -> list[di
         for number in range(start, min(start + step, maximum)):
             (folder / f"n{number:06d}.txt").write_text(next(texts) + "\n", encoding="utf-8")
         log = workdir / f"archive-{run}.log"
-        row = measured(newsetl_command(landing, warehouse, []), env, log)
+        row = measured(newsetl_run(landing, warehouse), env, log)
         new = min(start + step, maximum) - start
         phases = phases_of(log)
         rows.append({"archive_after": start + new, "new_files": new, **row,
@@ -90,29 +88,24 @@ def archive_growth(workdir: Path, env: dict, step: int, maximum: int) -> list[di
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser = argument_parser(__doc__, articles=2000, workdir=True)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--archive-step", type=int, default=1000)
     parser.add_argument("--archive-max", type=int, default=4000)
     parser.add_argument("--skip-workers", action="store_true")
     parser.add_argument("--skip-archive", action="store_true")
-    parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
-    if not CORPORA.is_dir():
-        print(f"skipped: corpus not found at {CORPORA}")
+    if corpus_missing():
         return 0
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsetl-scaling-"))
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    env = benchmark_env(workdir)
-    warm_up(workdir, env)
-    result = {"load_before": round(__import__("os").getloadavg()[0], 2), "started": time.strftime("%H:%M:%S")}
-    if not args.skip_workers:
-        result["workers"] = workers_scaling(workdir, env, args.articles, [int(w) for w in args.workers.split(",")])
-    if not args.skip_archive:
-        result["archive"] = archive_growth(workdir, env, args.archive_step, args.archive_max)
-    result["load_after"] = round(__import__("os").getloadavg()[0], 2)
+    with work_folder(args.workdir, "newsetl-scaling-") as workdir:
+        env = run_env(workdir)
+        warm_up(workdir, env)
+        result = {"load_before": round(os.getloadavg()[0], 2), "started": time.strftime("%H:%M:%S")}
+        if not args.skip_workers:
+            result["workers"] = workers_scaling(workdir, env, args.articles, [int(w) for w in args.workers.split(",")])
+        if not args.skip_archive:
+            result["archive"] = archive_growth(workdir, env, args.archive_step, args.archive_max)
+        result["load_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result))
     if "workers" in result:
         print(f"\nworkers, {result['workers']['files']} files")
@@ -128,8 +121,6 @@ def main() -> int:
             print(f"  {row['archive_after']:>8} {row['new_files']:>6} {row['wall_s']:>7} {row['peak_mb']:>8} "
                   + " ".join(f"{row['ms_per_new_article'][p]:>13}" for p in phases))
     print(f"\nload average {result['load_before']} before, {result['load_after']} after")
-    if args.workdir is None:
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

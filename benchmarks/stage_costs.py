@@ -12,7 +12,6 @@ the gazetteer and the merging only. The issue's target: everything but the NER m
 """
 from __future__ import annotations
 
-import argparse
 import cProfile
 import json
 import os
@@ -21,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from throughput import CORPORA, ROOT, build_landing
+from common import ROOT, argument_parser, corpus_missing
+from throughput import build_landing
 
 sys.path.insert(0, str(ROOT))
 
@@ -83,13 +83,11 @@ def run_stages(landing: Path, workdir: Path, batch_size: int, clock: Clock) -> i
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=500)
+    parser = argument_parser(__doc__, articles=500)
     parser.add_argument("--batch-size", type=int, default=250)
     parser.add_argument("--profile", type=Path, default=None)
     args = parser.parse_args()
-    if not CORPORA.is_dir():
-        print(f"skipped: corpus not found at {CORPORA}")
+    if corpus_missing():
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="newsetl-stages-"))
     built = build_landing(workdir / "landing", args.articles)

@@ -9,33 +9,25 @@ resident set size after the run. Prints one JSON line and a table.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import resource
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, argument_parser, wikinews_bodies
+
 sys.path.insert(0, str(ROOT))
-CORPORA = Path(os.environ.get("NEWSETL_CORPORA", ROOT.parent / "shared" / "corpora"))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=500)
-    args = parser.parse_args()
-    source = CORPORA / "wikinews-de" / "articles.jsonl"
-    if not source.exists():
-        print(f"skipped: corpus not found at {source}")
+    args = argument_parser(__doc__, articles=500).parse_args()
+    bodies = wikinews_bodies(args.articles)
+    if bodies is None:
         return 0
     import pandas as pd
 
     from transforms import tag
 
-    with open(source, encoding="utf-8") as handle:
-        bodies = [json.loads(line)["text"] for line in handle][: args.articles]
     frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(bodies))], "body": bodies})
     model = tag.load_model()
     tag.tag_batch(frame.head(5))  # warm-up: gazetteer and lemma caches are built once per process

@@ -8,59 +8,29 @@ whether the summary ended the run, and whether the piped output holds any contro
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import pty
 import re
 import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from incremental_runs import CORPORA, ROOT, corpus_articles, write_articles
+from common import ROOT, argument_parser, corpus_missing, landing_of_articles, newsetl_run, on_terminal, run_env
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def on_terminal(command: list[str], env: dict) -> tuple[int, str]:
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env, cwd=ROOT)
-    os.close(follower)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the command ended
-            break
-        if not chunk:
-            break
-        screen += chunk
-    process.wait()
-    os.close(leader)
-    return process.returncode, screen.decode("utf-8", errors="replace")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    args = parser.parse_args()
-    if not CORPORA.is_dir():
-        print(f"skipped: corpus not found at {CORPORA}")
+    args = argument_parser(__doc__, articles=2000).parse_args()
+    if corpus_missing():
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        write_articles(work / "landing", corpus_articles()[: args.articles], "a")
-        env = {**os.environ, "NEWSETL_STATE_DIR": str(work / "state"), "PYTHONPATH": str(ROOT), "COLUMNS": "80",
-               "TERM": "xterm"}
-        run = [sys.executable, "-m", "flows.cli", "run", "--input", str(work / "landing"), "--warehouse"]
+    with landing_of_articles(args.articles) as work:
+        env = run_env(work, COLUMNS="80", TERM="xterm")
         started = time.perf_counter()
-        code, screen = on_terminal(run + [str(work / "wh-terminal")], env)
+        code, screen = on_terminal(newsetl_run(work / "landing", work / "wh-terminal"), env, cwd=ROOT)
         terminal_seconds = time.perf_counter() - started
         text = ANSI.sub("", screen)
         states = sorted({(int(done), int(total)) for done, total in re.findall(r"batches[^\r\n]*?(\d+)/(\d+)", text)})
-        piped = subprocess.run(run + [str(work / "wh-piped")], env=env, cwd=ROOT, capture_output=True, text=True)
+        piped = subprocess.run(newsetl_run(work / "landing", work / "wh-piped"), env=env, cwd=ROOT, capture_output=True,
+                               text=True)
     figures = {"articles": args.articles, "terminal_exit": code, "terminal_seconds": round(terminal_seconds, 1),
                "bar_states": states, "summary_shown": bool(re.search(r"(PASS|WARN|FAIL) newsetl run", text)),
                "piped_exit": piped.returncode, "piped_control_characters": len(re.findall(r"[\x1b\r]", piped.stdout)),

@@ -17,20 +17,18 @@ Prefect's database and the gazetteer cache, as on an installed system. Prints on
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import psutil
-from incremental_runs import CORPORA, ROOT, corpus_articles, write_articles
+from common import CORPORA, ROOT, argument_parser, corpus_articles, corpus_missing, newsetl_run, run_env, work_folder, write_articles
 
 PAGES = CORPORA / "extraction-de" / "pages"
 FULL_SIZE = 2000
@@ -106,47 +104,31 @@ def measured(command: list[str], env: dict, log: Path) -> dict:
             "process_peaks_mb": [p for p in processes if p["peak_mb"] >= 50]}
 
 
-def newsetl_command(landing: Path, warehouse: Path, extra: list[str]) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse), *extra]
-
-
-def benchmark_env(workdir: Path) -> dict:
-    """The environment of the measured runs: their own Prefect state, no API server of the caller's."""
-    env = {**os.environ, "NEWSETL_STATE_DIR": str(workdir / "state"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    env.pop("PREFECT_API_URL", None)
-    return env
-
-
 def warm_up(workdir: Path, env: dict) -> None:
     """Prefect's database and the gazetteer cache, as an installed system has them."""
     (workdir / "empty").mkdir(parents=True, exist_ok=True)
-    subprocess.run(newsetl_command(workdir / "empty", workdir / "scratch", []), cwd=ROOT, env=env, check=True,
+    subprocess.run(newsetl_run(workdir / "empty", workdir / "scratch"), cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([sys.executable, "-c", "from transforms import gazetteer; gazetteer.countries()"],
                    cwd=ROOT, check=True, env=env)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--workdir", type=Path, default=None)
+    parser = argument_parser(__doc__, articles=2000, workdir=True)
     parser.add_argument("--newsetl-args", default="", help="extra flags for `newsetl run` (default: none)")
     args = parser.parse_args()
-    if not CORPORA.is_dir():
-        print(f"skipped: corpus not found at {CORPORA}")
+    if corpus_missing():
         return 0
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsetl-throughput-"))
-    shutil.rmtree(workdir, ignore_errors=True)
-    landing = workdir / "landing"
-    result = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 2),
-              **build_landing(landing, args.articles)}
-    env = benchmark_env(workdir)
-    warm_up(workdir, env)
-    result["plain"] = measured([sys.executable, str(Path(__file__).with_name("plain_script.py")), str(landing),
-                                str(workdir / "plain.duckdb")], env, workdir / "plain.log")
-    result["newsetl"] = measured(newsetl_command(landing, workdir / "warehouse", args.newsetl_args.split()), env,
-                                 workdir / "newsetl.log")
+    with work_folder(args.workdir, "newsetl-throughput-") as workdir:
+        landing = workdir / "landing"
+        result = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 2),
+                  **build_landing(landing, args.articles)}
+        env = run_env(workdir)
+        warm_up(workdir, env)
+        result["plain"] = measured([sys.executable, str(Path(__file__).with_name("plain_script.py")), str(landing),
+                                    str(workdir / "plain.duckdb")], env, workdir / "plain.log")
+        result["newsetl"] = measured(newsetl_run(landing, workdir / "warehouse", *args.newsetl_args.split()), env,
+                                     workdir / "newsetl.log")
     plain, ours = result["plain"], result["newsetl"]
     result["ratios"] = {key: round(ours[key] / plain[key], 2) for key in ("wall_s", "cpu_s", "peak_mb")}
     result["targets_met"] = {"wall_ratio<=0.6": result["ratios"]["wall_s"] <= TARGET_WALL_RATIO,
@@ -164,8 +146,6 @@ def main() -> int:
     for name in ("plain", "newsetl"):
         print(f"  {name} processes, own peak MB: "
               + "; ".join(f"{p['command']} {p['peak_mb']}" for p in result[name]["process_peaks_mb"]))
-    if args.workdir is None:
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

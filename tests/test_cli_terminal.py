@@ -1,13 +1,12 @@
 """`newsetl run` as a person sees it in a terminal, and as cron sees it through a pipe."""
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
 
 import pytest
+from conftest import load_benchmark
 
 pytestmark = pytest.mark.e2e
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -21,27 +20,9 @@ def _env(columns: int = 80) -> dict:
 
 def _in_terminal(args: list[str], columns: int = 80) -> str:
     """Run the CLI on a pseudo-terminal; everything it wrote, control characters included."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "flows.cli", *args], stdin=follower, stdout=follower,
-                               stderr=follower, env=_env(columns), close_fds=True)
-    os.close(follower)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([leader], [], [], 600)
-        if not ready:
-            process.kill()
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the process ended
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    assert process.returncode == 0, b"".join(chunks).decode(errors="replace")[-3000:]
-    return b"".join(chunks).decode("utf-8", errors="replace")
+    code, screen = load_benchmark("common").on_terminal([sys.executable, "-m", "flows.cli", *args], _env(columns))
+    assert code == 0, screen[-3000:]
+    return screen
 
 
 @pytest.fixture(scope="module")

@@ -6,22 +6,14 @@ import pytest
 
 from expectations.suites import SUITES
 from transforms import codes
-from transforms.codes import (
-    DATE_PRECISIONS,
-    DOCUMENT_STATUSES,
-    ENTITY_LABELS,
-    LANGUAGES,
-    QUOTE_KINDS,
-    RUN_STATUSES,
-    sql_list,
-)
 from transforms.warehouse import _SQL, CHECKS
 
 SCHEMA = (_SQL / "schema.sql").read_text(encoding="utf-8")
 # (table, column, codes): every column whose values come from a code list.
-CODED = [("documents", "status", DOCUMENT_STATUSES), ("articles", "language", LANGUAGES),
-         ("articles", "date_precision", DATE_PRECISIONS), ("mentions", "label", ENTITY_LABELS),
-         ("entity_aliases", "label", ENTITY_LABELS), ("quotes", "kind", QUOTE_KINDS), ("runs", "status", RUN_STATUSES)]
+CODED = [("documents", "status", codes.DOCUMENT_STATUSES), ("articles", "language", codes.LANGUAGES),
+         ("articles", "date_precision", codes.DATE_PRECISIONS), ("mentions", "label", codes.ENTITY_LABELS),
+         ("entity_aliases", "label", codes.ENTITY_LABELS), ("quotes", "kind", codes.QUOTE_KINDS),
+         ("runs", "status", codes.RUN_STATUSES)]
 
 
 def _listed(text: str) -> set[str]:
@@ -30,7 +22,7 @@ def _listed(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("column, listed", [
-    ("documents.status", DOCUMENT_STATUSES), ("mentions.label", ENTITY_LABELS), ("quotes.kind", QUOTE_KINDS)])
+    ("documents.status", codes.DOCUMENT_STATUSES), ("mentions.label", codes.ENTITY_LABELS), ("quotes.kind", codes.QUOTE_KINDS)])
 def test_the_schema_comments_list_the_codes(column, listed):
     comment = re.search(rf"comment on column {re.escape(column)} is '([^']*)'", SCHEMA).group(1)
     assert _listed(comment) == set(listed)
@@ -39,8 +31,8 @@ def test_the_schema_comments_list_the_codes(column, listed):
 def test_the_schema_comments_on_run_status_and_date_precision_list_the_codes():
     runs = re.search(r"comment on table runs is '[^']*status ([^']*)'", SCHEMA).group(1)
     precision = re.search(r"comment on column articles.date_precision is '([^':]*):", SCHEMA).group(1)
-    assert _listed(runs) == set(RUN_STATUSES)
-    assert _listed(precision) == set(DATE_PRECISIONS)
+    assert _listed(runs) == set(codes.RUN_STATUSES)
+    assert _listed(precision) == set(codes.DATE_PRECISIONS)
 
 
 @pytest.mark.parametrize("table, column, listed", CODED)
@@ -53,8 +45,8 @@ def test_the_load_accepts_every_code_and_refuses_any_other(table, column, listed
 
 
 @pytest.mark.parametrize("table, column, listed", [
-    ("documents", "status", DOCUMENT_STATUSES), ("articles", "language", LANGUAGES),
-    ("mentions", "label", ENTITY_LABELS), ("quotes", "kind", QUOTE_KINDS)])
+    ("documents", "status", codes.DOCUMENT_STATUSES), ("articles", "language", codes.LANGUAGES),
+    ("mentions", "label", codes.ENTITY_LABELS), ("quotes", "kind", codes.QUOTE_KINDS)])
 def test_the_suites_check_the_same_codes(table, column, listed):
     value_sets = [c.kwargs["value_set"] for c in SUITES[table] if c.column == column and c.kind.endswith("InSet")]
     assert value_sets == [list(listed)]
@@ -65,4 +57,5 @@ def test_codes_are_unique_and_sql_lists_are_sql():
                  "QUOTE_KINDS", "LANGUAGES"):
         values = getattr(codes, name)
         assert len(set(values)) == len(values), name
-    assert duckdb.sql(f"select 'LOC' in {sql_list(ENTITY_LABELS)}, 'GPE' in {sql_list(ENTITY_LABELS)}").fetchone() == (True, False)
+    labels = codes.sql_list(codes.ENTITY_LABELS)
+    assert duckdb.sql(f"select 'LOC' in {labels}, 'GPE' in {labels}").fetchone() == (True, False)
