@@ -35,7 +35,7 @@ _REPORT = re.compile(r"report seconds: ([0-9.]+)")
 
 
 def phases_of(log: Path) -> dict[str, float]:
-    """The phase seconds the flow logged."""
+    """The phase seconds the flow logged (Prefect's log lines reach the output with --verbose only)."""
     text = log.read_text(encoding="utf-8", errors="replace")
     phases = json.loads(_PHASES.findall(text)[-1])
     phases["report"] = float(_REPORT.findall(text)[-1])
@@ -48,7 +48,7 @@ def workers_scaling(workdir: Path, env: dict, articles: int, counts: list[int]) 
     rows = {}
     for workers in counts:
         log = workdir / f"workers-{workers}.log"
-        row = measured(newsetl_run(landing, workdir / f"wh-{workers}", "--workers", str(workers)), env, log)
+        row = measured(newsetl_run(landing, workdir / f"wh-{workers}", "--workers", str(workers), "--verbose"), env, log)
         row["articles_per_s"] = round(built["files"] / row["wall_s"], 1)
         row["phases_s"] = phases_of(log)
         rows[workers] = row
@@ -78,7 +78,7 @@ def archive_growth(workdir: Path, env: dict, step: int, maximum: int) -> list[di
         for number in range(start, min(start + step, maximum)):
             (folder / f"n{number:06d}.txt").write_text(next(texts) + "\n", encoding="utf-8")
         log = workdir / f"archive-{run}.log"
-        row = measured(newsetl_run(landing, warehouse), env, log)
+        row = measured(newsetl_run(landing, warehouse, "--verbose"), env, log)
         new = min(start + step, maximum) - start
         phases = phases_of(log)
         rows.append({"archive_after": start + new, "new_files": new, **row,
