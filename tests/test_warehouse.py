@@ -25,11 +25,6 @@ def _runs_row(run_id: str) -> dict:
             "loaded": 1, "quarantined": 0, "duplicates": 0, "status": "completed"}
 
 
-def _count(path, table: str) -> int:
-    with warehouse.connect(path, read_only=True) as con:
-        return con.execute(f"select count(*) from {table}").fetchone()[0]
-
-
 A, B, C, D = "a" * 64, "b" * 64, "c" * 64, "d" * 64
 
 
@@ -40,7 +35,8 @@ def _stories(run_id: str, rows: list[tuple[str, str, float, bool]]) -> pd.DataFr
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """A warehouse after three runs: r1 (a and b, one story) loaded twice; r2 adds c and moves b into a
-    story of its own; r3 staged d and failed. The tests below read it; the rebuild test comes last."""
+    story of its own; r3 staged d and failed. The tests below read it, but for a refused run that must leave
+    no trace, and a rebuild that must reproduce it."""
     path = tmp_path_factory.mktemp("warehouse")
     warehouse.write_part(path, "documents", _documents("r1", [A, B]), "r1", "batch-0")
     warehouse.write_part(path, "articles", _articles([A, B]), "r1", "batch-0")
@@ -108,6 +104,19 @@ def test_the_warehouse_explains_itself(history):
     assert comment and comment[0].startswith("Python string offset")
 
 
+def test_a_run_with_an_unknown_code_is_refused_whole(history):
+    e = "e" * 64
+    warehouse.write_part(history, "documents", _documents("r4", [e]), "r4", "batch-0")
+    warehouse.write_part(history, "mentions", pd.DataFrame(
+        {"doc_id": [e], "entity_id": ["E1"], "label": ["PERSON"], "surface": ["x"], "start_char": [0],
+         "end_char": [1], "source": ["rule"], "is_derived": [False]}), "r4", "batch-0")
+    with pytest.raises(warehouse.LoadRejected, match="label in"):
+        warehouse.load_run(history, "r4", _runs_row("r4"))
+    with warehouse.connect(history, read_only=True) as con:
+        assert con.execute("select count(*) from documents where doc_id = ?", [e]).fetchone()[0] == 0
+        assert con.execute("select count(*) from runs where run_id = 'r4'").fetchone()[0] == 0
+
+
 def _snapshot(path) -> dict:
     with warehouse.connect(path, read_only=True) as con:
         return {t: con.execute(f"select md5(string_agg(x::varchar, '|' order by x::varchar)), count(*) from {t} x").fetchone()
@@ -119,17 +128,6 @@ def test_rebuild_from_the_archive_reproduces_every_table(history):
     counts = warehouse.rebuild(history)
     assert (counts["documents"], counts["stories"], counts["runs"]) == (3, 3, 3)
     assert _snapshot(history) == before
-
-
-def test_a_run_with_an_unknown_code_is_refused_whole(tmp_path):
-    a = "a" * 64
-    warehouse.write_part(tmp_path, "documents", _documents("r1", [a]), "r1", "batch-0")
-    warehouse.write_part(tmp_path, "mentions", pd.DataFrame(
-        {"doc_id": [a], "entity_id": ["E1"], "label": ["PERSON"], "surface": ["x"], "start_char": [0],
-         "end_char": [1], "source": ["rule"], "is_derived": [False]}), "r1", "batch-0")
-    with pytest.raises(warehouse.LoadRejected, match="label in"):
-        warehouse.load_run(tmp_path, "r1", _runs_row("r1"))
-    assert _count(tmp_path, "documents") == 0 and _count(tmp_path, "runs") == 0
 
 
 def test_a_run_that_died_is_marked_failed_and_its_staged_files_removed(tmp_path):
