@@ -29,7 +29,8 @@ versions.RULES["tag"] = "2"
 versions.stage_versions.cache_clear()
 from flows.reprocess import news_etl_reprocess
 started = time.perf_counter()
-result = news_etl_reprocess(stages=["tag"], warehouse_dir=sys.argv[1], outdated=True)
+# One worker, as the reference tags in one process; the patched version lives in this process only.
+result = news_etl_reprocess(stages=["tag"], warehouse_dir=sys.argv[1], outdated=True, workers=1)
 print("REPROCESS", time.perf_counter() - started, result["reprocessed"], flush=True)
 """
 TAG_ONLY = """

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import import_module
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -151,10 +152,18 @@ def catalog_exists(warehouse: str | Path) -> bool:
     return (Path(warehouse) / CATALOG).exists()
 
 
+# Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
+# connection of a process checks them; later ones get the library the process already holds (dlopen
+# hands back the code loaded first), so checking the file again would prove nothing.
+_extensions_checked = False
+
+
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config=DUCKDB_CONFIG)
+    global _extensions_checked
+    con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": _extensions_checked})
     for module, name in _EXTENSIONS:
         con.execute(f"load '{_extension_path(module, name)}'")
+    _extensions_checked = True
     # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
     options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
     if read_only:
@@ -630,26 +639,32 @@ def documents_to_reprocess(warehouse: str | Path, stages: list[str], installed: 
     return [doc_id for (doc_id,) in ids]
 
 
-def read_for_reprocess(warehouse: str | Path, doc_ids: list[str]) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame]:
-    """A batch's documents rows, stored texts (doc_id -> (text, content_type)), articles and mentions."""
-    with connect(warehouse, read_only=True) as con:
-        con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
-        documents = con.execute("""select * from documents where status = 'loaded' and doc_id in (select doc_id from batch_ids)
-                                   qualify row_number() over (partition by doc_id order by source_path) = 1""").df()
-        texts = {d: (t, c) for d, t, c in con.execute(
-            "select doc_id, text, content_type from texts where doc_id in (select doc_id from batch_ids)").fetchall()}
-        articles = con.execute("select * exclude (story_id) from articles where doc_id in (select doc_id from batch_ids)").df()
-        mentions = con.execute("select * from mentions where doc_id in (select doc_id from batch_ids)").df()
-    return documents, texts, articles, mentions
+class StoredBatch(NamedTuple):
+    """What a reprocess batch reads of its documents: only what the stages it runs need."""
+
+    documents: pd.DataFrame
+    texts: dict[str, tuple[str, str]]  # doc_id -> (text, content_type); read only when clean runs again
+    articles: pd.DataFrame
+    mentions: pd.DataFrame  # read only when tag does not run again (the quote stage reads them)
+    versions: pd.DataFrame  # doc_id, stage, version recorded for the stages that run
 
 
-def recorded_versions(warehouse: str | Path, doc_ids: list[str], stages: list[str]) -> pd.DataFrame:
-    """doc_id, stage, version: what the warehouse records as having made these documents' rows."""
+def read_for_reprocess(warehouse: str | Path, doc_ids: list[str], stages: list[str]) -> StoredBatch:
+    """A reprocess batch's stored rows, through one connection."""
     with connect(warehouse, read_only=True) as con:
         con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
         con.register("batch_stages", pd.DataFrame({"stage": stages}))
-        return con.execute("select doc_id, stage, version from stage_versions where doc_id in "
-                           "(select doc_id from batch_ids) and stage in (select stage from batch_stages)").df()
+        documents = con.execute("""select * from documents where status = 'loaded' and doc_id in (select doc_id from batch_ids)
+                                   qualify row_number() over (partition by doc_id order by source_path) = 1""").df()
+        texts = {d: (t, c) for d, t, c in con.execute(
+            "select doc_id, text, content_type from texts where doc_id in (select doc_id from batch_ids)").fetchall()
+        } if "clean" in stages else {}
+        articles = con.execute("select * exclude (story_id) from articles where doc_id in (select doc_id from batch_ids)").df()
+        mentions = (pd.DataFrame() if "tag" in stages else
+                    con.execute("select * from mentions where doc_id in (select doc_id from batch_ids)").df())
+        versions = con.execute("select doc_id, stage, version from stage_versions where doc_id in "
+                               "(select doc_id from batch_ids) and stage in (select stage from batch_stages)").df()
+    return StoredBatch(documents, texts, articles, mentions, versions)
 
 
 def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: list[str]) -> int:
