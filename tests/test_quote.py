@@ -215,3 +215,11 @@ def test_a_short_name_after_an_article_is_no_quote_even_before_a_speech_verb():
     body = "Der Chefredakteur der „Neuen Presse“, Max Muster, sagte, das Blatt bleibe unabhängig."
     assert _direct(body) == []
     assert _direct("„Niemals“, sagte der Chefredakteur.") == ["„Niemals“"]
+
+
+def test_a_source_marker_in_the_sentence_makes_a_lower_case_phrase_in_marks_a_quote():
+    # quotes-de train 364 (laut dem Chefankläger), 558 (Nacke zufolge), 538 (laut Gericht)
+    body = "Dem Gericht zufolge wurden dabei „unangemessene Fragen“ gestellt."
+    assert _direct(body) == ["„unangemessene Fragen“"]
+    # marks right after laut hold the source's name (train 444)
+    assert _direct("Laut „tagesschau.de“ wurde der Sender abgeschaltet.") == []

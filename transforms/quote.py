@@ -338,8 +338,12 @@ def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: 
     if len(words) >= 4:
         return True
     context = frame_before + " " + frame_after
+    # A source marker counts as a cue (laut dem Chefankläger ... „von unbeschreiblicher Brutalität“, train 364;
+    # Nacke zufolge ... „unangemessene Fragen“, 558; laut Gericht ... „manipulative Fähigkeiten“, 538), but
+    # marks right after laut hold the source's name (laut „tagesschau.de“, 444).
+    source = _REPORT_MARKER.search(context) and not re.search(r"\b(?:[Ll]aut|[Gg]emäß)\s*$", frame_before)
     return words[0][:1].islower() and bool(
-        _speech_cue(context) or _subjunctive_in(context) or re.match(r"\s*,?\s*so\s", frame_after))
+        _speech_cue(context) or _subjunctive_in(context) or re.match(r"\s*,?\s*so\s", frame_after) or source)
 
 
 class _Article:
