@@ -223,3 +223,18 @@ def test_a_source_marker_in_the_sentence_makes_a_lower_case_phrase_in_marks_a_qu
     assert _direct(body) == ["„unangemessene Fragen“"]
     # marks right after laut hold the source's name (train 444)
     assert _direct("Laut „tagesschau.de“ wurde der Sender abgeschaltet.") == []
+
+
+def test_unframed_words_in_marks_inside_reported_speech_are_the_last_speakers():
+    # quotes-de train 187, 362, 372, 398: marks inside Konjunktiv I speech with no frame of their own
+    body = "Olaf Scholz sagte, die Regierung handle entschlossen. Die Pläne der Opposition seien „völlig unrealistisch“."
+    row = _one(_quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)]), "direct")
+    assert (row["quote"], row["speaker_entity_id"]) == ("„völlig unrealistisch“", SCHOLZ)
+
+
+def test_a_colon_without_a_speech_verb_goes_on_with_the_last_speaker():
+    # quotes-de train 30, 518: "... mit der Türkeifrage: „…“" names no speaker
+    body = ("Olaf Scholz sagte, die Lage sei ernst. Seine Zuversicht gründet sich auf die Erfahrung mit der Krise: "
+            "„Wir haben das schon einmal geschafft.“")
+    row = _one(_quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Olaf Scholz", SCHOLZ)
