@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import import_module
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -595,10 +595,11 @@ def _insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
     _check_keys(con)
 
 
-def _check_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """No natural key of a row this run touched may appear twice."""
+def _check_keys(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = KEYS) -> None:
+    """No natural key of a row this run touched may appear twice, in the tables it wrote."""
     scopes = {"entity_aliases": "touched_entities", "entities": "touched_entities", "runs": None}
-    for table, key in KEYS.items():
+    for table in tables:
+        key = KEYS[table]
         scope = scopes.get(table, "new_docs")
         where = f"where {key[0]} in (select {key[0]} from {scope})" if scope else ""
         doubled = con.execute(f"select count(*) from (select {', '.join(key)} from {table} {where} "
@@ -674,7 +675,7 @@ def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: li
     rejected keeps its old rows. Story ids stay: a reprocess never touches stories.
     """
     with connect(warehouse) as con:
-        _part_views(con, warehouse, run_id, part)
+        _part_views(con, warehouse, run_id, part, _reprocess_tables(stages))
         replaced = con.execute("select count(distinct doc_id) from staged_stage_versions").fetchone()[0]
 
         def commit() -> None:
@@ -689,9 +690,16 @@ def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: li
     return replaced
 
 
-def _part_views(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_id: str, part: str) -> None:
-    """staged_<table>: one staged part of a run."""
-    for table, schema in SCHEMAS.items():
+def _reprocess_tables(stages: list[str]) -> list[str]:
+    """The staged tables a reprocess batch of these stages has: the stages' own and those every batch adds."""
+    return [*(table for stage in stages for table in STAGE_TABLES.get(stage, ())),
+            "entity_aliases", "stage_versions", "quarantine", "quality_results", "reprocessed"]
+
+
+def _part_views(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_id: str, part: str, tables: list[str]) -> None:
+    """staged_<table>: one staged part of a run, for these tables."""
+    for table in tables:
+        schema = SCHEMAS[table]
         files = sorted((archive_dir(warehouse, table) / f"run_id={run_id}").glob(f"{part}.parquet"))
         select = (f"select * from read_parquet({_parquet_list(files)}, hive_partitioning = false)" if files else
                   "select " + ", ".join(f'null::{kind} as "{name}"' for name, kind in _duckdb_types(con, schema))
@@ -745,7 +753,8 @@ def _swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
     con.execute("insert into stage_versions by name select * from staged_stage_versions")
     for table in ("quarantine", "quality_results", "reprocessed"):
         con.execute(f"insert into {table} by name select * from staged_{table}")
-    _check_keys(con)
+    written = [t for t in _reprocess_tables(stages) if t not in ("quarantine", "quality_results", "reprocessed")]
+    _check_keys(con, written + ["entities"] + (["search_docs"] if "clean" in stages else []))
 
 
 def record_run(warehouse: str | Path, runs_row: dict) -> None:
@@ -789,8 +798,9 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
             for row in markers.to_dict("records"):
                 if row["kind"] == "reprocess":
                     for part in sorted(_staged_files(warehouse, "reprocessed", row["run_id"])):
-                        _part_views(con, warehouse, row["run_id"], part.stem)
+                        _part_views(con, warehouse, row["run_id"], part.stem, ["reprocessed"])
                         stages = [s for (s,) in con.execute("select distinct stage from staged_reprocessed").fetchall()]
+                        _part_views(con, warehouse, row["run_id"], part.stem, _reprocess_tables(stages))
                         _swap_in(con, stages)
                 if row["status"] == "completed" and row["kind"] != "reprocess":
                     _stage_views(con, warehouse, row["run_id"])
