@@ -210,3 +210,27 @@ def test_a_document_quarantined_at_validation_leaves_no_entity_or_alias_behind(p
     assert "Boris Pistorius" not in names and not {a for a in aliases if "Pistorius" in a}
     assert "Kim Jong Un" in names and orphans == (0,)
 
+
+def test_importing_flows_creates_nothing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_HOME"} | {"NEWSETL_STATE_DIR": str(tmp_path / "state")}
+    subprocess.run([sys.executable, "-c", "import flows, flows.cli"], env=env, cwd=tmp_path, check=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.e2e
+def test_newsetl_run_keeps_prefects_state_under_the_state_dir(seeds_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
+    env["NEWSETL_STATE_DIR"] = str(tmp_path / "state")
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(seeds_dir),
+                             "--warehouse", str(tmp_path / "wh")], env=env, cwd=tmp_path, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "state" / "prefect" / "prefect.db").is_file()
