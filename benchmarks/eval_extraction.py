@@ -138,7 +138,7 @@ def product_system():
 
     def run(rec: dict) -> dict:
         doc = decode(rec["raw"], rec["file"])
-        art = clean_article(doc.text, doc.content_type, rec["file"])
+        art = clean_article(doc.text, doc.content_type)
         credit = list(art.get("authors") or []) + ([art["agency"]] if art.get("agency") else [])
         return {"body": art.get("body") or "", "title": art.get("title"), "kicker": art.get("kicker"),
                 "date": art.get("published_at"), "authors": credit}

@@ -142,8 +142,10 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
 @contextmanager
 def _holding(settings, verbose: bool):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
+    from flows import use_state_dir
     from transforms.warehouse import RunLock, WarehouseLocked
 
+    use_state_dir()  # before the server starts and Prefect is imported: its database goes there
     with ExitStack() as held:
         try:
             # Held to the end: a second run is refused at once, before a server starts.
