@@ -93,7 +93,7 @@ def extract_html(html: str, url: str | None = None) -> ArticleFields:
         dates.date_near_headline(text, title),
         dates.url_date(page_url),
         declared[2],  # <meta name="date">, DC.date, ...
-    ]) or dates.any_date(text)
+    ]) or dates.any_date(text, dates.headline(tree))
 
     return ArticleFields(
         title=title,
