@@ -3,7 +3,8 @@
 extract_html votes over them in this order (ties go to the earlier source): a date the page
 labels as published, JSON-LD datePublished, publication meta tags and microdata, trafilatura's
 date, the date printed in a date element, a date near the headline, a date in the URL, other
-metadata dates; with no source at all, any date in the text.
+metadata dates; with no source at all, any date in the text. When the page prints its declared
+update day as its date, declared publication days against it do not vote.
 """
 from __future__ import annotations
 
@@ -115,6 +116,11 @@ def meta_published(meta: dict, tree) -> dt.date | None:
     """The declared publication stamp: article:published_time and its kin, microdata datePublished."""
     return first_day(meta.get("article:published_time"), meta.get("og:article:published_time"),
                      meta.get("datepublished"), *tree.xpath(_MICRODATA_PUBLISHED)[:1])
+
+
+def modified_day(article: dict, meta: dict) -> dt.date | None:
+    """The declared day of the last change: JSON-LD dateModified, article:modified_time, og:updated_time."""
+    return first_day(article.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time"))
 
 
 def meta_date(meta: dict) -> dt.date | None:
