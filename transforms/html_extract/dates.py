@@ -67,7 +67,7 @@ def visible_date(tree) -> dt.date | None:
             continue
         # A hidden block (microdata kept for machines, display:none) is not what readers see.
         if el.get("itemprop") == "dateModified" or el.xpath(
-                COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)] | " + _HIDDEN):
+                COMMENT_ANCESTOR + " | ancestor::aside | " + _HIDDEN):
             continue
         text = norm(" ".join(el.itertext()))
         day = parse_day(text) if len(text) < 200 else None
