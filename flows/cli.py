@@ -198,6 +198,9 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
 
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
+    here = not settings.dask_address and settings.workers == 1
+    # Models (where batches run here) and Great Expectations load while the server starts.
+    threading.Thread(target=_preload, args=(here,), daemon=True).start()
     with _holding(settings, verbose) as server:
         from flows.reprocess import news_etl_reprocess
 

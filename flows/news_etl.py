@@ -311,4 +311,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
 
 
 if __name__ == "__main__":
+    from flows import use_state_dir
+
+    use_state_dir()
     news_etl()
