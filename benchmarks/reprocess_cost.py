@@ -7,8 +7,8 @@ Loads N articles with `newsetl run`, then, in a child process whose tag stage is
 runs `newsetl reprocess --stage tag --outdated --workers 1` (against a running Prefect server): the
 tag stage and quote, which reads its mentions, over the outdated documents, all of them. The
 reference is what the reprocess recomputes, `tag.tag_batch` plus `quote.quotes_of`, over the same
-articles in one warm process. Prints both times and their ratio (target: at most 1.10), as one JSON
-line and a table.
+articles in one process, the models' loading included. Prints both times and their ratio (target:
+at most 1.10), as one JSON line and a table.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from transforms import quote, tag
 from transforms.warehouse import connect
 with connect(sys.argv[1], read_only=True) as con:
     articles = con.execute("select * exclude (story_id) from articles").df()
-tag.tag_batch(articles.head(5))  # models and gazetteer load once, as in a run's worker
+# Loading the models and the gazetteer counts, as it does in a run's tag stage.
 started = time.perf_counter()
 for start in range(0, len(articles), 250):
     batch = articles.iloc[start:start + 250]
