@@ -139,3 +139,11 @@ def test_the_common_noun_filter_drops_only_countable_nouns_in_a_common_noun_phra
     assert not kept("Sie lobte die neue Regierung.", "Regierung")
     assert not kept("Das ist eine Allianz gegen den Terror.", "Allianz")
     assert not kept("Er verließ seine Partei im Streit.", "Partei")
+
+
+def test_a_person_span_trimmed_to_nothing_finds_no_repetitions():
+    from transforms.tag import Mention, _name_repetitions
+
+    text = "Olaf Scholz sprach. Scholz ging."
+    empty = Mention(5, 5, "PER", "per:x", "Olaf Scholz")
+    assert [(m.start, m.end) for m in _name_repetitions(text, [empty])] == [(5, 11), (20, 26)]

@@ -134,6 +134,7 @@ def _name_repetitions(text: str, people: list[Mention]) -> list[Mention]:
         surname = person.name.split()[-1]
         if len(surname) >= 3:  # Kim Jong Un -> Un is too ambiguous
             forms.setdefault(surname, person)
+    forms.pop("", None)  # a span trimmed to nothing names no one (and would be found everywhere)
     for form, person in forms.items():
         for start, end in _occurrences(text, form):
             if not taken.overlaps(start, end):
