@@ -309,7 +309,7 @@ def _shell_word(word: str) -> str:
 def data_docs_pages(out_dir: Path, run_id: str) -> list[Path]:
     """The run's validation pages in the Great Expectations Data Docs under out_dir, if they were built."""
     site = out_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
-    return sorted(p for p in site.glob(f"*/{run_id}/**/*.html")) if site.is_dir() else []
+    return sorted(site.glob(f"*/{run_id}/**/*.html")) if site.is_dir() else []
 
 
 # ---------------------------------------------------------------- SVG charts (inline, no library)
@@ -574,8 +574,8 @@ def render_html(data: ReportData, out_dir: Path, warehouse=None) -> str:
 
     body.append('<h2 id="trends">Trends</h2><div class="charts">')
     if len(history):
-        volume = {name: [0 if pd.isna(v) else v for v in chronological[column]]
-                  for name, column in (("loaded", "loaded"), ("quarantined", "quarantined"), ("duplicates", "duplicates"))}
+        volume = {column: [0 if pd.isna(v) else v for v in chronological[column]]
+                  for column in ("loaded", "quarantined", "duplicates")}
         body.append("<div><h4>Files per run</h4>" + stacked_bars("Files per run: loaded, quarantined, duplicates",
                                                                    labels, volume) + "</div>")
         body.append("<div><h4>Quarantine rate</h4>" + share_lines("Quarantined files per file seen, per run", labels,

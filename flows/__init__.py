@@ -2,12 +2,20 @@
 import os
 from pathlib import Path
 
-# Before Prefect is imported: keep its state in the project's state folder, and stay offline.
-_state = Path(os.environ.get("NEWSETL_STATE_DIR", ".newsetl")).resolve()
-os.environ.setdefault("PREFECT_HOME", str(_state / "prefect"))
-# Prefect's SQLite database cannot be created in a folder that does not exist yet.
-Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+# Before Prefect or Great Expectations is imported, stay offline. Defaults in the environment only:
+# importing this package creates nothing on disk (use_state_dir does, when a run needs Prefect).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def use_state_dir() -> Path:
+    """Keep Prefect's state in the project's state folder: PREFECT_HOME defaults to NEWSETL_STATE_DIR/prefect
+    (.newsetl/prefect), created here. Called where a run starts, before Prefect is imported or its server
+    starts; a PREFECT_HOME already set is kept. Returns Prefect's home."""
+    state = Path(os.environ.get("NEWSETL_STATE_DIR", ".newsetl")).resolve()
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(state / "prefect")))
+    # Prefect's SQLite database cannot be created in a folder that does not exist yet.
+    home.mkdir(parents=True, exist_ok=True)
+    return home

@@ -52,6 +52,10 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
     """newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse."""
 
 
+WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
+DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+
+
 @app.command()
 def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
         warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
@@ -65,10 +69,8 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             None, "--max-compression-ratio", help="Gzip expanding more is a bomb (100); env NEWSETL_MAX_COMPRESSION_RATIO."),
         max_body_chars: int = typer.Option(
             None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
-        workers: int = typer.Option(None, "--workers", help="Batch worker processes on this machine (default: one "
-                                    "per core; 1 runs batches in this process); env NEWSETL_WORKERS."),
-        dask_address: str = typer.Option(None, "--dask-address", help="Run the batches on the workers of this Dask "
-                                         "scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."),
+        workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
+        dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
@@ -140,8 +142,10 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
 @contextmanager
 def _holding(settings, verbose: bool):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
+    from flows import use_state_dir
     from transforms.warehouse import RunLock, WarehouseLocked
 
+    use_state_dir()  # before the server starts and Prefect is imported: its database goes there
     with ExitStack() as held:
         try:
             # Held to the end: a second run is refused at once, before a server starts.
@@ -171,13 +175,15 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               limit: int = typer.Option(None, "--limit", min=1, help="At most this many documents."),
               batch_size: int = typer.Option(None, "--batch-size", help="Documents per batch (one commit each)."),
               warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+              workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
+              dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
               verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
     from transforms.versions import STAGES
 
-    settings = _settings(warehouse_dir=warehouse, batch_size=batch_size)
+    settings = _settings(warehouse_dir=warehouse, batch_size=batch_size, workers=workers, dask_address=dask_address)
     stages = ["clean"] if "all" in stage else stage
     unknown = [s for s in stages if s not in STAGES or s == "stories"]
     if unknown:
@@ -192,11 +198,15 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
 
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
+    here = not settings.dask_address and settings.workers == 1
+    # Models (where batches run here) and Great Expectations load while the server starts.
+    threading.Thread(target=_preload, args=(here,), daemon=True).start()
     with _holding(settings, verbose) as server:
         from flows.reprocess import news_etl_reprocess
 
         result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
-                            outdated=outdated, since=since, limit=limit, batch_size=settings.batch_size)
+                            outdated=outdated, since=since, limit=limit, batch_size=settings.batch_size,
+                            workers=settings.workers, dask_address=settings.dask_address)
     Console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)

@@ -176,7 +176,7 @@ def _preload_all() -> None:
     preload_expectations()
 
 
-def _runner_workers(runner) -> int:
+def runner_workers(runner) -> int:
     """Batches the runner runs at once; a Dask cluster's workers load the models as they join."""
     if not isinstance(runner, DaskTaskRunner):
         return 1
@@ -276,7 +276,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     with batch_runner(settings, new_files) as runner:
         # A bounded window of batches in flight: each worker has its next batch queued, and the flow
         # holds futures of counts, never the corpus.
-        window = 2 * _runner_workers(runner)
+        window = 2 * runner_workers(runner)
         in_flight: deque = deque()
         for number, batch in enumerate(batches):
             in_flight.append(runner.submit(process_batch, {
@@ -311,4 +311,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
 
 
 if __name__ == "__main__":
+    from flows import use_state_dir
+
+    use_state_dir()
     news_etl()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from expectations.gate import BatchTables, gate_batch, quarantine_docs
+from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs
 from flows import progress
+from flows.news_etl import batch_runner, runner_workers
 from transforms import clean, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.ingest import DecodedFile
@@ -28,17 +30,18 @@ def _quarantine_rejected(tables: BatchTables, rejected: pd.DataFrame, run_id: st
     quarantine_docs(tables, {r.doc_id: (r.stage, r.reason, r.detail) for r in rejected.itertuples()}, run_id)
 
 
-@task(cache_policy=NONE)
-def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: str, settings: Settings) -> int:
-    """The stages again for one batch, staged as Parquet and committed; returns the documents replaced."""
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: str, settings: Settings) -> dict:
+    """The stages again for one batch, on whichever worker takes it: the new rows go to Parquet there,
+    and only their count and the stage versions that made them come back; the flow commits the batch.
+    """
     fault_point("reprocess")
     wh, quality_dir = settings.warehouse_dir, str(Path(settings.warehouse_dir) / "quality")
-    documents, texts, articles, mentions = warehouse.read_for_reprocess(wh, doc_ids)
-    tables = BatchTables(documents=documents, articles=articles, mentions=mentions)
-    before = warehouse.recorded_versions(wh, doc_ids, stages)
+    stored = warehouse.read_for_reprocess(wh, doc_ids, stages)
+    tables = BatchTables(documents=stored.documents, articles=stored.articles, mentions=stored.mentions)
     if "clean" in stages:
-        decoded = {d: DecodedFile(text=t, encoding="", content_type=c) for d, (t, c) in texts.items()}
-        tables.articles, rejected = clean.clean_batch(documents, decoded, settings.limits())
+        decoded = {d: DecodedFile(text=t, encoding="", content_type=c) for d, (t, c) in stored.texts.items()}
+        tables.articles, rejected = clean.clean_batch(stored.documents, decoded, settings.limits())
         _quarantine_rejected(tables, rejected, run_id)
         tables.search_terms, rejected = search.search_terms_batch(tables.articles)
         _quarantine_rejected(tables, rejected, run_id)
@@ -51,62 +54,89 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     if "quote" in stages:
         tables.quotes, rejected = quote.quotes_of(tables.articles, tables.mentions)
         _quarantine_rejected(tables, rejected, run_id)
-    tables = gate_batch(tables, run_id, quality_dir)
+    made = {table for stage in stages for table in warehouse.STAGE_TABLES.get(stage, ())}
+    tables = gate_batch(tables, run_id, quality_dir, made=made)
     # Only what the stages make is written; a document the gate rejected keeps its old rows.
     kept = tables.articles["doc_id"]
     tables.stage_versions = versions.stage_rows(kept, run_id, stages)
-    after = versions.stage_versions()
-    reprocessed = pd.DataFrame([{"run_id": run_id, "part": part, "stage": stage, "documents": count,
-                                 "version_before": version, "version_after": after[stage]}
-                                for (stage, version), count in before[before["doc_id"].isin(kept)]
-                                .groupby(["stage", "version"], dropna=False).size().items()]
-                               + [{"run_id": run_id, "part": part, "stage": stage, "documents": int((~kept.isin(
-                                   before.loc[before["stage"] == stage, "doc_id"])).sum()), "version_before": None,
-                                   "version_after": after[stage]} for stage in stages])
-    reprocessed = reprocessed[reprocessed["documents"] > 0]
     written = {"stage_versions": tables.stage_versions, "entity_aliases": tables.entity_aliases,
-               "quarantine": tables.quarantine, "quality_results": tables.quality_results, "reprocessed": reprocessed}
-    for stage in stages:
-        for table in warehouse.STAGE_TABLES.get(stage, ()):
-            written[table] = getattr(tables, table)
+               "quarantine": tables.quarantine, "quality_results": tables.quality_results,
+               "reprocessed": _reprocessed_rows(stored.versions[stored.versions["doc_id"].isin(kept)], kept, stages,
+                                                run_id, part),
+               **{table: getattr(tables, table) for table in made}}
     for table, frame in written.items():
         warehouse.write_part(wh, table, frame, run_id, part)
-    return warehouse.commit_reprocessed(wh, run_id, part, stages)
+    installed = versions.stage_versions()
+    return {"documents": len(kept), "versions": {stage: installed[stage] for stage in stages}}
+
+
+def _reprocessed_rows(before: pd.DataFrame, kept: pd.Series, stages: list[str], run_id: str, part: str) -> pd.DataFrame:
+    """Documents reprocessed per stage and the version they had before (none: the stage never ran on them)."""
+    after = versions.stage_versions()
+    rows = [{"run_id": run_id, "part": part, "stage": stage, "documents": count, "version_before": version,
+             "version_after": after[stage]}
+            for (stage, version), count in before.groupby(["stage", "version"], dropna=False).size().items()]
+    rows += [{"run_id": run_id, "part": part, "stage": stage, "version_after": after[stage], "version_before": None,
+              "documents": int((~kept.isin(before.loc[before["stage"] == stage, "doc_id"])).sum())} for stage in stages]
+    frame = pd.DataFrame(rows)
+    return frame[frame["documents"] > 0]
 
 
 @flow(name="news-etl-reprocess", log_prints=True)
 def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outdated: bool = False,
-                       since: str | None = None, limit: int | None = None, batch_size: int | None = None) -> dict:
+                       since: str | None = None, limit: int | None = None, batch_size: int | None = None,
+                       workers: int | None = None, dask_address: str | None = None) -> dict:
     """Run the named stages, and those downstream of them, again on the selected documents.
 
     outdated selects exactly the documents whose recorded version of a stage differs from the
-    installed one; since, those published on or after a date; limit caps the number.
+    installed one; since, those published on or after a date; limit caps the number. Batches run
+    where a run's do (workers, dask_address) and are committed here one by one.
     """
     logger = get_run_logger()
-    settings = Settings.resolve(warehouse_dir=warehouse_dir, batch_size=batch_size)
+    settings = Settings.resolve(warehouse_dir=warehouse_dir, batch_size=batch_size, workers=workers,
+                                dask_address=dask_address)
     stages = versions.with_downstream(stages)
+    installed = versions.stage_versions()
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
                 "kind": "reprocess", "newsetl_version": versions.newsetl_version(),
-                "stage_versions": json.dumps(versions.stage_versions())}
+                "stage_versions": json.dumps(installed)}
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         warehouse.begin_run(settings.warehouse_dir, runs_row)
         try:
-            doc_ids = warehouse.documents_to_reprocess(settings.warehouse_dir, stages, versions.stage_versions(),
-                                                       outdated, since, limit)
+            doc_ids = warehouse.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
             batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)]
             logger.info("reprocess %s: stages %s for %d documents in %d batches", run_id, ", ".join(stages),
                         len(doc_ids), len(batches))
             reporter = progress.current(logger)
             reporter.planned(len(doc_ids), len(batches))
             replaced = 0
-            # One commit per batch: a reprocess killed half way keeps its finished batches, and the
-            # next `--outdated` call takes up exactly what is left.
-            for number, batch in enumerate(batches):
-                done = reprocess_batch(batch, stages, run_id, f"batch-{number:05d}", settings)
-                replaced += done
-                reporter.batch_done(len(batch))
+
+            # One commit per batch, in the order batches finish: a reprocess killed half way keeps its
+            # committed batches, and the next `--outdated` call takes up exactly what is left.
+            def commit(part: str, size: int, future) -> None:
+                nonlocal replaced
+                made = future.result()
+                if made["versions"] != {stage: installed[stage] for stage in stages}:
+                    raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
+                                       "install the same newsetl on every worker")
+                replaced += warehouse.commit_reprocessed(settings.warehouse_dir, run_id, part, stages)
+                reporter.batch_done(size)
+
+            if batches:
+                open_file_context(Path(settings.warehouse_dir) / "quality")
+            with batch_runner(settings, len(doc_ids)) as runner:
+                window = 2 * runner_workers(runner)
+                in_flight: deque = deque()
+                for number, batch in enumerate(batches):
+                    part = f"batch-{number:05d}"
+                    in_flight.append((part, len(batch), runner.submit(reprocess_batch, {
+                        "doc_ids": batch, "stages": stages, "run_id": run_id, "part": part, "settings": settings})))
+                    if len(in_flight) >= window:
+                        commit(*in_flight.popleft())
+                while in_flight:
+                    commit(*in_flight.popleft())
         except BaseException as exc:
             warehouse.record_failed_run(settings.warehouse_dir, {
                 **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})

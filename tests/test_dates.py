@@ -57,3 +57,21 @@ def test_day_patterns_leave_out_two_digit_years_and_months():
 
 def test_no_date_in_plain_words():
     assert find_date("Politik") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("macbacchi 28.09.19 12:44 hallo, hat jemand eine Idee", dt.date(2019, 9, 28)),  # a forum post's stamp
+    ("Von Simon Braasch 19.10.19, 08:16 Uhr", dt.date(2019, 10, 19)),
+    ("Erstellt am 01.01.23 um 08:35", dt.date(2023, 1, 1)),
+])
+def test_a_two_digit_year_with_its_time_of_day_is_a_day(text, expected):
+    assert find_day(text) == expected
+
+
+def test_a_two_digit_year_without_a_time_or_with_an_impossible_one_is_no_day():
+    assert find_day("Ausgabe 28.09.19, Seite 3") is None
+    assert find_day("Stand 28.09.19 25:61") is None
+
+
+def test_a_four_digit_year_beats_a_two_digit_stamp_printed_before_it():
+    assert find_day("Kommentar 03.11.21 10:15 zum Artikel vom 02.11.2021") == dt.date(2021, 11, 2)

@@ -2,6 +2,8 @@
 import gzip
 import shutil
 
+import pytest
+
 from transforms import warehouse as wh
 
 SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (
@@ -170,3 +172,58 @@ def test_a_failed_run_is_recorded_and_its_files_come_again(prefect_harness, seed
     assert wh.rebuild(warehouse)["runs"] == 2
     with _db(warehouse) as con:
         assert sorted(s for (s,) in con.execute("select status from runs").fetchall()) == ["completed", "failed"]
+
+
+def test_a_document_quarantined_at_validation_leaves_no_entity_or_alias_behind(prefect_harness, seeds_dir, tmp_path,
+                                                                                monkeypatch):
+    from flows.news_etl import news_etl
+    from transforms import tag
+
+    tag_batch = tag.tag_batch
+
+    def with_a_bad_offset(articles, known_entity_ids):
+        """Seed 004's first mention one character off: its offsets no longer match its body."""
+        mentions, aliases, rejected = tag_batch(articles, known_entity_ids)
+        bad = articles.loc[articles["body"].str.contains("Pistorius"), "doc_id"].iloc[0]
+        first = mentions.index[mentions["doc_id"] == bad][0]
+        mentions.loc[first, ["start_char", "end_char"]] += 1
+        return mentions, aliases, rejected
+
+    monkeypatch.setattr(tag, "tag_batch", with_a_bad_offset)
+    counts = news_etl(input_dir=str(seeds_dir), warehouse_dir=str(tmp_path / "wh"), workers=1)
+    assert counts["loaded"] == 4 and counts["quarantined"] == 1
+    with _db(tmp_path / "wh") as con:
+        stage = con.execute("""select d.source_path, q.stage from quarantine q join documents d using (doc_id)""").fetchall()
+        names = {n for (n,) in con.execute("select name from entities").fetchall()}
+        aliases = {a for (a,) in con.execute("select alias from entity_aliases").fetchall()}
+        orphans = con.execute("""select count(*) from entities e
+                                 where not exists (select 1 from mentions m where m.entity_id = e.entity_id)""").fetchone()
+    assert stage == [(SEED_004, "validate")]
+    # Boris Pistorius is named in seed 004 only: his entity and aliases leave with it; the others stay.
+    assert "Boris Pistorius" not in names and not {a for a in aliases if "Pistorius" in a}
+    assert "Kim Jong Un" in names and orphans == (0,)
+
+
+def test_importing_flows_creates_nothing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_HOME"} | {"NEWSETL_STATE_DIR": str(tmp_path / "state")}
+    subprocess.run([sys.executable, "-c", "import flows, flows.cli"], env=env, cwd=tmp_path, check=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.e2e
+def test_newsetl_run_keeps_prefects_state_under_the_state_dir(seeds_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
+    env["NEWSETL_STATE_DIR"] = str(tmp_path / "state")
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(seeds_dir),
+                             "--warehouse", str(tmp_path / "wh")], env=env, cwd=tmp_path, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "state" / "prefect" / "prefect.db").is_file()

@@ -156,3 +156,85 @@ def test_nach_angaben_wonach_and_demnach_attribute_content_to_the_source_before(
         ("nach", "wurden zwei Häuser zerstört"), ("wonach", "der Brand gelegt wurde"),
         ("Demnach", "war die Feuerwehr schnell am Ort")]
     assert list(found["speaker_entity_id"])[1:] == [police, police]
+
+
+def _direct(body: str) -> list[str]:
+    found = _quotes(body)
+    return list(found.loc[found["kind"] == "direct", "quote"])
+
+
+def test_the_object_of_speaking_warning_or_advising_in_marks_is_a_quote():
+    # quotes-de train 342 (sprach von einer), 330 (warnte vor den), 106 (riet zu)
+    body = ("Der Bürgermeister sprach von einer „Gefahr für Leib und Leben“. Die Ärztin warnte vor den "
+            "„Sparplänen“. Der Forscher riet zu „Geduld und Vorsicht“.")
+    assert _direct(body) == ["„Gefahr für Leib und Leben“", "„Sparplänen“", "„Geduld und Vorsicht“"]
+
+
+def test_a_word_after_an_indefinite_article_in_reported_speech_is_the_speakers():
+    # quotes-de train 370 (sei ein „…“), 355 (habe ihr einen „…“), 187 (sei man von einer „…“)
+    assert _direct("Der Präsident sagte, sein Land sei ein „Opfer der Krise“.") == ["„Opfer der Krise“"]
+    assert _direct("Die Firma brachte im Mai ein „Smartphone Max“ heraus.") == []
+
+
+def test_what_something_is_known_as_or_counts_as_is_no_quote():
+    # quotes-de train 276, 634 (gilt/galt als), 240, 555 (als ... bekannt), 631, 641 (sich als)
+    body = ("Der Vorfall gilt damit nicht als „schwerer Störfall“. Das Lager ist als „Dschungel von Calais“ "
+            "bekannt. Die Schule präsentiert sich als „Schule ohne Rassismus“.")
+    assert _direct(body) == []
+    assert _direct("Die Opposition bezeichnete den Plan als „dreisten Wortbruch“.") == ["„dreisten Wortbruch“"]
+    assert _direct("Er bezeichnete sich selbst als „Opfer einer Kampagne“.") == ["„Opfer einer Kampagne“"]
+
+
+def test_long_names_of_capitalised_words_and_prepositions_are_no_quotes():
+    # quotes-de train 190, 199, 433, 612 (long names); 43, 204, 244 (foreign names with dello, de la, pour)
+    body = ("Die Junta nennt sich jetzt „Rat für Demokratische Reform unter der Aufsicht des Königs“. "
+            "Das berichtete das Blatt „La Gazzetta dello Sport“.")
+    assert _direct(body) == []
+    assert _direct("Auf dem Plakat stand „Wir bleiben hier, bis die Fabrik wieder öffnet“.") == [
+        "„Wir bleiben hier, bis die Fabrik wieder öffnet“"]
+
+
+def test_slogans_after_sprueche_wie_are_quotes_however_they_are_written():
+    body = "Auf den Transparenten standen Sprüche wie „Nieder mit der Besatzung und der Regierung“."
+    assert _direct(body) == ["„Nieder mit der Besatzung und der Regierung“"]
+
+
+def test_marks_glued_to_a_hyphen_are_part_of_a_compound_word():
+    # quotes-de train 63 („Bild“-Zeitung), 149 („Eins zu Eins“-Begegnung), 493 („Jamaika“-Koalition)
+    assert _direct("Er sagte, die „sanfte Landung“-Strategie sei gescheitert.") == []
+
+
+def test_so_after_marks_makes_a_quote_only_with_a_speaker_after_it():
+    assert _direct("„Das Werk bleibt hier“, so der Sprecher.") == ["„Das Werk bleibt hier“"]
+    # quotes-de train 96: ", so wurde ..." goes on with the sentence, no speaker
+    assert _direct("Er war lange der „Pitbull des Vatikans“, so wurde er später milder.") == []
+
+
+def test_a_short_name_after_an_article_is_no_quote_even_before_a_speech_verb():
+    # quotes-de train 110 (der „New York Times“, bekräftigt), 419 (von „Ener1“, Charles Gassenheimer, sagte)
+    body = "Der Chefredakteur der „Neuen Presse“, Max Muster, sagte, das Blatt bleibe unabhängig."
+    assert _direct(body) == []
+    assert _direct("„Niemals“, sagte der Chefredakteur.") == ["„Niemals“"]
+
+
+def test_a_source_marker_in_the_sentence_makes_a_lower_case_phrase_in_marks_a_quote():
+    # quotes-de train 364 (laut dem Chefankläger), 558 (Nacke zufolge), 538 (laut Gericht)
+    body = "Dem Gericht zufolge wurden dabei „unangemessene Fragen“ gestellt."
+    assert _direct(body) == ["„unangemessene Fragen“"]
+    # marks right after laut hold the source's name (train 444)
+    assert _direct("Laut „tagesschau.de“ wurde der Sender abgeschaltet.") == []
+
+
+def test_unframed_words_in_marks_inside_reported_speech_are_the_last_speakers():
+    # quotes-de train 187, 362, 372, 398: marks inside Konjunktiv I speech with no frame of their own
+    body = "Olaf Scholz sagte, die Regierung handle entschlossen. Die Pläne der Opposition seien „völlig unrealistisch“."
+    row = _one(_quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)]), "direct")
+    assert (row["quote"], row["speaker_entity_id"]) == ("„völlig unrealistisch“", SCHOLZ)
+
+
+def test_a_colon_without_a_speech_verb_goes_on_with_the_last_speaker():
+    # quotes-de train 30, 518: "... mit der Türkeifrage: „…“" names no speaker
+    body = ("Olaf Scholz sagte, die Lage sei ernst. Seine Zuversicht gründet sich auf die Erfahrung mit der Krise: "
+            "„Wir haben das schon einmal geschafft.“")
+    row = _one(_quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Olaf Scholz", SCHOLZ)

@@ -25,7 +25,8 @@ def with_new_theme(articles):
     return pd.concat([rows, extra], ignore_index=True), rejected
 themes.themes_batch = with_new_theme
 from flows.reprocess import news_etl_reprocess
-print(news_etl_reprocess(stages=["themes"], warehouse_dir=sys.argv[1], outdated=True, batch_size=1))
+# workers=1: batches in this process, where the stage is patched (worker processes import their own).
+print(news_etl_reprocess(stages=["themes"], warehouse_dir=sys.argv[1], outdated=True, batch_size=1, workers=1))
 """
 
 

@@ -350,7 +350,10 @@ def clean_text(text: str) -> ArticleFields:
 
     # Headings, links, service lines and bios after the last paragraph close the page, not the article.
     while body and _is_closing(lines, body[-1]):
-        body.pop()
+        credit = _CREDIT_LINE.match(lines[body.pop()])
+        if credit and not fields.agency:
+            # A credit on a line of its own after the text names the agency: "(KNA, DR)", "DPA".
+            fields.agency = AGENCIES_BY_CREDIT.get(re.split(r"[/,]", credit.group(1))[0].strip().lower())
     body_lines = [lines[j] for j in body]
     if body_lines:
         credit = _TRAILING_CREDIT.search(body_lines[-1])
@@ -538,7 +541,7 @@ def _read_dateline(body_lines: list[str], fields: ArticleFields) -> None:
         return
 
 
-def clean_article(text: str, content_type: str, source_name: str = "") -> dict:
+def clean_article(text: str, content_type: str) -> dict:
     """One decoded document -> article fields; HTML goes through the HTML extractor first."""
     # A lone surrogate (a str from a broken decoder) cannot be encoded, and the NLP libraries raise on
     # it: it becomes "?", one character for one, so offsets are unchanged.
@@ -565,7 +568,7 @@ def clean_batch(documents: pd.DataFrame, texts: dict,
     for doc in documents[documents["status"] == "loaded"].itertuples():
         decoded = texts[doc.doc_id]
         try:
-            fields = clean_article(decoded.text, decoded.content_type, doc.source_path)
+            fields = clean_article(decoded.text, decoded.content_type)
         except Exception as error:  # one poison document must not stop its batch
             rejected.append(rejection(doc.doc_id, "clean", error))
             continue

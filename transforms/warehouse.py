@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import import_module
 from pathlib import Path
+from typing import Iterable, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -151,10 +152,18 @@ def catalog_exists(warehouse: str | Path) -> bool:
     return (Path(warehouse) / CATALOG).exists()
 
 
+# Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
+# connection of a process checks them; later ones get the library the process already holds (dlopen
+# hands back the code loaded first), so checking the file again would prove nothing.
+_extensions_checked = False
+
+
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config=DUCKDB_CONFIG)
+    global _extensions_checked
+    con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": _extensions_checked})
     for module, name in _EXTENSIONS:
         con.execute(f"load '{_extension_path(module, name)}'")
+    _extensions_checked = True
     # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
     options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
     if read_only:
@@ -586,10 +595,11 @@ def _insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
     _check_keys(con)
 
 
-def _check_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """No natural key of a row this run touched may appear twice."""
+def _check_keys(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = KEYS) -> None:
+    """No natural key of a row this run touched may appear twice, in the tables it wrote."""
     scopes = {"entity_aliases": "touched_entities", "entities": "touched_entities", "runs": None}
-    for table, key in KEYS.items():
+    for table in tables:
+        key = KEYS[table]
         scope = scopes.get(table, "new_docs")
         where = f"where {key[0]} in (select {key[0]} from {scope})" if scope else ""
         doubled = con.execute(f"select count(*) from (select {', '.join(key)} from {table} {where} "
@@ -630,26 +640,32 @@ def documents_to_reprocess(warehouse: str | Path, stages: list[str], installed: 
     return [doc_id for (doc_id,) in ids]
 
 
-def read_for_reprocess(warehouse: str | Path, doc_ids: list[str]) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame]:
-    """A batch's documents rows, stored texts (doc_id -> (text, content_type)), articles and mentions."""
-    with connect(warehouse, read_only=True) as con:
-        con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
-        documents = con.execute("""select * from documents where status = 'loaded' and doc_id in (select doc_id from batch_ids)
-                                   qualify row_number() over (partition by doc_id order by source_path) = 1""").df()
-        texts = {d: (t, c) for d, t, c in con.execute(
-            "select doc_id, text, content_type from texts where doc_id in (select doc_id from batch_ids)").fetchall()}
-        articles = con.execute("select * exclude (story_id) from articles where doc_id in (select doc_id from batch_ids)").df()
-        mentions = con.execute("select * from mentions where doc_id in (select doc_id from batch_ids)").df()
-    return documents, texts, articles, mentions
+class StoredBatch(NamedTuple):
+    """What a reprocess batch reads of its documents: only what the stages it runs need."""
+
+    documents: pd.DataFrame
+    texts: dict[str, tuple[str, str]]  # doc_id -> (text, content_type); read only when clean runs again
+    articles: pd.DataFrame
+    mentions: pd.DataFrame  # read only when tag does not run again (the quote stage reads them)
+    versions: pd.DataFrame  # doc_id, stage, version recorded for the stages that run
 
 
-def recorded_versions(warehouse: str | Path, doc_ids: list[str], stages: list[str]) -> pd.DataFrame:
-    """doc_id, stage, version: what the warehouse records as having made these documents' rows."""
+def read_for_reprocess(warehouse: str | Path, doc_ids: list[str], stages: list[str]) -> StoredBatch:
+    """A reprocess batch's stored rows, through one connection."""
     with connect(warehouse, read_only=True) as con:
         con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
         con.register("batch_stages", pd.DataFrame({"stage": stages}))
-        return con.execute("select doc_id, stage, version from stage_versions where doc_id in "
-                           "(select doc_id from batch_ids) and stage in (select stage from batch_stages)").df()
+        documents = con.execute("""select * from documents where status = 'loaded' and doc_id in (select doc_id from batch_ids)
+                                   qualify row_number() over (partition by doc_id order by source_path) = 1""").df()
+        texts = {d: (t, c) for d, t, c in con.execute(
+            "select doc_id, text, content_type from texts where doc_id in (select doc_id from batch_ids)").fetchall()
+        } if "clean" in stages else {}
+        articles = con.execute("select * exclude (story_id) from articles where doc_id in (select doc_id from batch_ids)").df()
+        mentions = (pd.DataFrame() if "tag" in stages else
+                    con.execute("select * from mentions where doc_id in (select doc_id from batch_ids)").df())
+        versions = con.execute("select doc_id, stage, version from stage_versions where doc_id in "
+                               "(select doc_id from batch_ids) and stage in (select stage from batch_stages)").df()
+    return StoredBatch(documents, texts, articles, mentions, versions)
 
 
 def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: list[str]) -> int:
@@ -659,7 +675,7 @@ def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: li
     rejected keeps its old rows. Story ids stay: a reprocess never touches stories.
     """
     with connect(warehouse) as con:
-        _part_views(con, warehouse, run_id, part)
+        _part_views(con, warehouse, run_id, part, _reprocess_tables(stages))
         replaced = con.execute("select count(distinct doc_id) from staged_stage_versions").fetchone()[0]
 
         def commit() -> None:
@@ -674,9 +690,16 @@ def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: li
     return replaced
 
 
-def _part_views(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_id: str, part: str) -> None:
-    """staged_<table>: one staged part of a run."""
-    for table, schema in SCHEMAS.items():
+def _reprocess_tables(stages: list[str]) -> list[str]:
+    """The staged tables a reprocess batch of these stages has: the stages' own and those every batch adds."""
+    return [*(table for stage in stages for table in STAGE_TABLES.get(stage, ())),
+            "entity_aliases", "stage_versions", "quarantine", "quality_results", "reprocessed"]
+
+
+def _part_views(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_id: str, part: str, tables: list[str]) -> None:
+    """staged_<table>: one staged part of a run, for these tables."""
+    for table in tables:
+        schema = SCHEMAS[table]
         files = sorted((archive_dir(warehouse, table) / f"run_id={run_id}").glob(f"{part}.parquet"))
         select = (f"select * from read_parquet({_parquet_list(files)}, hive_partitioning = false)" if files else
                   "select " + ", ".join(f'null::{kind} as "{name}"' for name, kind in _duckdb_types(con, schema))
@@ -730,7 +753,8 @@ def _swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
     con.execute("insert into stage_versions by name select * from staged_stage_versions")
     for table in ("quarantine", "quality_results", "reprocessed"):
         con.execute(f"insert into {table} by name select * from staged_{table}")
-    _check_keys(con)
+    written = [t for t in _reprocess_tables(stages) if t not in ("quarantine", "quality_results", "reprocessed")]
+    _check_keys(con, written + ["entities"] + (["search_docs"] if "clean" in stages else []))
 
 
 def record_run(warehouse: str | Path, runs_row: dict) -> None:
@@ -774,8 +798,9 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
             for row in markers.to_dict("records"):
                 if row["kind"] == "reprocess":
                     for part in sorted(_staged_files(warehouse, "reprocessed", row["run_id"])):
-                        _part_views(con, warehouse, row["run_id"], part.stem)
+                        _part_views(con, warehouse, row["run_id"], part.stem, ["reprocessed"])
                         stages = [s for (s,) in con.execute("select distinct stage from staged_reprocessed").fetchall()]
+                        _part_views(con, warehouse, row["run_id"], part.stem, _reprocess_tables(stages))
                         _swap_in(con, stages)
                 if row["status"] == "completed" and row["kind"] != "reprocess":
                     _stage_views(con, warehouse, row["run_id"])

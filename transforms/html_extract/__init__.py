@@ -84,16 +84,24 @@ def extract_html(html: str, url: str | None = None) -> ArticleFields:
     declared = (dates.ld_published(article), dates.meta_published(meta, tree), dates.meta_date(meta))
     # trafilatura reads the same meta tags: its day is no second vote for a day they already name.
     found = dates.parse_day(doc.date)
+    found = None if found in declared else found
+    printed = (dates.visible_date(tree), dates.date_near_headline(text, title))
+    updated = dates.modified_day(article, meta)
+    if updated and updated in printed:
+        # The page prints its declared update day as its date: a declared publication day against
+        # what readers see loses its vote (angelmagazin.de, utopia.de).
+        declared = (*(d if d == updated else None for d in declared[:2]), declared[2])
+        found = found if found == updated else None
     published_at = dates.vote([  # the day most sources name; ties go to the earlier source
         dates.labelled_date(text),  # "Erschienen am: 01.11.2023"
         declared[0],  # JSON-LD datePublished
         declared[1],  # article:published_time, microdata datePublished
-        None if found in declared else found,
-        dates.visible_date(tree),  # <time>, date and byline elements, those after the headline first
-        dates.date_near_headline(text, title),
+        found,
+        printed[0],  # <time>, date and byline elements, those after the headline first
+        printed[1],  # a date within a few lines after the headline
         dates.url_date(page_url),
         declared[2],  # <meta name="date">, DC.date, ...
-    ]) or dates.any_date(text)
+    ]) or dates.any_date(text, dates.headline(tree))
 
     return ArticleFields(
         title=title,

@@ -3,7 +3,8 @@
 extract_html votes over them in this order (ties go to the earlier source): a date the page
 labels as published, JSON-LD datePublished, publication meta tags and microdata, trafilatura's
 date, the date printed in a date element, a date near the headline, a date in the URL, other
-metadata dates; with no source at all, any date in the text.
+metadata dates; with no source at all, any date in the text. When the page prints its declared
+update day as its date, declared publication days against it do not vote.
 """
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ _MICRODATA_PUBLISHED = '//body//*[@itemprop="datePublished"]/@*[name()="datetime
 _PUB_LABEL = re.compile(r"\b(?:erschienen|veröffentlicht|publiziert|erstellt)(?: am)?\s*:?\s*(?=\d)", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _URL_DMY = re.compile(r"/(\d{1,2})-(\d{1,2})-((?:19|20)\d{2})(?:\.\w+)?/?$")
+# A weekday and a day above the headline is the site's "today" line, the day the page was fetched, not
+# the article's (stol.it, swim.de, guten-tach.de; above the headline of boxen1.com, n-land.de, volksblatt.at
+# only when fetched on the day of publication).
+_TODAY_LINE = re.compile(r"\b(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag),?\s+(?:den\s+)?"
+                         r"\d{1,2}\.\s*(?:\d{1,2}\.\s*|[^\W\d]+\.?\s+)\d{4}\b")
 _DATE_META = ("pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.date",
               "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published")
 
@@ -29,6 +35,11 @@ _DATE_META = ("pubdate", "publishdate", "publish-date", "date", "dc.date.issued"
 def parse_day(text: str | None) -> dt.date | None:
     """A calendar day from an ISO, German, slashed or spelled date (transforms.dates, day precision only)."""
     return find_day(text)
+
+
+def headline(tree) -> str:
+    """The text of the page's first non-empty <h1>."""
+    return norm(tree.xpath("string((//body//h1[normalize-space()])[1])"))
 
 
 def visible_date(tree) -> dt.date | None:
@@ -56,7 +67,7 @@ def visible_date(tree) -> dt.date | None:
             continue
         # A hidden block (microdata kept for machines, display:none) is not what readers see.
         if el.get("itemprop") == "dateModified" or el.xpath(
-                COMMENT_ANCESTOR + " | ancestor::aside | ancestor::header[not(.//h1)] | " + _HIDDEN):
+                COMMENT_ANCESTOR + " | ancestor::aside | " + _HIDDEN):
             continue
         text = norm(" ".join(el.itertext()))
         day = parse_day(text) if len(text) < 200 else None
@@ -107,6 +118,11 @@ def meta_published(meta: dict, tree) -> dt.date | None:
                      meta.get("datepublished"), *tree.xpath(_MICRODATA_PUBLISHED)[:1])
 
 
+def modified_day(article: dict, meta: dict) -> dt.date | None:
+    """The declared day of the last change: JSON-LD dateModified, article:modified_time, og:updated_time."""
+    return first_day(article.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time"))
+
+
 def meta_date(meta: dict) -> dt.date | None:
     """Other metadata dates (<meta name="date">, DC.date, ...): often the last change, so they vote last.
 
@@ -122,9 +138,12 @@ def vote(days: list[dt.date | None]) -> dt.date | None:
     return max(named, key=named.count) if named else None
 
 
-def any_date(text: str) -> dt.date | None:
-    """With no source at all, the first date in the page's text (four-digit years only).
+def any_date(text: str, headline: str | None = None) -> dt.date | None:
+    """With no source at all, the first date in the page's text, the site's "today" line left out.
 
     htmldate's extensive search costs seconds a page; this costs one scan.
     """
+    cut = text.find(headline) if headline else -1
+    if cut > 0:
+        text = _TODAY_LINE.sub(" ", text[:cut]) + text[cut:]
     return parse_day(text)
