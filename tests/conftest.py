@@ -33,16 +33,13 @@ def gate_benchmark(name: str, needs: str):
 
 @pytest.fixture(scope="session", autouse=True)
 def small_warehouse_connections():
-    """Warehouse connections made in the test process skip two costs that only pay off on real data.
-
-    They load DuckDB's extensions without checking their signatures again (the files are the signed ones
-    from the wheels; the check costs 0.4 s of CPU per connection), and run DuckDB on one thread (on the
-    tests' few rows, a second thread doubles the CPU of a load). Runs in child processes keep both.
+    """Warehouse connections made in the test process run DuckDB on one thread: on the tests' few rows,
+    a second thread doubles the CPU of a load. Runs in child processes keep DuckDB's default.
     """
     from transforms import warehouse
 
     original = dict(warehouse.DUCKDB_CONFIG)
-    warehouse.DUCKDB_CONFIG.update(allow_unsigned_extensions=True, threads=1)
+    warehouse.DUCKDB_CONFIG.update(threads=1)
     yield
     warehouse.DUCKDB_CONFIG.clear()
     warehouse.DUCKDB_CONFIG.update(original)
@@ -62,10 +59,12 @@ def quality_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
     """A temporary Prefect backend for the flow tests (offline, one per session)."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.testing.utilities import prefect_test_harness
+    import flows  # offline settings
 
-    import flows  # noqa: F401 - sets Prefect's home and offline settings before Prefect loads
+    # Prefect's home in a temporary state folder, not the user's ~/.prefect.
+    os.environ.setdefault("NEWSETL_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    flows.use_state_dir()
+    from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
