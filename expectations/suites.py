@@ -136,19 +136,8 @@ class Validator:
         self.context = gx.get_context(mode="file", project_root_dir=str(quality_dir))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.context.data_sources.add_or_update_pandas("newsetl")
-        # Each table's checkpoint, saved once per run: saving writes three files, a third of a small
-        # validation's cost. Per run, as the next run's start clears the saved ones (_drop_torn_files).
-        self._checkpoints: dict[str, object] = {}
-        self._checkpoints_run = ""
 
-    def _checkpoint(self, table: str, run_id: str):
-        if run_id != self._checkpoints_run:
-            self._checkpoints, self._checkpoints_run = {}, run_id
-        if table not in self._checkpoints:
-            self._checkpoints[table] = self._save_checkpoint(table)
-        return self._checkpoints[table]
-
-    def _save_checkpoint(self, table: str):
+    def _checkpoint(self, table: str):
         gx = self._gx
         try:
             asset = self.source.get_asset(table)
@@ -173,7 +162,7 @@ class Validator:
         from great_expectations.core.run_identifier import RunIdentifier
 
         # Named by our run, so that the run's Data Docs pages can be built alone (build_docs).
-        result = self._checkpoint(table, run_id).run(batch_parameters={"dataframe": frame},
+        result = self._checkpoint(table).run(batch_parameters={"dataframe": frame},
                                              run_id=RunIdentifier(run_name=run_id))
         rows, failing = [], {}
         for validation in result.run_results.values():
