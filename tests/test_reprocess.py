@@ -89,3 +89,21 @@ def test_reprocess_outdated_updates_exactly_the_outdated_documents_and_survives_
     # The archive replays the reprocess batches, the killed run's two included.
     wh.rebuild(warehouse)
     assert _state(warehouse) == after
+
+
+def test_a_reprocess_on_worker_processes_commits_each_batch_once(copy_of_seeds_run):
+    from flows.reprocess import news_etl_reprocess
+
+    _, warehouse = copy_of_seeds_run
+    # Three documents whose themes were never recorded: what --outdated selects.
+    with wh.connect(warehouse) as con:
+        con.execute("delete from stage_versions where stage = 'themes' and doc_id in "
+                    "(select doc_id from articles order by doc_id limit 3)")
+        themes_before = con.execute("select count(*) from themes").fetchone()[0]
+    result = news_etl_reprocess(stages=["themes"], warehouse_dir=str(warehouse), outdated=True, batch_size=1, workers=2)
+    assert (result["selected"], result["reprocessed"]) == (3, 3)
+    after = _state(warehouse)
+    assert after["versions"] == {versions.stage_versions()["themes"]: 5} and after["doubled"] == 0
+    with wh.connect(warehouse, read_only=True) as con:
+        assert con.execute("select count(*) from themes").fetchone()[0] == themes_before
+    assert news_etl_reprocess(stages=["themes"], warehouse_dir=str(warehouse), outdated=True, workers=2)["selected"] == 0
