@@ -42,10 +42,22 @@ def _validator(quality_dir: str | Path) -> Validator:
     return _validators[key]
 
 
-def open_file_context(quality_dir: str | Path) -> None:
-    """At a run's start, before any batch: the file context cleared of what a killed run left."""
-    with _file_context(quality_dir, opening=True):
-        pass
+_opening: dict[str, threading.Thread] = {}
+
+
+def open_file_context(quality_dir: str | Path, in_background: bool = False) -> None:
+    """At a run's start, before any batch: the file context cleared of what a killed run left.
+
+    in_background: where the batches run in this process only, in a thread (importing Great
+    Expectations takes seconds), which this process's first validation waits for.
+    """
+    if not in_background:
+        with _file_context(quality_dir, opening=True):
+            pass
+        return
+    opening = threading.Thread(target=open_file_context, args=(quality_dir,), name="newsetl-gx-open", daemon=True)
+    _opening[str(Path(quality_dir).resolve())] = opening
+    opening.start()
 
 
 @contextmanager
@@ -59,6 +71,9 @@ def _file_context(quality_dir: str | Path, opening: bool = False):
     """
     folder = Path(quality_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    opening = _opening.get(str(folder.resolve()))
+    if opening is not None and opening is not threading.current_thread():
+        opening.join()
     with _lock, open(folder / "gx.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

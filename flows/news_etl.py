@@ -270,10 +270,10 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
             status_counts[status] = status_counts.get(status, 0) + count
         reporter.batch_done(sum(batch.values()))
 
-    if batches:
-        open_file_context(quality_dir)
     new_files = sum(len(b) for b in batches)
     with batch_runner(settings, new_files) as runner:
+        if batches:
+            open_file_context(quality_dir, in_background=not isinstance(runner, DaskTaskRunner))
         # A bounded window of batches in flight: each worker has its next batch queued, and the flow
         # holds futures of counts, never the corpus.
         window = 2 * runner_workers(runner)

@@ -16,6 +16,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
+from prefect_dask import DaskTaskRunner
 
 from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs
 from flows import progress
@@ -124,9 +125,10 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 replaced += warehouse.commit_reprocessed(settings.warehouse_dir, run_id, part, stages)
                 reporter.batch_done(size)
 
-            if batches:
-                open_file_context(Path(settings.warehouse_dir) / "quality")
             with batch_runner(settings, len(doc_ids)) as runner:
+                if batches:
+                    open_file_context(Path(settings.warehouse_dir) / "quality",
+                                      in_background=not isinstance(runner, DaskTaskRunner))
                 window = 2 * runner_workers(runner)
                 in_flight: deque = deque()
                 for number, batch in enumerate(batches):
