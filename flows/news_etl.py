@@ -176,12 +176,28 @@ def _preload_all() -> None:
     preload_expectations()
 
 
-def runner_workers(runner) -> int:
+def _runner_workers(runner) -> int:
     """Batches the runner runs at once; a Dask cluster's workers load the models as they join."""
     if not isinstance(runner, DaskTaskRunner):
         return 1
     runner.client.register_plugin(PreloadModels(), name="newsetl-preload")
     return max(1, sum(w["nthreads"] for w in runner.client.scheduler_info()["workers"].values()))
+
+
+def run_batches(runner, task, batches: list[dict], done) -> None:
+    """The task once per batch (its parameters) on the runner; done(parameters, future) in submission order.
+
+    A bounded window of batches in flight: each worker has its next batch queued, and the flow holds
+    futures of small results (counts, versions), never the corpus.
+    """
+    window = 2 * _runner_workers(runner)
+    in_flight: deque = deque()
+    for parameters in batches:
+        in_flight.append((parameters, runner.submit(task, parameters)))
+        if len(in_flight) >= window:
+            done(*in_flight.popleft())
+    while in_flight:
+        done(*in_flight.popleft())
 
 
 def _mark_crashed(dead_runs: list[dict]) -> None:
@@ -264,7 +280,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     status_counts: dict[str, int] = {}
     reporter.planned(sum(len(b) for b in batches), len(batches))
 
-    def collect(future) -> None:
+    def collect(_, future) -> None:
         batch = future.result()
         for status, count in batch.items():
             status_counts[status] = status_counts.get(status, 0) + count
@@ -274,18 +290,10 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     with batch_runner(settings, new_files) as runner:
         if batches:
             open_file_context(quality_dir, in_background=not isinstance(runner, DaskTaskRunner))
-        # A bounded window of batches in flight: each worker has its next batch queued, and the flow
-        # holds futures of counts, never the corpus.
-        window = 2 * runner_workers(runner)
-        in_flight: deque = deque()
-        for number, batch in enumerate(batches):
-            in_flight.append(runner.submit(process_batch, {
-                "files": batch, "warehouse_dir": warehouse_dir, "quality_dir": quality_dir, "run_id": run_id,
-                "part": f"batch-{number:05d}", "limits": limits, "known_entity_ids": known_entity_ids}))
-            if len(in_flight) >= window:
-                collect(in_flight.popleft())
-        while in_flight:
-            collect(in_flight.popleft())
+        run_batches(runner, process_batch, [
+            {"files": batch, "warehouse_dir": warehouse_dir, "quality_dir": quality_dir, "run_id": run_id,
+             "part": f"batch-{number:05d}", "limits": limits, "known_entity_ids": known_entity_ids}
+            for number, batch in enumerate(batches)], collect)
     phase_done("batches")
     reporter.stage("stories")
     stories = cluster_run(warehouse_dir, run_id, quality_dir)

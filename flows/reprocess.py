@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from prefect_dask import DaskTaskRunner
 
 from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs
 from flows import progress
-from flows.news_etl import batch_runner, runner_workers
+from flows.news_etl import batch_runner, run_batches
 from transforms import clean, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.ingest import DecodedFile
@@ -114,31 +113,24 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
             reporter.planned(len(doc_ids), len(batches))
             replaced = 0
 
-            # One commit per batch, in the order batches finish: a reprocess killed half way keeps its
-            # committed batches, and the next `--outdated` call takes up exactly what is left.
-            def commit(part: str, size: int, future) -> None:
+            # One commit per batch, in the order they were submitted: a reprocess killed half way keeps
+            # its committed batches, and the next `--outdated` call takes up exactly what is left.
+            def commit(batch: dict, future) -> None:
                 nonlocal replaced
                 made = future.result()
                 if made["versions"] != {stage: installed[stage] for stage in stages}:
                     raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
                                        "install the same newsetl on every worker")
-                replaced += warehouse.commit_reprocessed(settings.warehouse_dir, run_id, part, stages)
-                reporter.batch_done(size)
+                replaced += warehouse.commit_reprocessed(settings.warehouse_dir, run_id, batch["part"], stages)
+                reporter.batch_done(len(batch["doc_ids"]))
 
             with batch_runner(settings, len(doc_ids)) as runner:
                 if batches:
                     open_file_context(Path(settings.warehouse_dir) / "quality",
                                       in_background=not isinstance(runner, DaskTaskRunner))
-                window = 2 * runner_workers(runner)
-                in_flight: deque = deque()
-                for number, batch in enumerate(batches):
-                    part = f"batch-{number:05d}"
-                    in_flight.append((part, len(batch), runner.submit(reprocess_batch, {
-                        "doc_ids": batch, "stages": stages, "run_id": run_id, "part": part, "settings": settings})))
-                    if len(in_flight) >= window:
-                        commit(*in_flight.popleft())
-                while in_flight:
-                    commit(*in_flight.popleft())
+                run_batches(runner, reprocess_batch, [
+                    {"doc_ids": batch, "stages": stages, "run_id": run_id, "part": f"batch-{number:05d}",
+                     "settings": settings} for number, batch in enumerate(batches)], commit)
         except BaseException as exc:
             warehouse.record_failed_run(settings.warehouse_dir, {
                 **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
