@@ -15,12 +15,11 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
-from prefect_dask import DaskTaskRunner
 
 from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs
 from flows import progress
-from flows.news_etl import batch_runner, run_batches
-from transforms import clean, quote, search, tag, themes, versions, warehouse
+from flows.batches import batch_runner, run_batches, runs_here
+from transforms import quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.ingest import DecodedFile
 from transforms.settings import Settings
@@ -40,6 +39,8 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     stored = warehouse.read_for_reprocess(wh, doc_ids, stages)
     tables = BatchTables(documents=stored.documents, articles=stored.articles, mentions=stored.mentions)
     if "clean" in stages:
+        from transforms import clean  # with trafilatura, a fifth of a second to import: only when clean runs again
+
         decoded = {d: DecodedFile(text=t, encoding="", content_type=c) for d, (t, c) in stored.texts.items()}
         tables.articles, rejected = clean.clean_batch(stored.documents, decoded, settings.limits())
         _quarantine_rejected(tables, rejected, run_id)
@@ -126,8 +127,7 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
 
             with batch_runner(settings, len(doc_ids)) as runner:
                 if batches:
-                    open_file_context(Path(settings.warehouse_dir) / "quality",
-                                      in_background=not isinstance(runner, DaskTaskRunner))
+                    open_file_context(Path(settings.warehouse_dir) / "quality", in_background=runs_here(runner))
                 run_batches(runner, reprocess_batch, [
                     {"doc_ids": batch, "stages": stages, "run_id": run_id, "part": f"batch-{number:05d}",
                      "settings": settings} for number, batch in enumerate(batches)], commit)
