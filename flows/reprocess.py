@@ -122,10 +122,11 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 if made["versions"] != {stage: installed[stage] for stage in stages}:
                     raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
                                        "install the same newsetl on every worker")
-                replaced += warehouse.commit_reprocessed(settings.warehouse_dir, run_id, batch["part"], stages)
+                replaced += warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"], stages)
                 reporter.batch_done(len(batch["doc_ids"]))
 
-            with batch_runner(settings, len(doc_ids)) as runner:
+            # One write connection for every commit: opening one (attach, schema check) costs a third of a second.
+            with warehouse.connect(settings.warehouse_dir) as writer, batch_runner(settings, len(doc_ids)) as runner:
                 if batches:
                     open_file_context(Path(settings.warehouse_dir) / "quality", in_background=runs_here(runner))
                 run_batches(runner, reprocess_batch, [
