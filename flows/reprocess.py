@@ -90,12 +90,13 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
     """Run the named stages, and those downstream of them, again on the selected documents.
 
     outdated selects exactly the documents whose recorded version of a stage differs from the
-    installed one; since, those published on or after a date; limit caps the number. Batches run
-    where a run's do (workers, dask_address) and are committed here one by one.
+    installed one; since, those published on or after a date; limit caps the number. Batches of
+    batch_size documents (NEWSETL_REPROCESS_BATCH_SIZE, 1000) run where a run's do (workers,
+    dask_address) and are committed here one by one.
     """
     logger = get_run_logger()
-    settings = Settings.resolve(warehouse_dir=warehouse_dir, batch_size=batch_size, workers=workers,
-                                dask_address=dask_address)
+    settings = Settings.resolve(warehouse_dir=warehouse_dir, reprocess_batch_size=batch_size, workers=workers,
+                                dask_address=dask_address).for_reprocess()
     stages = versions.with_downstream(stages)
     installed = versions.stage_versions()
     started = datetime.now(timezone.utc)
