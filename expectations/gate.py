@@ -71,9 +71,9 @@ def _file_context(quality_dir: str | Path, opening: bool = False):
     """
     folder = Path(quality_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    opening = _opening.get(str(folder.resolve()))
-    if opening is not None and opening is not threading.current_thread():
-        opening.join()
+    opener = _opening.get(str(folder.resolve()))
+    if opener is not None and opener is not threading.current_thread():
+        opener.join()
     with _lock, open(folder / "gx.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

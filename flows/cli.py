@@ -173,7 +173,8 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
                                                                       "differs from the installed one."),
               since: str = typer.Option(None, "--since", help="Only articles published on or after this date (YYYY-MM-DD)."),
               limit: int = typer.Option(None, "--limit", min=1, help="At most this many documents."),
-              batch_size: int = typer.Option(None, "--batch-size", help="Documents per batch (one commit each)."),
+              batch_size: int = typer.Option(None, "--batch-size", help="Documents per batch, one commit each (1000); "
+                                                                        "env NEWSETL_REPROCESS_BATCH_SIZE."),
               warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
@@ -183,7 +184,8 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
 
     from transforms.versions import STAGES
 
-    settings = _settings(warehouse_dir=warehouse, batch_size=batch_size, workers=workers, dask_address=dask_address)
+    settings = _settings(warehouse_dir=warehouse, reprocess_batch_size=batch_size, workers=workers,
+                         dask_address=dask_address)
     stages = ["clean"] if "all" in stage else stage
     unknown = [s for s in stages if s not in STAGES or s == "stories"]
     if unknown:
@@ -205,7 +207,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
         from flows.reprocess import news_etl_reprocess
 
         result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
-                            outdated=outdated, since=since, limit=limit, batch_size=settings.batch_size,
+                            outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
                             workers=settings.workers, dask_address=settings.dask_address)
     Console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "

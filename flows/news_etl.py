@@ -1,32 +1,25 @@
 """The news-etl flow: one task per batch runs its stages where a worker is, then clustering, validation and the load."""
 from __future__ import annotations
 
-import gc
 import json
-import threading
 import time
 import uuid
-from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from distributed import WorkerPlugin
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
-from prefect.task_runners import ThreadPoolTaskRunner
-from prefect_dask import DaskTaskRunner
 
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from expectations.suites import preload as preload_expectations
 from flows import progress
+from flows.batches import batch_runner, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
-from transforms.preload import preload
 from transforms.settings import Settings
 
 STAGED_TABLES = ("documents", "texts", "articles", "mentions", "entity_aliases", "themes", "quotes", "search_terms",
@@ -152,65 +145,6 @@ def publish_report(warehouse_dir: str, run_id: str) -> Path | None:
     return page
 
 
-def batch_runner(settings: Settings, files: int):
-    """Where the batches run: a running Dask cluster, worker processes here, or a thread of the flow's process.
-
-    Worker processes load the models once each (PreloadModels) and run one batch at a time on one
-    thread, as the NER model is CPU-bound Python.
-    """
-    if settings.dask_address:
-        return DaskTaskRunner(address=settings.dask_address)
-    processes = settings.batch_processes(files)
-    if processes == 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
-        "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
-
-
-class PreloadModels(WorkerPlugin):
-    """Each Dask worker loads the models, the gazetteer and Great Expectations as it starts, once per process.
-
-    In a thread, so that the worker answers its scheduler meanwhile; a batch that arrives first waits
-    for the same load (transforms/once.py) instead of loading again.
-    """
-
-    def setup(self, worker) -> None:
-        threading.Thread(target=_preload_all, name="newsetl-preload", daemon=True).start()
-
-
-def _preload_all() -> None:
-    preload()
-    preload_expectations()
-    # The models, the lexicon and Great Expectations are a few hundred thousand objects that live as long
-    # as the worker: frozen, no full collection walks them again, nor the one at the worker's exit
-    # (which took longer than the nanny's 4 s, so every run waited for it and then killed the worker).
-    gc.freeze()
-
-
-def _runner_workers(runner) -> int:
-    """Batches the runner runs at once; a Dask cluster's workers load the models as they join."""
-    if not isinstance(runner, DaskTaskRunner):
-        return 1
-    runner.client.register_plugin(PreloadModels(), name="newsetl-preload")
-    return max(1, sum(w["nthreads"] for w in runner.client.scheduler_info()["workers"].values()))
-
-
-def run_batches(runner, task, batches: list[dict], done) -> None:
-    """The task once per batch (its parameters) on the runner; done(parameters, future) in submission order.
-
-    A bounded window of batches in flight: each worker has its next batch queued, and the flow holds
-    futures of small results (counts, versions), never the corpus.
-    """
-    window = 2 * _runner_workers(runner)
-    in_flight: deque = deque()
-    for parameters in batches:
-        in_flight.append((parameters, runner.submit(task, parameters)))
-        if len(in_flight) >= window:
-            done(*in_flight.popleft())
-    while in_flight:
-        done(*in_flight.popleft())
-
-
 def _mark_crashed(dead_runs: list[dict]) -> None:
     """Runs that died before they finished show as crashed in Prefect too, not as running forever."""
     from prefect.client.orchestration import get_client
@@ -299,7 +233,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
 
     new_files = sum(len(b) for b in batches)
     with batch_runner(settings, new_files) as runner:
-        if batches and isinstance(runner, DaskTaskRunner):
+        if batches and not runs_here(runner):
             # On a worker, which loads Great Expectations for its batches anyway: this process imports it
             # only for the run's end, once the workers have given back their memory (150 MB less at the peak).
             runner.submit(open_quality_context, {"quality_dir": quality_dir}).result()

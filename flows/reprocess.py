@@ -15,12 +15,11 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
-from prefect_dask import DaskTaskRunner
 
 from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs
 from flows import progress
-from flows.news_etl import batch_runner, run_batches
-from transforms import clean, quote, search, tag, themes, versions, warehouse
+from flows.batches import batch_runner, run_batches, runs_here
+from transforms import quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.ingest import DecodedFile
 from transforms.settings import Settings
@@ -40,6 +39,8 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     stored = warehouse.read_for_reprocess(wh, doc_ids, stages)
     tables = BatchTables(documents=stored.documents, articles=stored.articles, mentions=stored.mentions)
     if "clean" in stages:
+        from transforms import clean  # with trafilatura, a fifth of a second to import: only when clean runs again
+
         decoded = {d: DecodedFile(text=t, encoding="", content_type=c) for d, (t, c) in stored.texts.items()}
         tables.articles, rejected = clean.clean_batch(stored.documents, decoded, settings.limits())
         _quarantine_rejected(tables, rejected, run_id)
@@ -89,12 +90,13 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
     """Run the named stages, and those downstream of them, again on the selected documents.
 
     outdated selects exactly the documents whose recorded version of a stage differs from the
-    installed one; since, those published on or after a date; limit caps the number. Batches run
-    where a run's do (workers, dask_address) and are committed here one by one.
+    installed one; since, those published on or after a date; limit caps the number. Batches of
+    batch_size documents (NEWSETL_REPROCESS_BATCH_SIZE, 1000) run where a run's do (workers,
+    dask_address) and are committed here one by one.
     """
     logger = get_run_logger()
-    settings = Settings.resolve(warehouse_dir=warehouse_dir, batch_size=batch_size, workers=workers,
-                                dask_address=dask_address)
+    settings = Settings.resolve(warehouse_dir=warehouse_dir, reprocess_batch_size=batch_size, workers=workers,
+                                dask_address=dask_address).for_reprocess()
     stages = versions.with_downstream(stages)
     installed = versions.stage_versions()
     started = datetime.now(timezone.utc)
@@ -121,13 +123,13 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 if made["versions"] != {stage: installed[stage] for stage in stages}:
                     raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
                                        "install the same newsetl on every worker")
-                replaced += warehouse.commit_reprocessed(settings.warehouse_dir, run_id, batch["part"], stages)
+                replaced += warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"], stages)
                 reporter.batch_done(len(batch["doc_ids"]))
 
-            with batch_runner(settings, len(doc_ids)) as runner:
+            # One write connection for every commit: opening one (attach, schema check) costs a third of a second.
+            with warehouse.connect(settings.warehouse_dir) as writer, batch_runner(settings, len(doc_ids)) as runner:
                 if batches:
-                    open_file_context(Path(settings.warehouse_dir) / "quality",
-                                      in_background=not isinstance(runner, DaskTaskRunner))
+                    open_file_context(Path(settings.warehouse_dir) / "quality", in_background=runs_here(runner))
                 run_batches(runner, reprocess_batch, [
                     {"doc_ids": batch, "stages": stages, "run_id": run_id, "part": f"batch-{number:05d}",
                      "settings": settings} for number, batch in enumerate(batches)], commit)

@@ -82,3 +82,22 @@ def test_a_batch_without_articles_validates_its_documents_only(quality_dir):
         ("expect_column_value_lengths_to_equal", "doc_id"), ("expect_column_values_to_not_be_null", "encoding")}
     # A document row is the file itself: it is recorded, never quarantined by its own checks.
     assert tables.quarantine.empty and list(tables.documents["status"]) == ["quarantined", "loaded"]
+
+
+def test_a_context_opened_in_the_background_is_opened_once_not_before_every_validation(tmp_path, monkeypatch):
+    from expectations import gate
+
+    opened = []
+
+    class CountingValidator(gate.Validator):
+        def __init__(self, *args, **kwargs):
+            opened.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(gate, "Validator", CountingValidator)
+    monkeypatch.setattr(gate, "_validators", {})
+    monkeypatch.setattr(gate, "_opening", {})
+    gate.open_file_context(tmp_path, in_background=True)
+    for run_id in ("r1", "r2", "r3"):
+        gate.run_suite("documents", _tables().documents, run_id, tmp_path)
+    assert len(opened) == 1

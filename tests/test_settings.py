@@ -23,3 +23,12 @@ def test_limits_and_the_settings_that_differ_from_the_defaults():
     settings = Settings.resolve(max_file_bytes=1000)
     assert settings.limits() == IngestLimits(max_file_bytes=1000)
     assert settings.overrides() == {"max_file_bytes": 1000}
+
+
+def test_a_reprocess_batches_a_thousand_documents_unless_its_own_flag_or_variable_says_otherwise(monkeypatch):
+    monkeypatch.setenv("NEWSETL_BATCH_SIZE", "40")  # a run's batch size is not a reprocess's
+    assert Settings.resolve().for_reprocess().batch_size == 1000
+    monkeypatch.setenv("NEWSETL_REPROCESS_BATCH_SIZE", "300")
+    assert Settings.resolve().for_reprocess().batch_size == 300
+    reprocess = Settings.resolve(reprocess_batch_size=500, workers=4).for_reprocess()
+    assert (reprocess.batch_size, reprocess.batch_processes(1200)) == (500, 3)

@@ -6,7 +6,7 @@ bad value fails with one line naming the flag and the variable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from transforms.ingest import IngestLimits
@@ -25,6 +25,10 @@ class Settings:
     input_dir: str = "seeds"
     warehouse_dir: str = "warehouse"
     batch_size: int = 250
+    # A reprocess batch is one task and one commit of documents read back from the warehouse: its fixed
+    # costs (a connection, the gate's checkpoints, the commit) are a larger share than a run batch's,
+    # whose files are read and parsed, so its batches are larger.
+    reprocess_batch_size: int = 1000
     # What one landing file may cost (transforms/ingest.py IngestLimits says why these defaults).
     max_file_bytes: int = _LIMITS.max_file_bytes
     max_decompressed_bytes: int = _LIMITS.max_decompressed_bytes
@@ -38,6 +42,7 @@ class Settings:
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
                "batch_size": ("--batch-size", "NEWSETL_BATCH_SIZE"),
+               "reprocess_batch_size": ("--batch-size", "NEWSETL_REPROCESS_BATCH_SIZE"),
                "max_file_bytes": ("--max-file-bytes", "NEWSETL_MAX_FILE_BYTES"),
                "max_decompressed_bytes": ("--max-decompressed-bytes", "NEWSETL_MAX_DECOMPRESSED_BYTES"),
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
@@ -64,6 +69,10 @@ class Settings:
                     raise SettingsError(f"{origin} must be at least 1, not {value}")
             values[spec.name] = value if spec.type == "int" else str(value)
         return cls(**values)
+
+    def for_reprocess(self) -> "Settings":
+        """These settings with the reprocess batch size as the batch size."""
+        return replace(self, batch_size=self.reprocess_batch_size)
 
     def limits(self) -> IngestLimits:
         return IngestLimits(max_file_bytes=self.max_file_bytes, max_decompressed_bytes=self.max_decompressed_bytes,

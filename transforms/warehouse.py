@@ -668,25 +668,26 @@ def read_for_reprocess(warehouse: str | Path, doc_ids: list[str], stages: list[s
     return StoredBatch(documents, texts, articles, mentions, versions)
 
 
-def commit_reprocessed(warehouse: str | Path, run_id: str, part: str, stages: list[str]) -> int:
-    """Swap in one reprocessed batch (its staged part) in one commit; returns the documents replaced.
+def commit_reprocessed(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_id: str, part: str,
+                       stages: list[str]) -> int:
+    """Swap in one reprocessed batch (its staged part) in one commit, through the reprocess's write
+    connection (con, from connect(warehouse)); returns the documents replaced.
 
     Readers see a document's old rows or its new ones, never both or neither. A document the batch
     rejected keeps its old rows. Story ids stay: a reprocess never touches stories.
     """
-    with connect(warehouse) as con:
-        _part_views(con, warehouse, run_id, part, _reprocess_tables(stages))
-        replaced = con.execute("select count(distinct doc_id) from staged_stage_versions").fetchone()[0]
+    _part_views(con, warehouse, run_id, part, _reprocess_tables(stages))
+    replaced = con.execute("select count(distinct doc_id) from staged_stage_versions").fetchone()[0]
 
-        def commit() -> None:
-            con.execute("begin")
-            _swap_in(con, stages)
-            fault_point("reprocess:inserted")
-            con.execute("call lake.set_commit_message('newsetl', ?, extra_info => ?)",
-                        [f"reprocess {run_id} {part}", json.dumps({"run_id": run_id, "part": part, "kind": "reprocess"})])
-            con.execute("commit")
+    def commit() -> None:
+        con.execute("begin")
+        _swap_in(con, stages)
+        fault_point("reprocess:inserted")
+        con.execute("call lake.set_commit_message('newsetl', ?, extra_info => ?)",
+                    [f"reprocess {run_id} {part}", json.dumps({"run_id": run_id, "part": part, "kind": "reprocess"})])
+        con.execute("commit")
 
-        _retry_commit(commit)
+    _retry_commit(commit)
     return replaced
 
 

@@ -1,0 +1,60 @@
+"""Where a flow's batches run and how many are in flight: shared by a run and a reprocess.
+
+prefect-dask and distributed (half a second to import) are imported only when batches go to Dask:
+a run or a reprocess whose batches stay in the flow's process does without them.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from transforms.settings import Settings
+
+
+def batch_runner(settings: Settings, files: int):
+    """Where the batches run: a running Dask cluster, worker processes here, or a thread of the flow's process.
+
+    Worker processes load the models once each (flows/dask_workers.py: PreloadModels) and run one
+    batch at a time on one thread, as the NER model is CPU-bound Python.
+    """
+    processes = settings.batch_processes(files)
+    if not settings.dask_address and processes == 1:
+        return ThreadPoolTaskRunner(max_workers=1)
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+        "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
+
+
+def runs_here(runner) -> bool:
+    """True when the runner runs the batches on a thread of the flow's process."""
+    return isinstance(runner, ThreadPoolTaskRunner)
+
+
+def _runner_workers(runner) -> int:
+    """Batches the runner runs at once; a Dask cluster's workers load the models as they join."""
+    if runs_here(runner):
+        return 1
+    from flows.dask_workers import PreloadModels
+
+    runner.client.register_plugin(PreloadModels(), name="newsetl-preload")
+    return max(1, sum(w["nthreads"] for w in runner.client.scheduler_info()["workers"].values()))
+
+
+def run_batches(runner, task, batches: list[dict], done) -> None:
+    """The task once per batch (its parameters) on the runner; done(parameters, future) in submission order.
+
+    A bounded window of batches in flight: each worker has its next batch queued, and the flow holds
+    futures of small results (counts, versions), never the corpus.
+    """
+    window = 2 * _runner_workers(runner)
+    in_flight: deque = deque()
+    for parameters in batches:
+        in_flight.append((parameters, runner.submit(task, parameters)))
+        if len(in_flight) >= window:
+            done(*in_flight.popleft())
+    while in_flight:
+        done(*in_flight.popleft())
