@@ -262,12 +262,9 @@ def _drain_to_server() -> None:
 
 
 def _preload(models: bool) -> None:
-    from expectations.suites import preload as preload_expectations
-    from transforms.preload import preload
+    from flows.batches import preload_process  # imports Prefect: in the preload thread, not before the server starts
 
-    if models:
-        preload()
-    preload_expectations()
+    preload_process(models)
 
 
 def _open_reader(warehouse: str | None, as_of: str | None = None):

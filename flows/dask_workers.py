@@ -1,13 +1,11 @@
 """What each Dask worker process does as it starts; imported only where batches go to Dask."""
 from __future__ import annotations
 
-import gc
 import threading
 
 from distributed import WorkerPlugin
 
-from expectations.suites import preload as preload_expectations
-from transforms.preload import preload
+from flows.batches import preload_process
 
 
 class PreloadModels(WorkerPlugin):
@@ -18,13 +16,4 @@ class PreloadModels(WorkerPlugin):
     """
 
     def setup(self, worker) -> None:
-        threading.Thread(target=_preload_all, name="newsetl-preload", daemon=True).start()
-
-
-def _preload_all() -> None:
-    preload()
-    preload_expectations()
-    # The models, the lexicon and Great Expectations are a few hundred thousand objects that live as long
-    # as the worker: frozen, no full collection walks them again, nor the one at the worker's exit
-    # (which took longer than the nanny's 4 s, so every run waited for it and then killed the worker).
-    gc.freeze()
+        threading.Thread(target=preload_process, name="newsetl-preload", daemon=True).start()
