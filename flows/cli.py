@@ -164,7 +164,8 @@ def _holding(settings, verbose: bool):
                 server.stop()
 
 
-STAGES_HELP = "clean, tag, themes or quote (repeat the flag for several), or all; downstream stages run too."
+STAGES_HELP = ("clean, tag, themes, quote or stories (repeat the flag for several), or all; downstream stages run "
+               "too. stories clusters the whole archive again, in one commit.")
 
 
 @app.command()
@@ -187,10 +188,9 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     settings = _settings(warehouse_dir=warehouse, reprocess_batch_size=batch_size, workers=workers,
                          dask_address=dask_address)
     stages = ["clean"] if "all" in stage else stage
-    unknown = [s for s in stages if s not in STAGES or s == "stories"]
+    unknown = [s for s in stages if s not in STAGES]
     if unknown:
-        _fail(f"--stage takes clean, tag, themes, quote or all, not {', '.join(unknown)}"
-              + (" (story ids are kept across a reprocess; stories are not reprocessed)" if "stories" in unknown else ""))
+        _fail(f"--stage takes clean, tag, themes, quote, stories or all, not {', '.join(unknown)}")
     if since:
         try:
             dt.date.fromisoformat(since)

@@ -16,10 +16,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs
+from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs, run_suite
 from flows import progress
 from flows.batches import batch_runner, run_batches, runs_here
-from transforms import quote, search, tag, themes, versions, warehouse
+from transforms import cluster, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.ingest import DecodedFile
 from transforms.settings import Settings
@@ -71,6 +71,31 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     return {"documents": len(kept), "versions": {stage: installed[stage] for stage in stages}}
 
 
+@task(cache_policy=NONE)
+def restory(warehouse_dir: str, run_id: str) -> int:
+    """Cluster the whole archive again and stage it as the reprocess's part "stories"; returns its articles.
+
+    A story spans documents, so the stories stage runs on all of them at once, in the flow's process,
+    after the batches (whose bodies it reads, when clean ran again). Story ids stay where stories stay
+    (cluster.recluster). A critical failure of the stories suite stages nothing: the old stories stay.
+    """
+    quality_dir = Path(warehouse_dir) / "quality"
+    signatures = pd.concat([cluster.signatures(chunk) for chunk in warehouse.story_inputs(warehouse_dir)],
+                           ignore_index=True)
+    previous, before = warehouse.stories_before(warehouse_dir)
+    signatures, stories = cluster.recluster(signatures, previous)
+    results, _ = run_suite("stories", stories, run_id, quality_dir)
+    failed = results[results["critical"] & ~results["success"].astype(bool)]
+    if not failed.empty:
+        raise RuntimeError(f"the stories suite failed ({', '.join(failed['expectation'])}): stories left as they were")
+    kept = signatures["doc_id"]
+    for table, frame in {"signatures": signatures, "stories": stories.assign(run_id=run_id),
+                         "stage_versions": versions.stage_rows(kept, run_id, ["stories"]), "quality_results": results,
+                         "reprocessed": _reprocessed_rows(before, kept, ["stories"], run_id, "stories")}.items():
+        warehouse.write_part(warehouse_dir, table, frame, run_id, "stories")
+    return len(kept)
+
+
 def _reprocessed_rows(before: pd.DataFrame, kept: pd.Series, stages: list[str], run_id: str, part: str) -> pd.DataFrame:
     """Documents reprocessed per stage and the version they had before (none: the stage never ran on them)."""
     after = versions.stage_versions()
@@ -92,12 +117,15 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
     outdated selects exactly the documents whose recorded version of a stage differs from the
     installed one; since, those published on or after a date; limit caps the number. Batches of
     batch_size documents (NEWSETL_REPROCESS_BATCH_SIZE, 1000) run where a run's do (workers,
-    dask_address) and are committed here one by one.
+    dask_address) and are committed here one by one. The stories stage, when it runs, clusters the
+    whole archive again after them, in one commit.
     """
     logger = get_run_logger()
     settings = Settings.resolve(warehouse_dir=warehouse_dir, reprocess_batch_size=batch_size, workers=workers,
                                 dask_address=dask_address).for_reprocess()
     stages = versions.with_downstream(stages)
+    # Stages that run per document, in batches; stories run once, on the whole archive, after them.
+    per_document = [stage for stage in stages if stage != "stories"]
     installed = versions.stage_versions()
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
@@ -108,7 +136,8 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
         warehouse.begin_run(settings.warehouse_dir, runs_row)
         try:
             doc_ids = warehouse.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
-            batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)]
+            batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)
+                       ] if per_document else []
             logger.info("reprocess %s: stages %s for %d documents in %d batches", run_id, ", ".join(stages),
                         len(doc_ids), len(batches))
             reporter = progress.current(logger)
@@ -120,7 +149,7 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
             def commit(batch: dict, future) -> None:
                 nonlocal replaced
                 made = future.result()
-                if made["versions"] != {stage: installed[stage] for stage in stages}:
+                if made["versions"] != {stage: installed[stage] for stage in per_document}:
                     raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
                                        "install the same newsetl on every worker")
                 replaced += warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"], stages)
@@ -131,8 +160,14 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 if batches:
                     open_file_context(Path(settings.warehouse_dir) / "quality", in_background=runs_here(runner))
                 run_batches(runner, reprocess_batch, [
-                    {"doc_ids": batch, "stages": stages, "run_id": run_id, "part": f"batch-{number:05d}",
+                    {"doc_ids": batch, "stages": per_document, "run_id": run_id, "part": f"batch-{number:05d}",
                      "settings": settings} for number, batch in enumerate(batches)], commit)
+                if "stories" in stages and doc_ids:
+                    reporter.stage("stories")
+                    restory(settings.warehouse_dir, run_id)
+                    clustered = warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, "stories",
+                                                             ["stories"])
+                    replaced = replaced if per_document else clustered
         except BaseException as exc:
             warehouse.record_failed_run(settings.warehouse_dir, {
                 **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories, signatures
+from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories, recluster, signatures
 from transforms.warehouse import load_run, story_candidates, write_part
 
 REPORT = " ".join(f"Satz {i}: Die Regierung in Berlin hat am Montag Maßnahme Nummer {i} für die Bahn beschlossen."
@@ -68,3 +68,24 @@ def test_an_article_already_known_keeps_its_story_when_given_again():
     assigned, again = assign_stories(signatures(_articles({"a" * 64: REPORT, "c" * 64: OTHER})), known_twice)
     assert list(assigned["doc_id"]) == ["c" * 64]
     assert set(again["doc_id"]) == {"c" * 64}
+
+
+def test_clustered_again_a_story_keeps_its_id_and_a_split_off_part_gets_a_new_one():
+    shortened = REPORT[: len(REPORT) // 2]
+    articles = signatures(_articles({"a" * 64: REPORT, "b" * 64: shortened, "c" * 64: OTHER}))
+    # Before: a run had put the unrelated c into the story of a and b, under c's id.
+    assigned, stories = recluster(articles, {"a" * 64: "Sc", "b" * 64: "Sc", "c" * 64: "Sc"})
+    story = dict(zip(assigned["doc_id"], assigned["story_id"]))
+    assert story["a" * 64] == story["b" * 64] == "Sc"  # the larger part keeps the id
+    assert story["c" * 64] == "S" + "c" * 16  # its own first article's id, as a run gives
+    assert set(stories["story_id"]) == {"Sc", "S" + "c" * 16} and stories["is_canonical"].sum() == 2
+
+
+def test_clustered_again_a_split_off_story_whose_own_id_is_taken_gets_a_free_one():
+    shortened = REPORT[: len(REPORT) // 2]
+    articles = signatures(_articles({"a" * 64: REPORT, "b" * 64: shortened, "c" * 64: OTHER}))
+    # c's own id names the story that a and b keep.
+    assigned, _ = recluster(articles, {"a" * 64: "S" + "c" * 16, "b" * 64: "S" + "c" * 16, "c" * 64: "S" + "c" * 16})
+    story = dict(zip(assigned["doc_id"], assigned["story_id"]))
+    assert story["a" * 64] == story["b" * 64] == "S" + "c" * 16
+    assert story["c" * 64] not in (story["a" * 64], None) and story["c" * 64].startswith("S")

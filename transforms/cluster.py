@@ -1,6 +1,7 @@
 """Cluster: articles -> stories of near-duplicate reports (MinHash LSH over word 4-gram shingles)."""
 from __future__ import annotations
 
+import hashlib
 import re
 
 import numpy as np
@@ -146,6 +147,36 @@ def assign_stories(new: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.DataFrame
         touched.add(story_id)
     return (pd.DataFrame(new_rows, columns=SIGNATURE_COLUMNS),
             _story_rows([r for r in records.values() if r["story_id"] in touched]))
+
+
+def recluster(signatures: pd.DataFrame, previous: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The whole archive's stories again, from every article's signature: (signature rows, stories rows).
+
+    Story ids stay where the stories stay: a new story takes the previous id that most of its members
+    had (previous: doc_id -> story_id), each previous id going to the story that holds most of its
+    members; a story that gained no previous id gets the id a run would have given it ("S" and its
+    first article's doc_id), or, where that id is taken, the next free one of its members', or, where
+    all are (a story split off the one its first article founded), one made of its members' ids.
+    """
+    rows, _ = assign_stories(signatures, signatures.iloc[:0])
+    members: dict[str, list[str]] = {}
+    for doc_id, story_id in zip(rows["doc_id"], rows["story_id"]):
+        members.setdefault(story_id, []).append(doc_id)
+    # Most members first; on a tie, the id a run would give (its first article's), then by name.
+    overlaps = sorted(((-count, old_id != new_id, new_id, old_id) for new_id, docs in members.items()
+                       for old_id, count in pd.Series([previous.get(d) for d in docs]).value_counts().items()))
+    renamed: dict[str, str] = {}
+    for _, _, new_id, old_id in overlaps:
+        if new_id not in renamed and old_id not in renamed.values():
+            renamed[new_id] = old_id
+    taken = set(renamed.values())
+    for new_id, docs in members.items():
+        if new_id not in renamed:
+            of_members = "S" + hashlib.sha256(" ".join(sorted(docs)).encode()).hexdigest()[:16]
+            renamed[new_id] = next(i for i in [new_id, *("S" + d[:16] for d in docs), of_members] if i not in taken)
+            taken.add(renamed[new_id])
+    rows["story_id"] = rows["story_id"].map(renamed)
+    return rows, _story_rows(rows.to_dict("records"))
 
 
 def _story_rows(members: list[dict]) -> pd.DataFrame:

@@ -612,7 +612,7 @@ def _check_keys(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = KEYS) ->
 
 # The per-document tables each stage writes (a reprocess of a stage replaces them).
 STAGE_TABLES = {"clean": ("articles", "search_terms"), "tag": ("mentions",), "themes": ("themes",),
-                "quote": ("quotes",)}
+                "quote": ("quotes",), "stories": ("signatures", "stories")}
 
 
 def documents_to_reprocess(warehouse: str | Path, stages: list[str], installed: dict[str, str],
@@ -638,6 +638,25 @@ def documents_to_reprocess(warehouse: str | Path, stages: list[str], installed: 
         ids = con.execute(f"select a.doc_id from articles a {where} order by a.doc_id"
                           + (f" limit {int(limit)}" if limit else ""), params).fetchall()
     return [doc_id for (doc_id,) in ids]
+
+
+def story_inputs(warehouse: str | Path, chunk: int = 5000):
+    """Every article's doc_id, body, published_at and word_count, chunk articles at a time: what clustering
+    the whole archive again reads (bodies are not held all at once)."""
+    with connect(warehouse, read_only=True) as con:
+        doc_ids = [d for (d,) in con.execute("select doc_id from articles order by doc_id").fetchall()]
+        for start in range(0, len(doc_ids), chunk):
+            con.register("chunk_ids", pd.DataFrame({"doc_id": doc_ids[start:start + chunk]}))
+            yield con.execute("select doc_id, body, published_at, word_count from articles "
+                              "where doc_id in (select doc_id from chunk_ids)").df()
+
+
+def stories_before(warehouse: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
+    """Each article's story id, and its recorded version of the stories stage (doc_id, stage, version)."""
+    with connect(warehouse, read_only=True) as con:
+        story_ids = dict(con.execute("select doc_id, story_id from articles").fetchall())
+        versions = con.execute("select doc_id, stage, version from stage_versions where stage = 'stories'").df()
+    return story_ids, versions
 
 
 class StoredBatch(NamedTuple):
@@ -674,7 +693,8 @@ def commit_reprocessed(con: duckdb.DuckDBPyConnection, warehouse: str | Path, ru
     connection (con, from connect(warehouse)); returns the documents replaced.
 
     Readers see a document's old rows or its new ones, never both or neither. A document the batch
-    rejected keeps its old rows. Story ids stay: a reprocess never touches stories.
+    rejected keeps its old rows. Story ids stay unless the stories stage itself runs again (its part
+    holds every article: the whole archive clustered again).
     """
     _part_views(con, warehouse, run_id, part, _reprocess_tables(stages))
     replaced = con.execute("select count(distinct doc_id) from staged_stage_versions").fetchone()[0]
@@ -744,6 +764,9 @@ def _swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
             else:
                 con.execute(f"insert into {table} by name select * from staged_{table} "
                             f"where doc_id in (select doc_id from new_docs)")
+    if "stories" in stages:
+        con.execute("""update articles set story_id = s.story_id from staged_stories s
+                       where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
     _refresh_entities(con)
     if "clean" in stages:
         con.execute("delete from search_postings where doc_id in (select doc_id from new_docs)")
