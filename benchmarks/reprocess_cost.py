@@ -68,10 +68,14 @@ def _child(code: str, warehouse: Path, env: dict) -> tuple[list[str], float]:
     return next(line for line in out.splitlines() if line.startswith(("REPROCESS", "TAG"))).split(), cpu
 
 
-def main() -> None:
+def _arguments():
     parser = argument_parser(__doc__, articles=2000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side; the ratio is of the medians")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     if corpus_missing():
         return
     tag_runs, reprocess_runs = [], []
