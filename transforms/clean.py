@@ -121,6 +121,9 @@ SHORT_RUN_LINES = 6  # a run of short lines this long ends the article: a menu o
 MAIN_TEXT_MIN_WORDS = 80
 MAIN_TEXT_FACTOR = 3
 
+# Cached: the line rules count the same lines again (each about three times), all within a document,
+# so a few thousand lines suffice; a bound, since a line of scraped text can be a whole article.
+@lru_cache(maxsize=4096)
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -152,12 +155,15 @@ def _is_heading(line: str) -> bool:
 
 def _is_section_break(line: str, next_line: str = "") -> bool:
     """A line that ends the article: a heading of section furniture (or one opening such a block), or a cue-dense block."""
+    heading, words = _is_heading(line), _words(line)
+    # Appeals and teasers are paragraphs, not pages: a very long block is the article itself (decided
+    # before the cue search, which costs most on the longest lines).
+    if not heading and words > CUE_BLOCK_MAX_WORDS:
+        return False
     cues = _section_cues(line)
-    if _is_heading(line) and (cues - {"address"} or (_opens_block(next_line) and _section_cues(next_line) - {"address"})):
+    if heading and (cues - {"address"} or (_opens_block(next_line) and _section_cues(next_line) - {"address"})):
         return True
     # In prose, a cue word or two is normal ("Unterstützung", "Kommentar"): it takes their density.
-    # Appeals and teasers are paragraphs, not pages: a very long block is the article itself.
-    words = _words(line)
     if len(cues) < 2 or words > CUE_BLOCK_MAX_WORDS:
         return False
     return _cue_hits(line) / words >= CUE_DENSITY
