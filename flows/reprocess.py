@@ -152,7 +152,8 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 if made["versions"] != {stage: installed[stage] for stage in per_document}:
                     raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
                                        "install the same newsetl on every worker")
-                replaced += warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"], stages)
+                replaced += warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"],
+                                                         per_document)
                 reporter.batch_done(len(batch["doc_ids"]))
 
             # One write connection for every commit: opening one (attach, schema check) costs a third of a second.

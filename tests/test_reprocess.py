@@ -146,3 +146,20 @@ def test_a_stories_reprocess_clusters_the_archive_again_and_keeps_the_ids_of_unc
     finally:
         monkeypatch.undo()
         versions.stage_versions.cache_clear()
+
+
+def test_a_clean_reprocess_killed_between_batches_leaves_every_article_its_story(copy_of_seeds_run):
+    from prefect.settings import PREFECT_API_URL
+
+    _, warehouse = copy_of_seeds_run
+    # Killed while committing its third batch, before the stories of the whole archive are made again.
+    child = ("import sys\nfrom flows.reprocess import news_etl_reprocess\n"
+             "news_etl_reprocess(stages=['clean'], warehouse_dir=sys.argv[1], batch_size=1, workers=1)\n")
+    killed = subprocess.run([sys.executable, "-c", child, str(warehouse)], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+                                 "NEWSETL_CRASH_AT": "reprocess:inserted#3"})
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    with wh.connect(warehouse, read_only=True) as con:
+        counts = [con.execute(f"select count(distinct doc_id) from {table}").fetchone()[0]
+                  for table in ("articles", "stories", "signatures")]
+    assert counts == [5, 5, 5]
