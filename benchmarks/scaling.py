@@ -4,7 +4,7 @@
                                  [--archive-step 1000 --archive-max 4000] [--skip-workers | --skip-archive]
 
 Workers: the same landing folder as benchmarks/throughput.py (2,000 real articles and pages), one
-fresh warehouse per worker count; wall, CPU, peak memory of the process tree, articles per second
+fresh warehouse per worker count; wall, CPU, peak memory of the process tree (RSS sum and PSS), articles per second
 and the speed-up over the first count (target: 2 workers >= 1.7x the throughput of 1).
 
 Archive: each run adds --archive-step new files to the landing folder and runs `newsetl run` with
@@ -84,6 +84,7 @@ def archive_growth(workdir: Path, env: dict, step: int, maximum: int) -> list[di
         rows.append({"archive_after": start + new, "new_files": new, **row,
                      "ms_per_new_article": {k: round(1000 * v / new, 1) for k, v in phases.items()},
                      "wall_ms_per_new_article": round(1000 * row["wall_s"] / new, 1)})
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # hours at full size: each run shows as it ends
     return rows
 
 
@@ -109,16 +110,17 @@ def main() -> int:
     print(json.dumps(result))
     if "workers" in result:
         print(f"\nworkers, {result['workers']['files']} files")
-        print(f"  {'workers':>7} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'art/s':>6} {'speedup':>7}  phases s")
+        print(f"  {'workers':>7} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'PSS MB':>7} {'art/s':>6} {'speedup':>7}  phases s")
         for workers, row in result["workers"]["runs"].items():
-            print(f"  {workers:>7} {row['wall_s']:>7} {row['cpu_s']:>7} {row['peak_mb']:>8} {row['articles_per_s']:>6} "
+            print(f"  {workers:>7} {row['wall_s']:>7} {row['cpu_s']:>7} {row['peak_mb']:>8} {row['peak_pss_mb']:>7} "
+                  f"{row['articles_per_s']:>6} "
                   f"{row['speedup']:>7}  {row['phases_s']}")
     if "archive" in result:
         phases = list(result["archive"][0]["ms_per_new_article"])
         print("\narchive growth: ms per new article by phase")
-        print(f"  {'archive':>8} {'new':>6} {'wall s':>7} {'peak MB':>8} " + " ".join(f"{p:>13}" for p in phases))
+        print(f"  {'archive':>8} {'new':>6} {'wall s':>7} {'peak MB':>8} {'PSS MB':>7} " + " ".join(f"{p:>13}" for p in phases))
         for row in result["archive"]:
-            print(f"  {row['archive_after']:>8} {row['new_files']:>6} {row['wall_s']:>7} {row['peak_mb']:>8} "
+            print(f"  {row['archive_after']:>8} {row['new_files']:>6} {row['wall_s']:>7} {row['peak_mb']:>8} {row['peak_pss_mb']:>7} "
                   + " ".join(f"{row['ms_per_new_article'][p]:>13}" for p in phases))
     print(f"\nload average {result['load_before']} before, {result['load_after']} after")
     return 0

@@ -9,8 +9,10 @@ product: read and decode the files (trafilatura for the pages), the product's sh
 through spaCy's `nlp.pipe`, datasketch MinHash LSH stories, one DuckDB file. No cleaning rules,
 no gazetteer, no themes, no search index, no validation, no orchestration.
 
-Each side runs in a child process; measured per side: wall time, CPU (user + sys of the whole
-process tree, from getrusage(RUSAGE_CHILDREN) after it was waited for), peak memory (the sum of
+Each side runs in a child process; measured per side: wall time, CPU (user + sys of every process of
+the tree, each as last sampled every 0.2 s with psutil: worker processes forked from a forkserver
+are not children the run waits for, so getrusage(RUSAGE_CHILDREN) misses them; a process's last
+0.2 s can go uncounted), peak memory (the sum of
 the resident sizes of the process tree, sampled every 0.2 s with psutil: shared pages count once per
 process, so the sum overstates), the peak of the summed proportional set sizes (PSS, from
 /proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each, so the sum is the memory
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -63,12 +64,12 @@ def proportional_set_size(pid: int) -> int:
 
 class TreeMemory:
     """Peaks of the summed resident memory (RSS) and proportional set size (PSS) of a process and its
-    descendants, sampled in a thread."""
+    descendants, and the CPU seconds each used, sampled in a thread."""
 
     def __init__(self, pid: int, every: float = 0.2):
         self.peak = 0
         self.peak_pss = 0
-        self.by_process: dict[int, dict] = {}  # pid -> what it runs and its own peak
+        self.by_process: dict[int, dict] = {}  # pid -> what it runs, its own peak and its CPU seconds
         self._root = psutil.Process(pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
@@ -81,6 +82,7 @@ class TreeMemory:
                 for process in [self._root, *self._root.children(recursive=True)]:
                     try:
                         rss = process.memory_info().rss
+                        times = process.cpu_times()
                         # The command line read last: a child seen between fork and exec shows its parent's.
                         command = " ".join(process.cmdline()[1:4])[:80]
                     except psutil.Error:
@@ -88,7 +90,8 @@ class TreeMemory:
                     total += rss
                     total_pss += proportional_set_size(process.pid)
                     seen = self.by_process.setdefault(process.pid, {"peak_mb": 0})
-                    seen.update(command=command, peak_mb=max(seen["peak_mb"], rss >> 20))
+                    seen.update(command=command, peak_mb=max(seen["peak_mb"], rss >> 20),
+                                cpu_s=times.user + times.system)
             except psutil.Error:
                 return
             self.peak = max(self.peak, total)
@@ -100,10 +103,12 @@ class TreeMemory:
         self._thread.join()
         return self.peak
 
+    def cpu_seconds(self) -> float:
+        return sum(process["cpu_s"] for process in self.by_process.values())
+
 
 def measured(command: list[str], env: dict, log: Path) -> dict:
     """Wall, CPU of the process tree and peak tree memory of one command, run to its end."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with open(log, "w") as handle:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
@@ -111,11 +116,11 @@ def measured(command: list[str], env: dict, log: Path) -> dict:
         code = process.wait()
     wall = time.perf_counter() - started
     peak = memory.stop()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if code != 0:
         raise RuntimeError(f"{' '.join(command[:4])} ... exited with {code}; see {log}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    processes = sorted(memory.by_process.values(), key=lambda p: -p["peak_mb"])
+    cpu = memory.cpu_seconds()
+    processes = [{"peak_mb": p["peak_mb"], "command": p["command"]}
+                 for p in sorted(memory.by_process.values(), key=lambda p: -p["peak_mb"])]
     return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mb": round(peak / 2**20),
             "peak_pss_mb": round(memory.peak_pss / 2**20),
             "process_peaks_mb": [p for p in processes if p["peak_mb"] >= 50]}

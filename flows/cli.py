@@ -105,12 +105,12 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
     from transforms.warehouse import known_files
 
     started = time.monotonic()
-    # Models and libraries load while the server starts, when there is anything new to process; the
-    # models only where batches run in this process (worker processes load their own).
+    # Models and libraries load while the server starts, when there is anything new to process: here when
+    # batches run in this process, else in the process local workers will fork from.
     pending = [f for f in plan_files(settings.input_dir, known_files(settings.warehouse_dir)) if f.status == PENDING]
     if pending:
         here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
-        threading.Thread(target=_preload, args=(here,), daemon=True).start()
+        threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
     counts = _call_flow(news_etl, server, verbose, input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
                         batch_size=settings.batch_size, limits=limits or None, workers=settings.workers,
@@ -201,8 +201,8 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
     here = not settings.dask_address and settings.workers == 1
-    # Models (where batches run here) and Great Expectations load while the server starts.
-    threading.Thread(target=_preload, args=(here,), daemon=True).start()
+    # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
+    threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
     with _holding(settings, verbose) as server:
         from flows.reprocess import news_etl_reprocess
 
@@ -261,9 +261,12 @@ def _drain_to_server() -> None:
     EventsWorker.drain_all()
 
 
-def _preload(models: bool) -> None:
-    from flows.batches import preload_process  # imports Prefect: in the preload thread, not before the server starts
+def _preload(models: bool, local_workers: bool) -> None:
+    # Imports Prefect: in the preload thread, not before the server starts.
+    from flows.batches import fork_workers_from_loaded_process, preload_process
 
+    if local_workers:
+        fork_workers_from_loaded_process(start_now=True)
     preload_process(models)
 
 
