@@ -266,7 +266,7 @@ def _preload(models: bool, local_workers: bool) -> None:
     from flows.batches import fork_workers_from_loaded_process, preload_process
 
     if local_workers:
-        fork_workers_from_loaded_process(start_now=True)
+        fork_workers_from_loaded_process()
     preload_process(models)
 
 

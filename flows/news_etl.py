@@ -17,7 +17,7 @@ from expectations.gate import BatchTables, build_docs, gate_batch, open_file_con
 from expectations.health import health_checks
 from expectations.report import build_report
 from flows import progress
-from flows.batches import batch_runner, run_batches, runs_here
+from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.settings import Settings
@@ -91,6 +91,13 @@ def process_batch(files: list, warehouse_dir: str, quality_dir: str, run_id: str
     One task per batch rather than per stage: between worker processes, every hop from one stage task
     to the next would pickle the batch's frames and could move them to another worker.
     """
+    counts = _batch_stages(files, warehouse_dir, quality_dir, run_id, part, limits, known_entity_ids)
+    give_back_memory()  # the batch's frames went with _batch_stages's locals
+    return counts
+
+
+def _batch_stages(files: list, warehouse_dir: str, quality_dir: str, run_id: str, part: str, limits,
+                  known_entity_ids: frozenset) -> dict[str, int]:
     ingested = ingest_batch(files, run_id, limits)
     cleaned = clean_batch(ingested, run_id, limits)
     tagged = tag_batch(cleaned, known_entity_ids, run_id)
