@@ -10,13 +10,14 @@ through spaCy's `nlp.pipe`, datasketch MinHash LSH stories, one DuckDB file. No 
 no gazetteer, no themes, no search index, no validation, no orchestration.
 
 Each side runs in a child process; measured per side: wall time, CPU (user + sys of every process of
-the tree, each as last sampled every 0.2 s with psutil: worker processes forked from a forkserver
-are not children the run waits for, so getrusage(RUSAGE_CHILDREN) misses them; a process's last
-0.2 s can go uncounted), peak memory (the sum of
-the resident sizes of the process tree, sampled every 0.2 s with psutil: shared pages count once per
-process, so the sum overstates), the peak of the summed proportional set sizes (PSS, from
+the tree, each as last sampled with psutil: worker processes forked from a forkserver are not
+children the run waits for, so getrusage(RUSAGE_CHILDREN) misses them; a process's last 0.5 s can go
+uncounted), peak memory (the sum of the resident sizes of the process tree: shared pages count once
+per process, so the sum overstates), the peak of the summed proportional set sizes (PSS, from
 /proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each, so the sum is the memory
 the tree takes from the machine, as smem reports it; Linux only), and each process's own peak RSS.
+Sampled every 0.5 s: reading smaps_rollup walks a process's page tables, and at 0.2 s the benchmark's
+own process took 18 % of a core beside a run of five processes.
 Before timing, one untimed newsetl run over an empty folder creates
 Prefect's database and the gazetteer cache, as on an installed system. Prints one JSON line and a table.
 """
@@ -66,7 +67,7 @@ class TreeMemory:
     """Peaks of the summed resident memory (RSS) and proportional set size (PSS) of a process and its
     descendants, and the CPU seconds each used, sampled in a thread."""
 
-    def __init__(self, pid: int, every: float = 0.2):
+    def __init__(self, pid: int, every: float = 0.5):
         self.peak = 0
         self.peak_pss = 0
         self.by_process: dict[int, dict] = {}  # pid -> what it runs, its own peak and its CPU seconds

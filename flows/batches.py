@@ -24,10 +24,26 @@ from transforms.settings import Settings
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}  # a dotted key: the nanny merges it in shallowly
 
 
+@contextmanager
 def batch_runner(settings: Settings, files: int):
+    """The task runner of a flow's batches (see task_runner), entered; local worker processes and the
+    forkserver they forked from end with it (stop_forkserver)."""
+    runner = task_runner(settings, files)
+    local_workers = not runs_here(runner) and not settings.dask_address
+    if local_workers:
+        fork_workers_from_loaded_process()
+    try:
+        with runner:
+            yield runner
+    finally:
+        if local_workers:
+            stop_forkserver()
+
+
+def task_runner(settings: Settings, files: int):
     """Where the batches run: a running Dask cluster, worker processes here, or a thread of the flow's process.
 
-    Local worker processes fork from one that loaded the models (fork_workers_from_loaded_process); a
+    Local worker processes fork from one that loaded the models (batch_runner starts it); a
     cluster's own load them as they join (flows/dask_workers.py: PreloadModels). Each runs one batch at a
     time on one thread, as the NER model is CPU-bound Python.
     """
@@ -38,7 +54,6 @@ def batch_runner(settings: Settings, files: int):
 
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
-    fork_workers_from_loaded_process()
     return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
         "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
         "config": WORKER_CONFIG})
@@ -51,8 +66,7 @@ def fork_workers_from_loaded_process() -> None:
 
     The load is paid once, not once per worker, and the workers share its pages until they write to them:
     on the 2,000 files of benchmarks/throughput.py, 98 -> 89 s wall and a peak of 2,199 -> 2,046 MB PSS.
-    The forkserver lives as long as this Python process: every later local cluster of the process forks
-    from it, with the environment and code of the moment it started.
+    It ends with the cluster (batch_runner).
     """
     import dask
     from distributed.utils import get_mp_context
@@ -67,6 +81,19 @@ def fork_workers_from_loaded_process() -> None:
                    if name != "MALLOC_TRIM_THRESHOLD_"}
     with _environment(environment):
         forkserver.ensure_running()
+
+
+def stop_forkserver() -> None:
+    """The forkserver local workers fork from exits once their cluster has closed.
+
+    It keeps a loaded copy of the models (0.4 GB PSS), which would otherwise share the machine with the
+    stories, the load and the report; and the process's next cluster then forks from a new one, with the
+    code and environment of its own start. multiprocessing has no public call for this: _stop is the one
+    its own tests use, and a Python without it keeps the forkserver to the process's end.
+    """
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        stop()
 
 
 @contextmanager

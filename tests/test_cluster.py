@@ -1,6 +1,9 @@
+import numpy as np
 import pandas as pd
+from datasketch import MinHashLSH
 
-from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories, recluster, signatures
+from transforms import cluster
+from transforms.cluster import CANDIDATE_JACCARD, LSH_BANDS, LSH_ROWS, NUM_PERM, SIGNATURE_COLUMNS, assign_stories, recluster, signatures
 from transforms.warehouse import load_run, story_candidates, write_part
 
 REPORT = " ".join(f"Satz {i}: Die Regierung in Berlin hat am Montag Maßnahme Nummer {i} für die Bahn beschlossen."
@@ -36,6 +39,24 @@ def test_a_later_variant_joins_the_known_story_under_its_id():
     assigned, new_stories = assign_stories(signatures(_articles({"d" * 64: variant})), known)
     assert assigned["story_id"].iloc[0] == known_story
     assert set(new_stories["doc_id"]) == {"a" * 64, "d" * 64}
+
+
+def test_the_stored_signatures_sharing_a_band_are_those_an_lsh_index_returns():
+    rng = np.random.default_rng(3)
+    stored = [rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64) for _ in range(300)]
+    new = []
+    for k in range(100):
+        values = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64)
+        for band in rng.choice(LSH_BANDS, size=k % 4, replace=False):  # 0 to 3 whole bands of stored[k]
+            values[band * LSH_ROWS:(band + 1) * LSH_ROWS] = stored[k][band * LSH_ROWS:(band + 1) * LSH_ROWS]
+        values[0] = stored[k + 100][0]  # and one value of another: part of a band, no candidate
+        new.append(values)
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
+    for number, values in enumerate(stored):
+        lsh.insert(str(number), cluster._minhash(values))
+    found = cluster._BandIndex([str(number) for number in range(len(stored))], stored).sharing_a_band(new)
+    assert [sorted(f) for f in found] == [sorted(lsh.query(cluster._minhash(values))) for values in new]
+    assert sum(map(bool, found)) == 75
 
 
 def test_stored_candidates_are_the_matching_story_with_all_its_members(tmp_path):

@@ -2,6 +2,7 @@
 import gzip
 import shutil
 
+import pyarrow.parquet as pq
 import pytest
 
 from transforms import warehouse as wh
@@ -136,6 +137,24 @@ def test_bad_input_is_quarantined_and_the_run_goes_on(prefect_harness, seeds_dir
     assert {docs[f] for f in ("empty.txt", "binary.txt", "cut.txt.gz")} == {"quarantined"}
     assert reasons["empty.txt"] == "empty file" and reasons["cut.txt.gz"].startswith("corrupt gzip")
     assert body == latin1
+
+
+def test_the_batch_with_most_to_read_runs_first_and_keeps_its_place_in_the_part_names(prefect_harness, seeds_dir,
+                                                                                      tmp_path):
+    from flows.news_etl import news_etl
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    for seed in (SEED_000, SEED_003, SEED_002):  # the last file read in name order is the largest
+        shutil.copy(seeds_dir / seed, landing / seed)
+    largest = max((seeds_dir / s for s in (SEED_000, SEED_003, SEED_002)), key=lambda p: p.stat().st_size).name
+    (landing / largest).rename(landing / "z_largest.txt")
+    news_etl(input_dir=str(landing), warehouse_dir=str(tmp_path / "wh"), batch_size=1, workers=1)
+    with _db(tmp_path / "wh") as con:
+        first = con.execute("select source_path from documents order by ingested_at limit 1").fetchone()[0]
+    assert first == "z_largest.txt"
+    part = next((tmp_path / "wh" / "parquet" / "documents").rglob("batch-00002.parquet"))
+    assert pq.read_table(part).column("source_path").to_pylist() == ["z_largest.txt"]
 
 
 def test_rebuild_from_parquet_reproduces_every_table(copy_of_seeds_run):

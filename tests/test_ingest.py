@@ -6,7 +6,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from transforms.ingest import IngestLimits, UnreadableFile, batches, decode, list_landing_files, plan_files, read_batch
+from transforms.ingest import IngestLimits, UnreadableFile, batches, bytes_to_read, decode, list_landing_files, plan_files, read_batch
 
 GERMAN = "Köln (dpa) - Die Straßenbahn fährt über die Brücke, sagte die Bürgermeisterin."
 
@@ -191,3 +191,11 @@ def test_batches_hold_at_most_so_many_files_and_bytes_to_read(tmp_path):
     plan = plan_files(tmp_path)
     sizes = [[f.source_path for f in batch] for batch in batches(plan, max_files=2, max_bytes=1000)]
     assert sizes == [["a.txt"], ["b.txt", "c.txt"], ["d.txt", "e.txt"]]
+
+
+def test_only_files_still_to_read_weigh_on_a_batch(tmp_path):
+    (tmp_path / "a.txt").write_text("a" * 600)
+    (tmp_path / "copy.txt").write_text("a" * 600)
+    plan = plan_files(tmp_path)
+    assert [f.status for f in plan] == ["pending", "duplicate"]
+    assert bytes_to_read(plan) == 600

@@ -2,14 +2,11 @@
 through every stage, the run's stories, the load with its checks; where batches run."""
 import pandas as pd
 import pytest
-from prefect.task_runners import ThreadPoolTaskRunner
-from prefect_dask import DaskTaskRunner
 
 from expectations.gate import BatchTables
-from flows.news_etl import batch_runner, cluster_run, load_run, process_batch, tag_batch
+from flows.news_etl import cluster_run, load_run, process_batch, tag_batch
 from transforms import themes, warehouse
 from transforms.ingest import IngestLimits, plan_files
-from transforms.settings import Settings
 
 REPORT = ("Tokio (dpa) - Der Generalstabschef der USA, Joseph Dunford, hat Japan bei einem Besuch in Tokio den "
           "Beistand seines Landes zugesichert. Nordkorea stelle eine gemeinsame Bedrohung dar, sagte Dunford am "
@@ -77,11 +74,3 @@ def test_a_document_a_stage_rejects_leaves_the_batch_with_the_stage_and_reason(o
     tables = tag_batch(BatchTables(documents=documents, articles=articles), frozenset(), "r1")
     assert poisoned not in set(tables.articles["doc_id"]) | set(tables.mentions["doc_id"])
     assert tables.quarantine[["doc_id", "stage", "reason"]].values.tolist() == [[poisoned, "themes", "themes failed: ValueError"]]
-
-
-def test_batches_run_in_the_flows_process_on_worker_processes_or_on_a_dask_cluster():
-    assert isinstance(batch_runner(Settings(workers=4), files=10), ThreadPoolTaskRunner)  # one batch of 250
-    local = batch_runner(Settings(workers=2, batch_size=5), files=30)
-    assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs["n_workers"] == 2
-    remote = batch_runner(Settings(dask_address="tcp://scheduler:8786"), files=30)
-    assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://scheduler:8786"

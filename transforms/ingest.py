@@ -253,7 +253,7 @@ def batches(plan: list[LandingFile], max_files: int, max_bytes: int = 64 * MiB) 
     batch: list[LandingFile] = []
     weight = 0
     for entry in plan:
-        cost = entry.size_bytes if entry.status == PENDING else 0
+        cost = bytes_to_read([entry])
         if batch and (len(batch) >= max_files or weight + cost > max_bytes):
             yield batch
             batch, weight = [], 0
@@ -261,6 +261,11 @@ def batches(plan: list[LandingFile], max_files: int, max_bytes: int = 64 * MiB) 
         weight += cost
     if batch:
         yield batch
+
+
+def bytes_to_read(entries: list[LandingFile]) -> int:
+    """Bytes of the files among entries still to read; files decided at planning weigh nothing."""
+    return sum(entry.size_bytes for entry in entries if entry.status == PENDING)
 
 
 def content_type_of(name: str) -> str | None:
