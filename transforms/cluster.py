@@ -89,20 +89,23 @@ def containment(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float
     return min(1.0, overlap(a, size_a, b, size_b) / max(1, min(size_a, size_b)))
 
 
-def match_score(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
-    """Estimated containment when the two are the same story, else 0.0.
+def match_scores(a: np.ndarray, size_a: int, others: list[np.ndarray], other_sizes: list[int]) -> np.ndarray:
+    """For each of the others, the estimated containment when it and a are the same story, else 0.0.
 
     Besides SAME_STORY_CONTAINMENT, the estimated Jaccard must reach the candidate bar: estimated
     from fewer matching hash values, the containment of a short text in a long one is mostly noise.
+    In one pass over the others' hash values: a run scores each new article against every member of
+    the stories it may join (1.2 million pairs in a run of 10,000 at an archive of 100,000).
     """
-    jaccard = float(np.mean(a == b))
-    shared = jaccard * (size_a + size_b) / (1 + jaccard)
-    score = min(1.0, shared / max(1, min(size_a, size_b)))
-    if jaccard < CANDIDATE_JACCARD or score < SAME_STORY_CONTAINMENT:
-        return 0.0
-    if shared < MIN_SHARED_SHINGLES and score < SHORT_MATCH_CONTAINMENT:
-        return 0.0
-    return score
+    if not others:
+        return np.empty(0)
+    jaccard = (np.stack(others) == a).mean(axis=1)
+    sizes = np.asarray(other_sizes, dtype=np.float64)
+    shared = jaccard * (size_a + sizes) / (1 + jaccard)
+    score = np.minimum(1.0, shared / np.maximum(1, np.minimum(size_a, sizes)))
+    passes = (jaccard >= CANDIDATE_JACCARD) & (score >= SAME_STORY_CONTAINMENT)
+    passes &= (shared >= MIN_SHARED_SHINGLES) | (score >= SHORT_MATCH_CONTAINMENT)
+    return np.where(passes, score, 0.0)
 
 
 def signatures(articles: pd.DataFrame) -> pd.DataFrame:
@@ -191,8 +194,9 @@ def assign_stories(new: pd.DataFrame, known: pd.DataFrame) -> tuple[pd.DataFrame
     for row, candidates in zip(ordered.itertuples(index=False), stored_candidates):
         values, size = np.asarray(row.hashvalues, dtype=np.uint64), row.shingle_count
         minhash = _minhash(values)
-        scored = [(match_score(values, size, records[c]["hashvalues"], records[c]["shingle_count"]), c)
-                  for c in candidates + lsh.query(minhash)]
+        candidates = candidates + lsh.query(minhash)
+        scored = list(zip(match_scores(values, size, [records[c]["hashvalues"] for c in candidates],
+                                       [records[c]["shingle_count"] for c in candidates]).tolist(), candidates))
         best = max(scored, default=(0.0, None))
         story_id = records[best[1]]["story_id"] if best[0] > 0.0 else "S" + row.doc_id[:16]
         record = {**row._asdict(), "story_id": story_id, "hashvalues": values}
