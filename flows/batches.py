@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import os
 from collections import deque
@@ -133,9 +134,16 @@ def preload_process(models: bool = True) -> None:
 def give_back_memory() -> None:
     """The memory a finished batch freed goes back to the system (glibc keeps it otherwise), so a process's
     peak follows its largest batch, not its history; nothing where the C library is not glibc."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, looked up once per process (find_library runs ldconfig), or None."""
     libc = ctypes.util.find_library("c")
-    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):
-        ctypes.CDLL(libc).malloc_trim(0)
+    return getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
 
 
 def runs_here(runner) -> bool:
