@@ -33,8 +33,25 @@ def _warehouse(value: str | None) -> str:
     return _settings(warehouse_dir=value).warehouse_dir
 
 
+CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalog a team shares (data files stay in "
+                "the warehouse folder); default the SQLite file in the folder; env NEWSETL_CATALOG.")
+
+
+def _use_catalog(catalog: str | None, warehouse: str) -> None:
+    """Check the catalog against the warehouse folder and pass it on to the flow, its workers and children."""
+    from transforms.catalog import CatalogError, catalog_for
+
+    chosen = _settings(catalog=catalog).catalog
+    try:
+        catalog_for(warehouse, chosen).exists()
+    except CatalogError as exc:
+        _fail(str(exc))
+    if chosen:
+        os.environ["NEWSETL_CATALOG"] = chosen
+
+
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line, whatever the width
     raise typer.Exit(code=2)
 
 
@@ -71,6 +88,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
         workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+        catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
@@ -90,6 +108,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
+    _use_catalog(catalog, settings.warehouse_dir)
     with _holding(settings, verbose) as server:
         verdict = _run_flow(settings, server, verbose)
     if fail_on_quality and verdict == "FAIL":
@@ -179,6 +198,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+              catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
               verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
@@ -198,6 +218,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             _fail(f"--since must be a date like 2025-01-31, not {since!r}")
     from transforms.warehouse import catalog_exists
 
+    _use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
     here = not settings.dask_address and settings.workers == 1
@@ -270,12 +291,14 @@ def _preload(models: bool, local_workers: bool) -> None:
     preload_process(models)
 
 
-def _open_reader(warehouse: str | None, as_of: str | None = None):
+def _open_reader(warehouse: str | None, as_of: str | None = None, catalog: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
     from transforms.warehouse import connect
 
+    folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
-        return connect(_warehouse(warehouse), read_only=True, as_of_run=as_of)
+        return connect(folder, read_only=True, as_of_run=as_of)
     except (FileNotFoundError, LookupError) as exc:
         _fail(str(exc).strip("'\""))
 
@@ -341,7 +364,8 @@ def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse
           max_width: int = typer.Option(40, "--max-width", help="Cut table cells to this many characters."),
           full: bool = typer.Option(False, "--full", help="Keep table cells whole."),
           as_of: str = typer.Option(None, "--as-of", help="Query the warehouse as this run_id left it."),
-          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+          catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Print the result of a SQL query on the warehouse, opened read-only: a run in progress is not blocked."""
     if output not in ("table", "csv", "json"):
         _fail(f"--format must be table, csv or json, not {output!r}")
@@ -351,7 +375,7 @@ def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse
         sql = file.read_text(encoding="utf-8")
     if not sql:
         _fail("give a SQL query or --file")
-    with _open_reader(warehouse, as_of) as con:
+    with _open_reader(warehouse, as_of, catalog) as con:
         _print_result(con, sql, output, 0 if full else max_width)
 
 
@@ -359,20 +383,23 @@ def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse
 def search(text: str = typer.Argument(..., help="Words to find in titles and bodies (German stemming, compound parts)."),
            limit: int = typer.Option(10, "--limit", min=1, help="Most results to show."),
            output: str = typer.Option("table", "--format", help=FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Full-text search over the articles, ranked by BM25, offline."""
-    with _open_reader(warehouse) as con:
+    with _open_reader(warehouse, catalog=catalog) as con:
         escaped = text.replace("'", "''")
         _print_result(con, f"select score, title, outlet, published_at, doc_id[:12] as doc "
                            f"from search_articles('{escaped}') limit {int(limit)}", output)
 
 
 @app.command()
-def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+            catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit."""
     from transforms import warehouse as wh
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         with wh.RunLock(folder, "rebuild"):
             counts = wh.rebuild(folder)
@@ -385,7 +412,8 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
 @app.command()
 def report(runs: int = typer.Option(30, "--runs", help="How many of the latest runs the history and trends show."),
            open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
@@ -393,6 +421,7 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
     from transforms.warehouse import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         con = connect(folder, read_only=True)
     except (WarehouseLocked, FileNotFoundError) as exc:

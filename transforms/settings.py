@@ -38,6 +38,9 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # A running Dask scheduler (tcp://host:8786) whose workers take the batches instead.
     dask_address: str | None = None
+    # The DuckLake catalog: None is the SQLite file in the warehouse folder (or the PostgreSQL catalog the
+    # folder records); postgresql://user@host/db a catalog a team shares; sqlite says the SQLite file.
+    catalog: str | None = None
 
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
@@ -47,7 +50,8 @@ class Settings:
                "max_decompressed_bytes": ("--max-decompressed-bytes", "NEWSETL_MAX_DECOMPRESSED_BYTES"),
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
-               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS")}
+               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
+               "catalog": ("--catalog", "NEWSETL_CATALOG")}
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
@@ -67,6 +71,8 @@ class Settings:
                     raise SettingsError(f"{origin} must be a whole number, not {value!r}") from None
                 if value < 1:
                     raise SettingsError(f"{origin} must be at least 1, not {value}")
+            if spec.name == "catalog" and value != "sqlite" and not value.startswith(("postgresql://", "postgres://")):
+                raise SettingsError(f"{origin} must be sqlite or postgresql://user@host/database, not {value!r}")
             values[spec.name] = value if spec.type == "int" else str(value)
         return cls(**values)
 

@@ -9,6 +9,8 @@ Layout under the warehouse folder:
   rename). The archive from which `rebuild` recreates the lake; a run's files count once the lake
   holds the run as completed, and parquet/runs/run_id=<run>/run.parquet marks that for rebuilds.
 - run.lock: one run at a time per warehouse (an flock the kernel releases when a run dies).
+With a PostgreSQL catalog (transforms/catalog.py) the catalog lives in a database a team shares, the folder
+holds the rest, and one run at a time is a lock held in PostgreSQL (transforms/runlock.py).
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -31,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from transforms.catalog import catalog_for
 from transforms.codes import (
     CONTENT_TYPES,
     DATE_PRECISIONS,
@@ -42,8 +44,8 @@ from transforms.codes import (
     sql_list,
 )
 from transforms.faults import fault_point
+from transforms.runlock import PostgresRunLock, WarehouseLocked
 
-CATALOG = "lake.sqlite"
 DATA = "lake"
 ARCHIVE = "parquet"
 LOCK = "run.lock"
@@ -125,10 +127,6 @@ CHECKS: dict[str, list[str]] = {
 }
 
 
-class WarehouseLocked(RuntimeError):
-    """Another newsetl run holds the warehouse."""
-
-
 class LoadRejected(RuntimeError):
     """A run's staged rows break a key or a code check; nothing of the run is committed."""
 
@@ -149,28 +147,30 @@ def _quote(path: Path) -> str:
 
 
 def catalog_exists(warehouse: str | Path) -> bool:
-    return (Path(warehouse) / CATALOG).exists()
+    return catalog_for(warehouse).exists()
 
 
 # Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
 # connection of a process checks them; later ones get the library the process already holds (dlopen
 # hands back the code loaded first), so checking the file again would prove nothing.
-_extensions_checked = False
+_extensions_checked: set[str] = set()
 
 
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    global _extensions_checked
-    con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": _extensions_checked})
-    for module, name in _EXTENSIONS:
-        con.execute(f"load '{_extension_path(module, name)}'")
-    _extensions_checked = True
+    catalog = catalog_for(warehouse)
+    extensions = [_extension_path(module, name) for module, name in _EXTENSIONS] + catalog.extensions()
+    con = duckdb.connect(config={**DUCKDB_CONFIG,
+                                 "allow_unsigned_extensions": _extensions_checked.issuperset(extensions)})
+    for path in extensions:
+        con.execute(f"load '{path}'")
+    _extensions_checked.update(extensions)
     # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
     options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
     if read_only:
         options.append("read_only")
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
-    con.execute(f"attach 'ducklake:sqlite:{_quote(warehouse.resolve() / CATALOG)}' as lake ({', '.join(options)})")
+    con.execute(f"attach '{catalog.attach_target()}' as lake ({', '.join(options)})")
     con.execute("use lake")
     return con
 
@@ -194,11 +194,7 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
         if found is None:
             raise LookupError(f"no committed run {as_of_run} in {warehouse}")
         return _attach(warehouse, read_only=True, snapshot=found)
-    warehouse.mkdir(parents=True, exist_ok=True)
-    if not catalog_exists(warehouse):
-        # WAL mode, set before the first attach: a reader's open transaction must not hold up a commit.
-        with sqlite3.connect(warehouse / CATALOG) as catalog:
-            catalog.execute("pragma journal_mode=wal")
+    catalog_for(warehouse).prepare()
     con = _attach(warehouse, read_only=False)
     ensure_schema(con)
     return con
@@ -385,6 +381,12 @@ class RunLock:
     """
 
     _held: dict[Path, list] = {}  # lock path -> [open file, depth] in this process
+
+    def __new__(cls, warehouse: str | Path, run_id: str):
+        catalog = catalog_for(warehouse)
+        if catalog.postgres:  # runs on other machines share the catalog, not this machine's files
+            return PostgresRunLock(catalog, run_id)
+        return super().__new__(cls)
 
     def __init__(self, warehouse: str | Path, run_id: str):
         self.path = (Path(warehouse) / LOCK).resolve()
