@@ -176,8 +176,6 @@ def _apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("stopwords")
     for statement in _statements(_SQL / "views.sql"):
         con.execute(statement)
-    con.execute("create table if not exists schema_versions (version varchar, applied_at timestamp with time zone)")
-    con.execute("comment on table schema_versions is 'Each version of the warehouse DDL applied, and when'")
     con.execute("insert into schema_versions values (?, now())", [schema_version()])
 
 

@@ -113,3 +113,6 @@ comment on table search_postings is 'Search index: German word stems per article
 
 create table if not exists german_stopwords (sw varchar);
 comment on table german_stopwords is 'Words the search index leaves out (spaCy''s German stop words)';
+
+create table if not exists schema_versions (version varchar, applied_at timestamp with time zone);
+comment on table schema_versions is 'Each version of the warehouse DDL applied, and when';
