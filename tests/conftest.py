@@ -115,11 +115,6 @@ def pytest_collection_modifyitems(items):
 
 # ---- PostgreSQL catalogs ----------------------------------------------------------------------------
 
-# Debian keeps each PostgreSQL version's server programs in a folder of its own, off PATH.
-PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-             default=Path("/usr/lib/postgresql/15/bin"))
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """An administrator's address on a real PostgreSQL server: NEWSETL_TEST_POSTGRES (CI starts one), else
@@ -130,10 +125,10 @@ def postgres_url() -> str:
         return
     from pg_server import TemporaryPostgres, unavailable
 
-    reason = unavailable(PG_BIN)
+    reason = unavailable()
     if reason:
         pytest.skip(reason)
-    with TemporaryPostgres(PG_BIN) as url:
+    with TemporaryPostgres() as url:
         yield url
 
 

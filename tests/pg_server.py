@@ -9,8 +9,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
+# Debian keeps each PostgreSQL version's server programs in a folder of its own, off PATH.
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+             default=Path("/usr/lib/postgresql/15/bin"))
 
-def unavailable(bin_dir: Path) -> str | None:
+
+def unavailable(bin_dir: Path = PG_BIN) -> str | None:
     """Why a server cannot be started here, or None."""
     if not (bin_dir / "pg_ctl").exists():
         return f"PostgreSQL is not installed ({bin_dir}/pg_ctl absent) and NEWSETL_TEST_POSTGRES is not set"
@@ -26,10 +30,13 @@ def free_port() -> int:
 
 
 class TemporaryPostgres:
-    """initdb + pg_ctl start in a folder of its own (owned by postgres when run as root); stopped and removed on exit."""
+    """initdb + pg_ctl start in a folder of its own (owned by postgres when run as root); stopped and removed on exit.
 
-    def __init__(self, bin_dir: Path):
-        self.bin_dir = bin_dir
+    durable=False turns fsync off: quicker tests, and the tests kill clients, never the server.
+    """
+
+    def __init__(self, bin_dir: Path = PG_BIN, durable: bool = False):
+        self.bin_dir, self.durable = bin_dir, durable
         self.folder = Path(tempfile.mkdtemp(prefix="newsetl-pg-"))
         self.port = free_port()
 
@@ -43,7 +50,8 @@ class TemporaryPostgres:
         data = self.folder / "data"
         self._as_server_user(str(self.bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
         self._as_server_user(str(self.bin_dir / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "log"), "-o",
-                             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "-w", "start")
+                             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+                             + ("" if self.durable else " -c fsync=off"), "-w", "start")
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def __exit__(self, *exc) -> None:

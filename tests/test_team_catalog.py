@@ -99,3 +99,80 @@ def test_every_reading_command_refuses_a_catalog_the_folder_does_not_record(tmp_
     for command in (["query", "select 1"], ["search", "Rakete"], ["report"], ["rebuild"]):
         result = _newsetl(host, *command, "--warehouse", str(shared), "--catalog", elsewhere)
         assert result.returncode == 2 and "has its catalog in" in result.stderr, (command, result.stderr)
+
+
+def _tables(warehouse) -> dict:
+    with wh.connect(warehouse, read_only=True) as con:
+        return {t: con.execute(f"select count(*), md5(string_agg(x::varchar, '|' order by x::varchar)) from {t} x")
+                .fetchone() for t in [*wh.SCHEMAS, "entities", "search_docs"]}
+
+
+def _data_files(warehouse) -> dict:
+    return {p: p.stat().st_size for p in (warehouse / "lake").rglob("*.parquet")}
+
+
+@pytest.mark.e2e
+def test_migrate_moves_the_catalog_to_postgresql_and_back_leaving_the_data_files(copy_of_seeds_run, tmp_path,
+                                                                               new_postgres_catalog):
+    _, warehouse = copy_of_seeds_run
+    url, host = new_postgres_catalog(), _host(tmp_path, "host-a")
+    before, files = _tables(warehouse), _data_files(warehouse)
+    with wh.connect(warehouse, read_only=True) as con:
+        first_run = con.execute("select min(run_id) from runs").fetchone()[0]
+
+    moved = _newsetl(host, "migrate", "--catalog", url, "--warehouse", str(warehouse))
+    assert moved.returncode == 0, moved.stderr
+    assert "articles: 5 rows, checksum" in moved.stdout and "the same in both catalogs" in moved.stdout
+    assert (warehouse / POINTER).read_text().strip() == url and not (warehouse / "lake.sqlite").exists()
+    assert catalog_for(warehouse).postgres and _tables(warehouse) == before
+    # The data files stayed (the rows DuckLake kept inside the SQLite catalog were written out beside them).
+    assert all(_data_files(warehouse).get(path) == size for path, size in files.items())
+    with wh.connect(warehouse, as_of_run=first_run) as con:  # history came along
+        assert con.execute("select count(*) from articles").fetchone()[0] == 5
+
+    again = _newsetl(host, "migrate", "--catalog", url, "--warehouse", str(warehouse))
+    assert again.returncode == 2 and "already" in again.stderr
+
+    back = _newsetl(host, "migrate", "--catalog", "sqlite", "--warehouse", str(warehouse))
+    assert back.returncode == 0, back.stderr
+    assert not (warehouse / POINTER).exists() and not catalog_for(warehouse).postgres
+    assert _tables(warehouse) == before
+
+
+def test_migrate_refuses_a_database_that_holds_a_ducklake_already(tmp_path, new_postgres_catalog):
+    url = new_postgres_catalog()
+    catalog_for(tmp_path / "team", url).prepare()
+    with wh.connect(tmp_path / "team"):
+        pass
+    with wh.connect(tmp_path / "solo"):
+        pass
+    refused = _newsetl(_host(tmp_path, "host-a"), "migrate", "--catalog", url, "--warehouse", str(tmp_path / "solo"))
+    assert refused.returncode == 2 and "holds a DuckLake already: give an empty database" in refused.stderr
+    assert (tmp_path / "solo" / "lake.sqlite").exists() and not (tmp_path / "solo" / POINTER).exists()
+
+
+def test_an_analyst_with_a_read_only_role_reads_and_cannot_write(tmp_path, new_postgres_catalog):
+    import uuid
+
+    import psycopg
+
+    url, shared = new_postgres_catalog(), tmp_path / "shared"
+    catalog_for(shared, url).prepare()
+    with wh.connect(shared) as con:
+        con.execute("insert into runs (run_id, status) values ('r1', 'completed')")
+    analyst = f"analyst_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"create role {analyst} login in role pg_read_all_data")
+    as_analyst = url.replace("postgres@", f"{analyst}@")
+    with wh.connect(shared, read_only=True) as con:
+        assert con.execute("select run_id from runs").fetchall() == [("r1",)]
+    reader = _host(tmp_path, "laptop", NEWSETL_CATALOG=as_analyst)
+    rows = _newsetl(reader, "query", "select run_id from runs", "--format", "csv", "--warehouse", str(shared))
+    assert rows.returncode == 0 and rows.stdout.split() == ["run_id", "r1"], rows.stderr
+    write = ("import sys\nfrom transforms.warehouse import connect\ncon = connect(sys.argv[1])\n"
+             "con.execute(\"insert into runs (run_id, status) values ('r2', 'failed')\")\n")
+    refused = subprocess.run([sys.executable, "-c", write, str(shared)], capture_output=True, text=True,
+                             timeout=120, **reader)
+    assert refused.returncode != 0 and "Failed to commit" in refused.stderr
+    with wh.connect(shared, read_only=True) as con:
+        assert con.execute("select count(*) from runs").fetchone()[0] == 1

@@ -38,6 +38,9 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # A running Dask scheduler (tcp://host:8786) whose workers take the batches instead.
     dask_address: str | None = None
+    # `newsetl status` calls a warehouse whose last commit is older than this STALE (an hourly schedule
+    # that missed a run); 90s, 30m, 2h, 1d.
+    status_max_age: str = "2h"
     # The DuckLake catalog: None is the SQLite file in the warehouse folder (or the PostgreSQL catalog the
     # folder records); postgresql://user@host/db a catalog a team shares; sqlite says the SQLite file.
     catalog: str | None = None
@@ -51,7 +54,8 @@ class Settings:
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
                "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
-               "catalog": ("--catalog", "NEWSETL_CATALOG")}
+               "catalog": ("--catalog", "NEWSETL_CATALOG"),
+               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE")}
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
