@@ -391,6 +391,34 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
         webbrowser.open(page.resolve().as_uri())
 
 
+STATUS_FORMAT_HELP = ("text (one line), json (one object) or prometheus (OpenMetrics for node_exporter's textfile "
+                      "collector).")
+
+
+@app.command()
+def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the last commit is older (2h); 90s, 30m, "
+                                                                "2h, 1d; env NEWSETL_STATUS_MAX_AGE."),
+           output: str = typer.Option("text", "--format", help=STATUS_FORMAT_HELP),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """The last committed run's verdict, age and counts in one line, for probes and cron.
+
+    Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
+    finished run.
+    """
+    from expectations.status import FORMATS, parse_age, read_status
+
+    settings = _settings(warehouse_dir=warehouse, status_max_age=max_age)
+    if output not in FORMATS:
+        _fail(f"--format must be text, json or prometheus, not {output!r}")
+    try:
+        allowed = parse_age(settings.status_max_age)
+    except ValueError as exc:
+        _fail(f"--max-age: {exc}")
+    found = read_status(settings.warehouse_dir, allowed)
+    sys.stdout.write(FORMATS[output](found).rstrip("\n") + "\n")
+    raise typer.Exit(code=found.exit_code)
+
+
 def main() -> None:
     """Entry point for `python -m flows.cli`."""
     sys.exit(app())

@@ -43,6 +43,9 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # A running Dask scheduler (tcp://host:8786) whose workers take the batches instead.
     dask_address: str | None = None
+    # `newsetl status` calls a warehouse whose last commit is older than this STALE (an hourly schedule
+    # that missed a run); 90s, 30m, 2h, 1d.
+    status_max_age: str = "2h"
 
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
@@ -52,7 +55,8 @@ class Settings:
                "max_decompressed_bytes": ("--max-decompressed-bytes", "NEWSETL_MAX_DECOMPRESSED_BYTES"),
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
-               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS")}
+               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
+               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE")}
 
     @classmethod
     def resolve(cls, **given) -> "Settings":

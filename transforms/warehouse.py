@@ -29,7 +29,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from transforms import run_history
 from transforms.codes import (
+    CLOCK_FLAGS,
     CONTENT_TYPES,
     DATE_PRECISIONS,
     DOCUMENT_STATUSES,
@@ -86,7 +88,7 @@ SCHEMAS: dict[str, pa.Schema] = {
                        ("finished_at", TS), ("files_seen", pa.int64()), ("loaded", pa.int64()),
                        ("quarantined", pa.int64()), ("duplicates", pa.int64()), ("status", pa.string()),
                        ("message", pa.string()), ("kind", pa.string()), ("newsetl_version", pa.string()),
-                       ("stage_versions", pa.string())]),
+                       ("stage_versions", pa.string()), ("clock_flag", pa.string())]),
     "stage_versions": pa.schema([("doc_id", pa.string()), ("stage", pa.string()), ("version", pa.string()),
                                  ("run_id", pa.string())]),
     "reprocessed": pa.schema([("run_id", pa.string()), ("part", pa.string()), ("stage", pa.string()),
@@ -116,7 +118,7 @@ CHECKS: dict[str, list[str]] = {
     "themes": ["score between 0 and 1"],
     "quotes": [f"kind in {sql_list(QUOTE_KINDS)}", "start_char >= 0 and end_char > start_char"],
     "stories": ["similarity between 0 and 1"],
-    "runs": [f"status in {sql_list(RUN_STATUSES)}"],
+    "runs": [f"status in {sql_list(RUN_STATUSES)}", f"clock_flag is null or clock_flag in {sql_list(CLOCK_FLAGS)}"],
 }
 
 
@@ -378,7 +380,9 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
             con.execute("begin")
             con.execute("update runs set status = 'failed', finished_at = ?, message = ? where status = 'running'",
                         [now, "the run died before it finished (killed or crashed); marked by the next run"])
-            con.execute("call lake.set_commit_message('newsetl', 'recovery')")
+            # Named in the commit, so that the history orders these runs by it (transforms/run_history.py).
+            con.execute("call lake.set_commit_message('newsetl', 'recovery', extra_info => ?)",
+                        [json.dumps({"run_ids": [row["run_id"] for row in dead]})])
             con.execute("commit")
 
         for row in runs[runs["status"] == "running"].to_dict("records"):
@@ -397,16 +401,32 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
         for run_id, part in con.execute("select distinct run_id, part from reprocessed").fetchall():
             parts.setdefault(run_id, set()).add(part)
         _remove_uncommitted(warehouse, set(completed["run_id"]) - set(parts), parts)
-        con.register("start_row", pd.DataFrame([{**runs_row, "status": "running"}]))
+        own_flag, ahead = run_history.clock_flags_at_start(run_history.runs_by_commit(con), _utc(runs_row["started_at"]))
+        con.register("start_row", pd.DataFrame([{**runs_row, "status": "running", "clock_flag": own_flag}]))
 
         def record_start() -> None:
             con.execute("begin")
             con.execute("insert into runs by name select * from start_row")
+            if ahead:
+                con.execute(f"update runs set clock_flag = '{run_history.AHEAD}' where run_id in "
+                            f"({', '.join('?' for _ in ahead)})", ahead)
             con.execute("call lake.set_commit_message('newsetl', ?)", [f"start {runs_row['run_id']}"])
             con.execute("commit")
 
         _retry_commit(record_start)
     return dead
+
+
+def _utc(value) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _keep_clock_flag(con: duckdb.DuckDBPyConnection, runs_row: dict) -> dict:
+    """A run's final row keeps the clock flag its start (or a later run) recorded."""
+    if runs_row.get("clock_flag"):
+        return runs_row
+    stored = con.execute("select clock_flag from runs where run_id = ?", [runs_row["run_id"]]).fetchone()
+    return {**runs_row, "clock_flag": stored[0] if stored else None}
 
 
 def _remove_uncommitted(warehouse: str | Path, completed: set[str], committed_parts: dict[str, set[str]]) -> None:
@@ -508,7 +528,7 @@ def _insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
                 "where not exists (select 1 from texts t where t.doc_id = s.doc_id)")
     con.execute("insert into quarantine by name select * from staged_quarantine")
     con.execute("insert into quality_results by name select * from staged_quality_results")
-    con.register("run_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
+    con.register("run_row", pd.DataFrame([_keep_clock_flag(con, runs_row)]).reindex(columns=SCHEMAS["runs"].names))
     con.execute("delete from runs where run_id = ?", [runs_row["run_id"]])
     con.execute("insert into runs by name select * from run_row")
     con.unregister("run_row")
@@ -707,7 +727,7 @@ def record_run(warehouse: str | Path, runs_row: dict) -> None:
     """Write a run's final runs row and its end marker: a failed run, or a reprocess (whose data
     committed batch by batch). A run that committed as completed stays completed."""
     with connect(warehouse) as con:
-        con.register("final_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
+        con.register("final_row", pd.DataFrame([_keep_clock_flag(con, runs_row)]).reindex(columns=SCHEMAS["runs"].names))
         completed = "select 1 from runs where run_id = ? and status = 'completed'"
         if con.execute(completed, [runs_row["run_id"]]).fetchone():
             return

@@ -88,7 +88,7 @@ create table if not exists runs (
     run_id varchar, flow_run_id varchar, started_at timestamp with time zone,
     finished_at timestamp with time zone, files_seen bigint, loaded bigint, quarantined bigint,
     duplicates bigint, status varchar, message varchar, kind varchar, newsetl_version varchar,
-    stage_versions varchar);
+    stage_versions varchar, clock_flag varchar);
 comment on table runs is 'One row per flow run with its counts; status running, completed or failed';
 comment on column runs.message is 'Why a failed run failed';
 comment on column runs.kind is 'run (new files from the landing folder) or reprocess (stages run again on stored texts)';
