@@ -655,6 +655,10 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
         named = art.speakers_in(s + marker.end(), s + frame_end + 80)
         if named and named[0].start - (s + marker.end()) < 60:
             source_end = max(source_end, named[0].end)
+            for later in named[1:]:  # dpa und AFP
+                if not re.fullmatch(r"\s*(?:,|und|sowie|oder)\s*", body[source_end:later.start]):
+                    break
+                source_end = later.end
         speaker, eid = art.source(s + marker.start() + len(word), source_end)
     else:
         speaker, eid = art.source(s + marker.start(), s + marker.end())  # seiner Ansicht nach

@@ -31,12 +31,15 @@ _WORD = re.compile(r"[\wÄÖÜäöüß]+(?:[-'’][\wÄÖÜäöüß]+)*")
 _ROLE_NP = re.compile(
     r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
     r"([A-ZÄÖÜ][\wäöüß-]+)"
+    # its name right after it: die Zeitung The Guardian, die Tageszeitung „The Guardian“, Die New York Times
+    r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
     r"((?:\s+(?:des|der|eines|einer|von|vom)\s+(?:(?:der|des|dem|den)\s+)?(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
     r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?))?")
 # Nouns of what was said or written: their complement names the speaker (das Fazit von Sandra Boser).
-_SPEECH_NOUNS = ("Fazit", "Aussage", "Erklärung", "Mitteilung", "Bericht", "Befunde", "Angaben", "Worte", "Ansicht",
-                 "Meinung", "Urteil", "Studie", "Ergebnis", "Stellungnahme", "Interview", "Artikel", "Meldung", "Brief",
-                 "Schreiben", "Information", "Informationen", "Einschätzung", "Auffassung", "Berechnungen", "Analyse")
+_SPEECH_NOUNS = tuple(w.lower() for w in (
+    "Fazit", "Aussage", "Erklärung", "Mitteilung", "Bericht", "Befunde", "Angaben", "Worte", "Ansicht", "Meinung",
+    "Urteil", "Studie", "Ergebnis", "Stellungnahme", "Interview", "Artikel", "Meldung", "Brief", "Schreiben",
+    "Information", "Informationen", "Einschätzung", "Auffassung", "Berechnungen", "Analyse"))
 ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
 _DEFINITE = ("der", "die", "das")
 # Words after which a name is attached to another noun or verb, not the frame's subject.
@@ -46,6 +49,7 @@ _PREPOSITIONS = {
     "trotz", "wegen", "als"}
 _OBJECT_ARTICLES = {"des", "eines", "dem", "den", "einem", "einen"}
 _GENITIVES = {"des", "eines"}
+_PASSIVE = re.compile(r"\b(?:wurde|wurden|wird|werden|worden)\b")
 _ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen"}
 _SENTENCE_WORDS = {"wie", "als", "nun", "dann", "so", "auch", "da", "doch", "zudem", "hier", "dort", "heute",
                    "gestern", "jetzt", "am", "im"}
@@ -55,7 +59,8 @@ _NAME_RUN = re.compile(
     r"le|la|[A-ZÄÖÜ][\wäöüßéèáàóòúùçñ'’-]+))+")
 _NOT_NAME_WORDS = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "er", "sie", "es", "wir", "ich",
                    "bei", "im", "am", "in", "auf", "mit", "nach", "von", "vom", "zu", "zum", "zur", "für", "aus",
-                   "wie", "laut", "und", "auch", "dies", "diese", "dieser", "man", "nun", "doch"}
+                   "wie", "laut", "und", "auch", "dies", "diese", "dieser", "man", "nun", "doch", "sein", "seine",
+                   "seiner", "seinen", "ihr", "ihre", "ihrer", "ihren", "unser", "unsere", "deren", "dessen", "so"}
 
 
 @dataclass
@@ -91,6 +96,12 @@ def _descriptor(word: str) -> bool:
     base = word.split("-")[-1].strip(".'’")
     return (not base or word.endswith(".") and len(word) > 2 or base.lower() in _NOT_NAME_WORDS
             or _countable_noun(base) or base.lower().endswith(_ROLE_ENDINGS) or _not_name(word))
+
+
+def _role_or_title(word: str) -> bool:
+    base = word.split("-")[-1].strip("'’")
+    return word.endswith(".") or base.lower() in _NOT_NAME_WORDS or base.lower().endswith(_ROLE_ENDINGS) \
+        or base.lower() in ROLES
 
 
 @lru_cache(maxsize=65536)
@@ -165,6 +176,8 @@ class Speakers:
         lower = words[k].lower()
         if k < adjectives and lower not in _ARTICLES and lower not in _PREPOSITIONS:
             return False  # the lower-case words were no adjectives of the name: a verb before it
+        if lower in ("von", "vom") and _PASSIVE.search(self.body[limit:pos]):
+            return False  # the agent of a passive: es wurde von Demjanjuks Sohn geäußert
         if lower in _PREPOSITIONS or lower in _OBJECT_ARTICLES - _GENITIVES:
             return True
         if lower in ("des", "eines"):
@@ -172,6 +185,8 @@ class Speakers:
         if lower in ("der", "einer"):
             previous = words[k - 1] if k > 0 else ""
             # Genitive after a noun (Sprecher der FDP); subject or dative after a verb (sagte der Minister).
+            if previous.lower() in _PREPOSITIONS:
+                return True
             return label != "PER" and previous[:1].isupper() and previous.lower() not in _SENTENCE_WORDS and k > 1
         if lower in ("die", "das", "ein", "eine"):
             return k > 0 and words[k - 1].lower() in _PREPOSITIONS
@@ -185,7 +200,12 @@ class Speakers:
         for m in _NAME_RUN.finditer(self.body, start, end):
             words = [(w.start(), w.end()) for w in re.finditer(r"\S+", m.group())]
             words = [(m.start() + a, m.start() + b) for a, b in words]
-            while words and _descriptor(self.body[words[0][0]:words[0][1]]):
+            if self.body[max(0, m.start() - 1):m.start()] in ("„", "»", '"', "“"):
+                continue  # a name in marks is a title or a paper's name (die Zeitung „The Guardian“)
+            # Roles, titles and function words go; a word only the lexicon knows as a noun (Matthias) goes
+            # only while two words stay.
+            while words and _descriptor(self.body[words[0][0]:words[0][1]]) and (
+                    len(words) > 2 or _role_or_title(self.body[words[0][0]:words[0][1]])):
                 words.pop(0)
             if len(words) < 2 or any(_not_name(self.body[a:b]) for a, b in words):
                 continue
@@ -215,7 +235,8 @@ class Speakers:
         if subjects:
             # A name the tagger found before one found by rule; then the nearest to the cue.
             best = min(subjects, key=lambda n: (n[5], min(abs(n[0] - cue_at), abs(n[1] - cue_at))))
-            return self._with_acronym(best[1], best[2]), best[3]
+            written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
+            return self._with_acronym(best[1], written), best[3]
         phrase = self._noun_phrase(start, end, cue_at)
         if phrase is not None:
             return phrase
@@ -246,6 +267,14 @@ class Speakers:
         phrase = self._noun_phrase(start, end, start)
         return written, phrase[1] if phrase else None
 
+    def _full_name(self, end: int, written: str) -> str:
+        """A first name the tagger cut from its surname (Reinhold | Gall schreibt), as printed in full."""
+        surname = re.match(r"[ ]([A-ZÄÖÜ][\wäöüß'’-]+)", self.body[end:end + 40])
+        if surname and not _not_name(surname.group(1)) and not _descriptor(surname.group(1)) \
+                and not any(m.start == end + 1 for m in self.mentions):
+            return written + surname.group()
+        return written
+
     def _with_acronym(self, end: int, written: str) -> str:
         """The name as printed with the short form in brackets right after it (Bundeskriminalamt (BKA))."""
         short = re.match(r"\s*\([A-ZÄÖÜ][\w-]{1,9}\)", self.body[end:end + 14])
@@ -260,15 +289,20 @@ class Speakers:
                 candidates.append(((False, start + m.start() > cue_at, abs(start + m.start() - cue_at)),
                                    start + m.start(), start + m.end(), None))
         for m in _ROLE_NP.finditer(frame):
-            # One attached to another word (mit der New York Times) only where nothing else is found.
-            attached = self.attached(start + m.start(), start, "PER")
+            # One attached to another word (mit der New York Times, der Sprecher der Partei) only where
+            # nothing else is found.
+            previous = frame[:m.start()].rstrip()[-1:]
+            genitive = m.group().split()[0].lower() in ("der", "des") and (previous == ")" or re.search(
+                r"(?<![.!?]\s)\b[A-ZÄÖÜ][\wäöüß-]+\s*$", frame[:m.start()]) is not None)
+            attached = genitive or self.attached(start + m.start(), start, "PER")
             before = start + m.end(1) <= cue_at
             candidates.append(((attached, not before, abs(start + m.end(1) - cue_at)), start + m.start(),
                                start + m.end(), m.group(1)))
         if not candidates:
             return None
         _, s, e, noun = min(candidates, key=lambda c: c[0])
-        written = self.body[s:e]
+        written = self._with_acronym(e, self.body[s:e])
+        e = s + len(written)
         if noun is None:
             person = self.person_before(start)
             return written, person.entity_id if person else None
@@ -284,7 +318,7 @@ class Speakers:
             if person:
                 return person.entity_id
         inner = self.speakers_in(s, e)
-        if noun.endswith(_SPEECH_NOUNS) and (inner or self.names_by_rule(s, e)):
+        if noun.lower().endswith(_SPEECH_NOUNS) and (inner or self.names_by_rule(s, e)):
             # Die Kernaussage von Jerry Larson, ein Bericht der BBC: the words of whom the complement names.
             if inner:
                 return inner[0].entity_id
