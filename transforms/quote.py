@@ -12,8 +12,8 @@ fraction of tagging. What it finds (see docs/fields.md, "quotes"):
   hearsay with "soll ... sein/haben".
 - reported: a speech act without its content as a clause (X bezeichnete Y als Z, X forderte ...).
 
-The speaker is the name or noun phrase of the frame; a pronoun (er, sie) resolves to the nearest
-person mentioned before, a role noun (der Minister) to the nearest person that role introduced.
+The speaker is the subject of the frame, resolved to the entity the article means by
+transforms/speakers.py (names the tagger missed, appositions, roles, pronouns, sources).
 """
 from __future__ import annotations
 
@@ -502,12 +502,11 @@ _ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")
 
 
 def _previous_speaker(art: _Article, k: int, recent: Quote | None) -> tuple[str | None, str | None]:
-    """Who goes on speaking in sentence k: the speaker of a recent quotation, else the first name of the
+    """Who goes on speaking in sentence k: the speaker of a recent quotation, else the subject of the
     sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
     if recent is not None:
         return recent.speaker, recent.speaker_entity_id
-    named = art.speakers_in(*art.sentences[k - 1]) if k > 0 else []
-    return (named[0].surface, named[0].entity_id) if named else (None, None)
+    return art.subject(*art.sentences[k - 1]) if k > 0 else (None, None)
 
 
 def _trim_end(body: str, start: int, end: int) -> tuple[int, int]:

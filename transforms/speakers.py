@@ -42,6 +42,8 @@ _SPEECH_NOUNS = tuple(w.lower() for w in (
     "Information", "Informationen", "Einschätzung", "Auffassung", "Berechnungen", "Analyse"))
 ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
 _DEFINITE = ("der", "die", "das")
+# Characters a name found by rule counts as further from the cue than a name the tagger found.
+RULE_NAME_PENALTY = 40
 # Words after which a name is attached to another noun or verb, not the frame's subject.
 _PREPOSITIONS = {
     "von", "vom", "gegenüber", "mit", "bei", "beim", "in", "im", "an", "am", "für", "zu", "zur", "zum", "aus",
@@ -60,7 +62,10 @@ _NAME_RUN = re.compile(
 _NOT_NAME_WORDS = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "er", "sie", "es", "wir", "ich",
                    "bei", "im", "am", "in", "auf", "mit", "nach", "von", "vom", "zu", "zum", "zur", "für", "aus",
                    "wie", "laut", "und", "auch", "dies", "diese", "dieser", "man", "nun", "doch", "sein", "seine",
-                   "seiner", "seinen", "ihr", "ihre", "ihrer", "ihren", "unser", "unsere", "deren", "dessen", "so"}
+                   "seiner", "seinen", "ihr", "ihre", "ihrer", "ihren", "unser", "unsere", "deren", "dessen", "so",
+                   "uhr", "anfang", "ende", "mitte", "januar", "februar", "märz", "april", "mai", "juni", "juli",
+                   "august", "september", "oktober", "november", "dezember", "montag", "dienstag", "mittwoch",
+                   "donnerstag", "freitag", "samstag", "sonntag"}
 
 
 @dataclass
@@ -84,7 +89,8 @@ def _strip_span(body: str, start: int, end: int) -> tuple[int, int]:
 
 _NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ismus", "ische", "ischen", "ischer")
 _ROLE_ENDINGS = ("sprecher", "sprecherin", "minister", "ministerin", "präsident", "präsidentin", "chef", "chefin",
-                 "direktor", "direktorin", "leiter", "leiterin")
+                 "direktor", "direktorin", "leiter", "leiterin", "beauftragte", "beauftragter", "kommissar",
+                 "kommissarin", "trainer", "trainerin", "manager", "managerin", "sekretär", "sekretärin")
 
 
 @lru_cache(maxsize=65536)
@@ -113,6 +119,19 @@ def _not_name(word: str) -> bool:
         return True
     lemma = simplemma.lemmatize(base, lang="de")
     return (lemma != base and lemma[:1].isupper() and not base.endswith("s")) or word in gazetteer.country_forms()
+
+
+def _adjective(word: str) -> bool:
+    lemma = simplemma.lemmatize(word, lang="de")
+    return lemma[:1].islower() and lemma != word.lower() and word.endswith(("e", "en", "er", "es", "em"))
+
+
+def rule_entity(name: str) -> str:
+    """The entity id of a name found by rule: an organisation where an adjective leads it (Deutsche
+    Journalisten-Union, Erneuerbare Energie), else a person, keyed as the tag stage keys them."""
+    if _adjective(name.split()[0]):
+        return entity_id("ORG", " ".join(name.lower().split()))
+    return entity_id("PER", person_key(name)[0])
 
 
 class Speakers:
@@ -165,7 +184,8 @@ class Speakers:
             return True
         words = re.findall(r"[\wÄÖÜäöüß'’-]+|[^\w\s]", before)
         k = len(words) - 1
-        while k >= 0 and (words[k][:1].isupper() and words[k].lower() not in _ARTICLES or words[k] in "„“\"»«"):
+        while k >= 0 and (words[k][:1].isupper() and words[k].lower() not in _ARTICLES | _PREPOSITIONS
+                          or words[k] in "„“\"»«"):
             k -= 1  # descriptor nouns and first names before the name (der Fernsehsender CBS)
         adjectives = k
         while k >= 0 and k > adjectives - 2 and re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", words[k]) \
@@ -176,7 +196,7 @@ class Speakers:
         lower = words[k].lower()
         if k < adjectives and lower not in _ARTICLES and lower not in _PREPOSITIONS:
             return False  # the lower-case words were no adjectives of the name: a verb before it
-        if lower in ("von", "vom") and _PASSIVE.search(self.body[limit:pos]):
+        if lower in ("von", "vom") and _PASSIVE.search(self.body[limit:pos].split(",")[-1]):
             return False  # the agent of a passive: es wurde von Demjanjuks Sohn geäußert
         if lower in _PREPOSITIONS or lower in _OBJECT_ARTICLES - _GENITIVES:
             return True
@@ -228,16 +248,33 @@ class Speakers:
             person = self.person_before(start)
             return pronoun.group(1), person.entity_id if person else None
         # (start, end, written, entity id, label, found by rule)
-        named = [(m.start, m.end, m.surface, m.entity_id, m.label, False) for m in self.speakers_in(start, end)]
-        named += [(s, e, body[s:e], entity_id("PER", person_key(body[s:e])[0]), "PER", True)
-                  for s, e in self.names_by_rule(start, end)]
+        by_rule = self.names_by_rule(start, end)
+        named = [(s, e, body[s:e], rule_entity(body[s:e]), "PER", True) for s, e in by_rule]
+        rule_starts = {s for s, _ in by_rule}
+        for m in self.speakers_in(start, end):
+            noun = re.match(r" ([A-ZÄÖÜ][\wäöüß-]+)", body[m.end:m.end + 40])
+            if m.end + 1 in rule_starts or noun and m.end + len(noun.group()) + 1 in rule_starts:
+                continue  # a role the tagger took for a name (der EU-Außenbeauftragte | Javier Solana)
+            if noun and m.surface.endswith("s") and _descriptor(noun.group(1)):
+                # Demjanjuks Sohn, Papiers Stellvertreter: someone of the person's, not the person.
+                named.append((m.start, m.end + len(noun.group()), m.surface + noun.group(), None, "PER", False))
+                continue
+            named.append((m.start, m.end, m.surface, m.entity_id, m.label, False))
         subjects = named if nearest else [n for n in named if not self.attached(n[0], start, n[4])]
         if subjects:
-            # A name the tagger found before one found by rule; then the nearest to the cue.
-            best = min(subjects, key=lambda n: (n[5], min(abs(n[0] - cue_at), abs(n[1] - cue_at))))
+            # A name of the cue's own clause (not one of "Wie CBS berichtet, gab X ..."), then the nearest to
+            # the cue, a name found by rule counted as if it stood further off than one the tagger found.
+            best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
+                                                min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
             written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
             return self._with_acronym(best[1], written), best[3]
         phrase = self._noun_phrase(start, end, cue_at)
+        if phrase is not None and phrase[1] is None:
+            # Eine der Oppositionsgruppen, die Koalition für Einheit (CUD), behauptete: the short form in
+            # brackets names the subject.
+            bracketed = [n for n in named if n[3] and body[n[0] - 1:n[0]] == "(" and n[0] < cue_at]
+            if bracketed:
+                return phrase[0], bracketed[-1][3]
         if phrase is not None:
             return phrase
         if named:
@@ -249,6 +286,17 @@ class Speakers:
             best = min(places, key=lambda m: abs(m.start - cue_at))
             return best.surface, None
         return None, None
+
+    def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
+        """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
+        von Bündnis 90/Die Grünen, Anja Hajduk, kritisierte ...), else its first name."""
+        named = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, end)]
+        named += [(a, self.body[a:b], rule_entity(self.body[a:b]))
+                  for a, b in self.names_by_rule(start, end)]
+        named.sort()
+        subjects = [n for n in named if not self.attached(n[0], start, "PER" if n[2] else "ORG")]
+        best = (subjects or named or [None])[0]
+        return (best[1], best[2]) if best else (None, None)
 
     def source(self, start: int, end: int) -> tuple[str | None, str | None]:
         """A source after laut / nach or before zufolge (einem Bericht des Innenministeriums, Angaben der
@@ -263,9 +311,17 @@ class Speakers:
         by_rule = self.names_by_rule(start, end)
         if by_rule:
             s, e = by_rule[0]
-            return written, entity_id("PER", person_key(self.body[s:e])[0])
+            return written, rule_entity(self.body[s:e])
         phrase = self._noun_phrase(start, end, start)
         return written, phrase[1] if phrase else None
+
+    def _other_clause(self, start: int, end: int, cue_at: int) -> bool:
+        """Whether a subordinate clause with its own verb stands between a name and the cue (Wie der Sender CBS
+        berichtet, gab ...); an apposition between commas (Werner Hoyer, Sprecher der FDP, sagte) does not."""
+        between = self.body[end:cue_at] if end <= cue_at else self.body[cue_at:start]
+        return bool(re.search(r"\b(?:[a-zäöüß]+t|[a-zäöüß]+te|[a-zäöüß]+ten|hat|ist|sind|war|wird)\s*,", between)) \
+            or bool(re.match(r"\s*(?:[Ww]ie|[Aa]ls|[Dd]ass|[Oo]b|[Ww]eil|[Ww]enn|[Nn]achdem)\b",
+                             self.body[max(0, start - 40):start].split(",")[-1]))
 
     def _full_name(self, end: int, written: str) -> str:
         """A first name the tagger cut from its surname (Reinhold | Gall schreibt), as printed in full."""
@@ -283,11 +339,15 @@ class Speakers:
     def _noun_phrase(self, start: int, end: int, cue_at: int) -> tuple[str, str | None] | None:
         """A pronoun or noun phrase of the frame (one before the cue is its subject), resolved."""
         frame = self.body[start:end]
+        ends = list(re.finditer(r"[.!?:;][“”\"«»]?\s", self.body[start:max(start, cue_at)]))
+        clause_start = start + ends[-1].end() if ends else start
         candidates = []
         for m in _WORD.finditer(frame):
             if m.group() in PRONOUNS:
-                candidates.append(((False, start + m.start() > cue_at, abs(start + m.start() - cue_at)),
-                                   start + m.start(), start + m.end(), None))
+                after = start + m.start() > cue_at
+                order = (start + m.start() < clause_start, start + m.start()) if not after else \
+                    (False, abs(start + m.start() - cue_at))
+                candidates.append(((False, after, *order), start + m.start(), start + m.end(), None))
         for m in _ROLE_NP.finditer(frame):
             # One attached to another word (mit der New York Times, der Sprecher der Partei) only where
             # nothing else is found.
@@ -296,8 +356,11 @@ class Speakers:
                 r"(?<![.!?]\s)\b[A-ZÄÖÜ][\wäöüß-]+\s*$", frame[:m.start()]) is not None)
             attached = genitive or self.attached(start + m.start(), start, "PER")
             before = start + m.end(1) <= cue_at
-            candidates.append(((attached, not before, abs(start + m.end(1) - cue_at)), start + m.start(),
-                               start + m.end(), m.group(1)))
+            # Before the cue, the first phrase of the cue's own sentence is its subject (Die Universität hatte
+            # die Aberkennung begründet); after it, the nearest.
+            order = (start + m.start() < clause_start, start + m.start()) if before else \
+                (False, abs(start + m.start() - cue_at))
+            candidates.append(((attached, not before, *order), start + m.start(), start + m.end(), m.group(1)))
         if not candidates:
             return None
         _, s, e, noun = min(candidates, key=lambda c: c[0])
@@ -323,7 +386,7 @@ class Speakers:
             if inner:
                 return inner[0].entity_id
             a, b = self.names_by_rule(s, e)[0]
-            return entity_id("PER", person_key(self.body[a:b])[0])
+            return rule_entity(self.body[a:b])
         inner = [m for m in inner if m.label == "ORG"]
         if inner:
             return inner[-1].entity_id
