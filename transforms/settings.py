@@ -38,6 +38,10 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # A running Dask scheduler (tcp://host:8786) whose workers take the batches instead.
     dask_address: str | None = None
+    # Apprise URLs (mailto://, json://, slack://, ...) that hear of failed, crashed and stale runs (transforms/notify.py).
+    notify: str | None = None
+    # fail: FAIL verdicts, failed and crashed runs and a stale warehouse; warn: WARN verdicts too; all: every run.
+    notify_on: str = "fail"
 
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
@@ -47,7 +51,9 @@ class Settings:
                "max_decompressed_bytes": ("--max-decompressed-bytes", "NEWSETL_MAX_DECOMPRESSED_BYTES"),
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
-               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS")}
+               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
+               "notify": ("--notify", "NEWSETL_NOTIFY"), "notify_on": ("--notify-on", "NEWSETL_NOTIFY_ON")}
+    NOTIFY_ON = ("fail", "warn", "all")
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
@@ -68,6 +74,9 @@ class Settings:
                 if value < 1:
                     raise SettingsError(f"{origin} must be at least 1, not {value}")
             values[spec.name] = value if spec.type == "int" else str(value)
+        if values.get("notify_on", cls.notify_on) not in cls.NOTIFY_ON:
+            flag, variable = cls.SOURCES["notify_on"]
+            raise SettingsError(f"{flag} (or {variable}) takes {', '.join(cls.NOTIFY_ON)}, not {values['notify_on']!r}")
         return cls(**values)
 
     def for_reprocess(self) -> "Settings":
