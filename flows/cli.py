@@ -1,4 +1,9 @@
-"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse, and report on its quality."""
+"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse, and report on its quality.
+
+Every command imports what it uses inside its own body: `query`, `search`, `status`, `report` and
+`--version` start without Prefect, Great Expectations, spaCy, Dask or pandas (tests/test_cli_imports.py).
+Keep heavy imports out of this module's top level and out of the package __init__s.
+"""
 from __future__ import annotations
 
 import os
@@ -6,17 +11,23 @@ import sys
 import threading
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from flows.server import TemporaryServer
+if TYPE_CHECKING:
+    from flows.server import TemporaryServer
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
                   no_args_is_help=True)
-err = Console(stderr=True)
+
+
+def _console(**options):
+    """rich's Console, imported when something prints through it."""
+    from rich.console import Console
+
+    return Console(**options)
+
 WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env NEWSETL_WAREHOUSE."
 
 
@@ -34,7 +45,7 @@ def _warehouse(value: str | None) -> str:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code=2)
 
 
@@ -154,6 +165,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
 def _holding(settings, verbose: bool):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
     from flows import use_state_dir
+    from flows.server import TemporaryServer
     from transforms.warehouse import RunLock, WarehouseLocked
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
@@ -220,13 +232,15 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
         result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
                             outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
                             workers=settings.workers, dask_address=settings.dask_address)
-    Console(highlight=False).print(
+    _console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)
 
 
 def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> str | None:
     """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
+    from rich.markup import escape
+
     from expectations.report import verdict
     from transforms.warehouse import connect
 
@@ -241,7 +255,7 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
         reasons = con.execute("select reason, count(*) from quarantine where run_id = ? group by reason "
                               "order by count(*) desc, reason limit 3", [run_id]).fetchall()
     quality = verdict(status, critical, warnings, counts["quarantined"])
-    console = Console(highlight=False)
+    console = _console(highlight=False)
     rate = counts["new_documents"] / seconds if seconds else 0.0
     colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[quality]
     lines = [
@@ -252,7 +266,8 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
         f"new    {counts['loaded']} loaded, {counts['quarantined']} quarantined, {counts['duplicates']} duplicates, "
         f"{counts['stories_touched']} stories touched",
     ]
-    lines += [f"       quarantined {n}: {Text(reason).plain}" for reason, n in reasons]
+    # A reason quotes its file's bytes: escaped, not read as console markup.
+    lines += [f"       quarantined {n}: {escape(reason)}" for reason, n in reasons]
     lines += [f"time   {seconds:.1f} s wall, {rate:.1f} new documents/s",
               f"report {Path(settings.warehouse_dir) / 'quality' / 'report.html'}",
               f"data   {Path(settings.warehouse_dir).resolve()}  (newsetl query \"select ...\")"]
@@ -283,7 +298,7 @@ def _preload(models: bool, local_workers: bool) -> None:
 
 def _open_reader(warehouse: str | None, as_of: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
-    from transforms.warehouse import connect
+    from transforms.lake import connect
 
     try:
         return connect(_warehouse(warehouse), read_only=True, as_of_run=as_of)
@@ -292,12 +307,12 @@ def _open_reader(warehouse: str | None, as_of: str | None = None):
 
 
 def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> None:
-    """Rows as a table that fits the terminal (cells cut at max_width, 0 keeps them whole), or as CSV or JSON."""
-    import csv
-    import json
+    """The query's rows in the chosen format (flows/output.py), or a one-line error."""
     import time
 
     import duckdb
+
+    from flows.output import print_rows
 
     started = time.perf_counter()
     try:
@@ -305,43 +320,10 @@ def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> 
         rows = relation.fetchall() if relation is not None else None
     except duckdb.Error as exc:
         _fail(f"query failed: {exc}")
-    if rows is None:
-        return
-    if output == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(relation.columns)
-        writer.writerows(rows)
-        return
-    if output == "json":
-        for row in rows:
-            sys.stdout.write(json.dumps(dict(zip(relation.columns, row)), default=str, ensure_ascii=False) + "\n")
-        return
-    console = Console()
-    widest = [max([len(column)] + [len("NULL" if row[i] is None else str(row[i])) for row in rows])
-              for i, column in enumerate(relation.columns)]
-    # Short values (numbers, codes, dates) keep their width; the long columns share what is left of the
-    # terminal (3 characters of border and padding per column), each cut at max_width.
-    short = [w <= SHORT_CELL for w in widest]
-    left = console.width - 1 - sum(w + 3 for w, is_short in zip(widest, short) if is_short) - 3 * short.count(False)
-    share = left // short.count(False) if short.count(False) else 0
-    fits = share >= 4
-    table = Table()
-    for column, width, is_short in zip(relation.columns, widest, short):
-        limit = max_width or None
-        if fits and not is_short and max_width:
-            limit = min(max_width, share)
-        table.add_column(column, overflow="ellipsis", max_width=limit, no_wrap=bool(max_width),
-                         min_width=width if fits and is_short and max_width else None)
-    for row in rows:
-        # Text() keeps values such as '[a-z]' from being read as console markup.
-        table.add_row(*(Text("NULL" if v is None else str(v)) for v in row))
-    console.print(table)
-    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''} in {time.perf_counter() - started:.2f} s",
-                  style="dim")
+    if rows is not None:
+        print_rows(relation.columns, rows, output, max_width, seconds=time.perf_counter() - started)
 
 
-# Cells up to this wide are never cut: numbers, codes, dates and ids stay readable.
-SHORT_CELL = 12
 FORMAT_HELP = "table (fits the terminal), csv or json (one object per line): csv and json print rows only."
 
 
@@ -390,7 +372,7 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
     except wh.WarehouseLocked as exc:
         _fail(str(exc))
     for table, count in counts.items():
-        Console().print(f"{table}: {count}")
+        _console().print(f"{table}: {count}")
 
 
 @app.command()
@@ -410,9 +392,37 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
         _fail(str(exc))
     with con:
         page, _ = build_report(con, Path(folder) / "quality", runs, warehouse=Path(folder).resolve())
-    Console().print(f"report: {page.resolve()}")
+    _console().print(f"report: {page.resolve()}")
     if open_page:
         webbrowser.open(page.resolve().as_uri())
+
+
+STATUS_FORMAT_HELP = ("text (one line), json (one object) or prometheus (OpenMetrics for node_exporter's textfile "
+                      "collector).")
+
+
+@app.command()
+def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the last commit is older (2h); 90s, 30m, "
+                                                                "2h, 1d; env NEWSETL_STATUS_MAX_AGE."),
+           output: str = typer.Option("text", "--format", help=STATUS_FORMAT_HELP),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """The last committed run's verdict, age and counts in one line, for probes and cron.
+
+    Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
+    finished run.
+    """
+    from expectations.status import FORMATS, parse_age, read_status
+
+    settings = _settings(warehouse_dir=warehouse, status_max_age=max_age)
+    if output not in FORMATS:
+        _fail(f"--format must be text, json or prometheus, not {output!r}")
+    try:
+        allowed = parse_age(settings.status_max_age)
+    except ValueError as exc:
+        _fail(f"--max-age: {exc}")
+    found = read_status(settings.warehouse_dir, allowed)
+    sys.stdout.write(FORMATS[output](found).rstrip("\n") + "\n")
+    raise typer.Exit(code=found.exit_code)
 
 
 def main() -> None:

@@ -38,6 +38,9 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # A running Dask scheduler (tcp://host:8786) whose workers take the batches instead.
     dask_address: str | None = None
+    # `newsetl status` calls a warehouse whose last commit is older than this STALE (an hourly schedule
+    # that missed a run); 90s, 30m, 2h, 1d.
+    status_max_age: str = "2h"
     # Apprise URLs (mailto://, json://, slack://, ...) that hear of failed, crashed and stale runs (transforms/notify.py).
     notify: str | None = None
     # fail: FAIL verdicts, failed and crashed runs and a stale warehouse; warn: WARN verdicts too; all: every run.
@@ -52,6 +55,7 @@ class Settings:
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
                "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
+               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE"),
                "notify": ("--notify", "NEWSETL_NOTIFY"), "notify_on": ("--notify-on", "NEWSETL_NOTIFY_ON")}
     NOTIFY_ON = ("fail", "warn", "all")
 
