@@ -17,21 +17,24 @@ def _flow_run() -> str | None:
     return f"{flow_run.get_name()} ({run_id})" if run_id else None
 
 
-def last_completed_run(warehouse_dir: str) -> tuple[str, datetime] | None:
-    """The newest completed run and its start, before this run begins; None without one."""
+def last_commit(settings: Settings, now: datetime) -> tuple[tuple[str, datetime] | None, timedelta | None]:
+    """The last committed run and its commit time before this run begins, as `newsetl status` reads them,
+    and the age past which status calls the warehouse STALE (NEWSETL_STATUS_MAX_AGE); Nones when unknown."""
+    from expectations.status import parse_age, read_status
+
     try:
-        return notify.last_completed_run(warehouse_dir)
-    except Exception as exc:  # the run's own recovery deals with a warehouse in trouble
-        get_run_logger().warning("could not read the last completed run: %s", exc)
-        return None
+        max_age = parse_age(settings.status_max_age)
+        status = read_status(settings.warehouse_dir, max_age, now)
+    except Exception as exc:  # a bad setting or a warehouse in trouble: the run itself says more
+        get_run_logger().warning("could not read the warehouse's status before the run: %s", exc)
+        return None, None
+    return ((status.run_id, status.committed_at) if status.run_id and status.committed_at else None), max_age
 
 
-def alert_found(settings: Settings, run_id: str, dead_runs: list[dict], last_completed: tuple[str, datetime] | None,
-                now: datetime, stale_after: timedelta | None = None) -> None:
+def alert_found(settings: Settings, run_id: str, dead_runs: list[dict], last: tuple[str, datetime] | None,
+                max_age: timedelta | None, now: datetime) -> None:
     """One message for runs found dead at this run's start and for a warehouse found stale."""
-    from expectations.report import DEFAULT_STALE_AFTER
-
-    event = notify.found_event(run_id, dead_runs, last_completed, now, stale_after or DEFAULT_STALE_AFTER,
+    event = notify.found_event(run_id, dead_runs, last if max_age else None, now, max_age or timedelta.max,
                                flow_run=_flow_run(), report=str(Path(settings.warehouse_dir) / "quality" / "report.html"))
     if event is not None:
         notify.notify(settings.warehouse_dir, event, settings.notify, settings.notify_on, get_run_logger())

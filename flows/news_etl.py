@@ -191,10 +191,10 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
-        last_completed = alerts.last_completed_run(settings.warehouse_dir)
+        last, max_age = alerts.last_commit(settings, started)
         dead_runs = warehouse.begin_run(settings.warehouse_dir, runs_row)
         _mark_crashed(dead_runs)
-        alerts.alert_found(settings, run_id, dead_runs, last_completed, started)
+        alerts.alert_found(settings, run_id, dead_runs, last, max_age, started)
         try:
             settings.require_input()  # a landing folder gone (unmounted, say) is a failed run in the report
             counts = _process(settings, run_id, runs_row)

@@ -3,7 +3,9 @@ a FAIL verdict that ends the flow run Failed, a failed run, and runs that send n
 from __future__ import annotations
 
 import inspect
+import re
 import shlex
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def alerted_runs(prefect_harness, tmp_path_factory):
-    """Four runs into a warehouse whose last completed run is three days old and whose latest run died:
+    """Four runs into a warehouse whose last run died and whose last completed run is older than the
+    status probe allows (1 s for the first run):
     (A) a complete article, (B) plus one that fails a critical expectation, with fail_on_quality,
     (C) a landing folder gone, (D) nothing new. Returns the warehouse, the states and the messages
     each run sent."""
@@ -24,7 +27,7 @@ def alerted_runs(prefect_harness, tmp_path_factory):
     from transforms import clean, warehouse
 
     landing, lake = tmp_path_factory.mktemp("landing"), tmp_path_factory.mktemp("warehouse")
-    old = datetime.now(timezone.utc) - timedelta(days=3)
+    old = datetime.now(timezone.utc) - timedelta(hours=3)
     warehouse.load_run(lake, "old", {"run_id": "old", "flow_run_id": "", "started_at": old, "finished_at": old,
                                      "files_seen": 0, "loaded": 0, "quarantined": 0, "duplicates": 0})
     warehouse.begin_run(lake, {"run_id": "dead", "flow_run_id": "", "started_at": old + timedelta(hours=1)})
@@ -37,7 +40,10 @@ def alerted_runs(prefect_harness, tmp_path_factory):
                                     workers=1, notify=http.url, return_state=True, **options)
             sent[name] = http.messages[before:]
 
-        run("A")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("NEWSETL_STATUS_MAX_AGE", "1s")  # `newsetl status` would call the warehouse STALE
+            time.sleep(1.5)
+            run("A")
         (landing / "marked.txt").write_text(failing_article(), encoding="utf-8")
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(clean, "detect_language", clean.detect_language)  # undone on leaving
@@ -62,7 +68,8 @@ def test_a_run_that_finds_a_dead_run_and_a_stale_warehouse_sends_one_message_and
     [found] = sent["A"]
     assert found["title"].startswith("newsetl: a run crashed (found by run ")
     assert "newsetl run dead (started " in found["message"] and "died before it finished" in found["message"]
-    assert "The warehouse was STALE: its newest completed run old started 7" in found["message"]
+    assert re.search(r"The warehouse was STALE: its last run old committed \d+ s before this run \(more than 1 s\)",
+                     found["message"])
 
 
 def test_a_fail_verdict_ends_the_flow_run_failed_with_its_first_failures_and_one_message(alerted_runs):

@@ -95,7 +95,8 @@ def test_a_run_found_dead_is_a_crashed_event_and_an_old_last_run_a_stale_one():
     assert crashed.kind == "crashed" and crashed.details == ()
     assert crashed.summary.startswith("newsetl run r1 (started 2026-12-06 10:00 UTC) died before it finished")
     stale = notify.found_event("r2", [], ("r0", NOW - timedelta(days=3)), NOW, timedelta(hours=48))
-    assert stale.kind == "stale" and "newest completed run r0 started 72.0 hours before this run" in stale.summary
+    assert stale.summary == ("The warehouse was STALE: its last run r0 committed 72.0 hours before this run (more than "
+                             "48.0 hours); is the schedule running?")
     both = notify.found_event("r2", dead, ("r0", NOW - timedelta(days=3)), NOW, timedelta(hours=48))
     assert both.kind == "crashed" and "STALE" in both.details[0]
     assert notify.found_event("r2", [], ("r0", NOW - timedelta(hours=3)), NOW, timedelta(hours=48)) is None

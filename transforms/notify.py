@@ -121,29 +121,24 @@ def send(event: Event, urls: str | None, log: logging.Logger | logging.LoggerAda
     return rows
 
 
-def last_completed_run(warehouse: str | Path) -> tuple[str, datetime] | None:
-    """The warehouse's newest completed run and its start; None without one (or without a warehouse)."""
-    from transforms import warehouse as lake
-
-    if not lake.catalog_exists(warehouse):
-        return None
-    with lake.connect(warehouse, read_only=True) as con:
-        return con.execute("select run_id, started_at from runs where status = 'completed' "
-                           "order by started_at desc limit 1").fetchone()
+def _age(delta: timedelta) -> str:
+    seconds = delta.total_seconds()
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} hours"
 
 
-def _hours(delta: timedelta) -> str:
-    return f"{delta.total_seconds() / 3600:.1f} hours"
+def found_event(run_id: str, dead_runs: list[dict], last_commit: tuple[str, datetime] | None, now: datetime,
+                max_age: timedelta, **about) -> Event | None:
+    """What a run found at its start, as one event: runs that died (crashed), or a warehouse whose last
+    committed run is older than max_age (stale, as `newsetl status` says); None when neither.
 
-
-def found_event(run_id: str, dead_runs: list[dict], last_completed: tuple[str, datetime] | None, now: datetime,
-                stale_after: timedelta, **about) -> Event | None:
-    """What a run found at its start, as one event: runs that died (crashed), or a warehouse whose newest
-    completed run is older than stale_after (stale, as the report's STALE banner says); None when neither."""
+    last_commit: the last committed run and its commit time, before this run began.
+    """
     details = []
-    if last_completed is not None and now - last_completed[1] > stale_after:
-        details.append(f"The warehouse was STALE: its newest completed run {last_completed[0]} started "
-                       f"{_hours(now - last_completed[1])} before this run (more than {_hours(stale_after)}); "
+    if last_commit is not None and now - last_commit[1] > max_age:
+        details.append(f"The warehouse was STALE: its last run {last_commit[0]} committed "
+                       f"{_age(now - last_commit[1])} before this run (more than {_age(max_age)}); "
                        "is the schedule running?")
     if dead_runs:
         died = ", ".join(f"{r['run_id']} (started {r['started_at']:%Y-%m-%d %H:%M} UTC)" for r in dead_runs)
