@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
+from lifecycle import lake_run
 from typer.testing import CliRunner
 
 from expectations.status import parse_age, read_status
@@ -15,29 +16,6 @@ from transforms import run_history, warehouse
 
 runner = CliRunner()
 NOW = datetime.now(timezone.utc)
-
-
-def _run(path, run_id: str, started: datetime, *, critical: bool = False, warning: bool = False,
-         quarantined: int = 0, failed: bool = False) -> None:
-    """One run through the warehouse's own life cycle (begin, stage, load or fail), without a flow."""
-    row = {"run_id": run_id, "flow_run_id": "", "started_at": started, "kind": "run"}
-    warehouse.begin_run(path, row)
-    doc_id = (run_id * 64)[:64]
-    warehouse.write_part(path, "documents", pd.DataFrame({
-        "doc_id": [doc_id], "source_path": [f"{run_id}.txt"], "size_bytes": 10, "encoding": "utf-8",
-        "content_type": "text", "ingested_at": started, "run_id": run_id,
-        "status": "quarantined" if quarantined else "loaded", "reason": None}), run_id, "batch-0")
-    results = [{"run_id": run_id, "table_name": "articles", "expectation": name, "column_name": "title",
-                "critical": is_critical, "success": False, "unexpected_count": 1, "element_count": 1}
-               for name, is_critical, wanted in (("expect_a", True, critical), ("expect_b", False, warning)) if wanted]
-    if results:
-        warehouse.write_part(path, "quality_results", pd.DataFrame(results), run_id, "batch-0")
-    final = {**row, "finished_at": started + timedelta(seconds=3), "files_seen": 4, "loaded": 1 - bool(quarantined),
-             "quarantined": quarantined, "duplicates": 0}
-    if failed:
-        warehouse.record_failed_run(path, {**final, "message": "boom"})
-    else:
-        warehouse.load_run(path, run_id, final)
 
 
 def _status(path, *args: str):
@@ -52,8 +30,8 @@ def test_status_without_a_warehouse_exits_3_in_one_line(tmp_path):
 
 @pytest.mark.parametrize("kind, code", [("pass", 0), ("warning", 1), ("quarantined", 1), ("critical", 2), ("failed", 2)])
 def test_status_exits_with_the_nagios_code_of_the_last_runs_verdict(tmp_path, kind, code):
-    _run(tmp_path, "r1", NOW - timedelta(minutes=5), critical=True)  # an earlier FAIL does not count
-    _run(tmp_path, "r2", NOW, warning=kind == "warning", critical=kind == "critical",
+    lake_run(tmp_path, "r1", NOW - timedelta(minutes=5), critical=True)  # an earlier FAIL does not count
+    lake_run(tmp_path, "r2", NOW, warning=kind == "warning", critical=kind == "critical",
          quarantined=int(kind == "quarantined"), failed=kind == "failed")
     result = _status(tmp_path)
     assert result.exit_code == code, result.output
@@ -64,7 +42,7 @@ def test_status_exits_with_the_nagios_code_of_the_last_runs_verdict(tmp_path, ki
 
 
 def test_a_warehouse_whose_last_commit_is_older_than_max_age_is_stale_with_exit_2(tmp_path):
-    _run(tmp_path, "r1", NOW)
+    lake_run(tmp_path, "r1", NOW)
     assert _status(tmp_path, "--max-age", "1h").exit_code == 0
     time.sleep(1.1)
     result = _status(tmp_path, "--max-age", "1s")
@@ -79,7 +57,7 @@ def test_max_age_takes_units_and_refuses_nonsense(tmp_path):
 
 
 def test_json_status_carries_the_verdict_counts_and_exit_code(tmp_path):
-    _run(tmp_path, "r1", NOW, warning=True)
+    lake_run(tmp_path, "r1", NOW, warning=True)
     result = _status(tmp_path, "--format", "json")
     found = json.loads(result.output)
     assert result.exit_code == 1
@@ -91,7 +69,7 @@ def test_prometheus_status_is_openmetrics_that_node_exporters_text_parser_reads_
     from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
     from prometheus_client.parser import text_string_to_metric_families as prometheus_text
 
-    _run(tmp_path, "r1", NOW, critical=True)
+    lake_run(tmp_path, "r1", NOW, critical=True)
     result = _status(tmp_path, "--format", "prometheus")
     assert result.exit_code == 2 and result.output.endswith("# EOF\n")
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
@@ -112,15 +90,15 @@ def test_status_imports_neither_prefect_nor_great_expectations_nor_spacy_nor_das
     probe = ("import sys\nfrom flows.cli import app\n"
              "try:\n    app(['status', '--warehouse', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
              "print(sorted(m for m in ('prefect', 'great_expectations', 'spacy', 'distributed') if m in sys.modules))")
-    _run(tmp_path, "r1", NOW)
+    lake_run(tmp_path, "r1", NOW)
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
 
 
 def test_the_last_committed_run_is_latest_though_a_clock_ran_days_ahead(tmp_path):
-    _run(tmp_path, "r1", NOW - timedelta(minutes=10))
-    _run(tmp_path, "r2", NOW + timedelta(days=3), critical=True)  # a VM resumed with its clock ahead
-    _run(tmp_path, "r3", NOW)
+    lake_run(tmp_path, "r1", NOW - timedelta(minutes=10))
+    lake_run(tmp_path, "r2", NOW + timedelta(days=3), critical=True)  # a VM resumed with its clock ahead
+    lake_run(tmp_path, "r3", NOW)
     status = read_status(tmp_path, timedelta(hours=2))
     assert (status.run_id, status.state) == ("r3", "PASS")
     with warehouse.connect(tmp_path, read_only=True) as con:

@@ -11,6 +11,7 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 
+import duckdb
 import pandas as pd
 
 from transforms.codes import CLOCK_FLAGS
@@ -45,11 +46,14 @@ def runs_by_commit(con, columns: str = "*") -> pd.DataFrame:
     """The runs rows, last committed first, with commit_seq (the snapshot id of the last commit that wrote
     the run) and committed_at (that commit's time).
 
-    A run no commit message names (a warehouse rebuilt from its archive) sorts by its place in the
-    runs table, after the named ones.
+    A run no commit message names (a warehouse rebuilt from its archive, a plain DuckDB database) sorts
+    by its place in the runs table, after the named ones.
     """
     runs = con.execute(f"select {columns}, rowid as row_position from runs").df()
-    commits = commits_by_run(con)
+    try:
+        commits = commits_by_run(con)
+    except duckdb.CatalogException:  # a plain DuckDB database: its rows stand in insertion order
+        commits = {}
     runs["commit_seq"] = [commits.get(r, (None, None))[0] for r in runs["run_id"]]
     runs["committed_at"] = pd.to_datetime([commits.get(r, (None, None))[1] for r in runs["run_id"]], utc=True)
     runs["commit_seq"] = runs["commit_seq"].astype("Int64")
