@@ -46,6 +46,10 @@ class Settings:
     # `newsetl status` calls a warehouse whose last commit is older than this STALE (an hourly schedule
     # that missed a run); 90s, 30m, 2h, 1d.
     status_max_age: str = "2h"
+    # Apprise URLs (mailto://, json://, slack://, ...) that hear of failed, crashed and stale runs (transforms/notify.py).
+    notify: str | None = None
+    # fail: FAIL verdicts, failed and crashed runs and a stale warehouse; warn: WARN verdicts too; all: every run.
+    notify_on: str = "fail"
     # The DuckLake catalog: None is the SQLite file in the warehouse folder (or the PostgreSQL catalog the
     # folder records); postgresql://user@host/db a catalog a team shares; sqlite says the SQLite file.
     catalog: str | None = None
@@ -60,7 +64,9 @@ class Settings:
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
                "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
                "catalog": ("--catalog", "NEWSETL_CATALOG"),
-               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE")}
+               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE"),
+               "notify": ("--notify", "NEWSETL_NOTIFY"), "notify_on": ("--notify-on", "NEWSETL_NOTIFY_ON")}
+    NOTIFY_ON = ("fail", "warn", "all")
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
@@ -83,6 +89,9 @@ class Settings:
             if spec.name == "catalog" and value != "sqlite" and not value.startswith(("postgresql://", "postgres://")):
                 raise SettingsError(f"{origin} must be sqlite or postgresql://user@host/database, not {value!r}")
             values[spec.name] = value if spec.type == "int" else str(value)
+        if values.get("notify_on", cls.notify_on) not in cls.NOTIFY_ON:
+            flag, variable = cls.SOURCES["notify_on"]
+            raise SettingsError(f"{flag} (or {variable}) takes {', '.join(cls.NOTIFY_ON)}, not {values['notify_on']!r}")
         return cls(**values)
 
     def for_reprocess(self) -> "Settings":
