@@ -15,18 +15,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from flows.command_group import NewsetlGroup, console, error_line
+
 if TYPE_CHECKING:
     from flows.server import TemporaryServer
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, cls=NewsetlGroup)
 
-
-def _console(**options):
-    """rich's Console, imported when something prints through it."""
-    from rich.console import Console
-
-    return Console(**options)
 
 WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env NEWSETL_WAREHOUSE."
 
@@ -45,7 +41,7 @@ def _warehouse(value: str | None) -> str:
 
 
 def _fail(message: str) -> None:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    error_line(message)
     raise typer.Exit(code=2)
 
 
@@ -146,7 +142,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
         if server is not None:
             _drain_to_server()
     if not state.is_completed():
-        _fail(f"flow run {state.name}: {state.message}")
+        _fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
     return state.result()
 
 
@@ -163,7 +159,7 @@ def _holding(settings, verbose: bool):
             # Held to the end: a second run is refused at once, before a server starts.
             held.enter_context(RunLock(settings.warehouse_dir, "starting"))
         except WarehouseLocked as exc:
-            _fail(str(exc))
+            _fail(f"{exc}: wait for it to end, then run again")
         if not verbose:
             # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
@@ -202,16 +198,16 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     stages = ["clean"] if "all" in stage else stage
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
-        _fail(f"--stage takes clean, tag, themes, quote, stories or all, not {', '.join(unknown)}")
+        _fail(f"unknown --stage {', '.join(unknown)}: use clean, tag, themes, quote, stories or all")
     if since:
         try:
             dt.date.fromisoformat(since)
         except ValueError:
-            _fail(f"--since must be a date like 2025-01-31, not {since!r}")
+            _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
     if not catalog_exists(settings.warehouse_dir):
-        _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
+        _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
     # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
     threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
@@ -221,7 +217,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
         result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
                             outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
                             workers=settings.workers, dask_address=settings.dask_address)
-    _console(highlight=False).print(
+    console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)
 
@@ -244,7 +240,7 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
         reasons = con.execute("select reason, count(*) from quarantine where run_id = ? group by reason "
                               "order by count(*) desc, reason limit 3", [run_id]).fetchall()
     quality = verdict(status, critical, warnings, counts["quarantined"])
-    console = _console(highlight=False)
+    out = console(highlight=False)
     rate = counts["new_documents"] / seconds if seconds else 0.0
     colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[quality]
     lines = [
@@ -263,7 +259,7 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
     if ephemeral:
         lines.append("Prefect's temporary server lived for this run only: no UI link to keep.")
     for line in lines:
-        console.print(line, soft_wrap=True)
+        out.print(line, soft_wrap=True)
     return quality
 
 
@@ -295,7 +291,7 @@ def _open_reader(warehouse: str | None, as_of: str | None = None):
         _fail(str(exc).strip("'\""))
 
 
-def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> None:
+def _print_result(con, sql: str, output: str | None = None, max_width: int | None = None) -> None:
     """The query's rows in the chosen format (flows/output.py), or a one-line error."""
     import time
 
@@ -308,41 +304,50 @@ def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> 
         relation = con.sql(sql)
         rows = relation.fetchall() if relation is not None else None
     except duckdb.Error as exc:
-        _fail(f"query failed: {exc}")
+        _fail(f"query failed: {' '.join(str(exc).split())}: see the tables with `newsetl query \"show tables\"`")
     if rows is not None:
         print_rows(relation.columns, rows, output, max_width, seconds=time.perf_counter() - started)
 
 
-FORMAT_HELP = "table (fits the terminal), csv or json (one object per line): csv and json print rows only."
+FORMAT_HELP = ("table, vertical (one `column: value` line each), csv, json (one object per line) or markdown; "
+               "default: a table, or vertical when the rows do not fit the terminal. csv, json and markdown print rows only, whole.")
+MAX_WIDTH_HELP = "Cut cells to this many characters (default: 40 in a table, the line's width in vertical)."
+
+
+def _check_format(output: str | None) -> None:
+    from flows.output import FORMATS
+
+    if output is not None and output not in FORMATS:
+        _fail(f"unknown --format {output!r}: use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
 
 
 @app.command()
-def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse (read-only)."),
+def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run against the warehouse (read-only)."),
           file: Path = typer.Option(None, "--file", help="Run the SQL in this file instead."),
-          output: str = typer.Option("table", "--format", help=FORMAT_HELP),
-          max_width: int = typer.Option(40, "--max-width", help="Cut table cells to this many characters."),
-          full: bool = typer.Option(False, "--full", help="Keep table cells whole."),
+          output: str = typer.Option(None, "--format", help=FORMAT_HELP),
+          max_width: int = typer.Option(None, "--max-width", min=1, help=MAX_WIDTH_HELP),
+          full: bool = typer.Option(False, "--full", help="Keep cells whole."),
           as_of: str = typer.Option(None, "--as-of", help="Query the warehouse as this run_id left it."),
           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Print the result of a SQL query on the warehouse, opened read-only: a run in progress is not blocked."""
-    if output not in ("table", "csv", "json"):
-        _fail(f"--format must be table, csv or json, not {output!r}")
+    _check_format(output)
     if file is not None:
         if not file.is_file():
-            _fail(f"no SQL file at {file}")
+            _fail(f"no SQL file at {file}: give --file the path of a file of SQL")
         sql = file.read_text(encoding="utf-8")
     if not sql:
-        _fail("give a SQL query or --file")
+        _fail("no SQL given: use newsetl query \"select ...\" or --file FILE")
     with _open_reader(warehouse, as_of) as con:
         _print_result(con, sql, output, 0 if full else max_width)
 
 
 @app.command()
-def search(text: str = typer.Argument(..., help="Words to find in titles and bodies (German stemming, compound parts)."),
+def search(text: str = typer.Argument(..., metavar="WORDS", help="Words to find in titles and bodies (German stemming, compound parts)."),
            limit: int = typer.Option(10, "--limit", min=1, help="Most results to show."),
-           output: str = typer.Option("table", "--format", help=FORMAT_HELP),
+           output: str = typer.Option(None, "--format", help=FORMAT_HELP),
            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Full-text search over the articles, ranked by BM25, offline."""
+    _check_format(output)
     with _open_reader(warehouse) as con:
         escaped = text.replace("'", "''")
         _print_result(con, f"select score, title, outlet, published_at, doc_id[:12] as doc "
@@ -359,9 +364,9 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
         with wh.RunLock(folder, "rebuild"):
             counts = wh.rebuild(folder)
     except wh.WarehouseLocked as exc:
-        _fail(str(exc))
+        _fail(f"{exc}: wait for it to end, then rebuild")
     for table, count in counts.items():
-        _console().print(f"{table}: {count}")
+        console().print(f"{table}: {count}")
 
 
 @app.command()
@@ -381,7 +386,7 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
         _fail(str(exc))
     with con:
         page, _ = build_report(con, Path(folder) / "quality", runs, warehouse=Path(folder).resolve())
-    _console().print(f"report: {page.resolve()}")
+    console().print(f"report: {page.resolve()}")
     if open_page:
         webbrowser.open(page.resolve().as_uri())
 

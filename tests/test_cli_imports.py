@@ -49,3 +49,7 @@ def test_version_and_help_import_none_of_the_run_s_libraries():
 
 def test_report_imports_neither_prefect_spacy_great_expectations_nor_dask(small_warehouse):
     assert set(_heavy_imports("report", "--warehouse", str(small_warehouse))) <= {"pandas"}
+
+
+def test_status_imports_neither_prefect_spacy_great_expectations_nor_dask(small_warehouse):
+    assert set(_heavy_imports("status", "--warehouse", str(small_warehouse))) <= {"pandas"}

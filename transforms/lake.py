@@ -69,14 +69,16 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
     warehouse = Path(warehouse)
     if read_only or as_of_run:
         if not catalog_exists(warehouse):
-            raise FileNotFoundError(f"no warehouse at {warehouse}: run `newsetl run` first")
+            raise FileNotFoundError(f"no warehouse at {warehouse}: run `newsetl run` first, or name another with "
+                                    "--warehouse DIR or NEWSETL_WAREHOUSE")
         if as_of_run is None:
             return _attach(warehouse, read_only=True)
         with _attach(warehouse, read_only=True) as con:
             found = con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
                                 [f"run {as_of_run}"]).fetchone()[0]
         if found is None:
-            raise LookupError(f"no committed run {as_of_run} in {warehouse}")
+            raise LookupError(f"no committed run {as_of_run} in {warehouse}: see its runs with "
+                              "`newsetl query \"select run_id, status from runs\"`")
         return _attach(warehouse, read_only=True, snapshot=found)
     warehouse.mkdir(parents=True, exist_ok=True)
     if not catalog_exists(warehouse):

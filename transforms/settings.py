@@ -6,7 +6,7 @@ bad value fails with one line naming the flag and the variable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
 from transforms.ingest import IngestLimits
@@ -15,7 +15,12 @@ _LIMITS = IngestLimits()
 
 
 class SettingsError(ValueError):
-    """A setting that cannot be used; the message names it and says why."""
+    """A setting that cannot be used; the message names it, says why and what to do."""
+
+
+def _how(spec) -> str:
+    flag, variable = Settings.SOURCES[spec.name]
+    return f"give {flag} N or set {variable} (default {spec.default if spec.default_factory is MISSING else 'one per core'})"
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,9 @@ class Settings:
                 try:
                     value = int(value)
                 except (TypeError, ValueError):
-                    raise SettingsError(f"{origin} must be a whole number, not {value!r}") from None
+                    raise SettingsError(f"{origin} must be a whole number, not {value!r}: {_how(spec)}") from None
                 if value < 1:
-                    raise SettingsError(f"{origin} must be at least 1, not {value}")
+                    raise SettingsError(f"{origin} must be at least 1, not {value}: {_how(spec)}")
             values[spec.name] = value if spec.type == "int" else str(value)
         return cls(**values)
 
@@ -98,4 +103,4 @@ class Settings:
     def require_input(self) -> None:
         """The landing folder must exist and be a folder."""
         if not Path(self.input_dir).is_dir():
-            raise SettingsError(f"input folder not found: {self.input_dir}")
+            raise SettingsError(f"input folder not found: {self.input_dir}: use --input DIR or set NEWSETL_INPUT")
