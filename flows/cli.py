@@ -434,7 +434,7 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
         _fail(str(exc))
     with connect(dest, read_only=True) as con:
         build_report(con, dest / "quality", warehouse=dest.resolve())
-    _console(highlight=False).print(
+    console(highlight=False).print(
         f"backup of snapshot {made.snapshot} (last run {made.last_run}) in {dest.resolve()}: {made.data_files} data "
         f"files, {made.data_bytes / 1e6:.1f} MB, {made.archived_runs} runs archived", soft_wrap=True)
 
