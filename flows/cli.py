@@ -61,6 +61,9 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
 DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
+               "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
+NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run); env NEWSETL_NOTIFY_ON."
 
 
 @app.command()
@@ -80,7 +83,9 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
-                                             help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
+                                             help="Exit with status 1 when the run's quality verdict is FAIL."),
+        notify: list[str] = typer.Option(None, "--notify", help=NOTIFY_HELP),
+        notify_on: str = typer.Option(None, "--notify-on", help=NOTIFY_ON_HELP)) -> None:
     """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set).
 
     In a terminal a progress bar shows batches done, documents per second and time left; piped, plain
@@ -92,11 +97,17 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
                          max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
                          max_compression_ratio=max_compression_ratio, max_body_chars=max_body_chars,
-                         workers=workers, dask_address=dask_address)
+                         workers=workers, dask_address=dask_address, notify=" ".join(notify) if notify else None,
+                         notify_on=notify_on)
     try:
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
+    if settings.notify:
+        from transforms.notify import unusable
+
+        if unusable(settings.notify):
+            _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
     with _holding(settings, verbose) as server:
         verdict = _run_flow(settings, server, verbose)
     if fail_on_quality and verdict == "FAIL":
@@ -121,7 +132,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
     counts = _call_flow(news_etl, server, verbose, input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
                         batch_size=settings.batch_size, limits=limits or None, workers=settings.workers,
-                        dask_address=settings.dask_address)
+                        dask_address=settings.dask_address, notify=settings.notify, notify_on=settings.notify_on)
     return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
 
 

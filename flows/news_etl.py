@@ -12,11 +12,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from flows import progress
+from flows import alerts, progress
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
@@ -172,34 +173,48 @@ def _mark_crashed(dead_runs: list[dict]) -> None:
 
 @flow(name="news-etl", log_prints=True)
 def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, batch_size: int | None = None,
-             limits: dict[str, int] | None = None, workers: int | None = None, dask_address: str | None = None) -> dict:
+             limits: dict[str, int] | None = None, workers: int | None = None, dask_address: str | None = None,
+             notify: str | None = None, notify_on: str | None = None, fail_on_quality: bool = False) -> dict:
     """Landing folder -> validated, tagged warehouse; returns the run's counts.
 
     Parameters left out come from NEWSETL_INPUT, NEWSETL_WAREHOUSE, NEWSETL_BATCH_SIZE, the NEWSETL_MAX_*
-    limits, NEWSETL_WORKERS and NEWSETL_DASK_ADDRESS, read now; limits overrides IngestLimits by name
-    (max_file_bytes, ...).
+    limits, NEWSETL_WORKERS, NEWSETL_DASK_ADDRESS, NEWSETL_NOTIFY and NEWSETL_NOTIFY_ON, read now; limits
+    overrides IngestLimits by name (max_file_bytes, ...). fail_on_quality: a FAIL verdict ends the flow run
+    Failed, its first failures as the state's message (prefect.yaml sets it for the deployments).
     """
     settings = Settings.resolve(input_dir=input_dir, warehouse_dir=warehouse_dir, batch_size=batch_size,
-                                workers=workers, dask_address=dask_address, **(limits or {}))
+                                workers=workers, dask_address=dask_address, notify=notify, notify_on=notify_on,
+                                **(limits or {}))
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
-        _mark_crashed(warehouse.begin_run(settings.warehouse_dir, runs_row))
+        last, max_age = alerts.last_commit(settings, started)
+        dead_runs = warehouse.begin_run(settings.warehouse_dir, runs_row)
+        _mark_crashed(dead_runs)
+        alerts.alert_found(settings, run_id, dead_runs, last, max_age, started)
         try:
             settings.require_input()  # a landing folder gone (unmounted, say) is a failed run in the report
             counts = _process(settings, run_id, runs_row)
         except BaseException as exc:
-            warehouse.record_failed_run(settings.warehouse_dir, {
-                **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
-            publish_report(settings.warehouse_dir, run_id)
+            failure, report = f"{type(exc).__name__}: {exc}", None
+            try:
+                warehouse.record_failed_run(settings.warehouse_dir, {
+                    **runs_row, "finished_at": datetime.now(timezone.utc), "message": failure})
+                report = publish_report(settings.warehouse_dir, run_id)
+            finally:
+                alerts.alert_run(settings, run_id, report, failure)
             raise
         fault_point("report")
         reporting = time.perf_counter()
-        counts["report"] = str(publish_report(settings.warehouse_dir, run_id))
+        report = publish_report(settings.warehouse_dir, run_id)
+        counts["report"] = str(report)
         get_run_logger().info("report seconds: %.2f", time.perf_counter() - reporting)
+        outcome = alerts.alert_run(settings, run_id, report)
+        if fail_on_quality and outcome is not None and outcome.verdict == "FAIL":
+            return Failed(message=outcome.state_message(), data=counts)
         return counts
 
 
