@@ -488,6 +488,29 @@ def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalo
     out.print(f"catalog: {public_address(target)}")
 
 
+@app.command()
+def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the backup, a warehouse of its own."),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Copy the warehouse's last committed state to DEST, consistent while a run goes on; restore by using DEST
+    (`--warehouse DEST`) or moving it into the warehouse's place."""
+    from expectations.report import build_report
+    from transforms.backup import backup as take_backup
+    from transforms.catalog import catalog_for
+    from transforms.warehouse import connect
+
+    if catalog_for(_warehouse(warehouse)).postgres:
+        _fail("the catalog is in PostgreSQL: back it up with pg_dump, and the warehouse folder with a file copy")
+    try:
+        made = take_backup(_warehouse(warehouse), dest)
+    except (FileNotFoundError, FileExistsError) as exc:
+        _fail(str(exc))
+    with connect(dest, read_only=True) as con:
+        build_report(con, dest / "quality", warehouse=dest.resolve())
+    console(highlight=False).print(
+        f"backup of snapshot {made.snapshot} (last run {made.last_run}) in {dest.resolve()}: {made.data_files} data "
+        f"files, {made.data_bytes / 1e6:.1f} MB, {made.archived_runs} runs archived", soft_wrap=True)
+
+
 def main() -> None:
     """Entry point for `python -m flows.cli`."""
     sys.exit(app())
