@@ -1,6 +1,6 @@
 """SQLite catalog against PostgreSQL catalog: a run's commit time, and readers' query latency during a run.
 
-    python benchmarks/team_catalog.py [--articles 2000] [--new 50] [--readers 1 4 16]
+    python benchmarks/team_catalog.py [--articles 2000] [--new 3] [--readers 1 4 16] [--workdir DIR]
 
 Builds a warehouse of N real articles with `newsetl run` (untimed), copies it, and moves the copy's catalog
 to a PostgreSQL database (`newsetl migrate`; a server of its own in a temporary folder, or the one
@@ -9,6 +9,7 @@ NEWSETL_TEST_POSTGRES names). Then, for each catalog and each number of readers,
 connection, each query in a transaction of its own (a dashboard's way: every query sees the last commit).
 Prints one JSON line and a table: the run's commit time (the load transaction, timed inside the run's
 process), its wall time, and the readers' query latency (median, 95th percentile) and failures.
+With --workdir, the built warehouse is kept there and a later call with the same --articles reuses it.
 """
 from __future__ import annotations
 
@@ -23,14 +24,23 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, argument_parser, corpus_articles, corpus_missing, newsetl_run, run_env, write_articles
+from common import (
+    ROOT,
+    argument_parser,
+    corpus_articles,
+    corpus_missing,
+    newsetl_run,
+    prefect_server,
+    run_env,
+    write_articles,
+)
 
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 # `newsetl run` with the load transaction timed: what the catalog changes is the commit.
 TIMED_RUN = """
-import sys, time
+import os, sys, time
 from transforms import warehouse
 load = warehouse.load_run
 def timed(*args, **kwargs):
@@ -38,7 +48,8 @@ def timed(*args, **kwargs):
     try:
         return load(*args, **kwargs)
     finally:
-        print(f"COMMIT_S {time.perf_counter() - started:.3f}", file=sys.stderr, flush=True)
+        with open(os.environ["BENCH_COMMIT_FILE"], "w") as out:
+            out.write(f"{time.perf_counter() - started:.3f}")
 warehouse.load_run = timed
 from flows.cli import app
 sys.argv = ["newsetl", *sys.argv[1:]]
@@ -77,9 +88,11 @@ def _measured_run(landing: Path, warehouse: Path, env: dict, readers: int) -> di
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(readers)]
     for proc in procs:  # every reader connected before the run starts
         proc.stdout.readline()
+    timing = warehouse.with_name(f"{warehouse.name}-commit-{readers}.txt")
+    timing.unlink(missing_ok=True)
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-c", TIMED_RUN, *newsetl_run(landing, warehouse)[3:]], cwd=ROOT, env=env,
-                         capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-c", TIMED_RUN, *newsetl_run(landing, warehouse)[3:]], cwd=ROOT,
+                         env={**env, "BENCH_COMMIT_FILE": str(timing)}, capture_output=True, text=True)
     wall = time.perf_counter() - started
     latencies, failures = [], 0
     for proc in procs:
@@ -88,7 +101,7 @@ def _measured_run(landing: Path, warehouse: Path, env: dict, readers: int) -> di
         found = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
         latencies += found["latencies"]
         failures += found["failures"]
-    commit = [float(line.split()[1]) for line in run.stderr.splitlines() if line.startswith("COMMIT_S")]
+    commit = [float(timing.read_text())] if timing.exists() else []
     return {"readers": readers, "run_ok": run.returncode == 0, "run_wall_s": round(wall, 1),
             "commit_s": commit[-1] if commit else None, "queries": len(latencies), "failures": failures,
             "median_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
@@ -97,8 +110,8 @@ def _measured_run(landing: Path, warehouse: Path, env: dict, readers: int) -> di
 
 
 def main() -> None:
-    parser = argument_parser(__doc__, articles=2000)
-    parser.add_argument("--new", type=int, default=50, help="new articles in each measured run")
+    parser = argument_parser(__doc__, articles=2000, workdir=True)
+    parser.add_argument("--new", type=int, default=3, help="new articles in each measured run (an hourly run's few)")
     parser.add_argument("--readers", type=int, nargs="+", default=[1, 4, 16])
     args = parser.parse_args()
     if corpus_missing():
@@ -110,16 +123,21 @@ def main() -> None:
     if len(articles) < needed:
         sys.exit(f"the corpora hold {len(articles)} articles, {needed} are needed")
     load = os.getloadavg()
-    with tempfile.TemporaryDirectory() as tmp, _postgres() as admin:
+    with tempfile.TemporaryDirectory() as tmp, _postgres() as admin, prefect_server(Path(tmp)) as api:
+        kept = args.workdir / f"base-{args.articles}" if args.workdir else None
         work = Path(tmp)
-        env = run_env(work)
-        base, landing = work / "base", work / "landing"
+        # Against one running Prefect server, as scheduled runs are: no temporary server to start per run.
+        env = run_env(work, PREFECT_API_URL=api)
+        # Kept beside the warehouse: the documents' paths must not change between calls.
+        base, landing = kept or work / "base", (kept or work / "base").with_name(f"landing-{args.articles}")
         write_articles(landing, articles[: args.articles], "a")
-        subprocess.run(newsetl_run(landing, base), cwd=ROOT, env=env, check=True, capture_output=True)
+        if not list((base / "parquet" / "runs").glob("run_id=*/run.parquet")):  # no complete build kept
+            shutil.rmtree(base, ignore_errors=True)
+            subprocess.run(newsetl_run(landing, base), cwd=ROOT, env=env, check=True, capture_output=True)
         results = []
         for kind in ("sqlite", "postgresql"):
             warehouse = work / kind
-            shutil.copytree(base, warehouse)
+            shutil.copytree(base, warehouse, ignore=shutil.ignore_patterns("run.lock"))
             if kind == "postgresql":
                 subprocess.run([sys.executable, "-m", "flows.cli", "migrate", "--warehouse", str(warehouse),
                                 "--catalog", create_database(admin)], cwd=ROOT, env=env, check=True,
