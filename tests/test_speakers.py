@@ -93,3 +93,8 @@ def test_a_surname_alone_after_a_role_is_the_person_the_article_names_in_full():
             "„Der heutige Beschluss ist ein wichtiger Schritt.“")
     row = _one(_quotes(body, [_mention(body, "Otto Schily", schily)]), "direct")
     assert (row["speaker"], row["speaker_entity_id"]) == ("Schily", schily)
+
+
+def test_a_plural_subject_without_an_article_is_printed_as_the_speaker():
+    body = "Internationale Medien klagten darüber, dass sie an der Berichterstattung behindert würden."
+    assert _one(_quotes(body), "indirect")["speaker"] == "Internationale Medien"
