@@ -236,12 +236,13 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     known_files = warehouse.known_files(warehouse_dir)
     # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
     # new files; later copies of the same bytes in this run are duplicates of the first.
-    plan = ingest.plan_files(input_dir, known_files, limits)
-    reporter.hashing(len(plan))
+    survey = ingest.survey_files(input_dir, known_files, limits)
+    plan = survey.plan
+    reporter.hashing(survey.listed)
     known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
     batches = list(ingest.batches(plan, settings.batch_size))
-    logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",
-                run_id, len(plan), input_dir, sum(len(b) for b in batches), len(known_files))
+    logger.info("run %s: %d files under %s, %d new, %d already in the warehouse",
+                run_id, survey.listed, input_dir, sum(len(b) for b in batches), survey.known)
     phase_done("list_and_hash")
 
     status_counts: dict[str, int] = {}
@@ -273,17 +274,17 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
     phase_done("stories")
 
-    counts = {"files_seen": len(plan), "new_documents": sum(status_counts.values()),
+    counts = {"files_seen": survey.listed, "new_documents": sum(status_counts.values()),
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
-              "already_in_warehouse": len(plan) - sum(status_counts.values()), "stories_touched": stories}
+              "already_in_warehouse": survey.known, "stories_touched": stories}
     languages = warehouse.read_staged(warehouse_dir, "articles", run_id, ["language"])["language"]
     counts["non_german_articles"] = int((languages != "de").sum())
     quality = warehouse.read_staged(warehouse_dir, "quality_results", run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     reporter.stage("loading the warehouse")
     load_run(warehouse_dir, run_id, {
-        **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(plan),
+        **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": survey.listed,
         "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},
         quality_dir)
     phase_done("load")
