@@ -114,3 +114,17 @@ def test_a_speech_verb_after_und_is_no_frame_of_the_quotation_before_it():
             "helfe bei der Suche.")
     found = _quotes(body, [_mention(body, "Julia Gillard", gillard)])
     assert _one(found, "direct")["speaker_entity_id"] == gillard
+
+
+def test_heisst_es_without_a_source_goes_to_the_subject_of_the_sentence_before():
+    union = entity_id("ORG", "union")
+    body = ("Die Union spricht sich gegen strengere Regeln aus. Als Begründung dafür heißt es, die Gesetze seien "
+            "völlig ausreichend.")
+    row = _one(_quotes(body, [_mention(body, "Union", union, "ORG")]), "indirect")
+    assert row["speaker_entity_id"] == union
+
+
+def test_a_name_after_a_tagged_genitive_and_a_role_is_the_speaker():
+    body = "„Das lag hier nicht vor“, sagte Schalkes Trainer Felix Magath zur Sportschau."
+    row = _one(_quotes(body, [_mention(body, "Schalkes", entity_id("ORG", "schalkes"), "ORG")]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Felix Magath", entity_id("PER", "felix magath"))

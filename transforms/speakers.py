@@ -231,6 +231,8 @@ class Speakers:
             # Roles, titles and function words go; a word only the lexicon knows as a noun (Matthias) goes
             # only while two words stay.
             role = False
+            while words and any(t.start < words[0][1] and words[0][0] < t.end for t in taken):
+                words.pop(0)  # a tagged name before it (Schalkes | Trainer Felix Magath)
             while words and _descriptor(self.body[words[0][0]:words[0][1]]) and (
                     len(words) > 2 or _role_or_title(self.body[words[0][0]:words[0][1]])):
                 role = _role(self.body[words[0][0]:words[0][1]])
