@@ -293,8 +293,10 @@ class Speakers:
             best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
                                                 min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
             before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
-            if not nearest and len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]):
-                # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject.
+            if not nearest and len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) \
+                    and not _PASSIVE.search(body[start:cue_at]):
+                # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
+                # the passive (Y wurde von X gebeten) the agent stays.
                 best = min(before, key=lambda n: (n[5], n[0]))
             written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
             return self._with_acronym(best[1], written), best[3]
