@@ -40,6 +40,23 @@ def _warehouse(value: str | None) -> str:
     return _settings(warehouse_dir=value).warehouse_dir
 
 
+CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalog a team shares (data files stay in "
+                "the warehouse folder); default the SQLite file in the folder; env NEWSETL_CATALOG.")
+
+
+def _use_catalog(catalog: str | None, warehouse: str) -> None:
+    """Check the catalog against the warehouse folder and pass it on to the flow, its workers and children."""
+    from transforms.catalog import CatalogError, catalog_for
+
+    chosen = _settings(catalog=catalog).catalog
+    try:
+        catalog_for(warehouse, chosen).exists()
+    except CatalogError as exc:
+        _fail(str(exc))
+    if chosen:
+        os.environ["NEWSETL_CATALOG"] = chosen
+
+
 def _fail(message: str) -> None:
     error_line(message)
     raise typer.Exit(code=2)
@@ -81,6 +98,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
         workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+        catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL."),
@@ -103,6 +121,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
+    _use_catalog(catalog, settings.warehouse_dir)
     if settings.notify:
         from transforms.notify import unusable
 
@@ -198,6 +217,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+              catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
               verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
@@ -217,6 +237,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
+    _use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
@@ -292,12 +313,14 @@ def _preload(models: bool, local_workers: bool) -> None:
     preload_process(models)
 
 
-def _open_reader(warehouse: str | None, as_of: str | None = None):
+def _open_reader(warehouse: str | None, as_of: str | None = None, catalog: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
     from transforms.lake import connect
 
+    folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
-        return connect(_warehouse(warehouse), read_only=True, as_of_run=as_of)
+        return connect(folder, read_only=True, as_of_run=as_of)
     except (FileNotFoundError, LookupError) as exc:
         _fail(str(exc).strip("'\""))
 
@@ -339,7 +362,8 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
           max_width: int = typer.Option(None, "--max-width", min=1, help=MAX_WIDTH_HELP),
           full: bool = typer.Option(False, "--full", help="Keep cells whole."),
           as_of: str = typer.Option(None, "--as-of", help="Query the warehouse as this run_id left it."),
-          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+          catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Print the result of a SQL query on the warehouse, opened read-only: a run in progress is not blocked."""
     _check_format(output)
     if file is not None:
@@ -348,7 +372,7 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
         sql = file.read_text(encoding="utf-8")
     if not sql:
         _fail("no SQL given: use newsetl query \"select ...\" or --file FILE")
-    with _open_reader(warehouse, as_of) as con:
+    with _open_reader(warehouse, as_of, catalog) as con:
         _print_result(con, sql, output, 0 if full else max_width)
 
 
@@ -356,21 +380,24 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
 def search(text: str = typer.Argument(..., metavar="WORDS", help="Words to find in titles and bodies (German stemming, compound parts)."),
            limit: int = typer.Option(10, "--limit", min=1, help="Most results to show."),
            output: str = typer.Option(None, "--format", help=FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Full-text search over the articles, ranked by BM25, offline."""
     _check_format(output)
-    with _open_reader(warehouse) as con:
+    with _open_reader(warehouse, catalog=catalog) as con:
         escaped = text.replace("'", "''")
         _print_result(con, f"select score, title, outlet, published_at, doc_id[:12] as doc "
                            f"from search_articles('{escaped}') limit {int(limit)}", output)
 
 
 @app.command()
-def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+            catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit."""
     from transforms import warehouse as wh
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         with wh.RunLock(folder, "rebuild"):
             counts = wh.rebuild(folder)
@@ -383,7 +410,8 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
 @app.command()
 def report(runs: int = typer.Option(30, "--runs", help="How many of the latest runs the history and trends show."),
            open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
@@ -391,6 +419,7 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
     from transforms.warehouse import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         con = connect(folder, read_only=True)
     except (WarehouseLocked, FileNotFoundError) as exc:
@@ -410,7 +439,8 @@ STATUS_FORMAT_HELP = ("text (one line), json (one object) or prometheus (OpenMet
 def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the last commit is older (2h); 90s, 30m, "
                                                                 "2h, 1d; env NEWSETL_STATUS_MAX_AGE."),
            output: str = typer.Option("text", "--format", help=STATUS_FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """The last committed run's verdict, age and counts in one line, for probes and cron.
 
     Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
@@ -425,9 +455,37 @@ def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the l
         allowed = parse_age(settings.status_max_age)
     except ValueError as exc:
         _fail(f"--max-age: {exc}")
+    _use_catalog(catalog, settings.warehouse_dir)  # an unreachable catalog is critical (2)
     found = read_status(settings.warehouse_dir, allowed)
     sys.stdout.write(FORMATS[output](found).rstrip("\n") + "\n")
     raise typer.Exit(code=found.exit_code)
+
+
+@app.command()
+def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalog goes: postgresql://user@host/db "
+                                                              "(an empty database), or sqlite to move it back."),
+            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Move the warehouse's catalog to PostgreSQL, or back to SQLite; the data files stay where they are.
+
+    Every table's rows and checksum are compared on both sides before the warehouse switches over.
+    """
+    from transforms.catalog import CatalogError, public_address
+    from transforms.migrate import MigrationFailed
+    from transforms.migrate import migrate as move
+    from transforms.warehouse import WarehouseLocked
+
+    target = _settings(catalog=catalog).catalog
+    folder = _warehouse(warehouse)
+    if target != "sqlite":
+        os.environ.pop("NEWSETL_CATALOG", None)  # names the target here, not the catalog in use
+    try:
+        checks = move(folder, target)
+    except (CatalogError, MigrationFailed, WarehouseLocked) as exc:
+        _fail(str(exc))
+    out = console(highlight=False)
+    for check in checks:
+        out.print(f"{check.table}: {check.rows} rows, checksum {check.checksum[:12]}, the same in both catalogs")
+    out.print(f"catalog: {public_address(target)}")
 
 
 @app.command()
@@ -437,8 +495,11 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
     (`--warehouse DEST`) or moving it into the warehouse's place."""
     from expectations.report import build_report
     from transforms.backup import backup as take_backup
+    from transforms.catalog import catalog_for
     from transforms.warehouse import connect
 
+    if catalog_for(_warehouse(warehouse)).postgres:
+        _fail("the catalog is in PostgreSQL: back it up with pg_dump, and the warehouse folder with a file copy")
     try:
         made = take_backup(_warehouse(warehouse), dest)
     except (FileNotFoundError, FileExistsError) as exc:
@@ -448,6 +509,39 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
     console(highlight=False).print(
         f"backup of snapshot {made.snapshot} (last run {made.last_run}) in {dest.resolve()}: {made.data_files} data "
         f"files, {made.data_bytes / 1e6:.1f} MB, {made.archived_runs} runs archived", soft_wrap=True)
+
+
+automation_app = typer.Typer(help="Prefect automations for a Prefect server that runs the news-etl deployments.",
+                             no_args_is_help=True, cls=NewsetlGroup)
+app.add_typer(automation_app, name="automation")
+
+
+@automation_app.command("install")
+def automation_install(notify: list[str] = typer.Option(None, "--notify", metavar="URL", help=NOTIFY_HELP)) -> None:
+    """Notify the Apprise URLs when a news-etl flow run ends Failed or Crashed, and when none completed for two
+    hours, from the Prefect server of PREFECT_API_URL; installing again replaces the automations."""
+    settings = _settings(notify=" ".join(notify) if notify else None)
+    if not settings.notify:
+        _fail("no address to notify: give --notify URL or set NEWSETL_NOTIFY")
+    from transforms.notify import unusable
+
+    if unusable(settings.notify):
+        _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
+    from flows import use_state_dir
+
+    use_state_dir()
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        _fail("automations live on a Prefect server: set PREFECT_API_URL (http://127.0.0.1:4200/api)")
+    from flows.automation import install
+
+    try:
+        installed = install(settings.notify)
+    except Exception as exc:  # the server's answer, on one line
+        _fail(f"could not install the automations on {PREFECT_API_URL.value()}: {exc}")
+    for name, automation_id in installed:
+        console(highlight=False).print(f"installed automation {name} ({automation_id})")
 
 
 def main() -> None:

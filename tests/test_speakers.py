@@ -77,3 +77,24 @@ def test_runs_of_plural_nouns_titles_and_roles_are_no_names():
     body = "Bundestrainer Joachim Löw zählte acht Gelbe Karten. Klinikdirektor Prof. Dr. Matthias Beckmann lobte Internationale Medien."
     speakers = Speakers(body, [])
     assert [body[s:e] for s, e in speakers.names_by_rule(0, len(body))] == ["Joachim Löw", "Matthias Beckmann"]
+
+
+def test_a_source_after_laut_ends_with_its_noun_phrase_and_names_its_organisation():
+    rwe = entity_id("ORG", "rwe")
+    body = "Laut einem Sprecher des Unternehmens RWE würde die Baustelle bis Montag ruhen."
+    row = _one(_quotes(body, [_mention(body, "RWE", rwe, "ORG")]), "indirect")
+    assert (row["quote"], row["speaker"], row["speaker_entity_id"]) == (
+        "würde die Baustelle bis Montag ruhen", "einem Sprecher des Unternehmens RWE", rwe)
+
+
+def test_a_surname_alone_after_a_role_is_the_person_the_article_names_in_full():
+    schily = entity_id("PER", "otto schily")
+    body = ("Otto Schily stellte den Entwurf vor. Nach der Kabinettssitzung sagte Bundesinnenminister Schily: "
+            "„Der heutige Beschluss ist ein wichtiger Schritt.“")
+    row = _one(_quotes(body, [_mention(body, "Otto Schily", schily)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Schily", schily)
+
+
+def test_a_plural_subject_without_an_article_is_printed_as_the_speaker():
+    body = "Internationale Medien klagten darüber, dass sie an der Berichterstattung behindert würden."
+    assert _one(_quotes(body), "indirect")["speaker"] == "Internationale Medien"

@@ -5,13 +5,14 @@ fraction of a second; transforms/warehouse.py (pandas, pyarrow) re-exports these
 """
 from __future__ import annotations
 
-import sqlite3
 from importlib import import_module
 from pathlib import Path
 
 import duckdb
 
-CATALOG = "lake.sqlite"
+from transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
+from transforms.catalog import catalog_for
+
 DATA = "lake"
 # Nothing may try to download an extension at run time: each is loaded by path from its wheel.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -33,28 +34,30 @@ def _quote(path: Path) -> str:
 
 
 def catalog_exists(warehouse: str | Path) -> bool:
-    return (Path(warehouse) / CATALOG).exists()
+    return catalog_for(warehouse).exists()
 
 
 # Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
 # connection of a process checks them; later ones get the library the process already holds (dlopen
 # hands back the code loaded first), so checking the file again would prove nothing.
-_extensions_checked = False
+_extensions_checked: set[str] = set()
 
 
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    global _extensions_checked
-    con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": _extensions_checked})
-    for module, name in _EXTENSIONS:
-        con.execute(f"load '{_extension_path(module, name)}'")
-    _extensions_checked = True
+    catalog = catalog_for(warehouse)
+    extensions = [_extension_path(module, name) for module, name in _EXTENSIONS] + catalog.extensions()
+    con = duckdb.connect(config={**DUCKDB_CONFIG,
+                                 "allow_unsigned_extensions": _extensions_checked.issuperset(extensions)})
+    for path in extensions:
+        con.execute(f"load '{path}'")
+    _extensions_checked.update(extensions)
     # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
     options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
     if read_only:
         options.append("read_only")
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
-    con.execute(f"attach 'ducklake:sqlite:{_quote(warehouse.resolve() / CATALOG)}' as lake ({', '.join(options)})")
+    con.execute(f"attach '{catalog.attach_target()}' as lake ({', '.join(options)})")
     con.execute("use lake")
     return con
 
@@ -80,11 +83,7 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
             raise LookupError(f"no committed run {as_of_run} in {warehouse}: see its runs with "
                               "`newsetl query \"select run_id, status from runs\"`")
         return _attach(warehouse, read_only=True, snapshot=found)
-    warehouse.mkdir(parents=True, exist_ok=True)
-    if not catalog_exists(warehouse):
-        # WAL mode, set before the first attach: a reader's open transaction must not hold up a commit.
-        with sqlite3.connect(warehouse / CATALOG) as catalog:
-            catalog.execute("pragma journal_mode=wal")
+    catalog_for(warehouse).prepare()
     con = _attach(warehouse, read_only=False)
     from transforms.warehouse import ensure_schema  # pandas and pyarrow: only writers need them
 
