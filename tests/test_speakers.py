@@ -98,3 +98,19 @@ def test_a_surname_alone_after_a_role_is_the_person_the_article_names_in_full():
 def test_a_plural_subject_without_an_article_is_printed_as_the_speaker():
     body = "Internationale Medien klagten darüber, dass sie an der Berichterstattung behindert würden."
     assert _one(_quotes(body), "indirect")["speaker"] == "Internationale Medien"
+
+
+def test_reported_speech_goes_to_a_subject_named_after_the_last_quotation():
+    vorjahn, scholz = entity_id("PER", "hartmut vorjahn"), entity_id("PER", "olaf scholz")
+    body = ("Olaf Scholz sagte, die Stadt brauche Geld. Der Haushalt ist knapp. Am Montag will Finanzbürgermeister "
+            "Hartmut Vorjahn eine Vorlage präsentieren. Die Stadt müsse dann am Freitag entscheiden.")
+    found = _quotes(body, [_mention(body, "Olaf Scholz", scholz), _mention(body, "Hartmut Vorjahn", vorjahn)])
+    assert _one(found, "free_indirect")["speaker_entity_id"] == vorjahn
+
+
+def test_a_speech_verb_after_und_is_no_frame_of_the_quotation_before_it():
+    gillard = entity_id("PER", "julia gillard")
+    body = ("Ministerpräsidentin Julia Gillard bezeichnete das Unglück als „große Tragödie“ und erklärte, ihr Land "
+            "helfe bei der Suche.")
+    found = _quotes(body, [_mention(body, "Julia Gillard", gillard)])
+    assert _one(found, "direct")["speaker_entity_id"] == gillard
