@@ -35,7 +35,10 @@ _ROLE_NP = re.compile(
     r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
     r"((?:\s+(?:des|der|eines|einer|von|vom)\s+(?:(?:der|des|dem|den)\s+)?(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
     r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?))?")
-_BARE_SUBJECT = re.compile(r"^\s*(?:[A-ZÄÖÜ][\wäöüß-]*\s+){0,2}([A-ZÄÖÜ][\wäöüß-]+)\s*$")
+_BARE_SUBJECT = re.compile(r"^\s*(?:[A-ZÄÖÜ][\wäöüß-]*\s+){0,2}([A-ZÄÖÜ][\wäöüß-]+)(?:\s*$|\s+(?=[a-zäöüß]))")
+# An article with a name in marks: der „Oberste Rat zur Wiederherstellung der Demokratie“, Der „Chaos Computer Club“.
+_QUOTED_NP = re.compile(r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
+                        r"[„»\"]([A-ZÄÖÜ][\wäöüß-]*)[^„“»«\"\n]{0,60}[“«\"]")
 # Nouns of what was said or written: their complement names the speaker (das Fazit von Sandra Boser).
 _SPEECH_NOUNS = tuple(w.lower() for w in (
     "Fazit", "Aussage", "Erklärung", "Mitteilung", "Bericht", "Befunde", "Angaben", "Worte", "Ansicht", "Meinung",
@@ -391,16 +394,22 @@ class Speakers:
             # Before the cue, the first phrase of the cue's own sentence is its subject (Die Universität hatte
             # die Aberkennung begründet); after it, the nearest.
             order = (start + m.start() < clause_start, start + m.start()) if before and not nearest else \
-                (False, abs(start + m.end() - cue_at))
+                (False, min(abs(start + m.start() - cue_at), abs(start + m.end() - cue_at)))
             candidates.append(((attached, not before, *order), start + m.start(), start + m.end(), m.group(1)))
+        for m in _QUOTED_NP.finditer(frame):
+            before = start + m.end() <= cue_at
+            order = (start + m.start() < clause_start, start + m.start()) if before and not nearest else \
+                (False, min(abs(start + m.start() - cue_at), abs(start + m.end() - cue_at)))
+            candidates.append(((self.attached(start + m.start(), start, "PER"), not before, *order),
+                               start + m.start(), start + m.end(), m.group(1)))
         bare = _BARE_SUBJECT.search(self.body[clause_start:max(clause_start, cue_at)])
         if bare and cue_at > clause_start and not any(
                 w.lower() in _PREPOSITIONS | _NOT_NAME_WORDS | _SENTENCE_WORDS for w in bare.group().split()) \
                 and (_descriptor(bare.group(1)) or _not_name(bare.group(1))):
-            # A subject without an article right before the cue: Internationale Medien klagten, UN-Mitarbeiter
-            # bestätigten.
+            # A subject without an article opening the cue's clause: Internationale Medien klagten, UN-Mitarbeiter
+            # bestätigten, Konservative Politiker hatten kritisiert.
             first = re.match(r"\s*", bare.group()).end()
-            candidates.append(((False, False, False, clause_start), clause_start + bare.start() + first,
+            candidates.append(((False, False, False, clause_start - 1), clause_start + bare.start() + first,
                                clause_start + bare.end(1), bare.group(1)))
         if not candidates:
             return None
