@@ -147,3 +147,12 @@ def test_an_organisation_named_in_marks_after_its_article_is_the_speaker():
 def test_a_plural_subject_opening_the_clause_before_an_auxiliary_is_the_speaker():
     body = "Konservative Politiker hatten schon früher kritisiert, dass der Bund Steuergelder einsetze."
     assert _one(_quotes(body), "indirect")["speaker"] == "Konservative Politiker"
+
+
+def test_a_pronoun_skips_a_nearer_person_whose_role_says_the_other_gender():
+    body = ("Außenministerin Annalena Baerbock traf in Kiew Präsident Wolodymyr Selenskyj. "
+            "Sie sagte, die Hilfe gehe weiter.")
+    found = _quotes(body, [_mention(body, "Annalena Baerbock", BAERBOCK),
+                           _mention(body, "Wolodymyr Selenskyj", SELENSKYJ)])
+    row = _one(found, "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Sie", BAERBOCK)

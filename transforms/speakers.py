@@ -168,15 +168,23 @@ class Speakers:
             i += 1
         return found
 
-    def person_before(self, pos: int, role: str | None = None, strict: bool = False) -> Mentioned | None:
+    def person_before(self, pos: int, role: str | None = None, strict: bool = False,
+                      pronoun: str | None = None) -> Mentioned | None:
         """The nearest person mentioned before pos; with a role, the nearest one the role introduced
-        (Verteidigungsminister Boris Pistorius for der Minister), else (unless strict) the nearest person."""
+        (Verteidigungsminister Boris Pistorius for der Minister), else (unless strict) the nearest person; with
+        a pronoun, the nearest one whose role does not say otherwise (er: not Außenministerin X, sie: not
+        Präsident X)."""
         i = bisect_right(self.starts, pos - 1) - 1
         fallback = None
+        unwanted = {"er": "f", "sie": "m"}.get((pronoun or "").lower())
         while i >= 0:
             m = self.mentions[i]
             if m.label == "PER" and m.end <= pos:
                 if role is None:
+                    if unwanted and self._gender(m) == unwanted:
+                        fallback = fallback or m
+                        i -= 1
+                        continue
                     return m
                 fallback = fallback or m
                 before = self.body[max(0, m.start - 40):m.start].lower().split()[-3:]
@@ -184,6 +192,16 @@ class Speakers:
                     return m
             i -= 1
         return None if strict else fallback
+
+    def _gender(self, m: Mentioned) -> str | None:
+        """f or m where a role or title right before the person says so (Außenministerin, Frau; Präsident, Herr)."""
+        for word in self.body[max(0, m.start - 40):m.start].lower().split()[-3:]:
+            word = word.strip(",(")
+            if word == "frau" or any(word.endswith(r) for r in ROLES if r.endswith("in")):
+                return "f"
+            if word == "herr" or any(word.endswith(r) for r in ROLES if not r.endswith("in")):
+                return "m"
+        return None
 
     def attached(self, pos: int, limit: int, label: str = "ORG") -> bool:
         """Whether the name at pos hangs on another word rather than being the frame's subject: a preposition
@@ -272,7 +290,7 @@ class Speakers:
             or re.match(r"\w+\s+(er|sie)(?![\w])", body[cue_at:end])
         if pronoun:
             # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
-            person = self.person_before(start)
+            person = self.person_before(start, pronoun=pronoun.group(1))
             return pronoun.group(1), person.entity_id if person else None
         # (start, end, written, entity id, label, found by rule)
         by_rule = self.names_by_rule(start, end)
@@ -417,7 +435,7 @@ class Speakers:
         written = self._with_acronym(e, self.body[s:e])
         e = s + len(written)
         if noun is None:
-            person = self.person_before(start)
+            person = self.person_before(start, pronoun=written)
             return written, person.entity_id if person else None
         return written, self._resolve_description(s, e, noun, written)
 
