@@ -212,7 +212,7 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
         report = publish_report(settings.warehouse_dir, run_id)
         counts["report"] = str(report)
         get_run_logger().info("report seconds: %.2f", time.perf_counter() - reporting)
-        outcome = alerts.alert_run(settings, run_id, report)
+        outcome = alerts.alert_run(settings, run_id, report, needed=fail_on_quality)
         if fail_on_quality and outcome is not None and outcome.verdict == "FAIL":
             return Failed(message=outcome.state_message(), data=counts)
         return counts
