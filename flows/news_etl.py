@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from flows import progress
+from flows import landing, progress
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
@@ -218,11 +218,16 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
         phase_seconds[name] = round(time.perf_counter() - lap[0], 2)
         lap[0] = time.perf_counter()
 
-    known_files = warehouse.known_files(warehouse_dir)
     # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
-    # new files; later copies of the same bytes in this run are duplicates of the first.
-    plan = ingest.plan_files(input_dir, known_files, limits)
-    reporter.hashing(len(plan))
+    # new files; later copies of the same bytes in this run are duplicates of the first. `newsetl run`
+    # has listed and hashed the folder already (flows/landing.py).
+    handed = landing.taken(input_dir, warehouse_dir, limits)
+    if handed is None:
+        known_files = warehouse.known_files(warehouse_dir)
+        plan = ingest.plan_files(input_dir, known_files, limits)
+        reporter.hashing(len(plan))
+    else:
+        known_files, plan = handed.known_files, handed.plan
     known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
     batches = list(ingest.batches(plan, settings.batch_size))
     logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",

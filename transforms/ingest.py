@@ -189,7 +189,7 @@ def _text_id(text: str) -> str:
 
 
 def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = frozenset(),
-               limits: IngestLimits = IngestLimits()) -> list[LandingFile]:
+               limits: IngestLimits = IngestLimits(), listed: list[Path] | None = None) -> list[LandingFile]:
     """The run's plan: one LandingFile per entry under root not yet accounted for, in a stable order.
 
     Each regular file is hashed once, in chunks. known_files holds the warehouse's
@@ -203,13 +203,15 @@ def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = froze
     sockets, devices and directories that cannot be listed. A skipped entry's doc_id is the
     sha256 of the symlink's link text (what stands at the path), or of the source_path for the
     other kinds, which have no bytes of their own.
+
+    listed: root's entries as list_landing_files gave them, when the caller listed them already.
     """
     root = Path(root)
     real_root = os.path.realpath(root)
     known_ids = {doc_id for doc_id, _ in known_files}
     first_path: dict[str, str] = {}
     plan = []
-    for path in list_landing_files(root):
+    for path in list_landing_files(root) if listed is None else listed:
         source_path = source_path_of(path, root)
         entry = _not_read(path, real_root, source_path)
         if entry is None:
