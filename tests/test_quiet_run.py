@@ -40,6 +40,19 @@ def test_a_run_with_nothing_new_records_its_run_and_health_checks_without_prefec
     assert run_id in (warehouse_dir / "quality" / "report.md").read_text(encoding="utf-8")
 
 
+def test_an_empty_landing_folder_makes_a_warehouse_with_one_completed_run_without_prefect(tmp_path):
+    (tmp_path / "landing").mkdir()
+    env = {**os.environ, "NEWSETL_STATE_DIR": str(tmp_path / "state")}
+    env.pop("PREFECT_API_URL", None)
+    result = subprocess.run([sys.executable, "-c", PROBE, "run", "--input", str(tmp_path / "landing"), "--warehouse",
+                             str(tmp_path / "wh")], capture_output=True, text=True, env=env, timeout=300)
+    assert json.loads(result.stdout.splitlines()[-1]) == {"code": 0, "prefect": False}, result.stdout + result.stderr
+    assert not (tmp_path / "state").exists()  # no Prefect home, no server database
+    with warehouse.connect(tmp_path / "wh", read_only=True) as con:
+        assert con.execute("select status, files_seen from runs").fetchall() == [("completed", 0)]
+    assert (tmp_path / "wh" / "quality" / "report.html").is_file()
+
+
 def test_the_flow_takes_the_command_s_look_once_and_only_for_its_own_folders():
     look = landing.Look("in", "wh", IngestLimits(), 3, frozenset(), [])
     landing.hand_to_flow(look)
