@@ -14,14 +14,12 @@ from pathlib import Path
 class Look:
     input_dir: str
     warehouse_dir: str
-    limits: object          # the IngestLimits the plan was made with
-    listed: int             # entries under the landing folder
-    known_files: frozenset  # (doc_id, source_path) the warehouse had accounted for
-    plan: list              # LandingFile entries not accounted for yet
+    limits: object  # the IngestLimits the plan was made with
+    survey: object  # transforms.ingest.Survey: the plan, the entries listed and those already accounted for
 
     @property
     def nothing_new(self) -> bool:
-        return not self.plan
+        return not self.survey.plan
 
 
 _handed: list[Look] = []
@@ -35,13 +33,12 @@ def list_entries(input_dir: str) -> list[Path]:
 
 def look(settings, entries: list[Path]) -> Look:
     """Hash the listed entries against the files the warehouse has accounted for. Call it holding the run lock."""
-    from transforms.ingest import plan_files
+    from transforms.ingest import survey_files
     from transforms.warehouse import known_files
 
-    known = known_files(settings.warehouse_dir)
     limits = settings.limits()
-    return Look(settings.input_dir, settings.warehouse_dir, limits, len(entries),
-                known, plan_files(settings.input_dir, known, limits, listed=entries))
+    return Look(settings.input_dir, settings.warehouse_dir, limits,
+                survey_files(settings.input_dir, known_files(settings.warehouse_dir), limits, entries=entries))
 
 
 def hand_to_flow(found: Look) -> None:

@@ -6,7 +6,7 @@ import sys
 
 from flows import landing
 from transforms import warehouse
-from transforms.ingest import IngestLimits
+from transforms.ingest import IngestLimits, Survey
 
 # Runs `newsetl run` in this interpreter, then prints its exit code and whether Prefect was imported.
 PROBE = """
@@ -54,7 +54,7 @@ def test_an_empty_landing_folder_makes_a_warehouse_with_one_completed_run_withou
 
 
 def test_the_flow_takes_the_command_s_look_once_and_only_for_its_own_folders():
-    look = landing.Look("in", "wh", IngestLimits(), 3, frozenset(), [])
+    look = landing.Look("in", "wh", IngestLimits(), Survey([], 3, 3))
     landing.hand_to_flow(look)
     assert landing.taken("in", "wh", IngestLimits()) is look
     assert landing.taken("in", "wh", IngestLimits()) is None

@@ -5,15 +5,15 @@ fraction of a second; transforms/warehouse.py (pandas, pyarrow) re-exports these
 """
 from __future__ import annotations
 
-import sqlite3
 from importlib import import_module
 from pathlib import Path
 
 import duckdb
 
 from transforms import extension_checks
+from transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
+from transforms.catalog import catalog_for
 
-CATALOG = "lake.sqlite"
 DATA = "lake"
 # Nothing may try to download an extension at run time: each is loaded by path from its wheel.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -35,24 +35,27 @@ def _quote(path: Path) -> str:
 
 
 def catalog_exists(warehouse: str | Path) -> bool:
-    return (Path(warehouse) / CATALOG).exists()
+    return catalog_for(warehouse).exists()
 
 
 # Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
 # connection of a process checks them, unless an earlier process checked the same unchanged files
-# (transforms/extension_checks.py); later ones get the library the process already holds (dlopen hands
-# back the code loaded first), so checking the file again would prove nothing.
+# (transforms/extension_checks.py; the wheels' files only: a PostgreSQL catalog's extension is a copy made
+# per process); later ones get the library the process already holds (dlopen hands back the code loaded
+# first), so checking the file again would prove nothing.
 _extensions_checked: set[str] = set()
 
 
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    extensions = [_extension_path(module, name) for module, name in _EXTENSIONS]
+    catalog = catalog_for(warehouse)
+    shipped = [_extension_path(module, name) for module, name in _EXTENSIONS]
+    extensions = shipped + catalog.extensions()
     checked = _extensions_checked.issuperset(extensions) or extension_checks.checked_before(extensions)
     con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": checked})
     for path in extensions:
         con.execute(f"load '{path}'")
     if not checked:
-        extension_checks.remember(extensions)
+        extension_checks.remember(shipped)
     _extensions_checked.update(extensions)
     # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
     options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
@@ -60,7 +63,7 @@ def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> du
         options.append("read_only")
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
-    con.execute(f"attach 'ducklake:sqlite:{_quote(warehouse.resolve() / CATALOG)}' as lake ({', '.join(options)})")
+    con.execute(f"attach '{catalog.attach_target()}' as lake ({', '.join(options)})")
     con.execute("use lake")
     return con
 
@@ -86,11 +89,7 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
             raise LookupError(f"no committed run {as_of_run} in {warehouse}: see its runs with "
                               "`newsetl query \"select run_id, status from runs\"`")
         return _attach(warehouse, read_only=True, snapshot=found)
-    warehouse.mkdir(parents=True, exist_ok=True)
-    if not catalog_exists(warehouse):
-        # WAL mode, set before the first attach: a reader's open transaction must not hold up a commit.
-        with sqlite3.connect(warehouse / CATALOG) as catalog:
-            catalog.execute("pragma journal_mode=wal")
+    catalog_for(warehouse).prepare()
     con = _attach(warehouse, read_only=False)
     from transforms.warehouse import ensure_schema  # pandas and pyarrow: only writers need them
 
