@@ -475,6 +475,10 @@ def _sentence_quotes(art: _Article, quotes: list[Quote], direct_cover: list[tupl
             open_free = None
             continue
         found = _indirect(art, s, e)
+        if found is not None and found.speaker is None and found.cue in ("heißt", "hieß"):
+            # "Als Begründung dafür heißt es, ...", "..., heißt es.": the source or speaker just before.
+            found.speaker, found.speaker_entity_id = _previous_speaker(
+                art, k, _recent(art, k, last_speaker, last_sentence))
         according = _ACCORDING_TO_THAT.match(text)
         if found is None and according:
             # "Demnach erwartet Russland, ...": the content of the source or quotation just before.
