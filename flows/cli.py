@@ -533,11 +533,8 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
     (`--warehouse DEST`) or moving it into the warehouse's place."""
     from expectations.report import build_report
     from transforms.backup import backup as take_backup
-    from transforms.catalog import catalog_for
     from transforms.warehouse import connect
 
-    if catalog_for(_warehouse(warehouse)).postgres:
-        _fail("the catalog is in PostgreSQL: back it up with pg_dump, and the warehouse folder with a file copy")
     try:
         made = take_backup(_warehouse(warehouse), dest)
     except (FileNotFoundError, FileExistsError) as exc:
