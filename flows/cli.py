@@ -90,7 +90,9 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
-    with _holding(settings, verbose) as server:
+    from flows.stopping import stoppable
+
+    with stoppable(settings.warehouse_dir), _holding(settings, verbose) as server:
         verdict = _run_flow(settings, server, verbose)
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)

@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from flows import progress
+from flows import progress, stopping
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
@@ -185,16 +185,21 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
+    stopping.take_back_signals()
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         _mark_crashed(warehouse.begin_run(settings.warehouse_dir, runs_row))
+        stopping.running(run_id)
         try:
             settings.require_input()  # a landing folder gone (unmounted, say) is a failed run in the report
             counts = _process(settings, run_id, runs_row)
         except BaseException as exc:
+            stopped = isinstance(exc, stopping.Stopped)
             warehouse.record_failed_run(settings.warehouse_dir, {
-                **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
-            publish_report(settings.warehouse_dir, run_id)
+                **runs_row, "finished_at": datetime.now(timezone.utc),
+                "message": str(exc) if stopped else f"{type(exc).__name__}: {exc}"})
+            if not stopped:  # a stopped command ends in seconds: `newsetl report` or the next run makes the report
+                publish_report(settings.warehouse_dir, run_id)
             raise
         fault_point("report")
         reporting = time.perf_counter()
@@ -221,6 +226,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     known_files = warehouse.known_files(warehouse_dir)
     # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
     # new files; later copies of the same bytes in this run are duplicates of the first.
+    fault_point("list")
     plan = ingest.plan_files(input_dir, known_files, limits)
     reporter.hashing(len(plan))
     known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
