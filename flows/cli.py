@@ -1,4 +1,9 @@
-"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse, and report on its quality."""
+"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse, and report on its quality.
+
+Every command imports what it uses inside its own body: `query`, `search`, `status`, `report` and
+`--version` start without Prefect, Great Expectations, spaCy, Dask or pandas (tests/test_cli_imports.py).
+Keep heavy imports out of this module's top level and out of the package __init__s.
+"""
 from __future__ import annotations
 
 import os
@@ -6,17 +11,19 @@ import sys
 import threading
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from flows.server import TemporaryServer
+from flows.command_group import NewsetlGroup, console, error_line
+
+if TYPE_CHECKING:
+    from flows.server import TemporaryServer
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
-                  no_args_is_help=True)
-err = Console(stderr=True)
+                  no_args_is_help=True, cls=NewsetlGroup)
+
+
 WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env NEWSETL_WAREHOUSE."
 
 
@@ -33,8 +40,25 @@ def _warehouse(value: str | None) -> str:
     return _settings(warehouse_dir=value).warehouse_dir
 
 
+CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalog a team shares (data files stay in "
+                "the warehouse folder); default the SQLite file in the folder; env NEWSETL_CATALOG.")
+
+
+def _use_catalog(catalog: str | None, warehouse: str) -> None:
+    """Check the catalog against the warehouse folder and pass it on to the flow, its workers and children."""
+    from transforms.catalog import CatalogError, catalog_for
+
+    chosen = _settings(catalog=catalog).catalog
+    try:
+        catalog_for(warehouse, chosen).exists()
+    except CatalogError as exc:
+        _fail(str(exc))
+    if chosen:
+        os.environ["NEWSETL_CATALOG"] = chosen
+
+
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    error_line(message)
     raise typer.Exit(code=2)
 
 
@@ -54,6 +78,9 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
 DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
+               "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
+NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run); env NEWSETL_NOTIFY_ON."
 
 
 @app.command()
@@ -71,9 +98,12 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
         workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+        catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
-                                             help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
+                                             help="Exit with status 1 when the run's quality verdict is FAIL."),
+        notify: list[str] = typer.Option(None, "--notify", help=NOTIFY_HELP),
+        notify_on: str = typer.Option(None, "--notify-on", help=NOTIFY_ON_HELP)) -> None:
     """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set).
 
     In a terminal a progress bar shows batches done, documents per second and time left; piped, plain
@@ -85,11 +115,18 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
                          max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
                          max_compression_ratio=max_compression_ratio, max_body_chars=max_body_chars,
-                         workers=workers, dask_address=dask_address)
+                         workers=workers, dask_address=dask_address, notify=" ".join(notify) if notify else None,
+                         notify_on=notify_on)
     try:
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
+    _use_catalog(catalog, settings.warehouse_dir)
+    if settings.notify:
+        from transforms.notify import unusable
+
+        if unusable(settings.notify):
+            _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
     from flows.stopping import stoppable
 
     with stoppable(settings.warehouse_dir), _holding(settings, verbose) as server:
@@ -116,7 +153,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
     counts = _call_flow(news_etl, server, verbose, input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
                         batch_size=settings.batch_size, limits=limits or None, workers=settings.workers,
-                        dask_address=settings.dask_address)
+                        dask_address=settings.dask_address, notify=settings.notify, notify_on=settings.notify_on)
     return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
 
 
@@ -137,7 +174,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
         if server is not None:
             _drain_to_server()
     if not state.is_completed():
-        _fail(f"flow run {state.name}: {state.message}")
+        _fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
     return state.result()
 
 
@@ -145,6 +182,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
 def _holding(settings, verbose: bool):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
     from flows import use_state_dir
+    from flows.server import TemporaryServer
     from transforms.warehouse import RunLock, WarehouseLocked
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
@@ -153,7 +191,7 @@ def _holding(settings, verbose: bool):
             # Held to the end: a second run is refused at once, before a server starts.
             held.enter_context(RunLock(settings.warehouse_dir, "starting"))
         except WarehouseLocked as exc:
-            _fail(str(exc))
+            _fail(f"{exc}: wait for it to end, then run again")
         if not verbose:
             # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
@@ -181,6 +219,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+              catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
               verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
@@ -192,16 +231,17 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     stages = ["clean"] if "all" in stage else stage
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
-        _fail(f"--stage takes clean, tag, themes, quote, stories or all, not {', '.join(unknown)}")
+        _fail(f"unknown --stage {', '.join(unknown)}: use clean, tag, themes, quote, stories or all")
     if since:
         try:
             dt.date.fromisoformat(since)
         except ValueError:
-            _fail(f"--since must be a date like 2025-01-31, not {since!r}")
+            _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
+    _use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
-        _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
+        _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
     # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
     threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
@@ -211,13 +251,15 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
         result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
                             outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
                             workers=settings.workers, dask_address=settings.dask_address)
-    Console(highlight=False).print(
+    console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)
 
 
 def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> str | None:
     """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
+    from rich.markup import escape
+
     from expectations.report import verdict
     from transforms.warehouse import connect
 
@@ -232,7 +274,7 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
         reasons = con.execute("select reason, count(*) from quarantine where run_id = ? group by reason "
                               "order by count(*) desc, reason limit 3", [run_id]).fetchall()
     quality = verdict(status, critical, warnings, counts["quarantined"])
-    console = Console(highlight=False)
+    out = console(highlight=False)
     rate = counts["new_documents"] / seconds if seconds else 0.0
     colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[quality]
     lines = [
@@ -243,14 +285,15 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
         f"new    {counts['loaded']} loaded, {counts['quarantined']} quarantined, {counts['duplicates']} duplicates, "
         f"{counts['stories_touched']} stories touched",
     ]
-    lines += [f"       quarantined {n}: {Text(reason).plain}" for reason, n in reasons]
+    # A reason quotes its file's bytes: escaped, not read as console markup.
+    lines += [f"       quarantined {n}: {escape(reason)}" for reason, n in reasons]
     lines += [f"time   {seconds:.1f} s wall, {rate:.1f} new documents/s",
               f"report {Path(settings.warehouse_dir) / 'quality' / 'report.html'}",
               f"data   {Path(settings.warehouse_dir).resolve()}  (newsetl query \"select ...\")"]
     if ephemeral:
         lines.append("Prefect's temporary server lived for this run only: no UI link to keep.")
     for line in lines:
-        console.print(line, soft_wrap=True)
+        out.print(line, soft_wrap=True)
     return quality
 
 
@@ -272,122 +315,105 @@ def _preload(models: bool, local_workers: bool) -> None:
     preload_process(models)
 
 
-def _open_reader(warehouse: str | None, as_of: str | None = None):
+def _open_reader(warehouse: str | None, as_of: str | None = None, catalog: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
-    from transforms.warehouse import connect
+    from transforms.lake import connect
 
+    folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
-        return connect(_warehouse(warehouse), read_only=True, as_of_run=as_of)
+        return connect(folder, read_only=True, as_of_run=as_of)
     except (FileNotFoundError, LookupError) as exc:
         _fail(str(exc).strip("'\""))
 
 
-def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> None:
-    """Rows as a table that fits the terminal (cells cut at max_width, 0 keeps them whole), or as CSV or JSON."""
-    import csv
-    import json
+def _print_result(con, sql: str, output: str | None = None, max_width: int | None = None) -> None:
+    """The query's rows in the chosen format (flows/output.py), or a one-line error."""
     import time
 
     import duckdb
+
+    from flows.output import print_rows
 
     started = time.perf_counter()
     try:
         relation = con.sql(sql)
         rows = relation.fetchall() if relation is not None else None
     except duckdb.Error as exc:
-        _fail(f"query failed: {exc}")
-    if rows is None:
-        return
-    if output == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(relation.columns)
-        writer.writerows(rows)
-        return
-    if output == "json":
-        for row in rows:
-            sys.stdout.write(json.dumps(dict(zip(relation.columns, row)), default=str, ensure_ascii=False) + "\n")
-        return
-    console = Console()
-    widest = [max([len(column)] + [len("NULL" if row[i] is None else str(row[i])) for row in rows])
-              for i, column in enumerate(relation.columns)]
-    # Short values (numbers, codes, dates) keep their width; the long columns share what is left of the
-    # terminal (3 characters of border and padding per column), each cut at max_width.
-    short = [w <= SHORT_CELL for w in widest]
-    left = console.width - 1 - sum(w + 3 for w, is_short in zip(widest, short) if is_short) - 3 * short.count(False)
-    share = left // short.count(False) if short.count(False) else 0
-    fits = share >= 4
-    table = Table()
-    for column, width, is_short in zip(relation.columns, widest, short):
-        limit = max_width or None
-        if fits and not is_short and max_width:
-            limit = min(max_width, share)
-        table.add_column(column, overflow="ellipsis", max_width=limit, no_wrap=bool(max_width),
-                         min_width=width if fits and is_short and max_width else None)
-    for row in rows:
-        # Text() keeps values such as '[a-z]' from being read as console markup.
-        table.add_row(*(Text("NULL" if v is None else str(v)) for v in row))
-    console.print(table)
-    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''} in {time.perf_counter() - started:.2f} s",
-                  style="dim")
+        _fail(f"query failed: {' '.join(str(exc).split())}: see the tables with `newsetl query \"show tables\"`")
+    if rows is not None:
+        print_rows(relation.columns, rows, output, max_width, seconds=time.perf_counter() - started)
 
 
-# Cells up to this wide are never cut: numbers, codes, dates and ids stay readable.
-SHORT_CELL = 12
-FORMAT_HELP = "table (fits the terminal), csv or json (one object per line): csv and json print rows only."
+FORMAT_HELP = ("table, vertical (one `column: value` line each), csv, json (one object per line) or markdown; "
+               "default: a table, or vertical when the rows do not fit the terminal. csv, json and markdown print rows only, whole.")
+MAX_WIDTH_HELP = "Cut cells to this many characters (default: 40 in a table, the line's width in vertical)."
+
+
+def _check_format(output: str | None) -> None:
+    from flows.output import FORMATS
+
+    if output is not None and output not in FORMATS:
+        _fail(f"unknown --format {output!r}: use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
 
 
 @app.command()
-def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse (read-only)."),
+def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run against the warehouse (read-only)."),
           file: Path = typer.Option(None, "--file", help="Run the SQL in this file instead."),
-          output: str = typer.Option("table", "--format", help=FORMAT_HELP),
-          max_width: int = typer.Option(40, "--max-width", help="Cut table cells to this many characters."),
-          full: bool = typer.Option(False, "--full", help="Keep table cells whole."),
+          output: str = typer.Option(None, "--format", help=FORMAT_HELP),
+          max_width: int = typer.Option(None, "--max-width", min=1, help=MAX_WIDTH_HELP),
+          full: bool = typer.Option(False, "--full", help="Keep cells whole."),
           as_of: str = typer.Option(None, "--as-of", help="Query the warehouse as this run_id left it."),
-          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+          catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Print the result of a SQL query on the warehouse, opened read-only: a run in progress is not blocked."""
-    if output not in ("table", "csv", "json"):
-        _fail(f"--format must be table, csv or json, not {output!r}")
+    _check_format(output)
     if file is not None:
         if not file.is_file():
-            _fail(f"no SQL file at {file}")
+            _fail(f"no SQL file at {file}: give --file the path of a file of SQL")
         sql = file.read_text(encoding="utf-8")
     if not sql:
-        _fail("give a SQL query or --file")
-    with _open_reader(warehouse, as_of) as con:
+        _fail("no SQL given: use newsetl query \"select ...\" or --file FILE")
+    with _open_reader(warehouse, as_of, catalog) as con:
         _print_result(con, sql, output, 0 if full else max_width)
 
 
 @app.command()
-def search(text: str = typer.Argument(..., help="Words to find in titles and bodies (German stemming, compound parts)."),
+def search(text: str = typer.Argument(..., metavar="WORDS", help="Words to find in titles and bodies (German stemming, compound parts)."),
            limit: int = typer.Option(10, "--limit", min=1, help="Most results to show."),
-           output: str = typer.Option("table", "--format", help=FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           output: str = typer.Option(None, "--format", help=FORMAT_HELP),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Full-text search over the articles, ranked by BM25, offline."""
-    with _open_reader(warehouse) as con:
+    _check_format(output)
+    with _open_reader(warehouse, catalog=catalog) as con:
         escaped = text.replace("'", "''")
         _print_result(con, f"select score, title, outlet, published_at, doc_id[:12] as doc "
                            f"from search_articles('{escaped}') limit {int(limit)}", output)
 
 
 @app.command()
-def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+            catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit."""
     from transforms import warehouse as wh
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         with wh.RunLock(folder, "rebuild"):
             counts = wh.rebuild(folder)
     except wh.WarehouseLocked as exc:
-        _fail(str(exc))
+        _fail(f"{exc}: wait for it to end, then rebuild")
     for table, count in counts.items():
-        Console().print(f"{table}: {count}")
+        console().print(f"{table}: {count}")
 
 
 @app.command()
 def report(runs: int = typer.Option(30, "--runs", help="How many of the latest runs the history and trends show."),
            open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
@@ -395,15 +421,129 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
     from transforms.warehouse import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         con = connect(folder, read_only=True)
     except (WarehouseLocked, FileNotFoundError) as exc:
         _fail(str(exc))
     with con:
         page, _ = build_report(con, Path(folder) / "quality", runs, warehouse=Path(folder).resolve())
-    Console().print(f"report: {page.resolve()}")
+    console().print(f"report: {page.resolve()}")
     if open_page:
         webbrowser.open(page.resolve().as_uri())
+
+
+STATUS_FORMAT_HELP = ("text (one line), json (one object) or prometheus (OpenMetrics for node_exporter's textfile "
+                      "collector).")
+
+
+@app.command()
+def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the last commit is older (2h); 90s, 30m, "
+                                                                "2h, 1d; env NEWSETL_STATUS_MAX_AGE."),
+           output: str = typer.Option("text", "--format", help=STATUS_FORMAT_HELP),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
+    """The last committed run's verdict, age and counts in one line, for probes and cron.
+
+    Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
+    finished run.
+    """
+    from expectations.status import FORMATS, parse_age, read_status
+
+    settings = _settings(warehouse_dir=warehouse, status_max_age=max_age)
+    if output not in FORMATS:
+        _fail(f"--format must be text, json or prometheus, not {output!r}")
+    try:
+        allowed = parse_age(settings.status_max_age)
+    except ValueError as exc:
+        _fail(f"--max-age: {exc}")
+    _use_catalog(catalog, settings.warehouse_dir)  # an unreachable catalog is critical (2)
+    found = read_status(settings.warehouse_dir, allowed)
+    sys.stdout.write(FORMATS[output](found).rstrip("\n") + "\n")
+    raise typer.Exit(code=found.exit_code)
+
+
+@app.command()
+def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalog goes: postgresql://user@host/db "
+                                                              "(an empty database), or sqlite to move it back."),
+            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Move the warehouse's catalog to PostgreSQL, or back to SQLite; the data files stay where they are.
+
+    Every table's rows and checksum are compared on both sides before the warehouse switches over.
+    """
+    from transforms.catalog import CatalogError, public_address
+    from transforms.migrate import MigrationFailed
+    from transforms.migrate import migrate as move
+    from transforms.warehouse import WarehouseLocked
+
+    target = _settings(catalog=catalog).catalog
+    folder = _warehouse(warehouse)
+    if target != "sqlite":
+        os.environ.pop("NEWSETL_CATALOG", None)  # names the target here, not the catalog in use
+    try:
+        checks = move(folder, target)
+    except (CatalogError, MigrationFailed, WarehouseLocked) as exc:
+        _fail(str(exc))
+    out = console(highlight=False)
+    for check in checks:
+        out.print(f"{check.table}: {check.rows} rows, checksum {check.checksum[:12]}, the same in both catalogs")
+    out.print(f"catalog: {public_address(target)}")
+
+
+@app.command()
+def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the backup, a warehouse of its own."),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Copy the warehouse's last committed state to DEST, consistent while a run goes on; restore by using DEST
+    (`--warehouse DEST`) or moving it into the warehouse's place."""
+    from expectations.report import build_report
+    from transforms.backup import backup as take_backup
+    from transforms.catalog import catalog_for
+    from transforms.warehouse import connect
+
+    if catalog_for(_warehouse(warehouse)).postgres:
+        _fail("the catalog is in PostgreSQL: back it up with pg_dump, and the warehouse folder with a file copy")
+    try:
+        made = take_backup(_warehouse(warehouse), dest)
+    except (FileNotFoundError, FileExistsError) as exc:
+        _fail(str(exc))
+    with connect(dest, read_only=True) as con:
+        build_report(con, dest / "quality", warehouse=dest.resolve())
+    console(highlight=False).print(
+        f"backup of snapshot {made.snapshot} (last run {made.last_run}) in {dest.resolve()}: {made.data_files} data "
+        f"files, {made.data_bytes / 1e6:.1f} MB, {made.archived_runs} runs archived", soft_wrap=True)
+
+
+automation_app = typer.Typer(help="Prefect automations for a Prefect server that runs the news-etl deployments.",
+                             no_args_is_help=True, cls=NewsetlGroup)
+app.add_typer(automation_app, name="automation")
+
+
+@automation_app.command("install")
+def automation_install(notify: list[str] = typer.Option(None, "--notify", metavar="URL", help=NOTIFY_HELP)) -> None:
+    """Notify the Apprise URLs when a news-etl flow run ends Failed or Crashed, and when none completed for two
+    hours, from the Prefect server of PREFECT_API_URL; installing again replaces the automations."""
+    settings = _settings(notify=" ".join(notify) if notify else None)
+    if not settings.notify:
+        _fail("no address to notify: give --notify URL or set NEWSETL_NOTIFY")
+    from transforms.notify import unusable
+
+    if unusable(settings.notify):
+        _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
+    from flows import use_state_dir
+
+    use_state_dir()
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        _fail("automations live on a Prefect server: set PREFECT_API_URL (http://127.0.0.1:4200/api)")
+    from flows.automation import install
+
+    try:
+        installed = install(settings.notify)
+    except Exception as exc:  # the server's answer, on one line
+        _fail(f"could not install the automations on {PREFECT_API_URL.value()}: {exc}")
+    for name, automation_id in installed:
+        console(highlight=False).print(f"installed automation {name} ({automation_id})")
 
 
 def main() -> None:

@@ -18,10 +18,10 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
-import charset_normalizer
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 DOCUMENT_COLUMNS = [
@@ -188,8 +188,22 @@ def _text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class Survey(NamedTuple):
+    """What a run found in its landing folder: the plan, and the counts its summary reports."""
+
+    plan: list[LandingFile]
+    listed: int  # every entry under the landing folder
+    known: int  # entries the warehouse already accounts for (same bytes at the same path): not planned
+
+
 def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = frozenset(),
                limits: IngestLimits = IngestLimits()) -> list[LandingFile]:
+    """The run's plan (see survey_files)."""
+    return survey_files(root, known_files, limits).plan
+
+
+def survey_files(root: str | Path, known_files: frozenset[tuple[str, str]] = frozenset(),
+                 limits: IngestLimits = IngestLimits()) -> Survey:
     """The run's plan: one LandingFile per entry under root not yet accounted for, in a stable order.
 
     Each regular file is hashed once, in chunks. known_files holds the warehouse's
@@ -209,7 +223,9 @@ def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = froze
     known_ids = {doc_id for doc_id, _ in known_files}
     first_path: dict[str, str] = {}
     plan = []
+    listed = known = 0
     for path in list_landing_files(root):
+        listed += 1
         source_path = source_path_of(path, root)
         entry = _not_read(path, real_root, source_path)
         if entry is None:
@@ -221,11 +237,12 @@ def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = froze
             else:
                 entry = _planned(path, source_path, doc_id, size, known_ids, first_path, limits)
         if (entry.doc_id, source_path) in known_files:
+            known += 1
             continue
         if entry.status != "skipped":
             first_path.setdefault(entry.doc_id, source_path)
         plan.append(entry)
-    return plan
+    return Survey(plan, listed, known)
 
 
 def _planned(path: Path, source_path: str, doc_id: str, size: int, known_ids: set[str],
@@ -293,6 +310,8 @@ def _decode_text(raw: bytes, content_type: str) -> tuple[str, str]:
         pass
     declared = _META_CHARSET.search(raw[:4096]) if content_type == "html" else None
     candidates = [declared.group(1).decode("ascii").lower()] if declared else []
+    import charset_normalizer  # here, not at import: settings (and `newsetl query`) import this module
+
     best = charset_normalizer.from_bytes(raw).best()
     # German text outside UTF-8 is nearly always Latin-1 or its Windows superset: where the
     # detector's guess reads the bytes the same way (cp1250 does for äöüß), name it so.
@@ -426,6 +445,8 @@ def read_batch(files: list[LandingFile], run_id: str,
     Only 'pending' entries are read: each becomes 'loaded' or 'quarantined' with the reason it
     cannot be read (see decode). Other entries keep the status and reason plan_files gave them.
     """
+    import pandas as pd  # here, not at import: settings (and `newsetl query`) import this module
+
     now = datetime.now(timezone.utc)
     rows, texts = [], {}
     for entry in files:

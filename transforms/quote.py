@@ -12,8 +12,8 @@ fraction of tagging. What it finds (see docs/fields.md, "quotes"):
   hearsay with "soll ... sein/haben".
 - reported: a speech act without its content as a clause (X bezeichnete Y als Z, X forderte ...).
 
-The speaker is the name or noun phrase of the frame; a pronoun (er, sie) resolves to the nearest
-person mentioned before, a role noun (der Minister) to the nearest person that role introduced.
+The speaker is the subject of the frame, resolved to the entity the article means by
+transforms/speakers.py (names the tagger missed, appositions, roles, pronouns, sources).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import pandas as pd
 import simplemma
 
 from transforms.isolation import isolated
-from transforms.tag import PERSON_CUES
+from transforms.speakers import PRONOUNS, Mentioned, Speakers
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "cue", "speaker",
                  "speaker_entity_id"]
@@ -114,11 +114,6 @@ _HEARSAY = re.compile(
     r"\b(?:soll|sollen)\b[^,;:]*?\s(?:\w+\s+(?:worden\s+)?(?:sein|haben)|gewesen\s+sein)\s*[.!?]?$")
 _KONJ2_SPEECH = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "gäbe"}
 _NOT_KONJ1 = {"bitte", "gerne", "lange", "ohne", "heute", "beide", "ebene"}
-_PRONOUNS = {"er", "sie", "Er", "Sie"}
-_ROLE_NP = re.compile(
-    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
-    r"([A-ZÄÖÜ][\wäöüß-]+)")
-_ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
 _ABBREVIATIONS = {"Dr", "Prof", "Nr", "St", "bzw", "ca", "vgl", "Mio", "Mrd", "Abs", "Art", "Str", "usw", "etc",
                   "Jh", "Chr", "Hr", "Fr", "geb", "gest", "inkl", "ggf", "z", "B", "u", "a", "d", "h", "S", "v"}
 _SENTENCE_END = re.compile(r"[.!?…]+[\"“”«»‘’)]*(?=\s+[\"„»«‚(\[]?[A-ZÄÖÜ0-9])|\n+")
@@ -134,17 +129,6 @@ class Quote:
     cue: str | None = None
     speaker: str | None = None
     speaker_entity_id: str | None = None
-
-
-@dataclass
-class Mentioned:
-    """An entity mention of the tag stage, as the speaker rules read it."""
-
-    start: int
-    end: int
-    label: str
-    entity_id: str
-    surface: str
 
 
 @lru_cache(maxsize=65536)
@@ -346,79 +330,18 @@ def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: 
         _speech_cue(context) or _subjunctive_in(context) or re.match(r"\s*,?\s*so\s", frame_after) or source)
 
 
-class _Article:
-    """One body with its mentions, sentences and the speaker state the rules share."""
+class _Article(Speakers):
+    """One body with its mentions, sentences and the speaker rules the quotation rules share."""
 
     def __init__(self, body: str, mentions: list[Mentioned]):
-        self.body = body
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
+        super().__init__(body, mentions)
         self.sentences = sentences(body)
+        self.sentence_starts = [s for s, _ in self.sentences]
 
-    def speakers_in(self, start: int, end: int) -> list[Mentioned]:
-        i = bisect_right(self.starts, start - 1)
-        found = []
-        while i < len(self.mentions) and self.mentions[i].start < end:
-            m = self.mentions[i]
-            if m.label in ("PER", "ORG") and m.end <= end:
-                found.append(m)
-            i += 1
-        return found
-
-    def person_before(self, pos: int, role: str | None = None) -> Mentioned | None:
-        """The nearest person mentioned before pos; with a role, the nearest one the role introduced
-        (Verteidigungsminister Boris Pistorius for der Minister), else the nearest person."""
-        i = bisect_right(self.starts, pos - 1) - 1
-        fallback = None
-        while i >= 0:
-            m = self.mentions[i]
-            if m.label == "PER" and m.end <= pos:
-                if role is None:
-                    return m
-                fallback = fallback or m
-                before = self.body[max(0, m.start - 40):m.start].lower()
-                if role in before.split()[-3:] or any(w.endswith(role) for w in before.split()[-3:]):
-                    return m
-            i -= 1
-        return fallback
-
-    def speaker(self, start: int, end: int, cue_at: int) -> tuple[str | None, str | None]:
-        """Speaker (as written, entity id) in the frame body[start:end], nearest to the cue."""
-        frame = self.body[start:end]
-        pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", self.body[max(start, cue_at - 8):cue_at]) \
-            or re.match(r"\w+\s+(er|sie)(?![\w])", self.body[cue_at:end])
-        if pronoun:
-            # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
-            person = self.person_before(start)
-            return pronoun.group(1), person.entity_id if person else None
-        named = self.speakers_in(start, end)
-        if named:
-            best = min(named, key=lambda m: min(abs(m.start - cue_at), abs(m.end - cue_at)))
-            return best.surface, best.entity_id
-        candidates = []
-        for m in _WORD.finditer(frame):
-            if m.group() in _PRONOUNS:
-                candidates.append((abs(start + m.start() - cue_at), m.group(), None))
-        for m in _ROLE_NP.finditer(frame):
-            # A noun phrase before the cue is its subject (Der Kreml wies die Vorwürfe zurück); after it, the nearest.
-            before = start + m.end() <= cue_at
-            candidates.append((-1 if before else abs(start + m.start() - cue_at), m.group(), m.group(1)))
-        if not candidates:
-            places = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "LOC"]
-            if places:
-                # Countries speak for their governments (China hat behauptet): a speaker without an entity id.
-                best = min(places, key=lambda m: abs(m.start - cue_at))
-                return best.surface, None
-            return None, None
-        _, written, noun = min(candidates, key=lambda c: c[0])
-        if noun is None:
-            person = self.person_before(start)
-            return written, person.entity_id if person else None
-        role = next((r for r in _ROLES if noun.lower().endswith(r)), None)
-        if role:
-            person = self.person_before(start, role)
-            return written, person.entity_id if person else None
-        return written, None
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """The sentence span that holds pos (the whole body when it has none)."""
+        k = max(0, bisect_right(self.sentence_starts, pos) - 1)
+        return self.sentences[k] if self.sentences else (0, len(self.body))
 
 
 def _subjunctive_in(text: str) -> bool:
@@ -450,62 +373,81 @@ def _konj1_in(text: str) -> bool:
 
 
 def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
-    """All quotations of one body, ordered by start."""
+    """All quotations of one body, ordered by start: the direct ones, then each sentence's indirect, free
+    indirect and reported speech, then the speakers of direct quotations without a frame."""
     art = _Article(body, mentions)
+    quotes, direct_cover = _direct_quotes(art)
+    _sentence_quotes(art, quotes, direct_cover)
+    quotes.sort(key=lambda q: (q.start, q.end))
+    _unframed_direct_speakers(art, quotes, art.sentence_starts)
+    return quotes
+
+
+def _direct_quotes(art: _Article) -> tuple[list[Quote], list[tuple[int, int]]]:
+    """Quotations in marks with their speakers, and the spans of those of four words or more (the sentences
+    they fill have no indirect speech of their own)."""
+    body = art.body
     quotes: list[Quote] = []
-    quoted = quoted_spans(body)
     direct_cover: list[tuple[int, int]] = []
-    sentence_starts = [s for s, _ in art.sentences]
-
-    def sentence_at(pos: int) -> tuple[int, int]:
-        k = max(0, bisect_right(sentence_starts, pos) - 1)
-        return art.sentences[k] if art.sentences else (0, len(body))
-
     previous_direct: Quote | None = None
-    for a, b in quoted:
+    for a, b in quoted_spans(body):
         inner_words = _words(body[a + 1:b - 1])
-        s, e = sentence_at(a)
+        s, e = art.sentence_at(a)
         # A quotation may run over several sentences: its frame is the text around it up to the sentence bounds.
-        e = max(e, sentence_at(b - 1)[1])
+        e = max(e, art.sentence_at(b - 1)[1])
         s = min(s, a)
-        frame_before, frame_after = body[s:a], body[b:e]
-        if not _is_quotation(body[a + 1:b - 1], inner_words, frame_before, frame_after):
+        if not _is_quotation(body[a + 1:b - 1], inner_words, body[s:a], body[b:e]):
             continue
         q = Quote("direct", a, b)
-        cue_after = _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
-        so_after = re.match(r"\s*,?\s*so\s+", frame_after)
-        if cue_after or so_after:
-            cue_pos = b + (cue_after.start() if cue_after else so_after.end() - 3)
-            q.cue = cue_after.group() if cue_after else "so"
-            nxt = re.search(r"[„»«\"‚]", frame_after)
-            stop = b + (nxt.start() if nxt else len(frame_after))
-            q.speaker, q.speaker_entity_id = art.speaker(b, stop, cue_pos)
-        else:
-            cue_before = None
-            for m in _WORD.finditer(frame_before):
-                if m.group() in _SPEECH_VERBS:
-                    cue_before = m
-            if cue_before is not None or frame_before.rstrip().endswith(":"):
-                q.cue = cue_before.group() if cue_before else ":"
-                cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
-                q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
-                if cue_before is None and q.speaker_entity_id is None and q.speaker not in _PRONOUNS:
-                    # A colon without a speech verb names no speaker of its own: "Seine Zuversicht gründet sich
-                    # auf Erfahrungen mit der Türkeifrage: „…“" (train 30, 518) goes on with the last speaker.
-                    q.speaker = None
-        if q.speaker is None and q.cue is None:
-            # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, its first name.
-            named = art.speakers_in(s, a) or art.speakers_in(b, e)
-            if named:
-                q.speaker, q.speaker_entity_id = named[0].surface, named[0].entity_id
-            elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
-                # The second part of an interrupted quotation, or its next paragraph: the same speaker.
-                q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
-                q.cue = previous_direct.cue
+        _direct_speaker(art, q, s, e, previous_direct)
         quotes.append(q)
         previous_direct = q
         if len(inner_words) >= 4:
             direct_cover.append((a, b))
+    return quotes, direct_cover
+
+
+def _direct_speaker(art: _Article, q: Quote, s: int, e: int, previous_direct: Quote | None) -> None:
+    """The cue and speaker of the direct quotation q in the frame body[s:e]: after it (", sagte X", ", so X"),
+    else before it (X sagte: / X:), else the sentence's first name or the quotation it continues."""
+    body, a, b = art.body, q.start, q.end
+    frame_before, frame_after = body[s:a], body[b:e]
+    cue_after = _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
+    so_after = re.match(r"\s*,?\s*so\s+", frame_after)
+    if cue_after or so_after:
+        cue_pos = b + (cue_after.start() if cue_after else so_after.end() - 3)
+        q.cue = cue_after.group() if cue_after else "so"
+        nxt = re.search(r"[„»«\"‚]", frame_after)
+        stop = b + (nxt.start() if nxt else len(frame_after))
+        q.speaker, q.speaker_entity_id = art.speaker(b, stop, cue_pos)
+    else:
+        cue_before = None
+        for m in _WORD.finditer(frame_before):
+            if m.group() in _SPEECH_VERBS:
+                cue_before = m
+        if cue_before is not None or frame_before.rstrip().endswith(":"):
+            q.cue = cue_before.group() if cue_before else ":"
+            cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
+            q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
+            if cue_before is None and q.speaker_entity_id is None and q.speaker not in PRONOUNS:
+                # A colon without a speech verb names no speaker of its own: "Seine Zuversicht gründet sich
+                # auf Erfahrungen mit der Türkeifrage: „…“" (train 30, 518) goes on with the last speaker.
+                q.speaker = None
+    if q.speaker is None and q.cue is None:
+        # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, its first name.
+        named = art.speakers_in(s, a) or art.speakers_in(b, e)
+        if named:
+            q.speaker, q.speaker_entity_id = named[0].surface, named[0].entity_id
+        elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
+            # The second part of an interrupted quotation, or its next paragraph: the same speaker.
+            q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
+            q.cue = previous_direct.cue
+
+
+def _sentence_quotes(art: _Article, quotes: list[Quote], direct_cover: list[tuple[int, int]]) -> None:
+    """Each sentence's indirect speech (a cue with its clause, a source marker, Demnach), else its free
+    indirect speech (Konjunktiv I going on from the speaker before), else its reported speech act."""
+    body = art.body
 
     def covered(s: int, e: int) -> bool:
         # A sentence that is mostly a direct quotation has no indirect speech of its own.
@@ -561,9 +503,6 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             open_free = Quote("free_indirect", *_trim_end(body, s, e), None, speaker, eid)
             quotes.append(open_free)
         last_sentence = k
-    quotes.sort(key=lambda q: (q.start, q.end))
-    _unframed_direct_speakers(art, quotes, sentence_starts)
-    return quotes
 
 
 def _unframed_direct_speakers(art: _Article, quotes: list[Quote], sentence_starts: list[int]) -> None:
@@ -585,12 +524,11 @@ _ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")
 
 
 def _previous_speaker(art: _Article, k: int, recent: Quote | None) -> tuple[str | None, str | None]:
-    """Who goes on speaking in sentence k: the speaker of a recent quotation, else the first name of the
+    """Who goes on speaking in sentence k: the speaker of a recent quotation, else the subject of the
     sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
     if recent is not None:
         return recent.speaker, recent.speaker_entity_id
-    named = art.speakers_in(*art.sentences[k - 1]) if k > 0 else []
-    return (named[0].surface, named[0].entity_id) if named else (None, None)
+    return art.subject(*art.sentences[k - 1]) if k > 0 else (None, None)
 
 
 def _trim_end(body: str, start: int, end: int) -> tuple[int, int]:
@@ -694,8 +632,30 @@ def _verb_after_source(text: str) -> re.Match | None:
     return None
 
 
+def _source_end(text: str, after_noun: bool = False) -> int:
+    """Where the source's noun phrase that opens text ends (" einem Sprecher des Unternehmens RWE würde ..."
+    -> after RWE): articles, prepositions, adjectives after them, capitalised words and names in marks, each
+    genitive or preposition hanging on the noun before (after_noun: on the marker's, nach Angaben | der
+    Polizei); 0 when text opens with none."""
+    end, expect = 0, "noun" if after_noun else "start"  # start: an article or noun may follow; noun: a genitive, preposition or und
+    for m in re.finditer(r"[„»\"][^„“»«\"]{1,40}[“«\"]|[\wÄÖÜäöüß.'’-]+|\S", text):
+        word = m.group()
+        lower = word.lower()
+        if word[:1] in "„»\"" or word[:1].isupper() and lower not in _ARTICLE_WORDS:
+            end, expect = m.end(), "noun"
+        elif expect == "noun" and lower in ("der", "des", "eines", "einer", "und", "von", "vom", "im", "in", "aus",
+                                            "zur", "zum", "bei", "beim", "für"):
+            expect = "start"
+        elif expect == "start" and (lower in _ARTICLE_WORDS or re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", word)):
+            continue
+        else:
+            break
+    return end
+
+
+_ARTICLE_WORDS = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einem", "einen", "eines", "einer"}
 # Lower-case words inside a source after laut / nach Angaben (laut einem Bericht des Ministeriums).
-_SOURCE_WORDS = {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer",
+_SOURCE_WORDS = {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer", "einem", "ein", "eine",
                  "in", "im"}
 
 
@@ -704,18 +664,20 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
     body, text = art.body, art.body[s:e]
     word = marker.group().strip(" ,").split()[0].lower()
     if word == "so":
-        speaker, eid = art.speaker(s + marker.end(), e, s + marker.end())
+        # ", so das Ergebnis einer Studie der Stiftung Warentest, ...": the source runs to the next comma.
+        comma = text.find(",", marker.end())
+        speaker, eid = art.speaker(s + marker.end(), s + comma if comma != -1 else e, s + marker.end(), nearest=True)
         return Quote("indirect", *_trim_end(body, s, s + marker.start()), "so", speaker, eid)
     if word == "zufolge":
         # "Der Polizei zufolge wurden ...": the frame runs from the sentence start to the marker.
         frame_start = s if marker.start() < 60 else s + text.rfind(",", 0, marker.start()) + 1
-        speaker, eid = art.speaker(frame_start, s + marker.start(), s + marker.start())
+        speaker, eid = art.source(frame_start, s + marker.start())
         content_start = s + marker.end() if marker.start() < 60 else s
         end = e if marker.start() < 60 else frame_start - 1
         return Quote("indirect", *_strip(body, *_trim_end(body, content_start, end)), "zufolge", speaker, eid)
     if word == "wonach":
         # "..., wonach die Maus den Brand verursacht habe": the clause after wonach is the content.
-        speaker, eid = art.speaker(s, s + marker.start(), s + marker.start())
+        speaker, eid = art.speaker(s, s + marker.start(), s + marker.start(), nearest=True)
         return Quote("indirect", *_trim_end(body, s + marker.end(), e), "wonach", speaker, eid)
     # laut / nach Angaben / wie: the frame ends at the comma or at the finite verb after the source.
     after = text[marker.end():]
@@ -727,12 +689,22 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
         frame_end = marker.end() + verb.start()
     else:
         frame_end = marker.end() + (verb.start() if verb is not None else 0)
-    named = art.speakers_in(s + marker.end(), s + frame_end + 80)
-    if named and named[0].start - (s + marker.end()) < 60:
-        # Laut einem Bericht des Innenministeriums: the first name after the marker is the source.
-        speaker, eid = named[0].surface, named[0].entity_id
-    else:
+    if word == "wie":
         speaker, eid = art.speaker(s + marker.start(), s + frame_end, s + marker.start())
+    elif word in ("laut", "gemäß", "nach"):
+        # Laut einem Bericht des Innenministeriums, nach Angaben der Polizei: the source as printed, up to
+        # the first name after the marker (laut el-Baradei die Bearbeitung ...).
+        source_end = s + marker.end() + _source_end(text[marker.end():], after_noun=word == "nach")
+        named = art.speakers_in(s + marker.end(), s + frame_end + 80)
+        if named and named[0].start - (s + marker.end()) < 60:
+            source_end = max(source_end, named[0].end)
+            for later in named[1:]:  # dpa und AFP
+                if not re.fullmatch(r"\s*(?:,|und|sowie|oder)\s*", body[source_end:later.start]):
+                    break
+                source_end = later.end
+        speaker, eid = art.source(s + marker.start() + len(word), source_end)
+    else:
+        speaker, eid = art.source(s + marker.start(), s + marker.end())  # seiner Ansicht nach
     cue = "laut" if word in ("laut", "gemäß") else "wie" if word == "wie" else "nach"
     if marker.start() < 3:
         return Quote("indirect", *_strip(body, *_trim_end(body, s + frame_end, e)), cue, speaker, eid)

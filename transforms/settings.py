@@ -6,7 +6,7 @@ bad value fails with one line naming the flag and the variable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
 from transforms.ingest import IngestLimits
@@ -15,7 +15,12 @@ _LIMITS = IngestLimits()
 
 
 class SettingsError(ValueError):
-    """A setting that cannot be used; the message names it and says why."""
+    """A setting that cannot be used; the message names it, says why and what to do."""
+
+
+def _how(spec) -> str:
+    flag, variable = Settings.SOURCES[spec.name]
+    return f"give {flag} N or set {variable} (default {spec.default if spec.default_factory is MISSING else 'one per core'})"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,16 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # A running Dask scheduler (tcp://host:8786) whose workers take the batches instead.
     dask_address: str | None = None
+    # `newsetl status` calls a warehouse whose last commit is older than this STALE (an hourly schedule
+    # that missed a run); 90s, 30m, 2h, 1d.
+    status_max_age: str = "2h"
+    # Apprise URLs (mailto://, json://, slack://, ...) that hear of failed, crashed and stale runs (transforms/notify.py).
+    notify: str | None = None
+    # fail: FAIL verdicts, failed and crashed runs and a stale warehouse; warn: WARN verdicts too; all: every run.
+    notify_on: str = "fail"
+    # The DuckLake catalog: None is the SQLite file in the warehouse folder (or the PostgreSQL catalog the
+    # folder records); postgresql://user@host/db a catalog a team shares; sqlite says the SQLite file.
+    catalog: str | None = None
 
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
@@ -47,7 +62,11 @@ class Settings:
                "max_decompressed_bytes": ("--max-decompressed-bytes", "NEWSETL_MAX_DECOMPRESSED_BYTES"),
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
-               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS")}
+               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
+               "catalog": ("--catalog", "NEWSETL_CATALOG"),
+               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE"),
+               "notify": ("--notify", "NEWSETL_NOTIFY"), "notify_on": ("--notify-on", "NEWSETL_NOTIFY_ON")}
+    NOTIFY_ON = ("fail", "warn", "all")
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
@@ -64,10 +83,15 @@ class Settings:
                 try:
                     value = int(value)
                 except (TypeError, ValueError):
-                    raise SettingsError(f"{origin} must be a whole number, not {value!r}") from None
+                    raise SettingsError(f"{origin} must be a whole number, not {value!r}: {_how(spec)}") from None
                 if value < 1:
-                    raise SettingsError(f"{origin} must be at least 1, not {value}")
+                    raise SettingsError(f"{origin} must be at least 1, not {value}: {_how(spec)}")
+            if spec.name == "catalog" and value != "sqlite" and not value.startswith(("postgresql://", "postgres://")):
+                raise SettingsError(f"{origin} must be sqlite or postgresql://user@host/database, not {value!r}")
             values[spec.name] = value if spec.type == "int" else str(value)
+        if values.get("notify_on", cls.notify_on) not in cls.NOTIFY_ON:
+            flag, variable = cls.SOURCES["notify_on"]
+            raise SettingsError(f"{flag} (or {variable}) takes {', '.join(cls.NOTIFY_ON)}, not {values['notify_on']!r}")
         return cls(**values)
 
     def for_reprocess(self) -> "Settings":
@@ -94,4 +118,4 @@ class Settings:
     def require_input(self) -> None:
         """The landing folder must exist and be a folder."""
         if not Path(self.input_dir).is_dir():
-            raise SettingsError(f"input folder not found: {self.input_dir}")
+            raise SettingsError(f"input folder not found: {self.input_dir}: use --input DIR or set NEWSETL_INPUT")
