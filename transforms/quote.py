@@ -412,7 +412,9 @@ def _direct_speaker(art: _Article, q: Quote, s: int, e: int, previous_direct: Qu
     else before it (X sagte: / X:), else the sentence's first name or the quotation it continues."""
     body, a, b = art.body, q.start, q.end
     frame_before, frame_after = body[s:a], body[b:e]
-    cue_after = _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
+    # A verb after "und" is the subject's next act, not a frame ("bezeichnete X als „…“ und erklärte, ...").
+    coordinated = re.match(r"\s*(?:und|sowie|oder)\s", frame_after)
+    cue_after = None if coordinated else _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
     so_after = re.match(r"\s*,?\s*so\s+", frame_after)
     if cue_after or so_after:
         cue_pos = b + (cue_after.start() if cue_after else so_after.end() - 3)
@@ -473,6 +475,10 @@ def _sentence_quotes(art: _Article, quotes: list[Quote], direct_cover: list[tupl
             open_free = None
             continue
         found = _indirect(art, s, e)
+        if found is not None and found.speaker is None and found.cue in ("heißt", "hieß"):
+            # "Als Begründung dafür heißt es, ...", "..., heißt es.": the source or speaker just before.
+            found.speaker, found.speaker_entity_id = _previous_speaker(
+                art, k, _recent(art, k, last_speaker, last_sentence))
         according = _ACCORDING_TO_THAT.match(text)
         if found is None and according:
             # "Demnach erwartet Russland, ...": the content of the source or quotation just before.
@@ -498,8 +504,7 @@ def _sentence_quotes(art: _Article, quotes: list[Quote], direct_cover: list[tupl
             # Reported speech that goes on over several sentences is one quotation.
             open_free.end = _trim_end(body, s, e)[1]
         else:
-            recent = last_speaker if last_sentence >= k - FREE_INDIRECT_REACH else None
-            speaker, eid = _previous_speaker(art, k, recent)
+            speaker, eid = _previous_speaker(art, k, _recent(art, k, last_speaker, last_sentence))
             open_free = Quote("free_indirect", *_trim_end(body, s, e), None, speaker, eid)
             quotes.append(open_free)
         last_sentence = k
@@ -513,11 +518,21 @@ def _unframed_direct_speakers(art: _Article, quotes: list[Quote], sentence_start
     for q in quotes:
         if q.kind == "direct" and q.speaker is None and q.cue in (None, ":"):
             k = max(0, bisect_right(sentence_starts, q.start) - 1)
-            recent = last if last is not None and bisect_right(sentence_starts, last.start) - 1 >= \
-                k - FREE_INDIRECT_REACH else None
-            q.speaker, q.speaker_entity_id = _previous_speaker(art, k, recent)
+            said_in = bisect_right(sentence_starts, last.start) - 1 if last is not None else -1
+            q.speaker, q.speaker_entity_id = _previous_speaker(art, k, _recent(art, k, last, said_in))
         if q.speaker is not None:
             last = q
+
+
+def _recent(art: _Article, k: int, last: Quote | None, said_in: int) -> Quote | None:
+    """The last quotation (said in sentence said_in) while its speaker still speaks in sentence k: within
+    FREE_INDIRECT_REACH sentences, unless the sentence just before, after it, names a new subject (Der
+    Finanzbürgermeister Hartmut Vorjahn will ... präsentieren. Die Stadt müsse ... entscheiden)."""
+    if last is None or said_in < k - FREE_INDIRECT_REACH:
+        return None
+    if said_in < k - 1 and k > 0 and art.subject(*art.sentences[k - 1])[1] is not None:
+        return None
+    return last
 
 
 _ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")

@@ -43,6 +43,8 @@ _SPEECH_NOUNS = tuple(w.lower() for w in (
     "Information", "Informationen", "Einschätzung", "Auffassung", "Berechnungen", "Analyse"))
 ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
 _DEFINITE = ("der", "die", "das")
+# A cue that ends its clause: a participle or a verb before a comma or the sentence end.
+_VERB_FINAL = re.compile(r"(?:ge[\wäöüß]+|[\wäöüß]+(?:t|en))\s*[,.:;]")
 # Characters a name found by rule counts as further from the cue than a name the tagger found.
 RULE_NAME_PENALTY = 40
 # Words after which a name is attached to another noun or verb, not the frame's subject.
@@ -231,6 +233,8 @@ class Speakers:
             # Roles, titles and function words go; a word only the lexicon knows as a noun (Matthias) goes
             # only while two words stay.
             role = False
+            while words and any(t.start < words[0][1] and words[0][0] < t.end for t in taken):
+                words.pop(0)  # a tagged name before it (Schalkes | Trainer Felix Magath)
             while words and _descriptor(self.body[words[0][0]:words[0][1]]) and (
                     len(words) > 2 or _role_or_title(self.body[words[0][0]:words[0][1]])):
                 role = _role(self.body[words[0][0]:words[0][1]])
@@ -288,6 +292,12 @@ class Speakers:
             # the cue, a name found by rule counted as if it stood further off than one the tagger found.
             best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
                                                 min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
+            before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
+            if not nearest and len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) \
+                    and not _PASSIVE.search(body[start:cue_at]):
+                # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
+                # the passive (Y wurde von X gebeten) the agent stays.
+                best = min(before, key=lambda n: (n[5], n[0]))
             written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
             return self._with_acronym(best[1], written), best[3]
         phrase = self._noun_phrase(start, end, cue_at, nearest)
