@@ -34,7 +34,8 @@ def _warehouse(value: str | None) -> str:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # soft_wrap: piped, a console is 80 columns wide and would break the one line.
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -90,6 +91,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
+    _check_catalog(settings.warehouse_dir)
     with _holding(settings, verbose) as server:
         verdict = _run_flow(settings, server, verbose)
     if fail_on_quality and verdict == "FAIL":
@@ -270,13 +272,26 @@ def _preload(models: bool, local_workers: bool) -> None:
     preload_process(models)
 
 
+def _check_catalog(warehouse: str) -> None:
+    """A damaged catalog is a one-line error naming the fix, before anything starts."""
+    from transforms.catalog import CatalogDamaged
+    from transforms.warehouse import catalog_exists, open_reader
+
+    if catalog_exists(warehouse):
+        try:
+            open_reader(warehouse).close()
+        except CatalogDamaged as exc:
+            _fail(str(exc))
+
+
 def _open_reader(warehouse: str | None, as_of: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
+    from transforms.catalog import CatalogDamaged
     from transforms.warehouse import connect
 
     try:
         return connect(_warehouse(warehouse), read_only=True, as_of_run=as_of)
-    except (FileNotFoundError, LookupError) as exc:
+    except (FileNotFoundError, LookupError, CatalogDamaged) as exc:
         _fail(str(exc).strip("'\""))
 
 
@@ -297,7 +312,7 @@ def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> 
     if rows is None:
         return
     if output == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")  # not CRLF: $(...) would keep the \r
         writer.writerow(relation.columns)
         writer.writerows(rows)
         return
@@ -369,12 +384,21 @@ def search(text: str = typer.Argument(..., help="Words to find in titles and bod
 
 @app.command()
 def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
-    """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit."""
+    """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit.
+
+    A damaged catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
+    """
+    from transforms import catalog
     from transforms import warehouse as wh
 
     folder = _warehouse(warehouse)
     try:
         with wh.RunLock(folder, "rebuild"):
+            damage = catalog.health(folder)
+            if damage:
+                aside = catalog.move_aside(folder)
+                Console(highlight=False).print(f"the catalog was damaged ({damage}): moved aside to {aside}",
+                                               soft_wrap=True)
             counts = wh.rebuild(folder)
     except wh.WarehouseLocked as exc:
         _fail(str(exc))
@@ -385,20 +409,27 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
 @app.command()
 def report(runs: int = typer.Option(30, "--runs", help="How many of the latest runs the history and trends show."),
            open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
+           out: Path = typer.Option(None, "--out", help="Write report.html and report.md into this folder instead "
+                                                        "of the warehouse's quality/ (a read-only warehouse)."),
            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
     from expectations.report import build_report
+    from transforms.catalog import CatalogDamaged
     from transforms.warehouse import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
     try:
         con = connect(folder, read_only=True)
-    except (WarehouseLocked, FileNotFoundError) as exc:
+    except (WarehouseLocked, FileNotFoundError, CatalogDamaged) as exc:
         _fail(str(exc))
+    target = out or Path(folder) / "quality"
     with con:
-        page, _ = build_report(con, Path(folder) / "quality", runs, warehouse=Path(folder).resolve())
+        try:
+            page, _ = build_report(con, target, runs, warehouse=Path(folder).resolve())
+        except OSError as exc:
+            _fail(f"cannot write the report into {target} ({exc.strerror}): name a folder you can write with --out DIR")
     Console().print(f"report: {page.resolve()}")
     if open_page:
         webbrowser.open(page.resolve().as_uri())

@@ -31,6 +31,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from transforms import catalog, sandbox
+from transforms.catalog import CATALOG, DATA
 from transforms.codes import (
     CONTENT_TYPES,
     DATE_PRECISIONS,
@@ -43,8 +45,6 @@ from transforms.codes import (
 )
 from transforms.faults import fault_point
 
-CATALOG = "lake.sqlite"
-DATA = "lake"
 ARCHIVE = "parquet"
 LOCK = "run.lock"
 _SQL = Path(__file__).parent / "data"
@@ -159,6 +159,8 @@ _extensions_checked = False
 
 
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    """The lake attached as `lake`; a damaged catalog is a CatalogDamaged naming the fix, and a catalog
+    in a read-only folder that SQLite cannot open there is read from a private copy."""
     global _extensions_checked
     con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": _extensions_checked})
     for module, name in _EXTENSIONS:
@@ -170,8 +172,21 @@ def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> du
         options.append("read_only")
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
-    con.execute(f"attach 'ducklake:sqlite:{_quote(warehouse.resolve() / CATALOG)}' as lake ({', '.join(options)})")
-    con.execute("use lake")
+    attach = f"attach 'ducklake:sqlite:{{}}' as lake ({', '.join(options)})"
+    try:
+        try:
+            con.execute(attach.format(_quote(warehouse.resolve() / CATALOG)))
+        except duckdb.Error as exc:
+            if not read_only or catalog.damage(exc) or catalog.writable(warehouse):
+                raise
+            con.execute(attach.format(_quote(catalog.private_copy(warehouse))))
+        con.execute("use lake")  # reads the catalog's tables: damage past the first pages shows here
+    except duckdb.Error as exc:
+        con.close()
+        detail = catalog.damage(exc)
+        if detail:
+            raise catalog.damaged(warehouse, detail) from None
+        raise
     return con
 
 
@@ -180,28 +195,37 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
     """A DuckDB connection to the warehouse with every table, view and search macro in place.
 
     The entry point for scripts and notebooks: `connect("warehouse", read_only=True)` never blocks a
-    run and sees the last committed run; as_of_run gives the warehouse as that run left it.
+    run and sees the last committed run; as_of_run gives the warehouse as that run left it. Read-only
+    connections run reading SQL only and read no file outside the warehouse (transforms/sandbox.py).
     """
     warehouse = Path(warehouse)
     if read_only or as_of_run:
-        if not catalog_exists(warehouse):
-            raise FileNotFoundError(f"no warehouse at {warehouse}: run `newsetl run` first")
-        if as_of_run is None:
-            return _attach(warehouse, read_only=True)
-        with _attach(warehouse, read_only=True) as con:
-            found = con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
-                                [f"run {as_of_run}"]).fetchone()[0]
-        if found is None:
-            raise LookupError(f"no committed run {as_of_run} in {warehouse}")
-        return _attach(warehouse, read_only=True, snapshot=found)
+        con = open_reader(warehouse, as_of_run)
+        sandbox.lock_down(con, warehouse)
+        return sandbox.ReadingConnection(con)
     warehouse.mkdir(parents=True, exist_ok=True)
     if not catalog_exists(warehouse):
         # WAL mode, set before the first attach: a reader's open transaction must not hold up a commit.
-        with sqlite3.connect(warehouse / CATALOG) as catalog:
-            catalog.execute("pragma journal_mode=wal")
+        with sqlite3.connect(warehouse / CATALOG) as catalog_file:
+            catalog_file.execute("pragma journal_mode=wal")
     con = _attach(warehouse, read_only=False)
     ensure_schema(con)
     return con
+
+
+def open_reader(warehouse: str | Path, as_of_run: str | None = None) -> duckdb.DuckDBPyConnection:
+    """newsetl's own read-only connection, without the sandbox (its SQL reads Python frames by name)."""
+    warehouse = Path(warehouse)
+    if not catalog_exists(warehouse):
+        raise FileNotFoundError(catalog.missing(warehouse))
+    if as_of_run is None:
+        return _attach(warehouse, read_only=True)
+    with _attach(warehouse, read_only=True) as con:
+        found = con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
+                            [f"run {as_of_run}"]).fetchone()[0]
+    if found is None:
+        raise LookupError(f"no committed run {as_of_run} in {warehouse}")
+    return _attach(warehouse, read_only=True, snapshot=found)
 
 
 # ---- schema ---------------------------------------------------------------------------------------
@@ -342,7 +366,7 @@ def _reader(warehouse: str | Path):
     if not catalog_exists(warehouse):
         yield None
         return
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         yield con
 
 
@@ -643,7 +667,7 @@ def documents_to_reprocess(warehouse: str | Path, stages: list[str], installed: 
 def story_inputs(warehouse: str | Path, chunk: int = 5000):
     """Every article's doc_id, body, published_at and word_count, chunk articles at a time: what clustering
     the whole archive again reads (bodies are not held all at once)."""
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         doc_ids = [d for (d,) in con.execute("select doc_id from articles order by doc_id").fetchall()]
         for start in range(0, len(doc_ids), chunk):
             con.register("chunk_ids", pd.DataFrame({"doc_id": doc_ids[start:start + chunk]}))
@@ -653,7 +677,7 @@ def story_inputs(warehouse: str | Path, chunk: int = 5000):
 
 def stories_before(warehouse: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
     """Each article's story id, and its recorded version of the stories stage (doc_id, stage, version)."""
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         story_ids = dict(con.execute("select doc_id, story_id from articles").fetchall())
         versions = con.execute("select doc_id, stage, version from stage_versions where stage = 'stories'").df()
     return story_ids, versions
@@ -671,7 +695,7 @@ class StoredBatch(NamedTuple):
 
 def read_for_reprocess(warehouse: str | Path, doc_ids: list[str], stages: list[str]) -> StoredBatch:
     """A reprocess batch's stored rows, through one connection."""
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
         con.register("batch_stages", pd.DataFrame({"stage": stages}))
         documents = con.execute("""select * from documents where status = 'loaded' and doc_id in (select doc_id from batch_ids)
