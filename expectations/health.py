@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from expectations.suites import RESULT_COLUMNS
+from transforms import run_history
 
 # Critical health checks make the run FAIL; the others WARN (see expectations/report.py: verdict).
 # An article outside every story means clustering lost it: the warehouse is wrong, not just thin.
@@ -32,6 +33,8 @@ class HealthSettings:
     """Thresholds of the health checks; from_env() reads the NEWSETL_HEALTH_* variables."""
 
     max_age: timedelta = timedelta(days=7)
+    # Articles dated later than this after their run started: a date parsed wrong, or a clock that lies.
+    max_ahead: timedelta = timedelta(days=1)
     # Loaded articles must lie within [low, high] x the median of the earlier completed runs ...
     volume_low: float = 0.5
     volume_high: float = 2.0
@@ -87,12 +90,25 @@ def _freshness(con, run_id: str, settings: HealthSettings) -> dict:
     return _row(run_id, "articles", "health_freshness", "published_at", fresh, 0 if fresh else 1, 1)
 
 
+def _future_sql(run_id_param: str, settings: HealthSettings) -> str:
+    """SQL predicate on articles `a`: dated more than max_ahead after the run's start (published_at is naive UTC)."""
+    return (f"a.published_at > (select timezone('UTC', started_at) from runs where run_id = {run_id_param}) "
+            f"+ to_seconds({settings.max_ahead.total_seconds()})")
+
+
+def _future_dates(con, run_id: str, settings: HealthSettings) -> dict | None:
+    """The run's articles dated more than a day after the run: a warning, not a reason to drop them."""
+    future, total = con.execute(f"select count(*) filter (where {_future_sql('$run', settings)}), count(*) "
+                                f"from ({RUN_ARTICLES.replace('?', '$run')}) a", {"run": run_id}).fetchone()
+    if not total:
+        return None
+    return _row(run_id, "articles", "health_future_dates", "published_at", future == 0, future, total)
+
+
 def _volume(con, run_id: str, settings: HealthSettings) -> dict:
     loaded = _scalar(con, f"select count(*) from ({RUN_ARTICLES})", [run_id])
-    earlier = con.execute("""select loaded from runs
-                             where status = 'completed' and run_id <> ? and started_at < ?
-                             order by started_at desc limit ?""",
-                          [run_id, _run_started(con, run_id), settings.volume_history]).df()["loaded"]
+    runs = run_history.runs_by_commit(con, "run_id, status, loaded")  # commit order: clocks may lie
+    earlier = runs[(runs["status"] == "completed") & (runs["run_id"] != run_id)]["loaded"].head(settings.volume_history)
     if len(earlier) < settings.volume_min_history:
         return _row(run_id, "runs", "health_volume", "loaded", True, 0, 0)
     median = float(earlier.median())
@@ -152,7 +168,8 @@ def health_checks(con, run_id: str, settings: HealthSettings | None = None) -> p
     """The health checks of a loaded run, read through a warehouse connection, as quality_results rows."""
     settings = settings or HealthSettings.from_env()
     rows = [_freshness(con, run_id, settings), _volume(con, run_id, settings), *_completeness(con, run_id, settings),
-            _language_mix(con, run_id, settings), *_per_article(con, run_id, settings)]
+            _language_mix(con, run_id, settings), *_per_article(con, run_id, settings),
+            _future_dates(con, run_id, settings)]
     return pd.DataFrame([r for r in rows if r is not None], columns=RESULT_COLUMNS)
 
 
@@ -177,6 +194,9 @@ def failing_rows_sql(run_id: str, expectation: str, column: str | None,
         outlet = expectation.removeprefix("health_completeness[").removesuffix("]")
         which = MISSING["outlet"] if outlet == NO_OUTLET else f"a.outlet = {_quote(outlet)}"
         return f"{articles} and ({which}) and ({MISSING[column]})"
+    if expectation == "health_future_dates":
+        return (f"select d.doc_id, d.source_path, a.published_at from articles a join documents d using (doc_id) "
+                f"where d.run_id = {_quote(run_id)} and d.status = 'loaded' and {_future_sql(_quote(run_id), settings)}")
     if expectation == "health_language_mix":
         return f"{articles} and a.language is distinct from 'de'"
     if expectation == "health_entities_per_article":

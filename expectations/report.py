@@ -19,6 +19,7 @@ import pandas as pd
 
 from expectations import health
 from expectations.suites import SUITES, Check
+from transforms import run_history
 
 VERDICT_RULE = ("FAIL when the run failed (runs.status is not completed) or a critical expectation failed; "
                 "WARN when a warning-level expectation failed or a file was quarantined; PASS otherwise. "
@@ -80,11 +81,22 @@ class _Reader:
             return pd.DataFrame(columns=columns or [])
 
 
-def _history(reader: _Reader, runs: int) -> pd.DataFrame:
-    history = reader.frame("""select run_id, started_at, finished_at, status, files_seen, loaded, quarantined, duplicates
-                              from runs order by started_at desc nulls last, run_id desc limit ?""", [runs],
-                           ["run_id", "started_at", "finished_at", "status", "files_seen", "loaded", "quarantined",
-                            "duplicates"])
+HISTORY_COLUMNS = ["run_id", "started_at", "finished_at", "status", "files_seen", "loaded", "quarantined", "duplicates",
+                   "committed_at", "clock_flag"]
+
+
+def _history(reader: _Reader, runs: int, now: datetime) -> pd.DataFrame:
+    """The last `runs` runs in commit order, newest first (their clocks may lie), with their verdicts."""
+    try:
+        history = run_history.runs_by_commit(reader.con).head(runs)
+    except (duckdb.CatalogException, duckdb.BinderException):
+        reader.unreadable.append("runs")
+        history = pd.DataFrame(columns=HISTORY_COLUMNS)
+    history = history.reindex(columns=HISTORY_COLUMNS)
+    # A run whose times lie ahead of the report's now ran with a fast clock, whether or not a later run said so.
+    history["clock_flag"] = [run_history.AHEAD if run_history.ahead_of(r, now) else
+                             (r["clock_flag"] if isinstance(r["clock_flag"], str) else None)
+                             for _, r in history.iterrows()]
     failed = reader.frame("""select run_id, count(*) filter (where critical) as critical_failed,
                                     count(*) filter (where not critical) as warnings_failed
                              from (select distinct run_id, table_name, expectation, column_name, critical
@@ -253,21 +265,28 @@ def _as_utc(value) -> datetime | None:
 
 
 def _stale(history: pd.DataFrame, now: datetime, stale_after: timedelta) -> str | None:
+    """Why the data is not current: the last committed run failed, or it committed too long ago (its
+    commit's time against now: a run's own clock may be wrong)."""
     if history.empty:
         return "No run is recorded in this warehouse yet."
     latest = history.iloc[0]
     completed = history[history["status"] == "completed"]
     last_good = (f"the newest completed run is {completed.iloc[0]['run_id']} "
-                 f"({_age(now - _as_utc(completed.iloc[0]['started_at']))} old)" if len(completed)
+                 f"({_age(now - _committed(completed.iloc[0]))} old)" if len(completed)
                  else "no completed run is among the runs shown")
     if latest["status"] != "completed":
         return (f"The latest run {latest['run_id']} {latest['status'] or 'did not complete'} "
                 f"(started {_fmt_time(latest['started_at'])}): nothing it read reached the warehouse; {last_good}.")
-    age = now - _as_utc(latest["started_at"])
+    age = now - _committed(latest)
     if age > stale_after:
-        return (f"The newest run {latest['run_id']} started {_age(age)} ago (more than {_age(stale_after)}): "
+        return (f"The newest run {latest['run_id']} committed {_age(age)} ago (more than {_age(stale_after)}): "
                 "the warehouse may be missing recent articles; is the schedule running?")
     return None
+
+
+def _committed(row) -> datetime:
+    """When a run's last commit happened, else (a rebuilt catalog) when it started."""
+    return _as_utc(row.get("committed_at")) or _as_utc(row["started_at"])
 
 
 def _age(delta: timedelta) -> str:
@@ -285,7 +304,7 @@ def collect(con, runs: int = 30, now: datetime | None = None,
     """Read everything the report shows for the last `runs` runs."""
     now = now or datetime.now(timezone.utc)
     reader = _Reader(con)
-    history = _history(reader, runs)
+    history = _history(reader, runs, now)
     counts, totals = _table_counts(reader, history)
     missing, outlets, languages = _article_mix(reader, history)
     return ReportData(history=history, table_counts=counts, totals=totals, missing_rates=missing, outlets=outlets,
@@ -454,12 +473,16 @@ def _badge(value: str) -> str:
 def _history_rows(data: ReportData) -> list[list[str]]:
     return [[f'<a href="#run-{_esc(r.run_id)}">{_esc(r.run_id)}</a>', _esc(_fmt_time(r.started_at)), _esc(r.status),
              _badge(r.verdict), _num(r.files_seen), _num(r.loaded), _num(r.quarantined), _num(r.duplicates),
-             _pct(r.quarantine_rate), _num(r.critical_failed), _num(r.warnings_failed)]
+             _pct(r.quarantine_rate), _num(r.critical_failed), _num(r.warnings_failed), _esc(_clock(r.clock_flag))]
             for r in data.history.itertuples()]
 
 
 HISTORY_HEADERS = ["run", "started", "status", "verdict", "files", "loaded", "quarantined", "duplicates",
-                   "quarantine rate", "critical failed", "warnings failed"]
+                   "quarantine rate", "critical failed", "warnings failed", "clock"]
+
+
+def _clock(flag) -> str:
+    return {run_history.BEHIND: "behind the previous run's", run_history.AHEAD: "ahead of now"}.get(flag, "")
 
 
 def _sample_html(sample) -> str:
@@ -620,42 +643,70 @@ def render_html(data: ReportData, out_dir: Path, warehouse=None) -> str:
             f"<style>{CSS}</style></head><body><main>{''.join(body)}</main></body></html>\n")
 
 
-def _md_escape(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+# What starts inline markup anywhere in a line (tags, entities, links, emphasis, code, table cells); any ASCII
+# punctuation may be backslash-escaped in CommonMark, and a value's first character is too (headings, lists).
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>!&|~])")
+_MD_PUNCTUATION = re.compile(r"^([!-/:-@\[-`{-~])")
+_MD_ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])")
+
+
+def _md_text(value) -> str:
+    """Text from the warehouse (names, reasons, details) as inert Markdown on one line: no tag, link,
+    emphasis, code span or table cell can start in it."""
+    text = _MD_INLINE.sub(r"\\\1", " ".join(str("" if value is None else value).split()))
+    if text[:1] != "\\":
+        text = _MD_PUNCTUATION.sub(r"\\\1", text)
+    return _MD_ORDERED_LIST.sub(r"\1\\\2", text)
+
+
+def _md_code(value, in_table: bool = False) -> str:
+    """A code span that holds the value whole: its fence is longer than any run of backticks inside
+    (which would end a shorter one), padded where the value starts or ends with one."""
+    text = " ".join(str("" if value is None else value).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    if in_table:  # a pipe ends a table cell even inside a code span, unless escaped
+        text = text.replace("|", "\\|")
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render_markdown(data: ReportData, warehouse=None) -> str:
-    """The report's verdicts, history and where to look, as Markdown (the Prefect artifact)."""
+    """The report's verdicts, history and where to look, as Markdown (the Prefect artifact).
+
+    Prefect's UI renders it: every value from the warehouse is escaped (_md_text) or fenced (_md_code).
+    """
     history = data.history
     lines_ = ["# newsetl data-quality report", ""]
     if data.stale:
-        lines_ += [f"> **STALE:** {data.stale}", ""]
+        lines_ += [f"> **STALE:** {_md_text(data.stale)}", ""]
     if len(history):
         latest = history.iloc[0]
-        lines_ += [f"**{latest.verdict}**: latest run `{latest.run_id}` ({latest.status}): "
+        lines_ += [f"**{latest.verdict}**: latest run {_md_code(latest.run_id)} ({_md_text(latest.status)}): "
                    f"{_num(latest.critical_failed)} critical failures, {_num(latest.warnings_failed)} warnings, "
                    f"{_num(latest.quarantined)} quarantined files, {_num(latest.loaded)} loaded.", ""]
-    lines_ += [f"Verdict rule: {VERDICT_RULE}", "", "## History", "",
+    lines_ += [f"Verdict rule: {_md_text(VERDICT_RULE)}", "", "## History", "",
                "| " + " | ".join(HISTORY_HEADERS) + " |", "|" + " --- |" * len(HISTORY_HEADERS)]
-    lines_ += ["| " + " | ".join([f"`{r.run_id}`", _fmt_time(r.started_at), str(r.status), r.verdict, _num(r.files_seen),
-                                  _num(r.loaded), _num(r.quarantined), _num(r.duplicates), _pct(r.quarantine_rate),
-                                  _num(r.critical_failed), _num(r.warnings_failed)]) + " |"
+    lines_ += ["| " + " | ".join([_md_code(r.run_id, in_table=True), _md_text(_fmt_time(r.started_at)),
+                                  _md_text(r.status), r.verdict, _num(r.files_seen), _num(r.loaded), _num(r.quarantined),
+                                  _num(r.duplicates), _md_text(_pct(r.quarantine_rate)), _num(r.critical_failed),
+                                  _num(r.warnings_failed), _md_text(_clock(r.clock_flag))]) + " |"
                for r in history.itertuples()]
     for run in history[history["run_id"].isin(runs_in_focus(history))].itertuples():
         failures = data.failures[data.failures["run_id"] == run.run_id]
         quarantine = data.quarantine[data.quarantine["run_id"] == run.run_id]
-        lines_ += ["", f"## Where to look: run {run.run_id} ({run.verdict}, {run.status})", ""]
+        lines_ += ["", f"## Where to look: run {_md_text(run.run_id)} ({run.verdict}, {_md_text(run.status)})", ""]
         for f in failures.itertuples():
-            lines_ += [f"- {'critical' if f.critical else 'warning'}: {f.table_name} {f.expectation} "
-                       f"{f.column_name}: {_num(f.unexpected)} of {_num(f.elements)}"]
+            lines_ += [f"- {'critical' if f.critical else 'warning'}: {_md_text(f.table_name)} {_md_text(f.expectation)} "
+                       f"{_md_text(f.column_name)}: {_num(f.unexpected)} of {_num(f.elements)}"]
             if f.query:
-                lines_ += [f"  `{query_command(f.query, warehouse)}`"]
+                lines_ += [f"  {_md_code(query_command(f.query, warehouse))}"]
         if len(quarantine):
             lines_ += ["", "| doc_id | source_path | stage | reason | detail |", "| --- | --- | --- | --- | --- |"]
-            lines_ += [f"| `{q.doc_id}` | `{_md_escape(q.source_path)}` | {q.stage} | {_md_escape(q.reason)} | "
-                       f"{_md_escape(q.detail or '')} |" for q in quarantine.head(QUARANTINE_ROWS).itertuples()]
+            lines_ += [f"| {_md_code(q.doc_id, True)} | {_md_code(q.source_path, True)} | {_md_text(q.stage)} | "
+                       f"{_md_text(q.reason)} | {_md_text(q.detail or '')} |"
+                       for q in quarantine.head(QUARANTINE_ROWS).itertuples()]
             for reason in quarantine["reason"].drop_duplicates():
-                lines_ += ["", f"{reason}: `{query_command(quarantine_sql(run.run_id, reason), warehouse)}`"]
+                lines_ += ["", f"{_md_text(reason)}: {_md_code(query_command(quarantine_sql(run.run_id, reason), warehouse))}"]
         if run.status != "completed":
             lines_ += ["This run failed: nothing it read was loaded; its Prefect flow run logs say why."]
         elif failures.empty and quarantine.empty:

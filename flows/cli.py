@@ -1,4 +1,9 @@
-"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse, and report on its quality."""
+"""The `newsetl` command line: run the flow, query, search and rebuild the warehouse, and report on its quality.
+
+Every command imports what it uses inside its own body: `query`, `search`, `status`, `report` and
+`--version` start without Prefect, Great Expectations, spaCy, Dask or pandas (tests/test_cli_imports.py).
+Keep heavy imports out of this module's top level and out of the package __init__s.
+"""
 from __future__ import annotations
 
 import os
@@ -6,17 +11,19 @@ import sys
 import threading
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from flows.server import TemporaryServer
+from flows.command_group import NewsetlGroup, console, error_line
+
+if TYPE_CHECKING:
+    from flows.server import TemporaryServer
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
-                  no_args_is_help=True)
-err = Console(stderr=True)
+                  no_args_is_help=True, cls=NewsetlGroup)
+
+
 WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env NEWSETL_WAREHOUSE."
 
 
@@ -34,8 +41,7 @@ def _warehouse(value: str | None) -> str:
 
 
 def _fail(message: str) -> None:
-    # soft_wrap: piped, a console is 80 columns wide and would break the one line.
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    error_line(message)
     raise typer.Exit(code=2)
 
 
@@ -137,7 +143,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
         if server is not None:
             _drain_to_server()
     if not state.is_completed():
-        _fail(f"flow run {state.name}: {state.message}")
+        _fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
     return state.result()
 
 
@@ -145,6 +151,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
 def _holding(settings, verbose: bool):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
     from flows import use_state_dir
+    from flows.server import TemporaryServer
     from transforms.warehouse import RunLock, WarehouseLocked
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
@@ -153,7 +160,7 @@ def _holding(settings, verbose: bool):
             # Held to the end: a second run is refused at once, before a server starts.
             held.enter_context(RunLock(settings.warehouse_dir, "starting"))
         except WarehouseLocked as exc:
-            _fail(str(exc))
+            _fail(f"{exc}: wait for it to end, then run again")
         if not verbose:
             # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
@@ -192,16 +199,16 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     stages = ["clean"] if "all" in stage else stage
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
-        _fail(f"--stage takes clean, tag, themes, quote, stories or all, not {', '.join(unknown)}")
+        _fail(f"unknown --stage {', '.join(unknown)}: use clean, tag, themes, quote, stories or all")
     if since:
         try:
             dt.date.fromisoformat(since)
         except ValueError:
-            _fail(f"--since must be a date like 2025-01-31, not {since!r}")
+            _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
     if not catalog_exists(settings.warehouse_dir):
-        _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first")
+        _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
     # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
     threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
@@ -211,13 +218,15 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
         result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
                             outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
                             workers=settings.workers, dask_address=settings.dask_address)
-    Console(highlight=False).print(
+    console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)
 
 
 def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> str | None:
     """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
+    from rich.markup import escape
+
     from expectations.report import verdict
     from transforms.warehouse import connect
 
@@ -232,7 +241,7 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
         reasons = con.execute("select reason, count(*) from quarantine where run_id = ? group by reason "
                               "order by count(*) desc, reason limit 3", [run_id]).fetchall()
     quality = verdict(status, critical, warnings, counts["quarantined"])
-    console = Console(highlight=False)
+    out = console(highlight=False)
     rate = counts["new_documents"] / seconds if seconds else 0.0
     colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[quality]
     lines = [
@@ -243,14 +252,15 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
         f"new    {counts['loaded']} loaded, {counts['quarantined']} quarantined, {counts['duplicates']} duplicates, "
         f"{counts['stories_touched']} stories touched",
     ]
-    lines += [f"       quarantined {n}: {Text(reason).plain}" for reason, n in reasons]
+    # A reason quotes its file's bytes: escaped, not read as console markup.
+    lines += [f"       quarantined {n}: {escape(reason)}" for reason, n in reasons]
     lines += [f"time   {seconds:.1f} s wall, {rate:.1f} new documents/s",
               f"report {Path(settings.warehouse_dir) / 'quality' / 'report.html'}",
               f"data   {Path(settings.warehouse_dir).resolve()}  (newsetl query \"select ...\")"]
     if ephemeral:
         lines.append("Prefect's temporary server lived for this run only: no UI link to keep.")
     for line in lines:
-        console.print(line, soft_wrap=True)
+        out.print(line, soft_wrap=True)
     return quality
 
 
@@ -275,7 +285,7 @@ def _preload(models: bool, local_workers: bool) -> None:
 def _check_catalog(warehouse: str) -> None:
     """A damaged catalog is a one-line error naming the fix, before anything starts."""
     from transforms.catalog import CatalogDamaged
-    from transforms.warehouse import catalog_exists, open_reader
+    from transforms.lake import catalog_exists, open_reader
 
     if catalog_exists(warehouse):
         try:
@@ -287,7 +297,7 @@ def _check_catalog(warehouse: str) -> None:
 def _open_reader(warehouse: str | None, as_of: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
     from transforms.catalog import CatalogDamaged
-    from transforms.warehouse import connect
+    from transforms.lake import connect
 
     try:
         return connect(_warehouse(warehouse), read_only=True, as_of_run=as_of)
@@ -295,87 +305,63 @@ def _open_reader(warehouse: str | None, as_of: str | None = None):
         _fail(str(exc).strip("'\""))
 
 
-def _print_result(con, sql: str, output: str = "table", max_width: int = 40) -> None:
-    """Rows as a table that fits the terminal (cells cut at max_width, 0 keeps them whole), or as CSV or JSON."""
-    import csv
-    import json
+def _print_result(con, sql: str, output: str | None = None, max_width: int | None = None) -> None:
+    """The query's rows in the chosen format (flows/output.py), or a one-line error."""
     import time
 
     import duckdb
+
+    from flows.output import print_rows
 
     started = time.perf_counter()
     try:
         relation = con.sql(sql)
         rows = relation.fetchall() if relation is not None else None
     except duckdb.Error as exc:
-        _fail(f"query failed: {exc}")
-    if rows is None:
-        return
-    if output == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")  # not CRLF: $(...) would keep the \r
-        writer.writerow(relation.columns)
-        writer.writerows(rows)
-        return
-    if output == "json":
-        for row in rows:
-            sys.stdout.write(json.dumps(dict(zip(relation.columns, row)), default=str, ensure_ascii=False) + "\n")
-        return
-    console = Console()
-    widest = [max([len(column)] + [len("NULL" if row[i] is None else str(row[i])) for row in rows])
-              for i, column in enumerate(relation.columns)]
-    # Short values (numbers, codes, dates) keep their width; the long columns share what is left of the
-    # terminal (3 characters of border and padding per column), each cut at max_width.
-    short = [w <= SHORT_CELL for w in widest]
-    left = console.width - 1 - sum(w + 3 for w, is_short in zip(widest, short) if is_short) - 3 * short.count(False)
-    share = left // short.count(False) if short.count(False) else 0
-    fits = share >= 4
-    table = Table()
-    for column, width, is_short in zip(relation.columns, widest, short):
-        limit = max_width or None
-        if fits and not is_short and max_width:
-            limit = min(max_width, share)
-        table.add_column(column, overflow="ellipsis", max_width=limit, no_wrap=bool(max_width),
-                         min_width=width if fits and is_short and max_width else None)
-    for row in rows:
-        # Text() keeps values such as '[a-z]' from being read as console markup.
-        table.add_row(*(Text("NULL" if v is None else str(v)) for v in row))
-    console.print(table)
-    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''} in {time.perf_counter() - started:.2f} s",
-                  style="dim")
+        _fail(f"query failed: {' '.join(str(exc).split())}: see the tables with `newsetl query \"show tables\"`")
+    if rows is not None:
+        print_rows(relation.columns, rows, output, max_width, seconds=time.perf_counter() - started)
 
 
-# Cells up to this wide are never cut: numbers, codes, dates and ids stay readable.
-SHORT_CELL = 12
-FORMAT_HELP = "table (fits the terminal), csv or json (one object per line): csv and json print rows only."
+FORMAT_HELP = ("table, vertical (one `column: value` line each), csv, json (one object per line) or markdown; "
+               "default: a table, or vertical when the rows do not fit the terminal. csv, json and markdown print rows only, whole.")
+MAX_WIDTH_HELP = "Cut cells to this many characters (default: 40 in a table, the line's width in vertical)."
+
+
+def _check_format(output: str | None) -> None:
+    from flows.output import FORMATS
+
+    if output is not None and output not in FORMATS:
+        _fail(f"unknown --format {output!r}: use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
 
 
 @app.command()
-def query(sql: str = typer.Argument(None, help="SQL to run against the warehouse (read-only)."),
+def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run against the warehouse (read-only)."),
           file: Path = typer.Option(None, "--file", help="Run the SQL in this file instead."),
-          output: str = typer.Option("table", "--format", help=FORMAT_HELP),
-          max_width: int = typer.Option(40, "--max-width", help="Cut table cells to this many characters."),
-          full: bool = typer.Option(False, "--full", help="Keep table cells whole."),
+          output: str = typer.Option(None, "--format", help=FORMAT_HELP),
+          max_width: int = typer.Option(None, "--max-width", min=1, help=MAX_WIDTH_HELP),
+          full: bool = typer.Option(False, "--full", help="Keep cells whole."),
           as_of: str = typer.Option(None, "--as-of", help="Query the warehouse as this run_id left it."),
           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Print the result of a SQL query on the warehouse, opened read-only: a run in progress is not blocked."""
-    if output not in ("table", "csv", "json"):
-        _fail(f"--format must be table, csv or json, not {output!r}")
+    _check_format(output)
     if file is not None:
         if not file.is_file():
-            _fail(f"no SQL file at {file}")
+            _fail(f"no SQL file at {file}: give --file the path of a file of SQL")
         sql = file.read_text(encoding="utf-8")
     if not sql:
-        _fail("give a SQL query or --file")
+        _fail("no SQL given: use newsetl query \"select ...\" or --file FILE")
     with _open_reader(warehouse, as_of) as con:
         _print_result(con, sql, output, 0 if full else max_width)
 
 
 @app.command()
-def search(text: str = typer.Argument(..., help="Words to find in titles and bodies (German stemming, compound parts)."),
+def search(text: str = typer.Argument(..., metavar="WORDS", help="Words to find in titles and bodies (German stemming, compound parts)."),
            limit: int = typer.Option(10, "--limit", min=1, help="Most results to show."),
-           output: str = typer.Option("table", "--format", help=FORMAT_HELP),
+           output: str = typer.Option(None, "--format", help=FORMAT_HELP),
            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Full-text search over the articles, ranked by BM25, offline."""
+    _check_format(output)
     with _open_reader(warehouse) as con:
         escaped = text.replace("'", "''")
         _print_result(con, f"select score, title, outlet, published_at, doc_id[:12] as doc "
@@ -397,13 +383,13 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
             damage = catalog.health(folder)
             if damage:
                 aside = catalog.move_aside(folder)
-                Console(highlight=False).print(f"the catalog was damaged ({damage}): moved aside to {aside}",
+                console(highlight=False).print(f"the catalog was damaged ({damage}): moved aside to {aside}",
                                                soft_wrap=True)
             counts = wh.rebuild(folder)
     except wh.WarehouseLocked as exc:
-        _fail(str(exc))
+        _fail(f"{exc}: wait for it to end, then rebuild")
     for table, count in counts.items():
-        Console().print(f"{table}: {count}")
+        console().print(f"{table}: {count}")
 
 
 @app.command()
@@ -430,9 +416,37 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
             page, _ = build_report(con, target, runs, warehouse=Path(folder).resolve())
         except OSError as exc:
             _fail(f"cannot write the report into {target} ({exc.strerror}): name a folder you can write with --out DIR")
-    Console().print(f"report: {page.resolve()}")
+    console().print(f"report: {page.resolve()}")
     if open_page:
         webbrowser.open(page.resolve().as_uri())
+
+
+STATUS_FORMAT_HELP = ("text (one line), json (one object) or prometheus (OpenMetrics for node_exporter's textfile "
+                      "collector).")
+
+
+@app.command()
+def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the last commit is older (2h); 90s, 30m, "
+                                                                "2h, 1d; env NEWSETL_STATUS_MAX_AGE."),
+           output: str = typer.Option("text", "--format", help=STATUS_FORMAT_HELP),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """The last committed run's verdict, age and counts in one line, for probes and cron.
+
+    Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
+    finished run.
+    """
+    from expectations.status import FORMATS, parse_age, read_status
+
+    settings = _settings(warehouse_dir=warehouse, status_max_age=max_age)
+    if output not in FORMATS:
+        _fail(f"--format must be text, json or prometheus, not {output!r}")
+    try:
+        allowed = parse_age(settings.status_max_age)
+    except ValueError as exc:
+        _fail(f"--max-age: {exc}")
+    found = read_status(settings.warehouse_dir, allowed)
+    sys.stdout.write(FORMATS[output](found).rstrip("\n") + "\n")
+    raise typer.Exit(code=found.exit_code)
 
 
 def main() -> None:

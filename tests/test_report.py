@@ -78,7 +78,7 @@ def test_a_failed_latest_run_makes_the_report_stale_and_names_the_last_good_run(
 def test_an_old_newest_run_makes_the_report_stale(tmp_path):
     con = contract_warehouse([("old", NOW - timedelta(days=3), 2, 2, 0, 0, "completed")])
     _, markdown = build_report(con, tmp_path, now=NOW, stale_after=timedelta(hours=48))
-    assert "**STALE:** The newest run old started 3.0 days ago (more than 2.0 days)" in markdown
+    assert "**STALE:** The newest run old committed 3.0 days ago (more than 2.0 days)" in markdown
 
 
 def test_a_recent_completed_run_is_not_stale(tmp_path):

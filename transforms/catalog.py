@@ -45,7 +45,8 @@ def missing(warehouse: str | Path) -> str:
     if any((Path(warehouse) / "parquet" / "runs").glob("run_id=*/run.parquet")):
         return (f"the catalog {Path(warehouse) / CATALOG} is missing: `newsetl rebuild` restores it from the "
                 f"archive in {Path(warehouse) / 'parquet'}")
-    return f"no warehouse at {warehouse}: run `newsetl run` first"
+    return (f"no warehouse at {warehouse}: run `newsetl run` first, or name another with --warehouse DIR or "
+            "NEWSETL_WAREHOUSE")
 
 
 def health(warehouse: str | Path) -> str | None:

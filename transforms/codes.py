@@ -13,6 +13,8 @@ CONTENT_TYPES = ("text", "html")
 DATE_PRECISIONS = ("day", "month")
 # running: committed at the start of a run, so a killed run leaves a row the next run marks failed.
 RUN_STATUSES = ("running", "completed", "failed")
+# A run whose clock read earlier than the previous run's, or whose times a later run found ahead of its now.
+CLOCK_FLAGS = ("behind_previous_run", "ahead_of_now")
 QUOTE_KINDS = ("direct", "indirect", "free_indirect", "reported")
 # The languages the detector tells apart (transforms/language.py); ISO 639-1.
 LANGUAGES = ("de", "en", "fr", "it", "es", "nl", "pl", "tr")

@@ -18,10 +18,10 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import charset_normalizer
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 DOCUMENT_COLUMNS = [
@@ -293,6 +293,8 @@ def _decode_text(raw: bytes, content_type: str) -> tuple[str, str]:
         pass
     declared = _META_CHARSET.search(raw[:4096]) if content_type == "html" else None
     candidates = [declared.group(1).decode("ascii").lower()] if declared else []
+    import charset_normalizer  # here, not at import: settings (and `newsetl query`) import this module
+
     best = charset_normalizer.from_bytes(raw).best()
     # German text outside UTF-8 is nearly always Latin-1 or its Windows superset: where the
     # detector's guess reads the bytes the same way (cp1250 does for äöüß), name it so.
@@ -426,6 +428,8 @@ def read_batch(files: list[LandingFile], run_id: str,
     Only 'pending' entries are read: each becomes 'loaded' or 'quarantined' with the reason it
     cannot be read (see decode). Other entries keep the status and reason plan_files gave them.
     """
+    import pandas as pd  # here, not at import: settings (and `newsetl query`) import this module
+
     now = datetime.now(timezone.utc)
     rows, texts = [], {}
     for entry in files:

@@ -6,7 +6,7 @@ bad value fails with one line naming the flag and the variable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
 from transforms.ingest import IngestLimits
@@ -15,7 +15,12 @@ _LIMITS = IngestLimits()
 
 
 class SettingsError(ValueError):
-    """A setting that cannot be used; the message names it and says why."""
+    """A setting that cannot be used; the message names it, says why and what to do."""
+
+
+def _how(spec) -> str:
+    flag, variable = Settings.SOURCES[spec.name]
+    return f"give {flag} N or set {variable} (default {spec.default if spec.default_factory is MISSING else 'one per core'})"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,9 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # A running Dask scheduler (tcp://host:8786) whose workers take the batches instead.
     dask_address: str | None = None
+    # `newsetl status` calls a warehouse whose last commit is older than this STALE (an hourly schedule
+    # that missed a run); 90s, 30m, 2h, 1d.
+    status_max_age: str = "2h"
 
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
@@ -47,7 +55,8 @@ class Settings:
                "max_decompressed_bytes": ("--max-decompressed-bytes", "NEWSETL_MAX_DECOMPRESSED_BYTES"),
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
-               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS")}
+               "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
+               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE")}
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
@@ -64,9 +73,9 @@ class Settings:
                 try:
                     value = int(value)
                 except (TypeError, ValueError):
-                    raise SettingsError(f"{origin} must be a whole number, not {value!r}") from None
+                    raise SettingsError(f"{origin} must be a whole number, not {value!r}: {_how(spec)}") from None
                 if value < 1:
-                    raise SettingsError(f"{origin} must be at least 1, not {value}")
+                    raise SettingsError(f"{origin} must be at least 1, not {value}: {_how(spec)}")
             values[spec.name] = value if spec.type == "int" else str(value)
         return cls(**values)
 
@@ -94,4 +103,4 @@ class Settings:
     def require_input(self) -> None:
         """The landing folder must exist and be a folder."""
         if not Path(self.input_dir).is_dir():
-            raise SettingsError(f"input folder not found: {self.input_dir}")
+            raise SettingsError(f"input folder not found: {self.input_dir}: use --input DIR or set NEWSETL_INPUT")

@@ -18,11 +18,9 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from importlib import import_module
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -31,9 +29,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms import catalog, sandbox
-from transforms.catalog import CATALOG, DATA
+from transforms import run_history
 from transforms.codes import (
+    CLOCK_FLAGS,
     CONTENT_TYPES,
     DATE_PRECISIONS,
     DOCUMENT_STATUSES,
@@ -45,13 +43,12 @@ from transforms.codes import (
 )
 from transforms.faults import fault_point
 
+# The connections live in transforms/lake.py (no pandas, for a fast `newsetl query`); re-exported here.
+from transforms.lake import CATALOG, DATA, DUCKDB_CONFIG, _quote, catalog_exists, connect, open_reader  # noqa: F401
+
 ARCHIVE = "parquet"
 LOCK = "run.lock"
 _SQL = Path(__file__).parent / "data"
-# Nothing may try to download an extension at run time: each is loaded by path from its wheel.
-DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-_EXTENSIONS = (("duckdb_extension_ducklake", "ducklake"), ("duckdb_extension_sqlite_scanner", "sqlite_scanner"),
-               ("duckdb_extension_fts", "fts"))
 # A writer that finds the catalog busy (a reader's checkpoint) waits and tries again.
 COMMIT_ATTEMPTS = 5
 
@@ -91,7 +88,7 @@ SCHEMAS: dict[str, pa.Schema] = {
                        ("finished_at", TS), ("files_seen", pa.int64()), ("loaded", pa.int64()),
                        ("quarantined", pa.int64()), ("duplicates", pa.int64()), ("status", pa.string()),
                        ("message", pa.string()), ("kind", pa.string()), ("newsetl_version", pa.string()),
-                       ("stage_versions", pa.string())]),
+                       ("stage_versions", pa.string()), ("clock_flag", pa.string())]),
     "stage_versions": pa.schema([("doc_id", pa.string()), ("stage", pa.string()), ("version", pa.string()),
                                  ("run_id", pa.string())]),
     "reprocessed": pa.schema([("run_id", pa.string()), ("part", pa.string()), ("stage", pa.string()),
@@ -121,7 +118,7 @@ CHECKS: dict[str, list[str]] = {
     "themes": ["score between 0 and 1"],
     "quotes": [f"kind in {sql_list(QUOTE_KINDS)}", "start_char >= 0 and end_char > start_char"],
     "stories": ["similarity between 0 and 1"],
-    "runs": [f"status in {sql_list(RUN_STATUSES)}"],
+    "runs": [f"status in {sql_list(RUN_STATUSES)}", f"clock_flag is null or clock_flag in {sql_list(CLOCK_FLAGS)}"],
 }
 
 
@@ -131,101 +128,6 @@ class WarehouseLocked(RuntimeError):
 
 class LoadRejected(RuntimeError):
     """A run's staged rows break a key or a code check; nothing of the run is committed."""
-
-
-# ---- connections ----------------------------------------------------------------------------------
-
-def _extension_path(module: str, name: str) -> str:
-    """An extension shipped in its PyPI wheel for this duckdb release (INSTALL would need the internet)."""
-    folder = Path(import_module(module).__file__).parent
-    found = sorted(folder.glob(f"extensions/v{duckdb.__version__}/{name}.duckdb_extension"))
-    if not found:
-        raise RuntimeError(f"{module} has no build for duckdb {duckdb.__version__}: pin both to the same version")
-    return found[0].as_posix()
-
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def catalog_exists(warehouse: str | Path) -> bool:
-    return (Path(warehouse) / CATALOG).exists()
-
-
-# Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
-# connection of a process checks them; later ones get the library the process already holds (dlopen
-# hands back the code loaded first), so checking the file again would prove nothing.
-_extensions_checked = False
-
-
-def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    """The lake attached as `lake`; a damaged catalog is a CatalogDamaged naming the fix, and a catalog
-    in a read-only folder that SQLite cannot open there is read from a private copy."""
-    global _extensions_checked
-    con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": _extensions_checked})
-    for module, name in _EXTENSIONS:
-        con.execute(f"load '{_extension_path(module, name)}'")
-    _extensions_checked = True
-    # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
-    options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
-    if read_only:
-        options.append("read_only")
-    if snapshot is not None:
-        options.append(f"snapshot_version {int(snapshot)}")
-    attach = f"attach 'ducklake:sqlite:{{}}' as lake ({', '.join(options)})"
-    try:
-        try:
-            con.execute(attach.format(_quote(warehouse.resolve() / CATALOG)))
-        except duckdb.Error as exc:
-            if not read_only or catalog.damage(exc) or catalog.writable(warehouse):
-                raise
-            con.execute(attach.format(_quote(catalog.private_copy(warehouse))))
-        con.execute("use lake")  # reads the catalog's tables: damage past the first pages shows here
-    except duckdb.Error as exc:
-        con.close()
-        detail = catalog.damage(exc)
-        if detail:
-            raise catalog.damaged(warehouse, detail) from None
-        raise
-    return con
-
-
-def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
-            as_of_run: str | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to the warehouse with every table, view and search macro in place.
-
-    The entry point for scripts and notebooks: `connect("warehouse", read_only=True)` never blocks a
-    run and sees the last committed run; as_of_run gives the warehouse as that run left it. Read-only
-    connections run reading SQL only and read no file outside the warehouse (transforms/sandbox.py).
-    """
-    warehouse = Path(warehouse)
-    if read_only or as_of_run:
-        con = open_reader(warehouse, as_of_run)
-        sandbox.lock_down(con, warehouse)
-        return sandbox.ReadingConnection(con)
-    warehouse.mkdir(parents=True, exist_ok=True)
-    if not catalog_exists(warehouse):
-        # WAL mode, set before the first attach: a reader's open transaction must not hold up a commit.
-        with sqlite3.connect(warehouse / CATALOG) as catalog_file:
-            catalog_file.execute("pragma journal_mode=wal")
-    con = _attach(warehouse, read_only=False)
-    ensure_schema(con)
-    return con
-
-
-def open_reader(warehouse: str | Path, as_of_run: str | None = None) -> duckdb.DuckDBPyConnection:
-    """newsetl's own read-only connection, without the sandbox (its SQL reads Python frames by name)."""
-    warehouse = Path(warehouse)
-    if not catalog_exists(warehouse):
-        raise FileNotFoundError(catalog.missing(warehouse))
-    if as_of_run is None:
-        return _attach(warehouse, read_only=True)
-    with _attach(warehouse, read_only=True) as con:
-        found = con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
-                            [f"run {as_of_run}"]).fetchone()[0]
-    if found is None:
-        raise LookupError(f"no committed run {as_of_run} in {warehouse}")
-    return _attach(warehouse, read_only=True, snapshot=found)
 
 
 # ---- schema ---------------------------------------------------------------------------------------
@@ -276,8 +178,6 @@ def _apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("stopwords")
     for statement in _statements(_SQL / "views.sql"):
         con.execute(statement)
-    con.execute("create table if not exists schema_versions (version varchar, applied_at timestamp with time zone)")
-    con.execute("comment on table schema_versions is 'Each version of the warehouse DDL applied, and when'")
     con.execute("insert into schema_versions values (?, now())", [schema_version()])
 
 
@@ -480,7 +380,9 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
             con.execute("begin")
             con.execute("update runs set status = 'failed', finished_at = ?, message = ? where status = 'running'",
                         [now, "the run died before it finished (killed or crashed); marked by the next run"])
-            con.execute("call lake.set_commit_message('newsetl', 'recovery')")
+            # Named in the commit, so that the history orders these runs by it (transforms/run_history.py).
+            con.execute("call lake.set_commit_message('newsetl', 'recovery', extra_info => ?)",
+                        [json.dumps({"run_ids": [row["run_id"] for row in dead]})])
             con.execute("commit")
 
         for row in runs[runs["status"] == "running"].to_dict("records"):
@@ -499,16 +401,32 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
         for run_id, part in con.execute("select distinct run_id, part from reprocessed").fetchall():
             parts.setdefault(run_id, set()).add(part)
         _remove_uncommitted(warehouse, set(completed["run_id"]) - set(parts), parts)
-        con.register("start_row", pd.DataFrame([{**runs_row, "status": "running"}]))
+        own_flag, ahead = run_history.clock_flags_at_start(run_history.runs_by_commit(con), _utc(runs_row["started_at"]))
+        con.register("start_row", pd.DataFrame([{**runs_row, "status": "running", "clock_flag": own_flag}]))
 
         def record_start() -> None:
             con.execute("begin")
             con.execute("insert into runs by name select * from start_row")
+            if ahead:
+                con.execute(f"update runs set clock_flag = '{run_history.AHEAD}' where run_id in "
+                            f"({', '.join('?' for _ in ahead)})", ahead)
             con.execute("call lake.set_commit_message('newsetl', ?)", [f"start {runs_row['run_id']}"])
             con.execute("commit")
 
         _retry_commit(record_start)
     return dead
+
+
+def _utc(value) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _keep_clock_flag(con: duckdb.DuckDBPyConnection, runs_row: dict) -> dict:
+    """A run's final row keeps the clock flag its start (or a later run) recorded."""
+    if runs_row.get("clock_flag"):
+        return runs_row
+    stored = con.execute("select clock_flag from runs where run_id = ?", [runs_row["run_id"]]).fetchone()
+    return {**runs_row, "clock_flag": stored[0] if stored else None}
 
 
 def _remove_uncommitted(warehouse: str | Path, completed: set[str], committed_parts: dict[str, set[str]]) -> None:
@@ -610,7 +528,7 @@ def _insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
                 "where not exists (select 1 from texts t where t.doc_id = s.doc_id)")
     con.execute("insert into quarantine by name select * from staged_quarantine")
     con.execute("insert into quality_results by name select * from staged_quality_results")
-    con.register("run_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
+    con.register("run_row", pd.DataFrame([_keep_clock_flag(con, runs_row)]).reindex(columns=SCHEMAS["runs"].names))
     con.execute("delete from runs where run_id = ?", [runs_row["run_id"]])
     con.execute("insert into runs by name select * from run_row")
     con.unregister("run_row")
@@ -809,7 +727,7 @@ def record_run(warehouse: str | Path, runs_row: dict) -> None:
     """Write a run's final runs row and its end marker: a failed run, or a reprocess (whose data
     committed batch by batch). A run that committed as completed stays completed."""
     with connect(warehouse) as con:
-        con.register("final_row", pd.DataFrame([runs_row]).reindex(columns=SCHEMAS["runs"].names))
+        con.register("final_row", pd.DataFrame([_keep_clock_flag(con, runs_row)]).reindex(columns=SCHEMAS["runs"].names))
         completed = "select 1 from runs where run_id = ? and status = 'completed'"
         if con.execute(completed, [runs_row["run_id"]]).fetchone():
             return

@@ -88,7 +88,7 @@ create table if not exists runs (
     run_id varchar, flow_run_id varchar, started_at timestamp with time zone,
     finished_at timestamp with time zone, files_seen bigint, loaded bigint, quarantined bigint,
     duplicates bigint, status varchar, message varchar, kind varchar, newsetl_version varchar,
-    stage_versions varchar);
+    stage_versions varchar, clock_flag varchar);
 comment on table runs is 'One row per flow run with its counts; status running, completed or failed';
 comment on column runs.message is 'Why a failed run failed';
 comment on column runs.kind is 'run (new files from the landing folder) or reprocess (stages run again on stored texts)';
@@ -113,3 +113,6 @@ comment on table search_postings is 'Search index: German word stems per article
 
 create table if not exists german_stopwords (sw varchar);
 comment on table german_stopwords is 'Words the search index leaves out (spaCy''s German stop words)';
+
+create table if not exists schema_versions (version varchar, applied_at timestamp with time zone);
+comment on table schema_versions is 'Each version of the warehouse DDL applied, and when';

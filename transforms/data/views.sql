@@ -30,6 +30,7 @@ create or replace macro search_articles(query_text) as table
     where s.score > 0
     order by score desc, a.doc_id;
 
+-- Articles with the persons, places and organisations they name (derived mentions left out).
 create or replace view article_entities as
     select a.doc_id, a.title, a.published_at, a.outlet, e.entity_id, e.name, e.label, e.country_code,
            count(*) as mentions
@@ -37,12 +38,14 @@ create or replace view article_entities as
     where not m.is_derived
     group by all;
 
+-- Mentions of each entity per month of publication.
 create or replace view entity_mentions_monthly as
     select e.entity_id, e.name, e.label, date_trunc('month', a.published_at) as month,
            count(*) as mentions, count(distinct a.doc_id) as articles
     from mentions m join articles a using (doc_id) join entities e using (entity_id)
     group by all;
 
+-- Pairs of entities named in the same articles, with how many articles.
 create or replace view co_mentions as
     with pairs as (select distinct doc_id, entity_id from mentions)
     select x.entity_id as entity_a, ea.name as name_a, y.entity_id as entity_b, eb.name as name_b,
@@ -51,6 +54,7 @@ create or replace view co_mentions as
     join entities ea on ea.entity_id = x.entity_id join entities eb on eb.entity_id = y.entity_id
     group by all;
 
+-- Each story's outlets, agencies, first and last publication and canonical title.
 create or replace view story_spread as
     select s.story_id, count(*) as articles,
            list(distinct a.outlet order by a.outlet) filter (where a.outlet is not null) as outlets,
@@ -61,6 +65,7 @@ create or replace view story_spread as
     from stories s join articles a using (doc_id)
     group by s.story_id;
 
+-- Themes per month of publication.
 create or replace view themes_monthly as
     select t.theme, date_trunc('month', a.published_at) as month, count(*) as articles,
            round(avg(t.score), 4) as mean_score
@@ -80,6 +85,7 @@ create or replace view quotes_by_speaker as
     where q.speaker_entity_id is not null
     group by all;
 
+-- Every table and column with its comment: the warehouse's own documentation.
 create or replace view warehouse_guide as
     select t.table_name, t.comment as table_comment, c.column_name, c.data_type, c.comment as column_comment
     from duckdb_tables() t join duckdb_columns() c using (database_name, schema_name, table_name)
