@@ -1,4 +1,4 @@
-"""A warehouse on a read-only share: queries, search and --as-of work with or without SQLite's side
+"""A warehouse on a read-only share: queries, search, status and --as-of work with or without SQLite's side
 files (lake.sqlite-wal, -shm), and `newsetl report` writes where it is told or says it cannot write.
 
 chmod does not stop root, so the share is a read-only bind mount of a copy of the seeds warehouse.
@@ -39,7 +39,7 @@ def rows(result) -> list[dict]:
 
 
 @pytest.mark.parametrize("side_files", [False, True], ids=["without -wal and -shm", "with -wal and -shm"])
-def test_queries_search_and_as_of_read_a_read_only_share(share, side_files):
+def test_queries_search_status_and_as_of_read_a_read_only_share(share, side_files):
     owned, mounted = share
     with closing(sqlite3.connect(owned / "lake.sqlite")) as owner:
         owner.execute("select count(*) from sqlite_master").fetchone()
@@ -57,6 +57,8 @@ def test_queries_search_and_as_of_read_a_read_only_share(share, side_files):
         assert then["n"] == count["n"]  # the seeds come in one run
         found = rows(runner.invoke(app, ["search", "Nordkorea", "--warehouse", str(mounted), "--format", "json"]))
         assert found
+        status = runner.invoke(app, ["status", "--warehouse", str(mounted), "--format", "json"])
+        assert json.loads(status.output)["run_id"] == runs[-1]["run_id"] and status.exit_code != 3, status.output
         assert sorted(p.name for p in mounted.iterdir()) == listing
 
 

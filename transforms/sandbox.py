@@ -97,7 +97,7 @@ def _statement_refusal(con: duckdb.DuckDBPyConnection, statement) -> str | None:
     if statement.type != duckdb.StatementType.SELECT:
         word = (text.split(None, 1) or [statement.type.name])[0].upper()
         return f"{word} is refused: queries only read the warehouse ({READING_STATEMENTS})"
-    tree = json.loads(con.execute("select json_serialize_sql(?)", [statement.query]).fetchone()[0])
+    tree = json.loads(con.execute(f"select json_serialize_sql({_literal(statement.query)})").fetchone()[0])
     if tree.get("error"):
         return f"{(text.split(None, 1) or ['this'])[0].upper()} is refused: it cannot be checked as a reading statement"
     for name, qualified in _table_functions(tree):
@@ -126,8 +126,13 @@ def _reads(con: duckdb.DuckDBPyConnection, name: str, qualified: bool) -> bool:
     # DuckLake's functions are also called through the lake: lake.snapshots() is ducklake_snapshots.
     if name in READING_TABLE_FUNCTIONS or (qualified and f"ducklake_{name}" in READING_TABLE_FUNCTIONS):
         return True
-    return bool(con.execute("select count(*) from duckdb_functions() where function_name = ? "
-                            "and function_type = 'table_macro'", [name]).fetchone()[0])
+    return bool(con.execute(f"select count(*) from duckdb_functions() where function_name = {_literal(name)} "
+                            "and function_type = 'table_macro'").fetchone()[0])
+
+
+def _literal(text: str) -> str:
+    # Inlined, not bound: binding a Python value makes DuckDB import pandas, which `newsetl query` avoids.
+    return "'" + text.replace("'", "''") + "'"
 
 
 class ReadingConnection:
