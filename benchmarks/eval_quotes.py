@@ -14,10 +14,19 @@ then ``quote.quotes_batch``. Prints a table and one JSON line (starting with "{"
   Pairs are taken greedily by Jaccard, one-to-one. Precision over all predictions, recall over all
   gold quotations, recall by gold kind (Direct, Indirect, FreeIndirect, IndirectFreeIndirect,
   Reported), whatever kind was predicted.
-* Speaker accuracy: over matched pairs whose gold speaker names an entity, i.e. the gold speaker
-  span contains a PER or ORG mention of the tag stage (pronouns, role nouns and "die Polizei" are
-  left out). The prediction is right when its speaker_entity_id is the entity of one of those
+* Speaker accuracy (tagged): over matched pairs whose gold speaker names an entity, i.e. the gold
+  speaker span contains a PER or ORG mention of the tag stage (pronouns, role nouns and "die Polizei"
+  are left out). The prediction is right when its speaker_entity_id is the entity of one of those
   mentions: the resolved id is what the warehouse joins on, so the speaker text alone never counts.
+  It leaves out every speaker the tagger missed, so it reads high.
+* Named speakers: over every matched pair whose gold speaker phrase holds a name, whether the tagger
+  found it or not. A name is a run of two or more capitalised words joined by spaces (German
+  capitalises every noun, but two in a row are nearly always a name), else an acronym (FDP, NATO),
+  after determiners, pronouns and other function words are dropped. Right when the last word of a
+  run (the surname, the organisation's head; a genitive s aside) is a word of the predicted speaker
+  or of its entity's name (the surfaces of that entity's mentions in the article).
+* Any speaker: over every matched pair whose gold speaker phrase has a content word (a bare "er" has
+  none and is left out), right when the predicted speaker or its entity's name shares one.
 * Cost: seconds of tag_batch and of quotes_batch over the same articles, and their ratio.
 * --misses N prints N missed gold quotations and N false predictions (train only: dev is never
   read record by record). --mentions-cache keeps the tag stage's output in a pickle, so that
@@ -48,8 +57,19 @@ import pandas as pd  # noqa: E402
 from transforms import quote, tag  # noqa: E402
 
 GOLD_KINDS = ("Direct", "Indirect", "FreeIndirect", "IndirectFreeIndirect", "Reported")
-SCORE_KEYS = ("precision", "recall", "f1", "recall_direct", "speaker_accuracy")
+SCORE_KEYS = ("precision", "recall", "f1", "recall_direct", "speaker_accuracy", "speaker_named", "speaker_any")
 _WORD = re.compile(r"\w+")
+# Words that neither make a name nor count as shared content: determiners, pronouns, prepositions,
+# conjunctions, auxiliaries.
+FUNCTION_WORDS = frozenset("""
+der die das den dem des ein eine einen einem einer eines kein keine dieser diese dieses diesem diesen
+er sie es ihr ihm ihn ihnen ich du wir man sich sein seine seinen seinem seiner seines ihre ihren ihrem
+ihrer ihres unser unsere deren dessen wer was welche welcher jene jener jemand alle beide beiden andere
+von vom zu zum zur in im an am auf aus bei beim mit nach über unter für gegen durch um vor hinter neben
+zwischen seit ohne laut gemäß zufolge während wegen bis als wie so und oder sowie aber auch noch nur
+ist sind war waren hat haben hatte hatten wird werden wurde wurden sei seien habe nicht
+""".split())
+_NAME_TOKEN = re.compile(r"\w[\w'’-]*")
 
 
 def default_corpus() -> Path:
@@ -68,6 +88,47 @@ def words(text: str) -> frozenset[str]:
 
 def jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Equal words, a genitive s aside (Hoyers, Amts)."""
+    return a == b or a + "s" == b or a == b + "s"
+
+
+def name_heads(phrase: str) -> list[str]:
+    """The last word (lower-case) of each name in a speaker phrase: runs of two or more capitalised
+    words joined by spaces; where there is none, the acronyms."""
+    heads, run, previous_end = [], [], 0
+    for m in _NAME_TOKEN.finditer(phrase):
+        token = m.group()
+        joined = not phrase[previous_end:m.start()].strip()
+        previous_end = m.end()
+        if not joined or not (token[:1].isupper() and token.lower() not in FUNCTION_WORDS):
+            if len(run) >= 2:
+                heads.append(run[-1].lower())
+            run = []
+        if token[:1].isupper() and token.lower() not in FUNCTION_WORDS:
+            run.append(token)
+    if len(run) >= 2:
+        heads.append(run[-1].lower())
+    acronyms = [t.lower() for t in re.findall(r"\b[A-ZÄÖÜ]{2,}\b", phrase) if t.lower() not in FUNCTION_WORDS]
+    return heads or acronyms
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words less function words; a hyphenated word (Ferrero-Waldner) whole and in parts."""
+    found = {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)}
+    return (found | {part for w in found for part in w.split("-")}) - FUNCTION_WORDS
+
+
+def speaker_scores(gold_phrases: list[str], predicted: str | None, entity_names: set[str]) -> tuple:
+    """(named right, named counted, any right, any counted) of one matched pair, either gold speaker counting."""
+    said = content_words(" ".join([predicted or "", *entity_names]))
+    heads = [h for phrase in gold_phrases for h in name_heads(phrase)]
+    gold_words = set().union(*(content_words(phrase) for phrase in gold_phrases))
+    named = any(_same_word(h, w) for h in heads for w in said)
+    shared = any(_same_word(g, w) for g in gold_words for w in said)
+    return named, bool(heads), shared, bool(gold_words)
 
 
 def articles_frame(records: list[dict]) -> pd.DataFrame:
@@ -112,10 +173,14 @@ def evaluate(corpus: Path, split: str = "dev", misses: int = 0, cache: Path | No
 
     named = mentions[mentions["label"].isin(["PER", "ORG"])]
     named_by_doc = {d: list(zip(g["start_char"], g["end_char"], g["entity_id"])) for d, g in named.groupby("doc_id")}
+    surfaces_by_doc: dict[str, dict[str, set[str]]] = {}
+    for d, eid, surface in zip(mentions["doc_id"], mentions["entity_id"], mentions["surface"]):
+        surfaces_by_doc.setdefault(d, {}).setdefault(eid, set()).add(surface)
     predicted_by_doc = {d: g.to_dict("records") for d, g in predicted.groupby("doc_id")}
     totals = {"gold": 0, "predicted": len(predicted), "matched": 0}
     by_kind = {k: [0, 0] for k in GOLD_KINDS}
     speakers = [0, 0]
+    speakers_named, speakers_any = [0, 0], [0, 0]
     missed, false = [], []
     for record, doc_id in zip(records, articles["doc_id"]):
         text = record["text"]
@@ -126,10 +191,12 @@ def evaluate(corpus: Path, split: str = "dev", misses: int = 0, cache: Path | No
             if key in gold_by_spans:
                 # The same quotation annotated twice (two speakers): one quotation, either speaker counts.
                 gold_by_spans[key]["speaker_spans"] += g["speaker"]["spans"]
+                gold_by_spans[key]["speakers"].append(g["speaker"]["text"])
                 continue
             gold_by_spans[key] = {"kind": g["type"], "words": frozenset().union(*(words(text[a:b]) for a, b in spans)),
                                   "text": g["quote"]["text"], "speaker": g["speaker"]["text"],
-                                  "speaker_spans": list(g["speaker"]["spans"])}
+                                  "speaker_spans": list(g["speaker"]["spans"]), "speakers": []}
+            gold_by_spans[key]["speakers"].append(g["speaker"]["text"])
         gold = list(gold_by_spans.values())
         preds = [dict(p, words=words(p["quote"])) for p in predicted_by_doc.get(doc_id, [])]
         pairs = match(gold, preds)
@@ -144,6 +211,14 @@ def evaluate(corpus: Path, split: str = "dev", misses: int = 0, cache: Path | No
             if ids:
                 speakers[1] += 1
                 speakers[0] += preds[j]["speaker_entity_id"] in ids
+            predicted_speaker = preds[j]["speaker"] if isinstance(preds[j]["speaker"], str) else None
+            names = surfaces_by_doc.get(doc_id, {}).get(preds[j]["speaker_entity_id"], set())
+            named_right, named_counted, any_right, any_counted = speaker_scores(
+                gold[i]["speakers"], predicted_speaker, names)
+            speakers_named[0] += named_right and named_counted
+            speakers_named[1] += named_counted
+            speakers_any[0] += any_right and any_counted
+            speakers_any[1] += any_counted
         matched_gold, matched_pred = {i for i, _ in pairs}, {j for _, j in pairs}
         missed += [(g["kind"], g["text"], g["speaker"]) for i, g in enumerate(gold) if i not in matched_gold]
         false += [(p["kind"], p["quote"], p["speaker"]) for j, p in enumerate(preds) if j not in matched_pred]
@@ -158,6 +233,10 @@ def evaluate(corpus: Path, split: str = "dev", misses: int = 0, cache: Path | No
         "recall_direct": round(by_kind["Direct"][0] / by_kind["Direct"][1], 4) if by_kind["Direct"][1] else 0.0,
         "speaker_accuracy": round(speakers[0] / speakers[1], 4) if speakers[1] else 0.0,
         "speaker_support": speakers[1],
+        "speaker_named": round(speakers_named[0] / speakers_named[1], 4) if speakers_named[1] else 0.0,
+        "speaker_named_support": speakers_named[1],
+        "speaker_any": round(speakers_any[0] / speakers_any[1], 4) if speakers_any[1] else 0.0,
+        "speaker_any_support": speakers_any[1],
         "predicted_by_kind": predicted["kind"].value_counts().to_dict(),
         "seconds_tag": round(tag_seconds, 2), "seconds_quote": round(quote_seconds, 3),
         "cost_ratio": round(quote_seconds / tag_seconds, 4) if tag_seconds else None,
@@ -177,7 +256,9 @@ def print_table(result: dict) -> None:
     print(f"  precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}")
     for kind, row in result["recall_by_kind"].items():
         print(f"  recall {kind:<22} {row['recall']:.3f}  ({row['support']})")
-    print(f"  speaker accuracy (named)     {result['speaker_accuracy']:.3f}  ({result['speaker_support']})")
+    print(f"  speaker accuracy (tagged)    {result['speaker_accuracy']:.3f}  ({result['speaker_support']})")
+    print(f"  speaker named                {result['speaker_named']:.3f}  ({result['speaker_named_support']})")
+    print(f"  speaker any                  {result['speaker_any']:.3f}  ({result['speaker_any_support']})")
     print(f"  seconds tag {result['seconds_tag']}  quote {result['seconds_quote']}  ratio {result['cost_ratio']}")
 
 

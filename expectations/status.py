@@ -78,7 +78,7 @@ def _int(value) -> int:
 
 def read_status(warehouse: str | Path, max_age: timedelta, now: datetime | None = None) -> Status:
     """The status of the warehouse folder, read through a read-only connection (a run is not disturbed)."""
-    from transforms.catalog import CatalogDamaged
+    from transforms.sqlite_catalog import CatalogDamaged
     from transforms.warehouse import catalog_exists, connect
 
     status = Status(warehouse=str(warehouse), max_age=max_age, now=now or datetime.now(timezone.utc))

@@ -40,6 +40,23 @@ def _warehouse(value: str | None) -> str:
     return _settings(warehouse_dir=value).warehouse_dir
 
 
+CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalog a team shares (data files stay in "
+                "the warehouse folder); default the SQLite file in the folder; env NEWSETL_CATALOG.")
+
+
+def _use_catalog(catalog: str | None, warehouse: str) -> None:
+    """Check the catalog against the warehouse folder and pass it on to the flow, its workers and children."""
+    from transforms.catalog import CatalogError, catalog_for
+
+    chosen = _settings(catalog=catalog).catalog
+    try:
+        catalog_for(warehouse, chosen).exists()
+    except CatalogError as exc:
+        _fail(str(exc))
+    if chosen:
+        os.environ["NEWSETL_CATALOG"] = chosen
+
+
 def _fail(message: str) -> None:
     error_line(message)
     raise typer.Exit(code=2)
@@ -61,6 +78,9 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
 DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
+               "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
+NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run); env NEWSETL_NOTIFY_ON."
 
 
 @app.command()
@@ -78,9 +98,12 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
         workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+        catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
         verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
-                                             help="Exit with status 1 when the run's quality verdict is FAIL.")) -> None:
+                                             help="Exit with status 1 when the run's quality verdict is FAIL."),
+        notify: list[str] = typer.Option(None, "--notify", help=NOTIFY_HELP),
+        notify_on: str = typer.Option(None, "--notify-on", help=NOTIFY_ON_HELP)) -> None:
     """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set).
 
     In a terminal a progress bar shows batches done, documents per second and time left; piped, plain
@@ -92,12 +115,19 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
                          max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
                          max_compression_ratio=max_compression_ratio, max_body_chars=max_body_chars,
-                         workers=workers, dask_address=dask_address)
+                         workers=workers, dask_address=dask_address, notify=" ".join(notify) if notify else None,
+                         notify_on=notify_on)
     try:
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
     _check_catalog(settings.warehouse_dir)
+    _use_catalog(catalog, settings.warehouse_dir)
+    if settings.notify:
+        from transforms.notify import unusable
+
+        if unusable(settings.notify):
+            _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
     with _holding(settings, verbose) as server:
         verdict = _run_flow(settings, server, verbose)
     if fail_on_quality and verdict == "FAIL":
@@ -122,7 +152,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | 
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
     counts = _call_flow(news_etl, server, verbose, input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
                         batch_size=settings.batch_size, limits=limits or None, workers=settings.workers,
-                        dask_address=settings.dask_address)
+                        dask_address=settings.dask_address, notify=settings.notify, notify_on=settings.notify_on)
     return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
 
 
@@ -188,6 +218,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
+              catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
               verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
@@ -207,6 +238,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
+    _use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
@@ -284,8 +316,8 @@ def _preload(models: bool, local_workers: bool) -> None:
 
 def _check_catalog(warehouse: str) -> None:
     """A damaged catalog is a one-line error naming the fix, before anything starts."""
-    from transforms.catalog import CatalogDamaged
     from transforms.lake import catalog_exists, open_reader
+    from transforms.sqlite_catalog import CatalogDamaged
 
     if catalog_exists(warehouse):
         try:
@@ -294,13 +326,15 @@ def _check_catalog(warehouse: str) -> None:
             _fail(str(exc))
 
 
-def _open_reader(warehouse: str | None, as_of: str | None = None):
+def _open_reader(warehouse: str | None, as_of: str | None = None, catalog: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
-    from transforms.catalog import CatalogDamaged
     from transforms.lake import connect
+    from transforms.sqlite_catalog import CatalogDamaged
 
+    folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
-        return connect(_warehouse(warehouse), read_only=True, as_of_run=as_of)
+        return connect(folder, read_only=True, as_of_run=as_of)
     except (FileNotFoundError, LookupError, CatalogDamaged) as exc:
         _fail(str(exc).strip("'\""))
 
@@ -342,7 +376,8 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
           max_width: int = typer.Option(None, "--max-width", min=1, help=MAX_WIDTH_HELP),
           full: bool = typer.Option(False, "--full", help="Keep cells whole."),
           as_of: str = typer.Option(None, "--as-of", help="Query the warehouse as this run_id left it."),
-          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+          catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Print the result of a SQL query on the warehouse, opened read-only: a run in progress is not blocked."""
     _check_format(output)
     if file is not None:
@@ -351,7 +386,7 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
         sql = file.read_text(encoding="utf-8")
     if not sql:
         _fail("no SQL given: use newsetl query \"select ...\" or --file FILE")
-    with _open_reader(warehouse, as_of) as con:
+    with _open_reader(warehouse, as_of, catalog) as con:
         _print_result(con, sql, output, 0 if full else max_width)
 
 
@@ -359,30 +394,33 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
 def search(text: str = typer.Argument(..., metavar="WORDS", help="Words to find in titles and bodies (German stemming, compound parts)."),
            limit: int = typer.Option(10, "--limit", min=1, help="Most results to show."),
            output: str = typer.Option(None, "--format", help=FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Full-text search over the articles, ranked by BM25, offline."""
     _check_format(output)
-    with _open_reader(warehouse) as con:
+    with _open_reader(warehouse, catalog=catalog) as con:
         escaped = text.replace("'", "''")
         _print_result(con, f"select score, title, outlet, published_at, doc_id[:12] as doc "
                            f"from search_articles('{escaped}') limit {int(limit)}", output)
 
 
 @app.command()
-def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+            catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit.
 
-    A damaged catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
+    A damaged SQLite catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
     """
-    from transforms import catalog
+    from transforms import sqlite_catalog
     from transforms import warehouse as wh
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         with wh.RunLock(folder, "rebuild"):
-            damage = catalog.health(folder)
+            damage = sqlite_catalog.health(folder)
             if damage:
-                aside = catalog.move_aside(folder)
+                aside = sqlite_catalog.move_aside(folder)
                 console(highlight=False).print(f"the catalog was damaged ({damage}): moved aside to {aside}",
                                                soft_wrap=True)
             counts = wh.rebuild(folder)
@@ -397,15 +435,17 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
            open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
            out: Path = typer.Option(None, "--out", help="Write report.html and report.md into this folder instead "
                                                         "of the warehouse's quality/ (a read-only warehouse)."),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
     from expectations.report import build_report
-    from transforms.catalog import CatalogDamaged
+    from transforms.sqlite_catalog import CatalogDamaged
     from transforms.warehouse import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
+    _use_catalog(catalog, folder)
     try:
         con = connect(folder, read_only=True)
     except (WarehouseLocked, FileNotFoundError, CatalogDamaged) as exc:
@@ -429,7 +469,8 @@ STATUS_FORMAT_HELP = ("text (one line), json (one object) or prometheus (OpenMet
 def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the last commit is older (2h); 90s, 30m, "
                                                                 "2h, 1d; env NEWSETL_STATUS_MAX_AGE."),
            output: str = typer.Option("text", "--format", help=STATUS_FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """The last committed run's verdict, age and counts in one line, for probes and cron.
 
     Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
@@ -444,9 +485,60 @@ def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the l
         allowed = parse_age(settings.status_max_age)
     except ValueError as exc:
         _fail(f"--max-age: {exc}")
+    _use_catalog(catalog, settings.warehouse_dir)  # an unreachable catalog is critical (2)
     found = read_status(settings.warehouse_dir, allowed)
     sys.stdout.write(FORMATS[output](found).rstrip("\n") + "\n")
     raise typer.Exit(code=found.exit_code)
+
+
+@app.command()
+def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalog goes: postgresql://user@host/db "
+                                                              "(an empty database), or sqlite to move it back."),
+            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Move the warehouse's catalog to PostgreSQL, or back to SQLite; the data files stay where they are.
+
+    Every table's rows and checksum are compared on both sides before the warehouse switches over.
+    """
+    from transforms.catalog import CatalogError, public_address
+    from transforms.migrate import MigrationFailed
+    from transforms.migrate import migrate as move
+    from transforms.warehouse import WarehouseLocked
+
+    target = _settings(catalog=catalog).catalog
+    folder = _warehouse(warehouse)
+    if target != "sqlite":
+        os.environ.pop("NEWSETL_CATALOG", None)  # names the target here, not the catalog in use
+    try:
+        checks = move(folder, target)
+    except (CatalogError, MigrationFailed, WarehouseLocked) as exc:
+        _fail(str(exc))
+    out = console(highlight=False)
+    for check in checks:
+        out.print(f"{check.table}: {check.rows} rows, checksum {check.checksum[:12]}, the same in both catalogs")
+    out.print(f"catalog: {public_address(target)}")
+
+
+@app.command()
+def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the backup, a warehouse of its own."),
+           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+    """Copy the warehouse's last committed state to DEST, consistent while a run goes on; restore by using DEST
+    (`--warehouse DEST`) or moving it into the warehouse's place."""
+    from expectations.report import build_report
+    from transforms.backup import backup as take_backup
+    from transforms.catalog import catalog_for
+    from transforms.warehouse import connect
+
+    if catalog_for(_warehouse(warehouse)).postgres:
+        _fail("the catalog is in PostgreSQL: back it up with pg_dump, and the warehouse folder with a file copy")
+    try:
+        made = take_backup(_warehouse(warehouse), dest)
+    except (FileNotFoundError, FileExistsError) as exc:
+        _fail(str(exc))
+    with connect(dest, read_only=True) as con:
+        build_report(con, dest / "quality", warehouse=dest.resolve())
+    console(highlight=False).print(
+        f"backup of snapshot {made.snapshot} (last run {made.last_run}) in {dest.resolve()}: {made.data_files} data "
+        f"files, {made.data_bytes / 1e6:.1f} MB, {made.archived_runs} runs archived", soft_wrap=True)
 
 
 def main() -> None:

@@ -12,11 +12,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from flows import progress
+from flows import alerts, progress
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
@@ -172,34 +173,48 @@ def _mark_crashed(dead_runs: list[dict]) -> None:
 
 @flow(name="news-etl", log_prints=True)
 def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, batch_size: int | None = None,
-             limits: dict[str, int] | None = None, workers: int | None = None, dask_address: str | None = None) -> dict:
+             limits: dict[str, int] | None = None, workers: int | None = None, dask_address: str | None = None,
+             notify: str | None = None, notify_on: str | None = None, fail_on_quality: bool = False) -> dict:
     """Landing folder -> validated, tagged warehouse; returns the run's counts.
 
     Parameters left out come from NEWSETL_INPUT, NEWSETL_WAREHOUSE, NEWSETL_BATCH_SIZE, the NEWSETL_MAX_*
-    limits, NEWSETL_WORKERS and NEWSETL_DASK_ADDRESS, read now; limits overrides IngestLimits by name
-    (max_file_bytes, ...).
+    limits, NEWSETL_WORKERS, NEWSETL_DASK_ADDRESS, NEWSETL_NOTIFY and NEWSETL_NOTIFY_ON, read now; limits
+    overrides IngestLimits by name (max_file_bytes, ...). fail_on_quality: a FAIL verdict ends the flow run
+    Failed, its first failures as the state's message (prefect.yaml sets it for the deployments).
     """
     settings = Settings.resolve(input_dir=input_dir, warehouse_dir=warehouse_dir, batch_size=batch_size,
-                                workers=workers, dask_address=dask_address, **(limits or {}))
+                                workers=workers, dask_address=dask_address, notify=notify, notify_on=notify_on,
+                                **(limits or {}))
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
-        _mark_crashed(warehouse.begin_run(settings.warehouse_dir, runs_row))
+        last, max_age = alerts.last_commit(settings, started)
+        dead_runs = warehouse.begin_run(settings.warehouse_dir, runs_row)
+        _mark_crashed(dead_runs)
+        alerts.alert_found(settings, run_id, dead_runs, last, max_age, started)
         try:
             settings.require_input()  # a landing folder gone (unmounted, say) is a failed run in the report
             counts = _process(settings, run_id, runs_row)
         except BaseException as exc:
-            warehouse.record_failed_run(settings.warehouse_dir, {
-                **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
-            publish_report(settings.warehouse_dir, run_id)
+            failure, report = f"{type(exc).__name__}: {exc}", None
+            try:
+                warehouse.record_failed_run(settings.warehouse_dir, {
+                    **runs_row, "finished_at": datetime.now(timezone.utc), "message": failure})
+                report = publish_report(settings.warehouse_dir, run_id)
+            finally:
+                alerts.alert_run(settings, run_id, report, failure)
             raise
         fault_point("report")
         reporting = time.perf_counter()
-        counts["report"] = str(publish_report(settings.warehouse_dir, run_id))
+        report = publish_report(settings.warehouse_dir, run_id)
+        counts["report"] = str(report)
         get_run_logger().info("report seconds: %.2f", time.perf_counter() - reporting)
+        outcome = alerts.alert_run(settings, run_id, report)
+        if fail_on_quality and outcome is not None and outcome.verdict == "FAIL":
+            return Failed(message=outcome.state_message(), data=counts)
         return counts
 
 
@@ -221,12 +236,13 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     known_files = warehouse.known_files(warehouse_dir)
     # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
     # new files; later copies of the same bytes in this run are duplicates of the first.
-    plan = ingest.plan_files(input_dir, known_files, limits)
-    reporter.hashing(len(plan))
+    survey = ingest.survey_files(input_dir, known_files, limits)
+    plan = survey.plan
+    reporter.hashing(survey.listed)
     known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
     batches = list(ingest.batches(plan, settings.batch_size))
-    logger.info("run %s: %d files under %s, %d new; %d documents already in the warehouse",
-                run_id, len(plan), input_dir, sum(len(b) for b in batches), len(known_files))
+    logger.info("run %s: %d files under %s, %d new, %d already in the warehouse",
+                run_id, survey.listed, input_dir, sum(len(b) for b in batches), survey.known)
     phase_done("list_and_hash")
 
     status_counts: dict[str, int] = {}
@@ -258,17 +274,17 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     stories = cluster_run(warehouse_dir, run_id, quality_dir)
     phase_done("stories")
 
-    counts = {"files_seen": len(plan), "new_documents": sum(status_counts.values()),
+    counts = {"files_seen": survey.listed, "new_documents": sum(status_counts.values()),
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
-              "already_in_warehouse": len(plan) - sum(status_counts.values()), "stories_touched": stories}
+              "already_in_warehouse": survey.known, "stories_touched": stories}
     languages = warehouse.read_staged(warehouse_dir, "articles", run_id, ["language"])["language"]
     counts["non_german_articles"] = int((languages != "de").sum())
     quality = warehouse.read_staged(warehouse_dir, "quality_results", run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     reporter.stage("loading the warehouse")
     load_run(warehouse_dir, run_id, {
-        **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": len(plan),
+        **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": survey.listed,
         "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},
         quality_dir)
     phase_done("load")

@@ -111,3 +111,60 @@ def pytest_collection_modifyitems(items):
         # test_<corpus>_gate.py; test_gate.py tests the quarantine gate on inline rows.
         if item.path.stem.removeprefix("test_").endswith("_gate") or item.path.name == "test_scraped_text.py":
             item.add_marker(pytest.mark.gate)
+
+
+# ---- PostgreSQL catalogs ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """An administrator's address on a real PostgreSQL server: NEWSETL_TEST_POSTGRES (CI starts one), else
+    a server of the session's own in a temporary folder where Debian's PostgreSQL is installed."""
+    given = os.environ.get("NEWSETL_TEST_POSTGRES")
+    if given:
+        yield given
+        return
+    from pg_server import TemporaryPostgres, unavailable
+
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    with TemporaryPostgres() as url:
+        yield url
+
+
+@pytest.fixture
+def new_postgres_catalog(postgres_url):
+    """Makes an empty PostgreSQL database and returns its address: a new catalog."""
+    from pg_server import create_database
+
+    return lambda: create_database(postgres_url)
+
+
+def use_catalog(request, kind: str, warehouse: Path) -> Path:
+    """A warehouse folder whose catalog is of this kind: sqlite (the default) or a new PostgreSQL database.
+
+    The folder records the PostgreSQL catalog, so every process that opens it (a run in a child process,
+    another "machine") finds the catalog through the folder alone.
+    """
+    if kind == "postgresql":
+        from pg_server import create_database
+
+        from transforms.catalog import Catalog
+
+        Catalog(Path(warehouse), create_database(request.getfixturevalue("postgres_url"))).prepare()
+    return Path(warehouse)
+
+
+CATALOG_KINDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=CATALOG_KINDS)
+def catalog_kind(request) -> str:
+    """Each test using it runs with the default SQLite catalog and with a PostgreSQL catalog."""
+    return request.param
+
+
+@pytest.fixture
+def new_warehouse(request, catalog_kind, tmp_path) -> Path:
+    """An empty warehouse folder with a catalog of catalog_kind."""
+    return use_catalog(request, catalog_kind, tmp_path / "warehouse")

@@ -1,15 +1,18 @@
 """Crashes, readers and concurrent runs: the warehouse always opens and the next run recovers.
 
 Each run here is a real `newsetl run` in a child process against the session's Prefect server,
-killed with SIGKILL at a named point (transforms/faults.py) where the test says so.
+killed with SIGKILL at a named point (transforms/faults.py) where the test says so. Each test runs with
+the SQLite catalog and with a PostgreSQL catalog, and compares with the contents the SQLite runs left.
 """
 import os
 import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+from conftest import use_catalog
 
 from transforms import warehouse as wh
 
@@ -29,13 +32,12 @@ def _env(**extra) -> dict:
     return {**env, **extra}
 
 
-def _run(landing, warehouse, **extra) -> subprocess.CompletedProcess:
+def _run(landing, warehouse, cwd=None, **extra) -> subprocess.CompletedProcess:
     # Batches in the run's own process (--workers 1), so that a kill at a stage's point kills the run.
     result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
                            str(warehouse), "--batch-size", "2", "--workers", "1"], env=_env(**extra), capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, cwd=cwd)
     if os.environ.get("NEWSETL_DEBUG_DIR"):
-        from pathlib import Path
         Path(os.environ["NEWSETL_DEBUG_DIR"], f"{time.time()}-{extra}.txt").write_text(result.stdout + result.stderr)
     return result
 
@@ -101,9 +103,17 @@ def _add_later_files(landing, seeds_dir) -> None:
     (landing / "later_2.txt").write_text(text + "\nEin Nachsatz zum Schluss.\n", encoding="utf-8")
 
 
-def test_a_run_killed_at_any_point_recovers_to_a_clean_runs_warehouse(clean_run, seeds_dir, tmp_path):
+def _host(tmp_path, name: str) -> tuple[Path, dict]:
+    """A "machine" of its own: a working folder and a state folder nobody else uses."""
+    home = tmp_path / name
+    (home / "state").mkdir(parents=True)
+    return home, {"NEWSETL_STATE_DIR": str(home / "state")}
+
+
+def test_a_run_killed_at_any_point_recovers_to_a_clean_runs_warehouse(clean_run, seeds_dir, tmp_path, request,
+                                                                       catalog_kind):
     seeds_only, with_later, counts = clean_run
-    landing, warehouse = _landing(seeds_dir, tmp_path), tmp_path / "wh"
+    landing, warehouse = _landing(seeds_dir, tmp_path), use_catalog(request, catalog_kind, tmp_path / "wh")
     # Each run is killed at the next point; each start recovers from the kill before it.
     for point in CRASH_POINTS:
         killed = _run(landing, warehouse, NEWSETL_CRASH_AT=point)
@@ -133,8 +143,8 @@ def test_a_run_killed_at_any_point_recovers_to_a_clean_runs_warehouse(clean_run,
     assert _contents(warehouse) == with_later
 
 
-def test_a_reader_holding_the_warehouse_open_never_blocks_a_run(clean_run, seeds_dir, tmp_path):
-    landing, warehouse = _landing(seeds_dir, tmp_path), tmp_path / "wh"
+def test_a_reader_holding_the_warehouse_open_never_blocks_a_run(clean_run, seeds_dir, tmp_path, request, catalog_kind):
+    landing, warehouse = _landing(seeds_dir, tmp_path), use_catalog(request, catalog_kind, tmp_path / "wh")
     assert _run(landing, warehouse).returncode == 0
     _add_later_files(landing, seeds_dir)
     reader = subprocess.Popen([sys.executable, "-c", (
@@ -172,15 +182,19 @@ def test_a_reader_holding_the_warehouse_open_never_blocks_a_run(clean_run, seeds
         reader.wait()
 
 
-def test_two_runs_started_together_load_once(clean_run, seeds_dir, tmp_path):
+def test_two_runs_started_together_load_once(clean_run, seeds_dir, tmp_path, request, catalog_kind):
     seeds_only = clean_run[0]
-    landing, warehouse = _landing(seeds_dir, tmp_path), tmp_path / "wh"
+    landing, warehouse = _landing(seeds_dir, tmp_path), use_catalog(request, catalog_kind, tmp_path / "wh")
+    # Two "machines": each its own working and state folder; they share the warehouse folder and the catalog.
+    hosts = [_host(tmp_path, name) for name in ("host-a", "host-b")]
     runs = [subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
-                              str(warehouse)], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True) for _ in range(2)]
+                              str(warehouse)], env=_env(**state), cwd=home, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True) for home, state in hosts]
     outputs = [(run.wait(timeout=600), run.stdout.read()) for run in runs]
     assert sorted(code for code, _ in outputs) == [0, 2], outputs
     refused = next(out for code, out in outputs if code == 2)
     assert "another newsetl run holds the warehouse" in refused and "Traceback" not in refused
     assert _contents(warehouse) == seeds_only
     _assert_sound(warehouse)
+    if catalog_kind == "postgresql":  # the lock lived in PostgreSQL, on no machine's disk
+        assert not (warehouse / wh.LOCK).exists()

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, use_catalog
 
 from transforms import versions
 from transforms import warehouse as wh
@@ -56,10 +56,11 @@ def _state(warehouse) -> dict:
         }
 
 
-def test_reprocess_outdated_updates_exactly_the_outdated_documents_and_survives_a_kill(prefect_harness, tmp_path):
+def test_reprocess_outdated_updates_exactly_the_outdated_documents_and_survives_a_kill(prefect_harness, tmp_path,
+                                                                                      request, catalog_kind):
     from flows.news_etl import news_etl
 
-    landing, warehouse = tmp_path / "landing", tmp_path / "wh"
+    landing, warehouse = tmp_path / "landing", use_catalog(request, catalog_kind, tmp_path / "wh")
     landing.mkdir()
     for seed in sorted(SEEDS.iterdir()):
         shutil.copy(seed, landing / seed.name)

@@ -2,6 +2,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
+from conftest import CATALOG_KINDS, use_catalog
 
 from transforms import warehouse
 
@@ -32,12 +33,12 @@ def _stories(run_id: str, rows: list[tuple[str, str, float, bool]]) -> pd.DataFr
     return pd.DataFrame(rows, columns=["story_id", "doc_id", "similarity", "is_canonical"]).assign(run_id=run_id)
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory):
+@pytest.fixture(scope="module", params=CATALOG_KINDS)
+def history(request, tmp_path_factory):
     """A warehouse after three runs: r1 (a and b, one story) loaded twice; r2 adds c and moves b into a
     story of its own; r3 staged d and failed. The tests below read it, but for a refused run that must leave
-    no trace, and a rebuild that must reproduce it."""
-    path = tmp_path_factory.mktemp("warehouse")
+    no trace, and a rebuild that must reproduce it. Once with each kind of catalog."""
+    path = use_catalog(request, request.param, tmp_path_factory.mktemp("warehouse"))
     warehouse.write_part(path, "documents", _documents("r1", [A, B]), "r1", "batch-0")
     warehouse.write_part(path, "articles", _articles([A, B]), "r1", "batch-0")
     warehouse.write_part(path, "stories", _stories("r1", [("S1", A, 1.0, True), ("S1", B, 0.8, False)]), "r1", "all")
@@ -130,7 +131,8 @@ def test_rebuild_from_the_archive_reproduces_every_table(history):
     assert _snapshot(history) == before
 
 
-def test_a_run_that_died_is_marked_failed_and_its_staged_files_removed(tmp_path):
+def test_a_run_that_died_is_marked_failed_and_its_staged_files_removed(new_warehouse):
+    tmp_path = new_warehouse
     warehouse.begin_run(tmp_path, {**_runs_row("r1"), "status": "running"})
     warehouse.write_part(tmp_path, "documents", _documents("r1", ["a" * 64]), "r1", "batch-0")
     # r1 is killed here; the next run finds it running while nobody holds the lock.
@@ -142,7 +144,8 @@ def test_a_run_that_died_is_marked_failed_and_its_staged_files_removed(tmp_path)
             ("r1", "failed"), ("r2", "running")]
 
 
-def test_a_second_run_is_refused_while_one_holds_the_warehouse(tmp_path):
+def test_a_second_run_is_refused_while_one_holds_the_warehouse(new_warehouse):
+    tmp_path = new_warehouse
     import subprocess
     import sys
 

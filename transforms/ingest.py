@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -188,8 +188,22 @@ def _text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class Survey(NamedTuple):
+    """What a run found in its landing folder: the plan, and the counts its summary reports."""
+
+    plan: list[LandingFile]
+    listed: int  # every entry under the landing folder
+    known: int  # entries the warehouse already accounts for (same bytes at the same path): not planned
+
+
 def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = frozenset(),
                limits: IngestLimits = IngestLimits()) -> list[LandingFile]:
+    """The run's plan (see survey_files)."""
+    return survey_files(root, known_files, limits).plan
+
+
+def survey_files(root: str | Path, known_files: frozenset[tuple[str, str]] = frozenset(),
+                 limits: IngestLimits = IngestLimits()) -> Survey:
     """The run's plan: one LandingFile per entry under root not yet accounted for, in a stable order.
 
     Each regular file is hashed once, in chunks. known_files holds the warehouse's
@@ -209,7 +223,9 @@ def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = froze
     known_ids = {doc_id for doc_id, _ in known_files}
     first_path: dict[str, str] = {}
     plan = []
+    listed = known = 0
     for path in list_landing_files(root):
+        listed += 1
         source_path = source_path_of(path, root)
         entry = _not_read(path, real_root, source_path)
         if entry is None:
@@ -221,11 +237,12 @@ def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = froze
             else:
                 entry = _planned(path, source_path, doc_id, size, known_ids, first_path, limits)
         if (entry.doc_id, source_path) in known_files:
+            known += 1
             continue
         if entry.status != "skipped":
             first_path.setdefault(entry.doc_id, source_path)
         plan.append(entry)
-    return plan
+    return Survey(plan, listed, known)
 
 
 def _planned(path: Path, source_path: str, doc_id: str, size: int, known_ids: set[str],

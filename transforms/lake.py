@@ -5,16 +5,16 @@ fraction of a second; transforms/warehouse.py (pandas, pyarrow) re-exports these
 """
 from __future__ import annotations
 
-import sqlite3
 from importlib import import_module
 from pathlib import Path
 
 import duckdb
 
-from transforms import catalog, sandbox
+from transforms import sandbox, sqlite_catalog
+from transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
+from transforms.catalog import catalog_for
 
-CATALOG = catalog.CATALOG
-DATA = catalog.DATA
+DATA = "lake"
 # Nothing may try to download an extension at run time: each is loaded by path from its wheel.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _EXTENSIONS = (("duckdb_extension_ducklake", "ducklake"), ("duckdb_extension_sqlite_scanner", "sqlite_scanner"),
@@ -35,43 +35,46 @@ def _quote(path: Path) -> str:
 
 
 def catalog_exists(warehouse: str | Path) -> bool:
-    return (Path(warehouse) / CATALOG).exists()
+    return catalog_for(warehouse).exists()
 
 
 # Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
 # connection of a process checks them; later ones get the library the process already holds (dlopen
 # hands back the code loaded first), so checking the file again would prove nothing.
-_extensions_checked = False
+_extensions_checked: set[str] = set()
 
 
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    """The lake attached as `lake`; a damaged catalog is a CatalogDamaged naming the fix, and a catalog
-    in a read-only folder that SQLite cannot open there is read from a private copy."""
-    global _extensions_checked
-    con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": _extensions_checked})
-    for module, name in _EXTENSIONS:
-        con.execute(f"load '{_extension_path(module, name)}'")
-    _extensions_checked = True
+    """The lake attached as `lake`. A damaged SQLite catalog is a CatalogDamaged naming the fix; one in a
+    read-only folder that SQLite cannot open there is read from a private copy (transforms/sqlite_catalog.py)."""
+    catalog = catalog_for(warehouse)
+    extensions = [_extension_path(module, name) for module, name in _EXTENSIONS] + catalog.extensions()
+    con = duckdb.connect(config={**DUCKDB_CONFIG,
+                                 "allow_unsigned_extensions": _extensions_checked.issuperset(extensions)})
+    for path in extensions:
+        con.execute(f"load '{path}'")
+    _extensions_checked.update(extensions)
     # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
     options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]
     if read_only:
         options.append("read_only")
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
-    attach = f"attach 'ducklake:sqlite:{{}}' as lake ({', '.join(options)})"
+    attach = f"attach '{{}}' as lake ({', '.join(options)})"
     try:
         try:
-            con.execute(attach.format(_quote(warehouse.resolve() / CATALOG)))
+            con.execute(attach.format(catalog.attach_target()))
         except duckdb.Error as exc:
-            if not read_only or catalog.damage(exc) or catalog.writable(warehouse):
+            if (catalog.postgres or not read_only or sqlite_catalog.damage(exc)
+                    or sqlite_catalog.writable(warehouse)):
                 raise
-            con.execute(attach.format(_quote(catalog.private_copy(warehouse))))
+            con.execute(attach.format(_quote(f"ducklake:sqlite:{sqlite_catalog.private_copy(warehouse)}")))
         con.execute("use lake")  # reads the catalog's tables: damage past the first pages shows here
     except duckdb.Error as exc:
         con.close()
-        detail = catalog.damage(exc)
+        detail = None if catalog.postgres else sqlite_catalog.damage(exc)
         if detail:
-            raise catalog.damaged(warehouse, detail) from None
+            raise sqlite_catalog.damaged(warehouse, detail) from None
         raise
     return con
 
@@ -89,11 +92,7 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
         con = open_reader(warehouse, as_of_run)
         sandbox.lock_down(con, warehouse)
         return sandbox.ReadingConnection(con)
-    warehouse.mkdir(parents=True, exist_ok=True)
-    if not catalog_exists(warehouse):
-        # WAL mode, set before the first attach: a reader's open transaction must not hold up a commit.
-        with sqlite3.connect(warehouse / CATALOG) as catalog_file:
-            catalog_file.execute("pragma journal_mode=wal")
+    catalog_for(warehouse).prepare()
     con = _attach(warehouse, read_only=False)
     from transforms.warehouse import ensure_schema  # pandas and pyarrow: only writers need them
 
@@ -105,7 +104,7 @@ def open_reader(warehouse: str | Path, as_of_run: str | None = None) -> duckdb.D
     """newsetl's own read-only connection, without the sandbox (its SQL reads Python frames by name)."""
     warehouse = Path(warehouse)
     if not catalog_exists(warehouse):
-        raise FileNotFoundError(catalog.missing(warehouse))
+        raise FileNotFoundError(sqlite_catalog.missing(warehouse))
     if as_of_run is None:
         return _attach(warehouse, read_only=True)
     with _attach(warehouse, read_only=True) as con:

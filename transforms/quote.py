@@ -12,8 +12,8 @@ fraction of tagging. What it finds (see docs/fields.md, "quotes"):
   hearsay with "soll ... sein/haben".
 - reported: a speech act without its content as a clause (X bezeichnete Y als Z, X forderte ...).
 
-The speaker is the name or noun phrase of the frame; a pronoun (er, sie) resolves to the nearest
-person mentioned before, a role noun (der Minister) to the nearest person that role introduced.
+The speaker is the subject of the frame, resolved to the entity the article means by
+transforms/speakers.py (names the tagger missed, appositions, roles, pronouns, sources).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import pandas as pd
 import simplemma
 
 from transforms.isolation import isolated
-from transforms.tag import PERSON_CUES
+from transforms.speakers import PRONOUNS, Mentioned, Speakers
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "cue", "speaker",
                  "speaker_entity_id"]
@@ -114,11 +114,6 @@ _HEARSAY = re.compile(
     r"\b(?:soll|sollen)\b[^,;:]*?\s(?:\w+\s+(?:worden\s+)?(?:sein|haben)|gewesen\s+sein)\s*[.!?]?$")
 _KONJ2_SPEECH = {"wäre", "wären", "hätte", "hätten", "würde", "würden", "gäbe"}
 _NOT_KONJ1 = {"bitte", "gerne", "lange", "ohne", "heute", "beide", "ebene"}
-_PRONOUNS = {"er", "sie", "Er", "Sie"}
-_ROLE_NP = re.compile(
-    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
-    r"([A-ZÄÖÜ][\wäöüß-]+)")
-_ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
 _ABBREVIATIONS = {"Dr", "Prof", "Nr", "St", "bzw", "ca", "vgl", "Mio", "Mrd", "Abs", "Art", "Str", "usw", "etc",
                   "Jh", "Chr", "Hr", "Fr", "geb", "gest", "inkl", "ggf", "z", "B", "u", "a", "d", "h", "S", "v"}
 _SENTENCE_END = re.compile(r"[.!?…]+[\"“”«»‘’)]*(?=\s+[\"„»«‚(\[]?[A-ZÄÖÜ0-9])|\n+")
@@ -134,17 +129,6 @@ class Quote:
     cue: str | None = None
     speaker: str | None = None
     speaker_entity_id: str | None = None
-
-
-@dataclass
-class Mentioned:
-    """An entity mention of the tag stage, as the speaker rules read it."""
-
-    start: int
-    end: int
-    label: str
-    entity_id: str
-    surface: str
 
 
 @lru_cache(maxsize=65536)
@@ -346,79 +330,12 @@ def _is_quotation(inner: str, words: list[str], frame_before: str, frame_after: 
         _speech_cue(context) or _subjunctive_in(context) or re.match(r"\s*,?\s*so\s", frame_after) or source)
 
 
-class _Article:
-    """One body with its mentions, sentences and the speaker state the rules share."""
+class _Article(Speakers):
+    """One body with its mentions, sentences and the speaker rules the quotation rules share."""
 
     def __init__(self, body: str, mentions: list[Mentioned]):
-        self.body = body
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
+        super().__init__(body, mentions)
         self.sentences = sentences(body)
-
-    def speakers_in(self, start: int, end: int) -> list[Mentioned]:
-        i = bisect_right(self.starts, start - 1)
-        found = []
-        while i < len(self.mentions) and self.mentions[i].start < end:
-            m = self.mentions[i]
-            if m.label in ("PER", "ORG") and m.end <= end:
-                found.append(m)
-            i += 1
-        return found
-
-    def person_before(self, pos: int, role: str | None = None) -> Mentioned | None:
-        """The nearest person mentioned before pos; with a role, the nearest one the role introduced
-        (Verteidigungsminister Boris Pistorius for der Minister), else the nearest person."""
-        i = bisect_right(self.starts, pos - 1) - 1
-        fallback = None
-        while i >= 0:
-            m = self.mentions[i]
-            if m.label == "PER" and m.end <= pos:
-                if role is None:
-                    return m
-                fallback = fallback or m
-                before = self.body[max(0, m.start - 40):m.start].lower()
-                if role in before.split()[-3:] or any(w.endswith(role) for w in before.split()[-3:]):
-                    return m
-            i -= 1
-        return fallback
-
-    def speaker(self, start: int, end: int, cue_at: int) -> tuple[str | None, str | None]:
-        """Speaker (as written, entity id) in the frame body[start:end], nearest to the cue."""
-        frame = self.body[start:end]
-        pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", self.body[max(start, cue_at - 8):cue_at]) \
-            or re.match(r"\w+\s+(er|sie)(?![\w])", self.body[cue_at:end])
-        if pronoun:
-            # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
-            person = self.person_before(start)
-            return pronoun.group(1), person.entity_id if person else None
-        named = self.speakers_in(start, end)
-        if named:
-            best = min(named, key=lambda m: min(abs(m.start - cue_at), abs(m.end - cue_at)))
-            return best.surface, best.entity_id
-        candidates = []
-        for m in _WORD.finditer(frame):
-            if m.group() in _PRONOUNS:
-                candidates.append((abs(start + m.start() - cue_at), m.group(), None))
-        for m in _ROLE_NP.finditer(frame):
-            # A noun phrase before the cue is its subject (Der Kreml wies die Vorwürfe zurück); after it, the nearest.
-            before = start + m.end() <= cue_at
-            candidates.append((-1 if before else abs(start + m.start() - cue_at), m.group(), m.group(1)))
-        if not candidates:
-            places = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "LOC"]
-            if places:
-                # Countries speak for their governments (China hat behauptet): a speaker without an entity id.
-                best = min(places, key=lambda m: abs(m.start - cue_at))
-                return best.surface, None
-            return None, None
-        _, written, noun = min(candidates, key=lambda c: c[0])
-        if noun is None:
-            person = self.person_before(start)
-            return written, person.entity_id if person else None
-        role = next((r for r in _ROLES if noun.lower().endswith(r)), None)
-        if role:
-            person = self.person_before(start, role)
-            return written, person.entity_id if person else None
-        return written, None
 
 
 def _subjunctive_in(text: str) -> bool:
@@ -489,7 +406,7 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
                 q.cue = cue_before.group() if cue_before else ":"
                 cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
                 q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
-                if cue_before is None and q.speaker_entity_id is None and q.speaker not in _PRONOUNS:
+                if cue_before is None and q.speaker_entity_id is None and q.speaker not in PRONOUNS:
                     # A colon without a speech verb names no speaker of its own: "Seine Zuversicht gründet sich
                     # auf Erfahrungen mit der Türkeifrage: „…“" (train 30, 518) goes on with the last speaker.
                     q.speaker = None
@@ -585,12 +502,11 @@ _ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")
 
 
 def _previous_speaker(art: _Article, k: int, recent: Quote | None) -> tuple[str | None, str | None]:
-    """Who goes on speaking in sentence k: the speaker of a recent quotation, else the first name of the
+    """Who goes on speaking in sentence k: the speaker of a recent quotation, else the subject of the
     sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
     if recent is not None:
         return recent.speaker, recent.speaker_entity_id
-    named = art.speakers_in(*art.sentences[k - 1]) if k > 0 else []
-    return (named[0].surface, named[0].entity_id) if named else (None, None)
+    return art.subject(*art.sentences[k - 1]) if k > 0 else (None, None)
 
 
 def _trim_end(body: str, start: int, end: int) -> tuple[int, int]:
@@ -704,18 +620,20 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
     body, text = art.body, art.body[s:e]
     word = marker.group().strip(" ,").split()[0].lower()
     if word == "so":
-        speaker, eid = art.speaker(s + marker.end(), e, s + marker.end())
+        # ", so das Ergebnis einer Studie der Stiftung Warentest, ...": the source runs to the next comma.
+        comma = text.find(",", marker.end())
+        speaker, eid = art.speaker(s + marker.end(), s + comma if comma != -1 else e, s + marker.end(), nearest=True)
         return Quote("indirect", *_trim_end(body, s, s + marker.start()), "so", speaker, eid)
     if word == "zufolge":
         # "Der Polizei zufolge wurden ...": the frame runs from the sentence start to the marker.
         frame_start = s if marker.start() < 60 else s + text.rfind(",", 0, marker.start()) + 1
-        speaker, eid = art.speaker(frame_start, s + marker.start(), s + marker.start())
+        speaker, eid = art.source(frame_start, s + marker.start())
         content_start = s + marker.end() if marker.start() < 60 else s
         end = e if marker.start() < 60 else frame_start - 1
         return Quote("indirect", *_strip(body, *_trim_end(body, content_start, end)), "zufolge", speaker, eid)
     if word == "wonach":
         # "..., wonach die Maus den Brand verursacht habe": the clause after wonach is the content.
-        speaker, eid = art.speaker(s, s + marker.start(), s + marker.start())
+        speaker, eid = art.speaker(s, s + marker.start(), s + marker.start(), nearest=True)
         return Quote("indirect", *_trim_end(body, s + marker.end(), e), "wonach", speaker, eid)
     # laut / nach Angaben / wie: the frame ends at the comma or at the finite verb after the source.
     after = text[marker.end():]
@@ -727,12 +645,22 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
         frame_end = marker.end() + verb.start()
     else:
         frame_end = marker.end() + (verb.start() if verb is not None else 0)
-    named = art.speakers_in(s + marker.end(), s + frame_end + 80)
-    if named and named[0].start - (s + marker.end()) < 60:
-        # Laut einem Bericht des Innenministeriums: the first name after the marker is the source.
-        speaker, eid = named[0].surface, named[0].entity_id
-    else:
+    if word == "wie":
         speaker, eid = art.speaker(s + marker.start(), s + frame_end, s + marker.start())
+    elif word in ("laut", "gemäß", "nach"):
+        # Laut einem Bericht des Innenministeriums, nach Angaben der Polizei: the source as printed, up to
+        # the first name after the marker (laut el-Baradei die Bearbeitung ...).
+        source_end = s + max(frame_end, marker.end())
+        named = art.speakers_in(s + marker.end(), s + frame_end + 80)
+        if named and named[0].start - (s + marker.end()) < 60:
+            source_end = max(source_end, named[0].end)
+            for later in named[1:]:  # dpa und AFP
+                if not re.fullmatch(r"\s*(?:,|und|sowie|oder)\s*", body[source_end:later.start]):
+                    break
+                source_end = later.end
+        speaker, eid = art.source(s + marker.start() + len(word), source_end)
+    else:
+        speaker, eid = art.source(s + marker.start(), s + marker.end())  # seiner Ansicht nach
     cue = "laut" if word in ("laut", "gemäß") else "wie" if word == "wie" else "nach"
     if marker.start() < 3:
         return Quote("indirect", *_strip(body, *_trim_end(body, s + frame_end, e)), cue, speaker, eid)

@@ -46,6 +46,13 @@ class Settings:
     # `newsetl status` calls a warehouse whose last commit is older than this STALE (an hourly schedule
     # that missed a run); 90s, 30m, 2h, 1d.
     status_max_age: str = "2h"
+    # Apprise URLs (mailto://, json://, slack://, ...) that hear of failed, crashed and stale runs (transforms/notify.py).
+    notify: str | None = None
+    # fail: FAIL verdicts, failed and crashed runs and a stale warehouse; warn: WARN verdicts too; all: every run.
+    notify_on: str = "fail"
+    # The DuckLake catalog: None is the SQLite file in the warehouse folder (or the PostgreSQL catalog the
+    # folder records); postgresql://user@host/db a catalog a team shares; sqlite says the SQLite file.
+    catalog: str | None = None
 
     # flag name, environment variable
     SOURCES = {"input_dir": ("--input", "NEWSETL_INPUT"), "warehouse_dir": ("--warehouse", "NEWSETL_WAREHOUSE"),
@@ -56,7 +63,10 @@ class Settings:
                "max_compression_ratio": ("--max-compression-ratio", "NEWSETL_MAX_COMPRESSION_RATIO"),
                "max_body_chars": ("--max-body-chars", "NEWSETL_MAX_BODY_CHARS"),
                "workers": ("--workers", "NEWSETL_WORKERS"), "dask_address": ("--dask-address", "NEWSETL_DASK_ADDRESS"),
-               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE")}
+               "catalog": ("--catalog", "NEWSETL_CATALOG"),
+               "status_max_age": ("--max-age", "NEWSETL_STATUS_MAX_AGE"),
+               "notify": ("--notify", "NEWSETL_NOTIFY"), "notify_on": ("--notify-on", "NEWSETL_NOTIFY_ON")}
+    NOTIFY_ON = ("fail", "warn", "all")
 
     @classmethod
     def resolve(cls, **given) -> "Settings":
@@ -76,7 +86,12 @@ class Settings:
                     raise SettingsError(f"{origin} must be a whole number, not {value!r}: {_how(spec)}") from None
                 if value < 1:
                     raise SettingsError(f"{origin} must be at least 1, not {value}: {_how(spec)}")
+            if spec.name == "catalog" and value != "sqlite" and not value.startswith(("postgresql://", "postgres://")):
+                raise SettingsError(f"{origin} must be sqlite or postgresql://user@host/database, not {value!r}")
             values[spec.name] = value if spec.type == "int" else str(value)
+        if values.get("notify_on", cls.notify_on) not in cls.NOTIFY_ON:
+            flag, variable = cls.SOURCES["notify_on"]
+            raise SettingsError(f"{flag} (or {variable}) takes {', '.join(cls.NOTIFY_ON)}, not {values['notify_on']!r}")
         return cls(**values)
 
     def for_reprocess(self) -> "Settings":

@@ -9,6 +9,8 @@ Layout under the warehouse folder:
   rename). The archive from which `rebuild` recreates the lake; a run's files count once the lake
   holds the run as completed, and parquet/runs/run_id=<run>/run.parquet marks that for rebuilds.
 - run.lock: one run at a time per warehouse (an flock the kernel releases when a run dies).
+With a PostgreSQL catalog (transforms/catalog.py) the catalog lives in a database a team shares, the folder
+holds the rest, and one run at a time is a lock held in PostgreSQL (transforms/runlock.py).
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transforms import run_history
+from transforms.catalog import catalog_for
 from transforms.codes import (
     CLOCK_FLAGS,
     CONTENT_TYPES,
@@ -45,6 +48,7 @@ from transforms.faults import fault_point
 
 # The connections live in transforms/lake.py (no pandas, for a fast `newsetl query`); re-exported here.
 from transforms.lake import CATALOG, DATA, DUCKDB_CONFIG, _quote, catalog_exists, connect, open_reader  # noqa: F401
+from transforms.runlock import PostgresRunLock, WarehouseLocked
 
 ARCHIVE = "parquet"
 LOCK = "run.lock"
@@ -120,10 +124,6 @@ CHECKS: dict[str, list[str]] = {
     "stories": ["similarity between 0 and 1"],
     "runs": [f"status in {sql_list(RUN_STATUSES)}", f"clock_flag is null or clock_flag in {sql_list(CLOCK_FLAGS)}"],
 }
-
-
-class WarehouseLocked(RuntimeError):
-    """Another newsetl run holds the warehouse."""
 
 
 class LoadRejected(RuntimeError):
@@ -309,6 +309,12 @@ class RunLock:
     """
 
     _held: dict[Path, list] = {}  # lock path -> [open file, depth] in this process
+
+    def __new__(cls, warehouse: str | Path, run_id: str):
+        catalog = catalog_for(warehouse)
+        if catalog.postgres:  # runs on other machines share the catalog, not this machine's files
+            return PostgresRunLock(catalog, run_id)
+        return super().__new__(cls)
 
     def __init__(self, warehouse: str | Path, run_id: str):
         self.path = (Path(warehouse) / LOCK).resolve()
@@ -753,8 +759,9 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
     """
     markers = _markers(warehouse).sort_values("run_id")
     with connect(warehouse) as con:
+        # The notifications sent are no run's staged rows: the archive could not give them back.
         tables = [t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = 'lake' "
-                                            "and table_name <> 'german_stopwords'").fetchall()]
+                                            "and table_name not in ('german_stopwords', 'notifications')").fetchall()]
 
         def commit() -> None:
             con.execute("begin")

@@ -116,3 +116,12 @@ comment on table german_stopwords is 'Words the search index leaves out (spaCy''
 
 create table if not exists schema_versions (version varchar, applied_at timestamp with time zone);
 comment on table schema_versions is 'Each version of the warehouse DDL applied, and when';
+
+create table if not exists notifications (
+    run_id varchar, event varchar, subject varchar, target varchar, sent_at timestamp with time zone,
+    delivered boolean, error varchar);
+comment on table notifications is 'Each alert sent (NEWSETL_NOTIFY), delivered or not; kept by a rebuild';
+comment on column notifications.run_id is 'The run that sent it';
+comment on column notifications.event is 'FAIL, WARN or PASS (a run''s verdict), failed, crashed or stale';
+comment on column notifications.target is 'Where it went: the Apprise URL without its query, passwords and tokens masked';
+comment on column notifications.error is 'Why it was not delivered';

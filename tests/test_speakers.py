@@ -1,0 +1,79 @@
+"""Speakers resolved to the entity the article means, on short German texts written for the test."""
+from __future__ import annotations
+
+from test_quote import _mention, _one, _quotes
+
+from transforms.speakers import Speakers
+from transforms.tag import entity_id
+
+BAERBOCK = entity_id("PER", "annalena baerbock")
+SELENSKYJ = entity_id("PER", "wolodymyr selenskyj")
+
+
+def test_the_name_in_an_apposition_after_the_role_is_the_speaker_even_when_the_tagger_missed_it():
+    body = "Der außenpolitische Sprecher der FDP-Bundestagsfraktion, Werner Hoyer, sagte, die Regierung müsse handeln."
+    row = _one(_quotes(body, [_mention(body, "FDP-Bundestagsfraktion", entity_id("ORG", "fdp-bundestagsfraktion"),
+                                       "ORG")]), "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Werner Hoyer", entity_id("PER", "werner hoyer"))
+
+
+def test_a_role_noun_resolves_to_the_person_that_role_introduced_not_the_nearest_person():
+    body = ("Außenministerin Annalena Baerbock ist nach Kiew gereist. Dort traf sie Präsident Wolodymyr Selenskyj. "
+            "Die Ministerin sagte: „Wir stehen an Ihrer Seite.“")
+    found = _quotes(body, [_mention(body, "Annalena Baerbock", BAERBOCK),
+                           _mention(body, "Wolodymyr Selenskyj", SELENSKYJ)])
+    row = _one(found, "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Die Ministerin", BAERBOCK)
+
+
+def test_a_spokesperson_of_an_organisation_resolves_to_the_organisation_it_names():
+    amt = entity_id("ORG", "auswärtigen amts")
+    body = "Ein Sprecher des Auswärtigen Amts sagte, man prüfe den Bericht."
+    row = _one(_quotes(body, [_mention(body, "Auswärtigen Amts", amt, "ORG")]), "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Ein Sprecher des Auswärtigen Amts", amt)
+
+
+def test_a_party_in_brackets_and_an_addressee_are_not_the_speaker():
+    body = ("Bundesinnenminister Thomas de Maizière (CDU) sagte, die Lage sei ernst. "
+            "Gegenüber der ARD sagte Honoré Durand: „Wir wurden alarmiert.“")
+    minister = entity_id("PER", "thomas de maizière")
+    found = _quotes(body, [_mention(body, "Thomas de Maizière", minister),
+                           _mention(body, "CDU", entity_id("ORG", "cdu"), "ORG"),
+                           _mention(body, "ARD", entity_id("ORG", "ard"), "ORG")])
+    assert _one(found, "indirect")["speaker_entity_id"] == minister
+    assert (_one(found, "direct")["speaker"], _one(found, "direct")["speaker_entity_id"]) == (
+        "Honoré Durand", entity_id("PER", "honoré durand"))
+
+
+def test_the_agent_of_a_passive_speech_verb_is_the_speaker():
+    body = "Zudem wurde die Bundesregierung vom LSVD aufgefordert, dem Sänger die Einreise zu verweigern."
+    lsvd = entity_id("ORG", "lsvd")
+    found = _quotes(body, [_mention(body, "Bundesregierung", entity_id("ORG", "bundesregierung"), "ORG"),
+                           _mention(body, "LSVD", lsvd, "ORG")])
+    assert _one(found, "indirect")["speaker_entity_id"] == lsvd
+
+
+def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
+    body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
+    dpa = entity_id("ORG", "dpa")
+    row = _one(_quotes(body, [_mention(body, "dpa", dpa, "ORG"), _mention(body, "AFP", entity_id("ORG", "afp"), "ORG")]),
+               "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Angaben der Presseagenturen dpa und AFP", dpa)
+
+
+def test_a_description_takes_the_entity_of_the_same_word_named_elsewhere_in_the_article():
+    kreml = entity_id("ORG", "kreml")
+    body = "Moskau und der Kreml schweigen seit Tagen. Am Abend erklärte der Kreml, man werde die Vorwürfe prüfen."
+    row = _one(_quotes(body, [_mention(body, "Kreml", kreml, "ORG")]), "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("der Kreml", kreml)
+
+
+def test_a_newspaper_is_printed_with_its_name_after_its_noun():
+    body = "Die britische Tageszeitung „The Guardian“ berichtete, die Regierung habe den Plan gestoppt."
+    assert _one(_quotes(body), "indirect")["speaker"] == "Die britische Tageszeitung „The Guardian“"
+
+
+def test_runs_of_plural_nouns_titles_and_roles_are_no_names():
+    body = "Bundestrainer Joachim Löw zählte acht Gelbe Karten. Klinikdirektor Prof. Dr. Matthias Beckmann lobte Internationale Medien."
+    speakers = Speakers(body, [])
+    assert [body[s:e] for s, e in speakers.names_by_rule(0, len(body))] == ["Joachim Löw", "Matthias Beckmann"]
