@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -25,8 +26,8 @@ import duckdb
 # Table functions that only read: DuckDB's metadata, file readers (bound by allowed_directories),
 # generators and DuckLake's snapshot and change views. Any other table function (checkpoint,
 # ducklake_cleanup_old_files, sqlite_query, query, json_execute_serialized_sql, enable_logging, ...)
-# changes state, opens another database or runs SQL this check never saw; table macros are SQL and
-# are checked as such.
+# changes state, opens another database or runs SQL this check never saw. Table macros (DuckDB's,
+# listed here, and the warehouse's own) are SQL.
 READING_TABLE_FUNCTIONS = frozenset("""
     range generate_series unnest repeat repeat_row glob summary query_table
     read_csv read_csv_auto sniff_csv read_json read_json_auto read_json_objects read_json_objects_auto
@@ -45,6 +46,7 @@ READING_TABLE_FUNCTIONS = frozenset("""
     ducklake_snapshots ducklake_table_info ducklake_list_files ducklake_table_insertions
     ducklake_table_deletions ducklake_current_snapshot ducklake_last_committed_snapshot
     ducklake_options ducklake_settings
+    histogram histogram_values duckdb_logs_parsed duckdb_profiling_settings ducklake_table_changes
 """.split())
 READING_STATEMENTS = "SELECT, DESCRIBE, SHOW, SUMMARIZE, a PRAGMA that reads, or EXPLAIN of one of them"
 _LEADING_COMMENTS = re.compile(r"^(\s+|--[^\n]*(\n|$)|/\*.*?\*/)*", re.S)
@@ -126,8 +128,23 @@ def _reads(con: duckdb.DuckDBPyConnection, name: str, qualified: bool) -> bool:
     # DuckLake's functions are also called through the lake: lake.snapshots() is ducklake_snapshots.
     if name in READING_TABLE_FUNCTIONS or (qualified and f"ducklake_{name}" in READING_TABLE_FUNCTIONS):
         return True
-    return bool(con.execute(f"select count(*) from duckdb_functions() where function_name = {_literal(name)} "
-                            "and function_type = 'table_macro'").fetchone()[0])
+    return name in _our_macros() or name in _lake_macros(con)
+
+
+@lru_cache(maxsize=1)
+def _our_macros() -> frozenset[str]:
+    """The macros the warehouse's schema defines (search_articles, ...), known without asking the catalog."""
+    views = (Path(__file__).parent / "data" / "views.sql").read_text(encoding="utf-8")
+    return frozenset(name.lower() for name in re.findall(r"create\s+or\s+replace\s+macro\s+(\w+)", views, re.I))
+
+
+def _lake_macros(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The macros in the warehouse's catalog (one of an older schema, say): SQL, like every macro."""
+    try:  # DuckLake's catalog table: 0.04-0.15 s, where duckdb_functions() takes 0.4 s
+        names = con.execute("select macro_name from __ducklake_metadata_lake.ducklake_macro").fetchall()
+    except duckdb.Error:
+        names = con.execute("select function_name from duckdb_functions() where function_type = 'table_macro'").fetchall()
+    return {name.lower() for (name,) in names}
 
 
 def _literal(text: str) -> str:
