@@ -16,6 +16,7 @@ from multiprocessing import forkserver
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.library_warnings import route_warnings_to_run_log
 from transforms.settings import Settings
 
 # Dask's statistical profiler samples every worker thread's stack each 10 ms for its dashboard, which a
@@ -30,6 +31,7 @@ def batch_runner(settings: Settings, files: int):
     """The task runner of a flow's batches (see task_runner), entered; local worker processes and the
     forkserver they forked from end with it (stop_forkserver)."""
     runner = task_runner(settings, files)
+    route_warnings_to_run_log()  # distributed imported, no cluster started yet: its warnings go to the run's log
     local_workers = not runs_here(runner) and not settings.dask_address
     if local_workers:
         fork_workers_from_loaded_process()
@@ -55,9 +57,11 @@ def task_runner(settings: Settings, files: int):
 
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
+    # No dashboard, and its HTTP server (which Dask starts anyway, on 8787 unless told otherwise) on a free
+    # loopback port: a run listens on no fixed port, and a taken 8787 no longer raises a warning.
     return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
         "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        "config": WORKER_CONFIG})
+        "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}, "config": WORKER_CONFIG})
 
 
 def fork_workers_from_loaded_process() -> None:
@@ -125,6 +129,7 @@ def preload_process(models: bool = True) -> None:
     from expectations.suites import preload as preload_expectations
     from transforms.preload import preload
 
+    route_warnings_to_run_log()
     if models:
         preload()
     preload_expectations()

@@ -541,6 +541,39 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
         f"files, {made.data_bytes / 1e6:.1f} MB, {made.archived_runs} runs archived", soft_wrap=True)
 
 
+automation_app = typer.Typer(help="Prefect automations for a Prefect server that runs the news-etl deployments.",
+                             no_args_is_help=True, cls=NewsetlGroup)
+app.add_typer(automation_app, name="automation")
+
+
+@automation_app.command("install")
+def automation_install(notify: list[str] = typer.Option(None, "--notify", metavar="URL", help=NOTIFY_HELP)) -> None:
+    """Notify the Apprise URLs when a news-etl flow run ends Failed or Crashed, and when none completed for two
+    hours, from the Prefect server of PREFECT_API_URL; installing again replaces the automations."""
+    settings = _settings(notify=" ".join(notify) if notify else None)
+    if not settings.notify:
+        _fail("no address to notify: give --notify URL or set NEWSETL_NOTIFY")
+    from transforms.notify import unusable
+
+    if unusable(settings.notify):
+        _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
+    from flows import use_state_dir
+
+    use_state_dir()
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        _fail("automations live on a Prefect server: set PREFECT_API_URL (http://127.0.0.1:4200/api)")
+    from flows.automation import install
+
+    try:
+        installed = install(settings.notify)
+    except Exception as exc:  # the server's answer, on one line
+        _fail(f"could not install the automations on {PREFECT_API_URL.value()}: {exc}")
+    for name, automation_id in installed:
+        console(highlight=False).print(f"installed automation {name} ({automation_id})")
+
+
 def main() -> None:
     """Entry point for `python -m flows.cli`."""
     sys.exit(app())

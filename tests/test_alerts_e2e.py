@@ -4,16 +4,14 @@ exactly one message naming the run, `newsetl status` exits 2; a following PASS r
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from receivers import HttpReceiver, SmtpReceiver, failing_article, free_port, passing_article, second_passing_article
+from local_prefect import prefect_server, stop
+from receivers import HttpReceiver, SmtpReceiver, failing_article, passing_article, second_passing_article
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,64 +52,32 @@ print(json.dumps({"state": run.state.type.value, "message": run.state.message, "
 """
 
 
-def _wait_healthy(api: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"the Prefect server at {api} did not answer within {seconds} s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
-
-
 @pytest.fixture
 def served(tmp_path):
     """A Prefect server on 127.0.0.1 serving the hourly deployment into a new warehouse, with alerts to a
     real SMTP server and an HTTP endpoint; yields (run, landing, warehouse, smtp, http, env)."""
     landing, warehouse, site = tmp_path / "landing", tmp_path / "warehouse", tmp_path / "site"
-    for folder in (landing, site, tmp_path / "prefect"):
+    for folder in (landing, site):
         folder.mkdir()
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    api = f"http://127.0.0.1:{free_port()}/api"
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "DO_NOT_TRACK": "1", "PREFECT_UI_ENABLED": "false", "NEWSETL_STATE_DIR": str(tmp_path / "state")}
-    for name in ("PREFECT_API_URL", "PREFECT_API_KEY", "NEWSETL_NOTIFY", "NEWSETL_NOTIFY_ON", "PYTHONPATH"):
-        env.pop(name, None)
-    logs = open(tmp_path / "processes.log", "w")
-    processes = [subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                   "--port", api.split(":")[-1].removesuffix("/api")], env=env, cwd=tmp_path,
-                                  stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)]
-    env["PREFECT_API_URL"] = api
-    with SmtpReceiver() as smtp, HttpReceiver() as http:
+    with open(tmp_path / "processes.log", "w") as log, prefect_server(tmp_path, log) as env, \
+            SmtpReceiver() as smtp, HttpReceiver() as http:
+        serving = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(ROOT / "prefect.yaml"), str(landing), str(warehouse)],
+            env={**env, "PYTHONPATH": str(site), "NEWSETL_NOTIFY": f"{smtp.url} {http.url}", "NEWSETL_WORKERS": "1",
+                 "PREFECT_RUNNER_POLL_FREQUENCY": "1"},
+            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+        def run() -> dict:
+            done = subprocess.run([sys.executable, "-c", RUN], env=env, cwd=tmp_path, capture_output=True,
+                                  text=True, timeout=300)
+            assert done.returncode == 0, done.stderr[-2000:]
+            return json.loads(done.stdout.strip().splitlines()[-1])
+
         try:
-            _wait_healthy(api, 120)
-            processes.append(subprocess.Popen(
-                [sys.executable, "-c", SERVE, str(ROOT / "prefect.yaml"), str(landing), str(warehouse)],
-                env={**env, "PYTHONPATH": str(site), "NEWSETL_NOTIFY": f"{smtp.url} {http.url}", "NEWSETL_WORKERS": "1",
-                     "PREFECT_RUNNER_POLL_FREQUENCY": "1"},
-                cwd=tmp_path, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
-
-            def run() -> dict:
-                done = subprocess.run([sys.executable, "-c", RUN], env=env, cwd=tmp_path, capture_output=True,
-                                      text=True, timeout=300)
-                assert done.returncode == 0, done.stderr[-2000:]
-                return json.loads(done.stdout.strip().splitlines()[-1])
-
             yield run, landing, warehouse, smtp, http, env
         finally:
-            for process in reversed(processes):
-                _stop(process)
-            logs.close()
+            stop(serving)
 
 
 def _status(warehouse: Path, env: dict) -> int:

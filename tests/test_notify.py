@@ -104,12 +104,24 @@ def test_a_run_found_dead_is_a_crashed_event_and_an_old_last_run_a_stale_one():
 
 
 def test_the_urls_and_when_to_send_come_from_flags_over_the_environment(monkeypatch):
-    monkeypatch.setenv("NEWSETL_NOTIFY", "json://127.0.0.1/a mailto://127.0.0.1?to=x@example.org")
+    monkeypatch.setenv("NEWSETL_NOTIFY", "json://127.0.0.1/a, mailto://127.0.0.1?to=x@example.org,y@example.org")
     monkeypatch.setenv("NEWSETL_NOTIFY_ON", "warn")
     settings = Settings.resolve()
-    assert notify.split_urls(settings.notify) == ["json://127.0.0.1/a", "mailto://127.0.0.1?to=x@example.org"]
+    assert notify.split_urls(settings.notify) == ["json://127.0.0.1/a",
+                                                 "mailto://127.0.0.1?to=x@example.org,y@example.org"]
     assert settings.notify_on == "warn" and Settings.resolve(notify_on="all").notify_on == "all"
     monkeypatch.setenv("NEWSETL_NOTIFY_ON", "sometimes")
     with pytest.raises(SettingsError, match="--notify-on \\(or NEWSETL_NOTIFY_ON\\) takes fail, warn, all, not 'sometimes'"):
         Settings.resolve()
     assert notify.unusable("json://127.0.0.1/a nonsense://x") == ["nonsense://x"]
+
+
+def test_newsetl_run_refuses_a_url_apprise_cannot_use_before_it_starts(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(tmp_path), "--warehouse",
+                           str(tmp_path / "warehouse"), "--notify", "json://127.0.0.1/a", "--notify", "nonsense://x"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Apprise cannot use nonsense://x" in done.stderr
+    assert not (tmp_path / "warehouse").exists()

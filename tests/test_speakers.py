@@ -77,3 +77,62 @@ def test_runs_of_plural_nouns_titles_and_roles_are_no_names():
     body = "Bundestrainer Joachim Löw zählte acht Gelbe Karten. Klinikdirektor Prof. Dr. Matthias Beckmann lobte Internationale Medien."
     speakers = Speakers(body, [])
     assert [body[s:e] for s, e in speakers.names_by_rule(0, len(body))] == ["Joachim Löw", "Matthias Beckmann"]
+
+
+def test_a_source_after_laut_ends_with_its_noun_phrase_and_names_its_organisation():
+    rwe = entity_id("ORG", "rwe")
+    body = "Laut einem Sprecher des Unternehmens RWE würde die Baustelle bis Montag ruhen."
+    row = _one(_quotes(body, [_mention(body, "RWE", rwe, "ORG")]), "indirect")
+    assert (row["quote"], row["speaker"], row["speaker_entity_id"]) == (
+        "würde die Baustelle bis Montag ruhen", "einem Sprecher des Unternehmens RWE", rwe)
+
+
+def test_a_surname_alone_after_a_role_is_the_person_the_article_names_in_full():
+    schily = entity_id("PER", "otto schily")
+    body = ("Otto Schily stellte den Entwurf vor. Nach der Kabinettssitzung sagte Bundesinnenminister Schily: "
+            "„Der heutige Beschluss ist ein wichtiger Schritt.“")
+    row = _one(_quotes(body, [_mention(body, "Otto Schily", schily)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Schily", schily)
+
+
+def test_a_plural_subject_without_an_article_is_printed_as_the_speaker():
+    body = "Internationale Medien klagten darüber, dass sie an der Berichterstattung behindert würden."
+    assert _one(_quotes(body), "indirect")["speaker"] == "Internationale Medien"
+
+
+def test_reported_speech_goes_to_a_subject_named_after_the_last_quotation():
+    vorjahn, scholz = entity_id("PER", "hartmut vorjahn"), entity_id("PER", "olaf scholz")
+    body = ("Olaf Scholz sagte, die Stadt brauche Geld. Der Haushalt ist knapp. Am Montag will Finanzbürgermeister "
+            "Hartmut Vorjahn eine Vorlage präsentieren. Die Stadt müsse dann am Freitag entscheiden.")
+    found = _quotes(body, [_mention(body, "Olaf Scholz", scholz), _mention(body, "Hartmut Vorjahn", vorjahn)])
+    assert _one(found, "free_indirect")["speaker_entity_id"] == vorjahn
+
+
+def test_a_speech_verb_after_und_is_no_frame_of_the_quotation_before_it():
+    gillard = entity_id("PER", "julia gillard")
+    body = ("Ministerpräsidentin Julia Gillard bezeichnete das Unglück als „große Tragödie“ und erklärte, ihr Land "
+            "helfe bei der Suche.")
+    found = _quotes(body, [_mention(body, "Julia Gillard", gillard)])
+    assert _one(found, "direct")["speaker_entity_id"] == gillard
+
+
+def test_heisst_es_without_a_source_goes_to_the_subject_of_the_sentence_before():
+    union = entity_id("ORG", "union")
+    body = ("Die Union spricht sich gegen strengere Regeln aus. Als Begründung dafür heißt es, die Gesetze seien "
+            "völlig ausreichend.")
+    row = _one(_quotes(body, [_mention(body, "Union", union, "ORG")]), "indirect")
+    assert row["speaker_entity_id"] == union
+
+
+def test_a_name_after_a_tagged_genitive_and_a_role_is_the_speaker():
+    body = "„Das lag hier nicht vor“, sagte Schalkes Trainer Felix Magath zur Sportschau."
+    row = _one(_quotes(body, [_mention(body, "Schalkes", entity_id("ORG", "schalkes"), "ORG")]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Felix Magath", entity_id("PER", "felix magath"))
+
+
+def test_before_a_participle_that_ends_the_clause_the_first_name_is_the_subject():
+    un, eu = entity_id("ORG", "vereinten nationen"), entity_id("ORG", "europäische union")
+    body = "Die Vereinten Nationen hatten die Europäische Union im Januar darum gebeten, sich an der Mission zu beteiligen."
+    row = _one(_quotes(body, [_mention(body, "Vereinten Nationen", un, "ORG"),
+                              _mention(body, "Europäische Union", eu, "ORG")]), "indirect")
+    assert row["speaker_entity_id"] == un

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from transforms import run_history
+from transforms.catalog import catalog_for
 from transforms.warehouse import ARCHIVE, CATALOG, DATA, catalog_exists, connect
 
 # The catalog's files with their paths resolved as DuckLake resolves them: relative to the table's path,
@@ -55,6 +56,9 @@ def backup(warehouse: str | Path, dest: str | Path) -> Backup:
     source, dest = Path(warehouse).resolve(), Path(dest).resolve()
     if not catalog_exists(source):
         raise FileNotFoundError(f"no warehouse at {source}")
+    if catalog_for(source).postgres:
+        raise FileNotFoundError(f"the warehouse {source} keeps its catalog in PostgreSQL: back that database up "
+                                "with PostgreSQL's own tools (pg_dump), and the folder with it")
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} is not empty: a backup goes to a new or empty folder")
     dest.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """Alerts: one message for a run that FAILs, fails or was found crashed, or a warehouse found STALE, to the
-Apprise URLs of NEWSETL_NOTIFY (mailto://, json://, slack://, ... several separated by spaces or commas).
+Apprise URLs of NEWSETL_NOTIFY (mailto://, json://, slack://, ...; several separated by spaces).
 
 A message that cannot be delivered never fails a run: it is logged, and every attempt, delivered or
 not, is a row of the warehouse's notifications table.
@@ -72,8 +72,9 @@ def message(event: Event) -> tuple[str, str]:
 
 
 def split_urls(urls: str | None) -> list[str]:
-    """The URLs of a NEWSETL_NOTIFY value: separated by spaces, commas or new lines."""
-    return [u for u in (urls or "").replace(",", " ").split() if u]
+    """The URLs of a NEWSETL_NOTIFY value, separated by white space (a comma after one is dropped); a comma
+    inside a URL stays (mailto://...?to=a@example.org,b@example.org)."""
+    return [u for u in (part.strip(",") for part in (urls or "").split()) if u]
 
 
 def unusable(urls: str | None) -> list[str]:

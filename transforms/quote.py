@@ -336,6 +336,12 @@ class _Article(Speakers):
     def __init__(self, body: str, mentions: list[Mentioned]):
         super().__init__(body, mentions)
         self.sentences = sentences(body)
+        self.sentence_starts = [s for s, _ in self.sentences]
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """The sentence span that holds pos (the whole body when it has none)."""
+        k = max(0, bisect_right(self.sentence_starts, pos) - 1)
+        return self.sentences[k] if self.sentences else (0, len(self.body))
 
 
 def _subjunctive_in(text: str) -> bool:
@@ -367,62 +373,83 @@ def _konj1_in(text: str) -> bool:
 
 
 def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
-    """All quotations of one body, ordered by start."""
+    """All quotations of one body, ordered by start: the direct ones, then each sentence's indirect, free
+    indirect and reported speech, then the speakers of direct quotations without a frame."""
     art = _Article(body, mentions)
+    quotes, direct_cover = _direct_quotes(art)
+    _sentence_quotes(art, quotes, direct_cover)
+    quotes.sort(key=lambda q: (q.start, q.end))
+    _unframed_direct_speakers(art, quotes, art.sentence_starts)
+    return quotes
+
+
+def _direct_quotes(art: _Article) -> tuple[list[Quote], list[tuple[int, int]]]:
+    """Quotations in marks with their speakers, and the spans of those of four words or more (the sentences
+    they fill have no indirect speech of their own)."""
+    body = art.body
     quotes: list[Quote] = []
-    quoted = quoted_spans(body)
     direct_cover: list[tuple[int, int]] = []
-    sentence_starts = [s for s, _ in art.sentences]
-
-    def sentence_at(pos: int) -> tuple[int, int]:
-        k = max(0, bisect_right(sentence_starts, pos) - 1)
-        return art.sentences[k] if art.sentences else (0, len(body))
-
     previous_direct: Quote | None = None
-    for a, b in quoted:
+    for a, b in quoted_spans(body):
         inner_words = _words(body[a + 1:b - 1])
-        s, e = sentence_at(a)
+        s, e = art.sentence_at(a)
         # A quotation may run over several sentences: its frame is the text around it up to the sentence bounds.
-        e = max(e, sentence_at(b - 1)[1])
+        e = max(e, art.sentence_at(b - 1)[1])
         s = min(s, a)
-        frame_before, frame_after = body[s:a], body[b:e]
-        if not _is_quotation(body[a + 1:b - 1], inner_words, frame_before, frame_after):
+        if not _is_quotation(body[a + 1:b - 1], inner_words, body[s:a], body[b:e]):
             continue
         q = Quote("direct", a, b)
-        cue_after = _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
-        so_after = re.match(r"\s*,?\s*so\s+", frame_after)
-        if cue_after or so_after:
-            cue_pos = b + (cue_after.start() if cue_after else so_after.end() - 3)
-            q.cue = cue_after.group() if cue_after else "so"
-            nxt = re.search(r"[„»«\"‚]", frame_after)
-            stop = b + (nxt.start() if nxt else len(frame_after))
-            q.speaker, q.speaker_entity_id = art.speaker(b, stop, cue_pos)
-        else:
-            cue_before = None
-            for m in _WORD.finditer(frame_before):
-                if m.group() in _SPEECH_VERBS:
-                    cue_before = m
-            if cue_before is not None or frame_before.rstrip().endswith(":"):
-                q.cue = cue_before.group() if cue_before else ":"
-                cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
-                q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
-                if cue_before is None and q.speaker_entity_id is None and q.speaker not in PRONOUNS:
-                    # A colon without a speech verb names no speaker of its own: "Seine Zuversicht gründet sich
-                    # auf Erfahrungen mit der Türkeifrage: „…“" (train 30, 518) goes on with the last speaker.
-                    q.speaker = None
-        if q.speaker is None and q.cue is None:
-            # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, its first name.
-            named = art.speakers_in(s, a) or art.speakers_in(b, e)
-            if named:
-                q.speaker, q.speaker_entity_id = named[0].surface, named[0].entity_id
-            elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
-                # The second part of an interrupted quotation, or its next paragraph: the same speaker.
-                q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
-                q.cue = previous_direct.cue
+        _direct_speaker(art, q, s, e, previous_direct)
         quotes.append(q)
         previous_direct = q
         if len(inner_words) >= 4:
             direct_cover.append((a, b))
+    return quotes, direct_cover
+
+
+def _direct_speaker(art: _Article, q: Quote, s: int, e: int, previous_direct: Quote | None) -> None:
+    """The cue and speaker of the direct quotation q in the frame body[s:e]: after it (", sagte X", ", so X"),
+    else before it (X sagte: / X:), else the sentence's first name or the quotation it continues."""
+    body, a, b = art.body, q.start, q.end
+    frame_before, frame_after = body[s:a], body[b:e]
+    # A verb after "und" is the subject's next act, not a frame ("bezeichnete X als „…“ und erklärte, ...").
+    coordinated = re.match(r"\s*(?:und|sowie|oder)\s", frame_after)
+    cue_after = None if coordinated else _speech_cue(frame_after[:60], _AFTER_QUOTE_VERBS)
+    so_after = re.match(r"\s*,?\s*so\s+", frame_after)
+    if cue_after or so_after:
+        cue_pos = b + (cue_after.start() if cue_after else so_after.end() - 3)
+        q.cue = cue_after.group() if cue_after else "so"
+        nxt = re.search(r"[„»«\"‚]", frame_after)
+        stop = b + (nxt.start() if nxt else len(frame_after))
+        q.speaker, q.speaker_entity_id = art.speaker(b, stop, cue_pos)
+    else:
+        cue_before = None
+        for m in _WORD.finditer(frame_before):
+            if m.group() in _SPEECH_VERBS:
+                cue_before = m
+        if cue_before is not None or frame_before.rstrip().endswith(":"):
+            q.cue = cue_before.group() if cue_before else ":"
+            cue_pos = s + (cue_before.start() if cue_before else len(frame_before))
+            q.speaker, q.speaker_entity_id = art.speaker(s, a, cue_pos)
+            if cue_before is None and q.speaker_entity_id is None and q.speaker not in PRONOUNS:
+                # A colon without a speech verb names no speaker of its own: "Seine Zuversicht gründet sich
+                # auf Erfahrungen mit der Türkeifrage: „…“" (train 30, 518) goes on with the last speaker.
+                q.speaker = None
+    if q.speaker is None and q.cue is None:
+        # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, its first name.
+        named = art.speakers_in(s, a) or art.speakers_in(b, e)
+        if named:
+            q.speaker, q.speaker_entity_id = named[0].surface, named[0].entity_id
+        elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
+            # The second part of an interrupted quotation, or its next paragraph: the same speaker.
+            q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
+            q.cue = previous_direct.cue
+
+
+def _sentence_quotes(art: _Article, quotes: list[Quote], direct_cover: list[tuple[int, int]]) -> None:
+    """Each sentence's indirect speech (a cue with its clause, a source marker, Demnach), else its free
+    indirect speech (Konjunktiv I going on from the speaker before), else its reported speech act."""
+    body = art.body
 
     def covered(s: int, e: int) -> bool:
         # A sentence that is mostly a direct quotation has no indirect speech of its own.
@@ -448,6 +475,10 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             open_free = None
             continue
         found = _indirect(art, s, e)
+        if found is not None and found.speaker is None and found.cue in ("heißt", "hieß"):
+            # "Als Begründung dafür heißt es, ...", "..., heißt es.": the source or speaker just before.
+            found.speaker, found.speaker_entity_id = _previous_speaker(
+                art, k, _recent(art, k, last_speaker, last_sentence))
         according = _ACCORDING_TO_THAT.match(text)
         if found is None and according:
             # "Demnach erwartet Russland, ...": the content of the source or quotation just before.
@@ -473,14 +504,10 @@ def find_quotes(body: str, mentions: list[Mentioned]) -> list[Quote]:
             # Reported speech that goes on over several sentences is one quotation.
             open_free.end = _trim_end(body, s, e)[1]
         else:
-            recent = last_speaker if last_sentence >= k - FREE_INDIRECT_REACH else None
-            speaker, eid = _previous_speaker(art, k, recent)
+            speaker, eid = _previous_speaker(art, k, _recent(art, k, last_speaker, last_sentence))
             open_free = Quote("free_indirect", *_trim_end(body, s, e), None, speaker, eid)
             quotes.append(open_free)
         last_sentence = k
-    quotes.sort(key=lambda q: (q.start, q.end))
-    _unframed_direct_speakers(art, quotes, sentence_starts)
-    return quotes
 
 
 def _unframed_direct_speakers(art: _Article, quotes: list[Quote], sentence_starts: list[int]) -> None:
@@ -491,11 +518,21 @@ def _unframed_direct_speakers(art: _Article, quotes: list[Quote], sentence_start
     for q in quotes:
         if q.kind == "direct" and q.speaker is None and q.cue in (None, ":"):
             k = max(0, bisect_right(sentence_starts, q.start) - 1)
-            recent = last if last is not None and bisect_right(sentence_starts, last.start) - 1 >= \
-                k - FREE_INDIRECT_REACH else None
-            q.speaker, q.speaker_entity_id = _previous_speaker(art, k, recent)
+            said_in = bisect_right(sentence_starts, last.start) - 1 if last is not None else -1
+            q.speaker, q.speaker_entity_id = _previous_speaker(art, k, _recent(art, k, last, said_in))
         if q.speaker is not None:
             last = q
+
+
+def _recent(art: _Article, k: int, last: Quote | None, said_in: int) -> Quote | None:
+    """The last quotation (said in sentence said_in) while its speaker still speaks in sentence k: within
+    FREE_INDIRECT_REACH sentences, unless the sentence just before, after it, names a new subject (Der
+    Finanzbürgermeister Hartmut Vorjahn will ... präsentieren. Die Stadt müsse ... entscheiden)."""
+    if last is None or said_in < k - FREE_INDIRECT_REACH:
+        return None
+    if said_in < k - 1 and k > 0 and art.subject(*art.sentences[k - 1])[1] is not None:
+        return None
+    return last
 
 
 _ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")
@@ -610,8 +647,30 @@ def _verb_after_source(text: str) -> re.Match | None:
     return None
 
 
+def _source_end(text: str, after_noun: bool = False) -> int:
+    """Where the source's noun phrase that opens text ends (" einem Sprecher des Unternehmens RWE würde ..."
+    -> after RWE): articles, prepositions, adjectives after them, capitalised words and names in marks, each
+    genitive or preposition hanging on the noun before (after_noun: on the marker's, nach Angaben | der
+    Polizei); 0 when text opens with none."""
+    end, expect = 0, "noun" if after_noun else "start"  # start: an article or noun may follow; noun: a genitive, preposition or und
+    for m in re.finditer(r"[„»\"][^„“»«\"]{1,40}[“«\"]|[\wÄÖÜäöüß.'’-]+|\S", text):
+        word = m.group()
+        lower = word.lower()
+        if word[:1] in "„»\"" or word[:1].isupper() and lower not in _ARTICLE_WORDS:
+            end, expect = m.end(), "noun"
+        elif expect == "noun" and lower in ("der", "des", "eines", "einer", "und", "von", "vom", "im", "in", "aus",
+                                            "zur", "zum", "bei", "beim", "für"):
+            expect = "start"
+        elif expect == "start" and (lower in _ARTICLE_WORDS or re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", word)):
+            continue
+        else:
+            break
+    return end
+
+
+_ARTICLE_WORDS = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einem", "einen", "eines", "einer"}
 # Lower-case words inside a source after laut / nach Angaben (laut einem Bericht des Ministeriums).
-_SOURCE_WORDS = {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer",
+_SOURCE_WORDS = {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer", "einem", "ein", "eine",
                  "in", "im"}
 
 
@@ -650,7 +709,7 @@ def _reported_by_marker(art: _Article, s: int, e: int, marker: re.Match) -> Quot
     elif word in ("laut", "gemäß", "nach"):
         # Laut einem Bericht des Innenministeriums, nach Angaben der Polizei: the source as printed, up to
         # the first name after the marker (laut el-Baradei die Bearbeitung ...).
-        source_end = s + max(frame_end, marker.end())
+        source_end = s + marker.end() + _source_end(text[marker.end():], after_noun=word == "nach")
         named = art.speakers_in(s + marker.end(), s + frame_end + 80)
         if named and named[0].start - (s + marker.end()) < 60:
             source_end = max(source_end, named[0].end)

@@ -35,6 +35,7 @@ _ROLE_NP = re.compile(
     r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
     r"((?:\s+(?:des|der|eines|einer|von|vom)\s+(?:(?:der|des|dem|den)\s+)?(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
     r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?))?")
+_BARE_SUBJECT = re.compile(r"^\s*(?:[A-ZÄÖÜ][\wäöüß-]*\s+){0,2}([A-ZÄÖÜ][\wäöüß-]+)\s*$")
 # Nouns of what was said or written: their complement names the speaker (das Fazit von Sandra Boser).
 _SPEECH_NOUNS = tuple(w.lower() for w in (
     "Fazit", "Aussage", "Erklärung", "Mitteilung", "Bericht", "Befunde", "Angaben", "Worte", "Ansicht", "Meinung",
@@ -42,6 +43,8 @@ _SPEECH_NOUNS = tuple(w.lower() for w in (
     "Information", "Informationen", "Einschätzung", "Auffassung", "Berechnungen", "Analyse"))
 ROLES = tuple(sorted({r.lower() for r in PERSON_CUES}, key=len, reverse=True))
 _DEFINITE = ("der", "die", "das")
+# A cue that ends its clause: a participle or a verb before a comma or the sentence end.
+_VERB_FINAL = re.compile(r"(?:ge[\wäöüß]+|[\wäöüß]+(?:t|en))\s*[,.:;]")
 # Characters a name found by rule counts as further from the cue than a name the tagger found.
 RULE_NAME_PENALTY = 40
 # Words after which a name is attached to another noun or verb, not the frame's subject.
@@ -65,7 +68,7 @@ _NOT_NAME_WORDS = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "er"
                    "seiner", "seinen", "ihr", "ihre", "ihrer", "ihren", "unser", "unsere", "deren", "dessen", "so",
                    "uhr", "anfang", "ende", "mitte", "januar", "februar", "märz", "april", "mai", "juni", "juli",
                    "august", "september", "oktober", "november", "dezember", "montag", "dienstag", "mittwoch",
-                   "donnerstag", "freitag", "samstag", "sonntag"}
+                   "donnerstag", "freitag", "samstag", "sonntag", "prof", "dr", "dipl", "ing", "mag", "sir", "dame"}
 
 
 @dataclass
@@ -102,6 +105,11 @@ def _descriptor(word: str) -> bool:
     base = word.split("-")[-1].strip(".'’")
     return (not base or word.endswith(".") and len(word) > 2 or base.lower() in _NOT_NAME_WORDS
             or _countable_noun(base) or base.lower().endswith(_ROLE_ENDINGS) or _not_name(word))
+
+
+def _role(word: str) -> bool:
+    base = word.split("-")[-1].lower()
+    return base.endswith(_ROLE_ENDINGS) or base in ROLES
 
 
 def _role_or_title(word: str) -> bool:
@@ -224,10 +232,16 @@ class Speakers:
                 continue  # a name in marks is a title or a paper's name (die Zeitung „The Guardian“)
             # Roles, titles and function words go; a word only the lexicon knows as a noun (Matthias) goes
             # only while two words stay.
+            role = False
+            while words and any(t.start < words[0][1] and words[0][0] < t.end for t in taken):
+                words.pop(0)  # a tagged name before it (Schalkes | Trainer Felix Magath)
             while words and _descriptor(self.body[words[0][0]:words[0][1]]) and (
                     len(words) > 2 or _role_or_title(self.body[words[0][0]:words[0][1]])):
+                role = _role(self.body[words[0][0]:words[0][1]])
                 words.pop(0)
-            if len(words) < 2 or any(_not_name(self.body[a:b]) for a, b in words):
+            # A surname alone after a role (Bundesinnenminister Schily, BKA-Präsident Ziercke) is a name too.
+            if len(words) < 2 - role or any(_not_name(self.body[a:b]) or len(words) == 1 and _descriptor(
+                    self.body[a:b]) for a, b in words):
                 continue
             if not self.body[words[-1][0]:words[-1][1]][:1].isupper():
                 continue
@@ -236,6 +250,16 @@ class Speakers:
                 continue
             found.append((s, e))
         return found
+
+    def rule_entity(self, start: int, end: int) -> str:
+        """The entity of a name found by rule; a surname alone is the person of that surname the article
+        names in full, if any."""
+        name = self.body[start:end]
+        if " " not in name:
+            for m in self.mentions:
+                if m.label == "PER" and m.surface.split()[-1] in (name, name + "s") and " " in m.surface:
+                    return m.entity_id
+        return rule_entity(name)
 
     def speaker(self, start: int, end: int, cue_at: int, nearest: bool = False) -> tuple[str | None, str | None]:
         """Speaker (as written, entity id) in the frame body[start:end]: its subject, nearest to the cue; with
@@ -249,9 +273,11 @@ class Speakers:
             return pronoun.group(1), person.entity_id if person else None
         # (start, end, written, entity id, label, found by rule)
         by_rule = self.names_by_rule(start, end)
-        named = [(s, e, body[s:e], rule_entity(body[s:e]), "PER", True) for s, e in by_rule]
+        named = [(s, e, body[s:e], self.rule_entity(s, e), "PER", True) for s, e in by_rule]
         rule_starts = {s for s, _ in by_rule}
         for m in self.speakers_in(start, end):
+            if m.label == "ORG" and _role(m.surface.split()[-1]):
+                continue  # a role the tagger took for an organisation (Klub-Sekretär, FIFA-Chef)
             noun = re.match(r" ([A-ZÄÖÜ][\wäöüß-]+)", body[m.end:m.end + 40])
             if m.end + 1 in rule_starts or noun and m.end + len(noun.group()) + 1 in rule_starts:
                 continue  # a role the tagger took for a name (der EU-Außenbeauftragte | Javier Solana)
@@ -266,9 +292,15 @@ class Speakers:
             # the cue, a name found by rule counted as if it stood further off than one the tagger found.
             best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
                                                 min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
+            before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
+            if not nearest and len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) \
+                    and not _PASSIVE.search(body[start:cue_at]):
+                # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
+                # the passive (Y wurde von X gebeten) the agent stays.
+                best = min(before, key=lambda n: (n[5], n[0]))
             written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
             return self._with_acronym(best[1], written), best[3]
-        phrase = self._noun_phrase(start, end, cue_at)
+        phrase = self._noun_phrase(start, end, cue_at, nearest)
         if phrase is not None and phrase[1] is None:
             # Eine der Oppositionsgruppen, die Koalition für Einheit (CUD), behauptete: the short form in
             # brackets names the subject.
@@ -291,7 +323,7 @@ class Speakers:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
         von Bündnis 90/Die Grünen, Anja Hajduk, kritisierte ...), else its first name."""
         named = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, end)]
-        named += [(a, self.body[a:b], rule_entity(self.body[a:b]))
+        named += [(a, self.body[a:b], self.rule_entity(a, b))
                   for a, b in self.names_by_rule(start, end)]
         named.sort()
         subjects = [n for n in named if not self.attached(n[0], start, "PER" if n[2] else "ORG")]
@@ -311,7 +343,7 @@ class Speakers:
         by_rule = self.names_by_rule(start, end)
         if by_rule:
             s, e = by_rule[0]
-            return written, rule_entity(self.body[s:e])
+            return written, self.rule_entity(s, e)
         phrase = self._noun_phrase(start, end, start)
         return written, phrase[1] if phrase else None
 
@@ -336,7 +368,7 @@ class Speakers:
         short = re.match(r"\s*\([A-ZÄÖÜ][\w-]{1,9}\)", self.body[end:end + 14])
         return written + short.group() if short else written
 
-    def _noun_phrase(self, start: int, end: int, cue_at: int) -> tuple[str, str | None] | None:
+    def _noun_phrase(self, start: int, end: int, cue_at: int, nearest: bool = False) -> tuple[str, str | None] | None:
         """A pronoun or noun phrase of the frame (one before the cue is its subject), resolved."""
         frame = self.body[start:end]
         ends = list(re.finditer(r"[.!?:;][“”\"«»]?\s", self.body[start:max(start, cue_at)]))
@@ -358,9 +390,18 @@ class Speakers:
             before = start + m.end(1) <= cue_at
             # Before the cue, the first phrase of the cue's own sentence is its subject (Die Universität hatte
             # die Aberkennung begründet); after it, the nearest.
-            order = (start + m.start() < clause_start, start + m.start()) if before else \
-                (False, abs(start + m.start() - cue_at))
+            order = (start + m.start() < clause_start, start + m.start()) if before and not nearest else \
+                (False, abs(start + m.end() - cue_at))
             candidates.append(((attached, not before, *order), start + m.start(), start + m.end(), m.group(1)))
+        bare = _BARE_SUBJECT.search(self.body[clause_start:max(clause_start, cue_at)])
+        if bare and cue_at > clause_start and not any(
+                w.lower() in _PREPOSITIONS | _NOT_NAME_WORDS | _SENTENCE_WORDS for w in bare.group().split()) \
+                and (_descriptor(bare.group(1)) or _not_name(bare.group(1))):
+            # A subject without an article right before the cue: Internationale Medien klagten, UN-Mitarbeiter
+            # bestätigten.
+            first = re.match(r"\s*", bare.group()).end()
+            candidates.append(((False, False, False, clause_start), clause_start + bare.start() + first,
+                               clause_start + bare.end(1), bare.group(1)))
         if not candidates:
             return None
         _, s, e, noun = min(candidates, key=lambda c: c[0])
@@ -386,7 +427,7 @@ class Speakers:
             if inner:
                 return inner[0].entity_id
             a, b = self.names_by_rule(s, e)[0]
-            return rule_entity(self.body[a:b])
+            return self.rule_entity(a, b)
         inner = [m for m in inner if m.label == "ORG"]
         if inner:
             return inner[-1].entity_id

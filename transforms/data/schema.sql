@@ -123,5 +123,8 @@ create table if not exists notifications (
 comment on table notifications is 'Each alert sent (NEWSETL_NOTIFY), delivered or not; kept by a rebuild';
 comment on column notifications.run_id is 'The run that sent it';
 comment on column notifications.event is 'FAIL, WARN or PASS (a run''s verdict), failed, crashed or stale';
+comment on column notifications.subject is 'The message''s subject line (it names the run)';
+comment on column notifications.sent_at is 'When delivery was tried';
+comment on column notifications.delivered is 'Whether Apprise delivered it';
 comment on column notifications.target is 'Where it went: the Apprise URL without its query, passwords and tokens masked';
 comment on column notifications.error is 'Why it was not delivered';
