@@ -4,7 +4,13 @@ Every command imports what it uses inside its own body: `query`, `search`, `stat
 `--version` start without Prefect, Great Expectations, spaCy, Dask or pandas (tests/test_cli_imports.py).
 Keep heavy imports out of this module's top level and out of the package __init__s.
 """
+# ruff: noqa: E402 - the clock starts before the imports
 from __future__ import annotations
+
+import time
+
+# The run summary's wall time is the command's, from here: the first instruction of the command line.
+STARTED = time.monotonic()
 
 import os
 import sys
@@ -106,10 +112,12 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         notify_on: str = typer.Option(None, "--notify-on", help=NOTIFY_ON_HELP)) -> None:
     """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set).
 
-    In a terminal a progress bar shows batches done, documents per second and time left; piped, plain
-    lines. A summary ends the run. Exit status: 0 done, 1 with --fail-on-quality and a FAIL verdict,
-    2 for bad settings, a held warehouse or a failed run.
+    In a terminal a progress bar shows documents done, documents per second, time elapsed and left; piped,
+    plain lines. A summary ends the run. A run that finds nothing new records itself without starting
+    Prefect, unless PREFECT_API_URL names a server. Exit status: 0 done, 1 with --fail-on-quality and a
+    FAIL verdict, 2 for bad settings, a held warehouse or a failed run.
     """
+    from flows import landing, progress
     from transforms.settings import SettingsError
 
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
@@ -128,35 +136,50 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
 
         if unusable(settings.notify):
             _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
-    with _holding(settings, verbose) as server:
-        verdict = _run_flow(settings, server, verbose)
+    reporter = progress.for_terminal(verbose)
+    entries = landing.list_entries(settings.input_dir)
+    reporter.starting(len(entries))
+    with _run_lock(settings):
+        found = landing.look(settings, entries)
+        # Alerts are sent from the flow (flows/alerts.py), and a Prefect server's UI lists its flow runs.
+        if found.nothing_new and not settings.notify and not os.environ.get("PREFECT_API_URL"):
+            from flows.quiet_run import record_quiet_run
+
+            counts = record_quiet_run(settings, found.survey.listed)
+            verdict = _print_summary(settings, counts, time.monotonic() - STARTED, prefect="none")
+        else:
+            with _prefect_server(verbose) as server:
+                verdict = _run_flow(settings, server, verbose, found, reporter)
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)
 
 
-def _run_flow(settings, server: TemporaryServer | None, verbose: bool) -> str | None:
-    """Run the flow with progress shown; print the summary; returns the run's quality verdict."""
-    import time
+def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, reporter) -> str | None:
+    """Run the flow over what the look found, with progress shown; print the summary; returns the run's verdict."""
+    from flows import landing
+    from transforms.ingest import PENDING
+    from transforms.warehouse import catalog_exists
 
-    from flows.news_etl import news_etl
-    from transforms.ingest import PENDING, plan_files
-    from transforms.warehouse import known_files
-
-    started = time.monotonic()
+    if catalog_exists(settings.warehouse_dir):  # else the flow's start may rebuild it from the archive: it looks again
+        landing.hand_to_flow(found)
     # Models and libraries load while the server starts, when there is anything new to process: here when
     # batches run in this process, else in the process local workers will fork from.
-    pending = [f for f in plan_files(settings.input_dir, known_files(settings.warehouse_dir)) if f.status == PENDING]
+    pending = [f for f in found.survey.plan if f.status == PENDING]
     if pending:
         here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
         threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
+    from flows.news_etl import news_etl
+
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
-    counts = _call_flow(news_etl, server, verbose, input_dir=settings.input_dir, warehouse_dir=settings.warehouse_dir,
-                        batch_size=settings.batch_size, limits=limits or None, workers=settings.workers,
-                        dask_address=settings.dask_address, notify=settings.notify, notify_on=settings.notify_on)
-    return _print_summary(settings, counts, time.monotonic() - started, ephemeral=server is not None)
+    counts = _call_flow(news_etl, server, verbose, reporter, input_dir=settings.input_dir,
+                        warehouse_dir=settings.warehouse_dir, batch_size=settings.batch_size, limits=limits or None,
+                        workers=settings.workers, dask_address=settings.dask_address, notify=settings.notify,
+                        notify_on=settings.notify_on)
+    return _print_summary(settings, counts, time.monotonic() - STARTED,
+                          prefect="temporary" if server is not None else "server")
 
 
-def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters) -> dict:
+def _call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=None, **parameters) -> dict:
     """A flow run against the temporary server (or PREFECT_API_URL), progress shown; its result, or a one-line error."""
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
@@ -168,7 +191,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
     elif server is not None:
         server.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
         api = {PREFECT_API_URL: server.api_url}
-    with temporary_settings(updates=api), progress.reporting(progress.for_terminal(verbose)):
+    with temporary_settings(updates=api), progress.reporting(reporter or progress.for_terminal(verbose)):
         state = flow(**parameters, return_state=True)
         if server is not None:
             _drain_to_server()
@@ -180,27 +203,40 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, **parameters
 @contextmanager
 def _holding(settings, verbose: bool):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
-    from flows import use_state_dir
-    from flows.server import TemporaryServer
+    with _run_lock(settings), _prefect_server(verbose) as server:
+        yield server
+
+
+@contextmanager
+def _run_lock(settings):
+    """The warehouse's run lock, held to the end: a second run is refused at once, before a server starts."""
     from transforms.warehouse import RunLock, WarehouseLocked
 
-    use_state_dir()  # before the server starts and Prefect is imported: its database goes there
     with ExitStack() as held:
         try:
-            # Held to the end: a second run is refused at once, before a server starts.
             held.enter_context(RunLock(settings.warehouse_dir, "starting"))
         except WarehouseLocked as exc:
             _fail(f"{exc}: wait for it to end, then run again")
-        if not verbose:
-            # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
-            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-        # The temporary server boots while this process imports, checks and loads; see flows/server.py.
-        server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
-        try:
-            yield server
-        finally:
-            if server is not None:
-                server.stop()
+        yield
+
+
+@contextmanager
+def _prefect_server(verbose: bool):
+    """Prefect's temporary server for one flow run (None when PREFECT_API_URL names one), stopped after it."""
+    from flows import use_state_dir
+    from flows.server import TemporaryServer
+
+    use_state_dir()  # before the server starts and Prefect is imported: its database goes there
+    if not verbose:
+        # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    # The temporary server boots while this process imports and loads; see flows/server.py.
+    server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+    try:
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
 
 
 STAGES_HELP = ("clean, tag, themes, quote or stories (repeat the flag for several), or all; downstream stages run "
@@ -255,7 +291,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
         f"{result['reprocessed']} replaced", soft_wrap=True)
 
 
-def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> str | None:
+def _print_summary(settings, counts: dict, seconds: float, prefect: str) -> str | None:
     """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
     from rich.markup import escape
 
@@ -289,8 +325,10 @@ def _print_summary(settings, counts: dict, seconds: float, ephemeral: bool) -> s
     lines += [f"time   {seconds:.1f} s wall, {rate:.1f} new documents/s",
               f"report {Path(settings.warehouse_dir) / 'quality' / 'report.html'}",
               f"data   {Path(settings.warehouse_dir).resolve()}  (newsetl query \"select ...\")"]
-    if ephemeral:
+    if prefect == "temporary":
         lines.append("Prefect's temporary server lived for this run only: no UI link to keep.")
+    elif prefect == "none":
+        lines.append("Nothing new, so no Prefect flow run: the run is in the warehouse and the report.")
     for line in lines:
         out.print(line, soft_wrap=True)
     return quality

@@ -17,7 +17,7 @@ from prefect.states import Failed
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from flows import alerts, progress
+from flows import alerts, landing, progress
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
@@ -212,7 +212,7 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
         report = publish_report(settings.warehouse_dir, run_id)
         counts["report"] = str(report)
         get_run_logger().info("report seconds: %.2f", time.perf_counter() - reporting)
-        outcome = alerts.alert_run(settings, run_id, report)
+        outcome = alerts.alert_run(settings, run_id, report, needed=fail_on_quality)
         if fail_on_quality and outcome is not None and outcome.verdict == "FAIL":
             return Failed(message=outcome.state_message(), data=counts)
         return counts
@@ -233,12 +233,16 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
         phase_seconds[name] = round(time.perf_counter() - lap[0], 2)
         lap[0] = time.perf_counter()
 
-    known_files = warehouse.known_files(warehouse_dir)
     # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
-    # new files; later copies of the same bytes in this run are duplicates of the first.
-    survey = ingest.survey_files(input_dir, known_files, limits)
+    # new files; later copies of the same bytes in this run are duplicates of the first. `newsetl run`
+    # has listed and hashed the folder already (flows/landing.py).
+    handed = landing.taken(input_dir, warehouse_dir, limits)
+    if handed is None:
+        survey = ingest.survey_files(input_dir, warehouse.known_files(warehouse_dir), limits)
+        reporter.hashing(survey.listed)
+    else:
+        survey = handed.survey
     plan = survey.plan
-    reporter.hashing(survey.listed)
     known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
     batches = list(ingest.batches(plan, settings.batch_size))
     logger.info("run %s: %d files under %s, %d new, %d already in the warehouse",

@@ -1,4 +1,4 @@
-"""How far a run is: the flow reports files hashed and batches done; whoever started the run shows it.
+"""How far a run is: the flow reports files found and documents done; whoever started the run shows it.
 
 `newsetl run` in a terminal shows a rich progress bar; piped or under cron it prints plain lines
 that stay greppable; a run started by a Prefect worker logs them to the server.
@@ -15,25 +15,41 @@ from contextvars import ContextVar
 PLAIN_LINE_SECONDS = 5.0
 
 
+def clock(seconds: float) -> str:
+    """A duration as a person reads it on a clock: 0:59, 12:05, 1:02:03."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def timing(elapsed: float, left: float | None) -> str:
+    """`elapsed 0:59 · about 0:01 left`; elapsed alone while nothing is done to estimate from."""
+    return f"elapsed {clock(elapsed)}" + ("" if left is None else f" · about {clock(left)} left")
+
+
 class Reporter:
-    """Plain progress lines to a logger (the default: a run without a terminal)."""
+    """Plain progress lines to a logger (the default: a run without a terminal). Counts documents."""
 
     def __init__(self, log=None) -> None:
         self._log = log
         self._started = time.monotonic()
         self._last_line = 0.0
-        self.batches = self.batches_done = self.documents = 0
+        self.batches = self.batches_done = self.documents = self.total = 0
 
     def log(self, message: str) -> None:
         (self._log or logging.getLogger("newsetl")).info(message)
 
+    def starting(self, files: int) -> None:
+        """The command's first line, as soon as the landing folder is listed."""
+        self.log(f"starting: {files:,} files to look at")
+
     def hashing(self, files: int) -> None:
-        self.log(f"hashing {files} files")
+        self.log(f"hashing {files:,} files")
 
     def planned(self, new_files: int, batches: int) -> None:
-        self.batches = batches
+        self.batches, self.total = batches, new_files
         self._started = time.monotonic()
-        self.log(f"{new_files} new files in {batches} batches")
+        self.log(f"{new_files:,} new files in {batches:,} batch{'es' if batches != 1 else ''}")
 
     def batch_done(self, documents: int) -> None:
         self.batches_done += 1
@@ -42,11 +58,13 @@ class Reporter:
         if now - self._last_line < PLAIN_LINE_SECONDS and self.batches_done < self.batches:
             return
         self._last_line = now
-        elapsed = now - self._started
+        self.log(self.line(now - self._started))
+
+    def line(self, elapsed: float) -> str:
+        """`600/2,000 documents, 10.0 documents/s, elapsed 1:00 · about 2:20 left`."""
         rate = self.documents / elapsed if elapsed else 0.0
-        left = elapsed / self.batches_done * (self.batches - self.batches_done)
-        self.log(f"batch {self.batches_done}/{self.batches}: {self.documents} documents, {rate:.1f} documents/s, "
-                 f"{elapsed:.0f} s elapsed, about {left:.0f} s left")
+        left = (self.total - self.documents) / rate if rate else None
+        return f"{self.documents:,}/{self.total:,} documents, {rate:.1f} documents/s, {timing(elapsed, left)}"
 
     def stage(self, name: str) -> None:
         self.log(name)
@@ -62,23 +80,15 @@ class PrintReporter(Reporter):
 
 
 class BarReporter(Reporter):
-    """A rich progress bar in a terminal: batches done of all, documents per second, elapsed, time left."""
+    """A rich progress bar in a terminal: documents done of all, documents per second, elapsed and time left."""
 
     def __init__(self, console) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TaskProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn
 
         super().__init__()
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TaskProgressColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                                 TextColumn("left"), TimeRemainingColumn(), console=console, transient=False)
+                                 TaskProgressColumn(), TextColumn("{task.fields[rate]}"), _timing_column(),
+                                 console=console, transient=False)
         self.task = None
 
     def log(self, message: str) -> None:
@@ -86,21 +96,37 @@ class BarReporter(Reporter):
 
     def hashing(self, files: int) -> None:
         self.progress.start()
-        self.log(f"hashing {files} files")
+        super().hashing(files)
 
     def planned(self, new_files: int, batches: int) -> None:
-        super().planned(new_files, batches)
-        self.task = self.progress.add_task("batches", total=max(batches, 1), rate="", completed=0 if batches else 1)
+        self.batches, self.total = batches, new_files
+        self._started = time.monotonic()
+        self.progress.start()
+        self.task = self.progress.add_task("documents", total=max(new_files, 1), rate="",
+                                           completed=0 if new_files else 1)
 
     def batch_done(self, documents: int) -> None:
         self.batches_done += 1
         self.documents += documents
         elapsed = time.monotonic() - self._started
         rate = f"{self.documents / elapsed:.1f} docs/s" if elapsed else ""
-        self.progress.update(self.task, advance=1, rate=rate)
+        self.progress.update(self.task, advance=documents, rate=rate)
 
     def stop(self) -> None:
         self.progress.stop()
+
+
+def _timing_column():
+    """A rich column: `elapsed 0:59 · about 0:01 left`, from the task's own speed estimate."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class TimingColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            left = task.time_remaining if task.completed else None
+            return Text(timing(task.elapsed or 0.0, 0.0 if task.finished else left), style="progress.elapsed")
+
+    return TimingColumn()
 
 
 _current: ContextVar[Reporter | None] = ContextVar("newsetl_progress", default=None)

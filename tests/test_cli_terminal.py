@@ -37,7 +37,8 @@ def test_a_run_in_a_terminal_shows_a_progress_bar_and_ends_with_the_summary(land
     screen = _in_terminal(["run", "--input", str(landing), "--warehouse", str(tmp_path / "wh"), "--batch-size", "2"])
     text = ANSI.sub("", screen)
     assert "\x1b[" in screen  # drawn, not printed line by line
-    assert "batches" in text and "3/3" in text and "docs/s" in text
+    assert "starting: 5 files to look at" in text
+    assert "documents" in text and "5/5" in text and "docs/s" in text and re.search(r"elapsed \d+:\d\d", text)
     assert re.search(r"(PASS|WARN|FAIL) newsetl run \S+", text)
     assert "5 loaded, 0 quarantined" in text and "report.html" in text
     assert "Task run" not in text  # Prefect's task log lines stay off the terminal
@@ -50,7 +51,9 @@ def test_a_piped_run_prints_plain_lines_without_control_characters(landing, tmp_
                             timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "\x1b" not in result.stdout and "\r" not in result.stdout
-    assert re.search(r"^\d\d:\d\d:\d\d batch 3/3: 5 documents", result.stdout, re.M)
+    assert re.search(r"^\d\d:\d\d:\d\d starting: 5 files to look at$", result.stdout.splitlines()[0])
+    assert re.search(r"^\d\d:\d\d:\d\d 5/5 documents, [\d.]+ documents/s, elapsed \d+:\d\d · about 0:00 left$",
+                     result.stdout, re.M)
     assert "5 loaded, 0 quarantined" in result.stdout
 
 

@@ -17,20 +17,27 @@ class Clock:
         return self.now
 
 
-def test_piped_lines_come_at_most_every_few_seconds_and_at_the_last_batch(monkeypatch, capsys):
+def test_piped_lines_count_documents_and_say_elapsed_before_time_left(monkeypatch, capsys):
     clock = Clock()
     monkeypatch.setattr(progress.time, "monotonic", clock)
     reporter = PrintReporter()
-    reporter.planned(new_files=30, batches=10)
+    reporter.starting(2000)
+    reporter.planned(new_files=2000, batches=10)
     for _ in range(9):
         clock.now += 0.1
-        reporter.batch_done(3)
+        reporter.batch_done(200)
     clock.now += progress.PLAIN_LINE_SECONDS
-    reporter.batch_done(3)
-    lines = capsys.readouterr().out.splitlines()
-    assert [re.sub(r"^\d\d:\d\d:\d\d ", "", line).split(":")[0] for line in lines] == [
-        "30 new files in 10 batches", "batch 1/10", "batch 10/10"]
-    assert "batch 10/10: 30 documents" in lines[-1] and "about 0 s left" in lines[-1]
+    reporter.batch_done(200)
+    lines = [re.sub(r"^\d\d:\d\d:\d\d ", "", line) for line in capsys.readouterr().out.splitlines()]
+    assert lines == ["starting: 2,000 files to look at", "2,000 new files in 10 batches",
+                     "200/2,000 documents, 2000.0 documents/s, elapsed 0:00 · about 0:01 left",
+                     "2,000/2,000 documents, 339.0 documents/s, elapsed 0:06 · about 0:00 left"]
+
+
+def test_time_reads_as_a_clock_elapsed_first():
+    assert progress.timing(59, 1) == "elapsed 0:59 · about 0:01 left"
+    assert progress.timing(3723, None) == "elapsed 1:02:03"
+    assert progress.clock(605) == "10:05"
 
 
 def test_without_a_reporter_installed_progress_goes_to_the_given_logger(caplog):
@@ -47,18 +54,22 @@ def test_a_reporter_is_current_only_inside_its_block():
     assert current() is not mine
 
 
-def test_the_bar_counts_batches_and_stops_with_its_block():
+def test_the_bar_counts_documents_and_stops_with_its_block(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(progress.time, "monotonic", clock)
     screen = io.StringIO()
-    bar = BarReporter(Console(file=screen, force_terminal=True, width=80))
+    bar = BarReporter(Console(file=screen, force_terminal=True, width=100))
     with reporting(bar):
-        bar.hashing(6)
-        bar.planned(new_files=6, batches=3)
+        bar.starting(600)
+        bar.planned(new_files=600, batches=3)
         for _ in range(3):
-            bar.batch_done(2)
+            clock.now += 20
+            bar.batch_done(200)
     task = bar.progress.tasks[0]
-    assert (task.completed, task.total) == (3, 3)
+    assert (task.description, task.completed, task.total) == ("documents", 600, 600)
     assert not bar.progress.live.is_started
-    assert "3/3" in screen.getvalue()
+    text = screen.getvalue()
+    assert "starting: 600 files to look at" in text and "600/600" in text and "about 0:00 left" in text
 
 
 def test_a_pipe_or_verbose_gets_plain_lines():

@@ -203,7 +203,7 @@ def plan_files(root: str | Path, known_files: frozenset[tuple[str, str]] = froze
 
 
 def survey_files(root: str | Path, known_files: frozenset[tuple[str, str]] = frozenset(),
-                 limits: IngestLimits = IngestLimits()) -> Survey:
+                 limits: IngestLimits = IngestLimits(), entries: list[Path] | None = None) -> Survey:
     """The run's plan: one LandingFile per entry under root not yet accounted for, in a stable order.
 
     Each regular file is hashed once, in chunks. known_files holds the warehouse's
@@ -217,6 +217,8 @@ def survey_files(root: str | Path, known_files: frozenset[tuple[str, str]] = fro
     sockets, devices and directories that cannot be listed. A skipped entry's doc_id is the
     sha256 of the symlink's link text (what stands at the path), or of the source_path for the
     other kinds, which have no bytes of their own.
+
+    entries: root's entries as list_landing_files gave them, when the caller listed them already.
     """
     root = Path(root)
     real_root = os.path.realpath(root)
@@ -224,7 +226,7 @@ def survey_files(root: str | Path, known_files: frozenset[tuple[str, str]] = fro
     first_path: dict[str, str] = {}
     plan = []
     listed = known = 0
-    for path in list_landing_files(root):
+    for path in list_landing_files(root) if entries is None else entries:
         listed += 1
         source_path = source_path_of(path, root)
         entry = _not_read(path, real_root, source_path)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import sandbox, sqlite_catalog
+from transforms import extension_checks, sandbox, sqlite_catalog
 from transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
 from transforms.catalog import catalog_for
 
@@ -39,8 +39,10 @@ def catalog_exists(warehouse: str | Path) -> bool:
 
 
 # Checking an extension's signature hashes its whole file: 0.3 s each, 0.7 s a connection. The first
-# connection of a process checks them; later ones get the library the process already holds (dlopen
-# hands back the code loaded first), so checking the file again would prove nothing.
+# connection of a process checks them, unless an earlier process checked the same unchanged files
+# (transforms/extension_checks.py; the wheels' files only: a PostgreSQL catalog's extension is a copy made
+# per process); later ones get the library the process already holds (dlopen hands back the code loaded
+# first), so checking the file again would prove nothing.
 _extensions_checked: set[str] = set()
 
 
@@ -48,11 +50,14 @@ def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> du
     """The lake attached as `lake`. A damaged SQLite catalog is a CatalogDamaged naming the fix; one in a
     read-only folder that SQLite cannot open there is read from a private copy (transforms/sqlite_catalog.py)."""
     catalog = catalog_for(warehouse)
-    extensions = [_extension_path(module, name) for module, name in _EXTENSIONS] + catalog.extensions()
-    con = duckdb.connect(config={**DUCKDB_CONFIG,
-                                 "allow_unsigned_extensions": _extensions_checked.issuperset(extensions)})
+    shipped = [_extension_path(module, name) for module, name in _EXTENSIONS]
+    extensions = shipped + catalog.extensions()
+    checked = _extensions_checked.issuperset(extensions) or extension_checks.checked_before(extensions)
+    con = duckdb.connect(config={**DUCKDB_CONFIG, "allow_unsigned_extensions": checked})
     for path in extensions:
         con.execute(f"load '{path}'")
+    if not checked:
+        extension_checks.remember(shipped)
     _extensions_checked.update(extensions)
     # The data path is given at every attach, so a warehouse folder can be moved or mounted elsewhere.
     options = [f"data_path '{_quote(warehouse.resolve() / DATA)}/'", "override_data_path true"]

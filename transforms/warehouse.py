@@ -461,14 +461,20 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict, run_checks=None
     runs_row = {**runs_row, "status": "completed"}
     with connect(warehouse) as con:
         done = con.execute("select count(*) from runs where run_id = ? and status = 'completed'", [run_id]).fetchone()[0]
+        # A run that staged nothing (nothing new) commits its runs row and checks alone.
+        staged = any(_staged_files(warehouse, table, run_id) for table in SCHEMAS)
         if not done:
-            _stage_views(con, warehouse, run_id)
-            _check_codes(con)
+            if staged:
+                _stage_views(con, warehouse, run_id)
+                _check_codes(con)
 
             def commit() -> None:
                 con.execute("begin")
                 fault_point("load:begin")
-                _insert_run(con, runs_row)
+                if staged:
+                    _insert_run(con, runs_row)
+                else:
+                    _insert_runs_row(con, runs_row)
                 if run_checks is not None:
                     checks = run_checks(con)
                     write_part(warehouse, "quality_results", checks, run_id, "run-checks")
@@ -534,13 +540,17 @@ def _insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
                 "where not exists (select 1 from texts t where t.doc_id = s.doc_id)")
     con.execute("insert into quarantine by name select * from staged_quarantine")
     con.execute("insert into quality_results by name select * from staged_quality_results")
+    _insert_runs_row(con, runs_row)
+    _refresh_entities(con)
+    _index(con)
+    _check_keys(con)
+
+
+def _insert_runs_row(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
     con.register("run_row", pd.DataFrame([_keep_clock_flag(con, runs_row)]).reindex(columns=SCHEMAS["runs"].names))
     con.execute("delete from runs where run_id = ?", [runs_row["run_id"]])
     con.execute("insert into runs by name select * from run_row")
     con.unregister("run_row")
-    _refresh_entities(con)
-    _index(con)
-    _check_keys(con)
 
 
 def _check_keys(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = KEYS) -> None:
