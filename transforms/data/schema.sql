@@ -90,6 +90,7 @@ create table if not exists runs (
     duplicates bigint, status varchar, message varchar, kind varchar, newsetl_version varchar,
     stage_versions varchar, clock_flag varchar);
 comment on table runs is 'One row per flow run with its counts; status running, completed or failed';
+comment on column runs.files_seen is 'Every file the run listed in the landing folder, those already in the warehouse included';
 comment on column runs.message is 'Why a failed run failed';
 comment on column runs.kind is 'run (new files from the landing folder) or reprocess (stages run again on stored texts)';
 comment on column runs.newsetl_version is 'The newsetl release that ran';
