@@ -156,3 +156,13 @@ def test_a_pronoun_skips_a_nearer_person_whose_role_says_the_other_gender():
                            _mention(body, "Wolodymyr Selenskyj", SELENSKYJ)])
     row = _one(found, "indirect")
     assert (row["speaker"], row["speaker_entity_id"]) == ("Sie", BAERBOCK)
+
+
+def test_a_first_name_the_tagger_cut_from_its_surname_is_printed_whole_but_no_plural_noun_is_added():
+    gary, merkel = entity_id("PER", "gary"), entity_id("PER", "merkel")
+    body = "So berichtete Gary Moore im Fernsehen, er warte im zwölften Stock."
+    row = _one(_quotes(body, [_mention(body, "Gary", gary)]), "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Gary Moore", gary)
+    body = "„Es geht voran“, sagte Merkel Journalisten in Berlin."
+    row = _one(_quotes(body, [_mention(body, "Merkel", merkel)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Merkel", merkel)

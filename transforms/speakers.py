@@ -110,6 +110,14 @@ def _descriptor(word: str) -> bool:
             or _countable_noun(base) or base.lower().endswith(_ROLE_ENDINGS) or _not_name(word))
 
 
+def _countable(word: str) -> bool:
+    from transforms.tag import _countable_noun
+
+    lemma = simplemma.lemmatize(word, lang="de")
+    plural = lemma != word and word.endswith(("en", "ern", "n")) and lemma[:1].isupper()
+    return plural or _countable_noun(word)
+
+
 def _role(word: str) -> bool:
     base = word.split("-")[-1].lower()
     return base.endswith(_ROLE_ENDINGS) or base in ROLES
@@ -379,7 +387,8 @@ class Speakers:
     def _full_name(self, end: int, written: str) -> str:
         """A first name the tagger cut from its surname (Reinhold | Gall schreibt), as printed in full."""
         surname = re.match(r"[ ]([A-ZÄÖÜ][\wäöüß'’-]+)", self.body[end:end + 40])
-        if surname and not _not_name(surname.group(1)) and not _descriptor(surname.group(1)) \
+        if surname and surname.group(1).lower() not in _NOT_NAME_WORDS | _PREPOSITIONS \
+                and not _role(surname.group(1)) and not _countable(surname.group(1)) \
                 and not any(m.start == end + 1 for m in self.mentions):
             return written + surname.group()
         return written

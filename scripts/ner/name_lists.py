@@ -74,7 +74,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     rows = {(label, name): "corpora" for label, name in corpus_names(args.build / "corpus" / "train")}
     with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write("# label\tname\tsource (scripts/ner/name_lists.py; licences in transforms/models/ner_de/MODEL_CARD.md)\n")
+        fh.write("# label\tname\tsource. Built by scripts/ner/name_lists.py from the names annotated in GermEval 2014,\n"
+                 "# SmartData v1, MobIE and German LER (all CC BY 4.0; credits in transforms/models/ner_de/MODEL_CARD.md)\n")
         for (label, name), source in sorted(rows.items()):
             fh.write(f"{label}\t{name}\t{source}\n")
     print(f"{args.out}: {len(rows)} names, {Counter(label for label, _ in rows)}")
