@@ -1,9 +1,9 @@
-"""Exact-span NER evaluation on held-out GermEval 2014 and WikiANN-de test.
+"""Exact-span NER evaluation on held-out GermEval 2014, its dev part, WikiANN-de test and MobIE test.
 
 Usage::
 
     python benchmarks/eval_ner.py [--variant model|rules|combined] [--model PATH]
-                                  [--corpora DIR] [--datasets germeval,wikiann]
+                                  [--corpora DIR] [--datasets germeval,germeval-dev,wikiann,mobie]
                                   [--limit N] [--no-speed]
 
 Prints a readable table and one JSON line (prefixed by nothing, starting with "{").
@@ -12,11 +12,15 @@ Prints a readable table and one JSON line (prefixed by nothing, starting with "{
   fixed held-out split (NER-de-test.tsv sentences whose 0-based index % 5 == 0, see
   scripts/ner/convert.py); WikiANN-de test.conllu PER/LOC/ORG (evaluation only, its
   licence is non-commercial).
+* germeval-dev: the GermEval part that chooses between models (index % 5 == 1). mobie: MobIE
+  test, one text per document (tweets and traffic news), so that names repeated within a
+  document count; route numbers are scored neither way.
 * Text: each sentence's tokens joined by single spaces; gold token spans become
   character spans; predictions are character spans (start, end, label). A prediction is
   correct when start, end and label are all equal. MISC predictions are ignored.
 * model variant: spaCy model loaded from transforms/models/ner_de (or --model).
-  rules / combined: ``transforms.tag.find_mentions(texts, use_model=..., use_rules=True)``.
+  rules / combined: ``transforms.tag.find_mentions(texts, use_model=..., use_rules=True)``
+  (combined with the model at --model).
 * tokens/second: the model variant, nlp.pipe(batch_size=64), one thread, counted in
   spaCy tokens over the held-out GermEval texts (repeated to about 60k tokens); reported
   per wall-clock second and per CPU-second of the process (the latter is what one
@@ -52,7 +56,7 @@ def corpora_dir() -> Path:
 
 
 # ------------------------------------------------------------------ data
-def _bio_to_char_spans(tokens: list[str], tags: list[str]) -> tuple[str, list[Span]]:
+def _bio_to_char_spans(tokens: list[str], tags: list[str], labels=LABELS) -> tuple[str, list[Span]]:
     """Join tokens with spaces; BIO tags (outer PER/LOC/ORG only) -> char spans."""
     starts, pos = [], 0
     for t in tokens:
@@ -68,7 +72,7 @@ def _bio_to_char_spans(tokens: list[str], tags: list[str]) -> tuple[str, list[Sp
             cur[1] = i + 1
             continue
         if cur is not None:
-            if cur[2] in LABELS:
+            if cur[2] in labels:
                 s, e = cur[0], cur[1]
                 spans.append((starts[s], starts[e - 1] + len(tokens[e - 1]), cur[2]))
             cur = None
@@ -82,7 +86,7 @@ def heldout_index(i: int) -> bool:
     return i % 5 == 0
 
 
-def load_germeval_heldout(corpora: Path) -> list[tuple[str, list[Span]]]:
+def load_germeval_heldout(corpora: Path, part=heldout_index) -> list[tuple[str, list[Span]]]:
     path = corpora / "germeval2014" / "NER-de-test.tsv"
     out, toks, tags, idx = [], [], [], 0
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
@@ -90,7 +94,7 @@ def load_germeval_heldout(corpora: Path) -> list[tuple[str, list[Span]]]:
             continue
         if not line.strip():
             if toks:
-                if heldout_index(idx):
+                if part(idx):
                     out.append(_bio_to_char_spans(toks, tags))
                 idx += 1
             toks, tags = [], []
@@ -99,6 +103,38 @@ def load_germeval_heldout(corpora: Path) -> list[tuple[str, list[Span]]]:
         toks.append(parts[1])
         tags.append(parts[2])  # outer tag; LOCderiv etc. are not in LABELS
     return out
+
+
+def dev_index(i: int) -> bool:
+    """The GermEval part that chooses between models: NER-de-test.tsv sentence index % 5 == 1."""
+    return i % 5 == 1
+
+
+def load_germeval_dev(corpora: Path) -> list[tuple[str, list[Span]]]:
+    return load_germeval_heldout(corpora, dev_index)
+
+
+MOBIE_LABELS = {"person": "PER", "location": "LOC", "location-city": "LOC", "location-street": "LOC",
+                "location-stop": "LOC", "organization": "ORG", "organization-company": "ORG",
+                "location-route": "IGNORE"}
+
+
+def load_mobie_test(corpora: Path) -> list[tuple[str, list[Span]]]:
+    """MobIE test, one text per document (its sentences joined by spaces), so that names repeated
+    within a document show. Route numbers (S4, A7) are scored neither way: GermEval has no
+    convention for them, so a prediction overlapping one is ignored."""
+    path = corpora / "mobie" / "test.conll2003"
+    docs: list[tuple[list[str], list[str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-DOCSTART-"):
+            docs.append(([], []))
+        elif line.strip() and docs:
+            parts = line.split("\t")
+            tag = parts[3]
+            label = MOBIE_LABELS.get(tag[2:]) if tag != "O" else None
+            docs[-1][0].append(parts[0])
+            docs[-1][1].append(f"{tag[:2]}{label}" if label else "O")
+    return [_bio_to_char_spans(toks, tags, (*LABELS, "IGNORE")) for toks, tags in docs if toks]
 
 
 def load_wikiann_test(corpora: Path) -> list[tuple[str, list[Span]]]:
@@ -118,7 +154,9 @@ def load_wikiann_test(corpora: Path) -> list[tuple[str, list[Span]]]:
 
 DATASETS = {
     "germeval": ("germeval2014", load_germeval_heldout),
+    "germeval-dev": ("germeval2014", load_germeval_dev),
     "wikiann": ("wikiann-de", load_wikiann_test),
+    "mobie": ("mobie", load_mobie_test),
 }
 
 
@@ -136,13 +174,14 @@ def model_predict(nlp, texts: list[str], batch_size: int = 64) -> list[list[Span
     ]
 
 
-def tag_predictor(variant: str):
-    """find_mentions from transforms.tag for the rules/combined variants, or None."""
+def tag_predictor(variant: str, model_path: Path | str = DEFAULT_MODEL):
+    """find_mentions from transforms.tag for the rules/combined variants (with the model at model_path), or None."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     try:
         mod = importlib.import_module("transforms.tag")
         fm = mod.find_mentions
+        mod.MODEL_DIR = Path(model_path)  # read when the model is first loaded
     except (ImportError, AttributeError) as exc:
         print(f"note: transforms.tag.find_mentions unavailable ({exc}); evaluating the model only")
         return None
@@ -157,7 +196,9 @@ def score(gold: list[list[Span]], pred: list[list[Span]]) -> dict:
     fn = dict(tp)
     for g, p in zip(gold, pred, strict=True):
         gs = {s for s in g if s[2] in LABELS}
-        ps = {(int(s[0]), int(s[1]), s[2]) for s in p if s[2] in LABELS}
+        ignored = [s for s in g if s[2] == "IGNORE"]
+        ps = {(int(s[0]), int(s[1]), s[2]) for s in p if s[2] in LABELS
+              and not any(s[0] < i[1] and i[0] < s[1] for i in ignored)}
         for s in ps & gs:
             tp[s[2]] += 1
         for s in ps - gs:
@@ -184,7 +225,7 @@ def evaluate(variant: str = "model", datasets=("germeval", "wikiann"), corpora: 
         nlp = nlp or load_model(model_path)
         predict = lambda texts: model_predict(nlp, texts)  # noqa: E731
     else:
-        predict = tag_predictor(variant)
+        predict = tag_predictor(variant, model_path)
         if predict is None:
             variant = "model"
             nlp = nlp or load_model(model_path)

@@ -78,13 +78,19 @@ def _int(value) -> int:
 
 def read_status(warehouse: str | Path, max_age: timedelta, now: datetime | None = None) -> Status:
     """The status of the warehouse folder, read through a read-only connection (a run is not disturbed)."""
+    from transforms.sqlite_catalog import CatalogDamaged
     from transforms.warehouse import catalog_exists, connect
 
     status = Status(warehouse=str(warehouse), max_age=max_age, now=now or datetime.now(timezone.utc))
     if not catalog_exists(warehouse):
         status.problem = f"no warehouse at {warehouse}"
         return status
-    with connect(warehouse, read_only=True) as con:
+    try:
+        con = connect(warehouse, read_only=True)
+    except CatalogDamaged as exc:
+        status.problem = str(exc)
+        return status
+    with con:
         runs = run_history.runs_by_commit(con)
         finished = runs[runs["status"] != "running"]
         if len(runs) and runs.iloc[0]["status"] == "running":

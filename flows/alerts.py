@@ -22,6 +22,8 @@ def last_commit(settings: Settings, now: datetime) -> tuple[tuple[str, datetime]
     and the age past which status calls the warehouse STALE (NEWSETL_STATUS_MAX_AGE); Nones when unknown."""
     from expectations.status import parse_age, read_status
 
+    if not settings.notify:
+        return None, None  # nobody to tell: the run does not read the warehouse for it
     try:
         max_age = parse_age(settings.status_max_age)
         status = read_status(settings.warehouse_dir, max_age, now)
@@ -40,12 +42,16 @@ def alert_found(settings: Settings, run_id: str, dead_runs: list[dict], last: tu
         notify.notify(settings.warehouse_dir, event, settings.notify, settings.notify_on, get_run_logger())
 
 
-def alert_run(settings: Settings, run_id: str, report: Path | None, failure: str | None = None):
+def alert_run(settings: Settings, run_id: str, report: Path | None, failure: str | None = None,
+              needed: bool = False):
     """Read the run's outcome from the warehouse and send it where it is wanted; returns the outcome, None
-    when the warehouse could not tell it (a failed run's message then says what the run raised)."""
+    when the warehouse could not tell it (a failed run's message then says what the run raised) or when
+    there is nobody to tell and the caller does not need it."""
     from expectations.outcome import run_outcome
     from transforms import warehouse
 
+    if not settings.notify and not needed:
+        return None
     logger = get_run_logger()
     try:
         with warehouse.connect(settings.warehouse_dir, read_only=True) as con:

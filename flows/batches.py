@@ -10,6 +10,7 @@ import ctypes.util
 import functools
 import gc
 import os
+import signal
 from collections import deque
 from contextlib import contextmanager
 from multiprocessing import forkserver
@@ -17,6 +18,7 @@ from multiprocessing import forkserver
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.library_warnings import route_warnings_to_run_log
+from flows.stopping import Stopped
 from transforms.settings import Settings
 
 # Dask's statistical profiler samples every worker thread's stack each 10 ms for its dashboard, which a
@@ -37,10 +39,34 @@ def batch_runner(settings: Settings, files: int):
         fork_workers_from_loaded_process()
     try:
         with runner:
-            yield runner
+            try:
+                yield runner
+            except Stopped:
+                _drop_batches_in_hand(runner, local_workers)
+                raise
     finally:
         if local_workers:
             stop_forkserver()
+
+
+def _drop_batches_in_hand(runner, local_workers: bool) -> None:
+    """A stopped run's batches never count (the next run does their files again), so none is waited for.
+
+    Local worker processes are killed, their nannies told first not to start new ones; a cluster started
+    elsewhere cancels them as the client closes. The runner's exit would wait for a batch on this
+    process's thread: its executor is let go instead, and the command ends the process (flows/stopping.py).
+    """
+    if runs_here(runner):
+        executor, runner._executor = runner._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        return
+    cluster = getattr(runner, "_cluster", None)  # None until the runner made its cluster
+    if local_workers and cluster is not None:
+        for nanny in list(cluster.workers.values()):
+            nanny.close_gracefully(reason="the run was stopped")
+            if nanny.pid:
+                os.kill(nanny.pid, signal.SIGKILL)
 
 
 def task_runner(settings: Settings, files: int):

@@ -129,6 +129,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         settings.require_input()
     except SettingsError as exc:
         _fail(str(exc))
+    _check_catalog(settings.warehouse_dir)
     _use_catalog(catalog, settings.warehouse_dir)
     if settings.notify:
         from transforms.notify import unusable
@@ -138,7 +139,9 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     reporter = progress.for_terminal(verbose)
     entries = landing.list_entries(settings.input_dir)
     reporter.starting(len(entries))
-    with _run_lock(settings):
+    from flows.stopping import stoppable
+
+    with stoppable(settings.warehouse_dir), _run_lock(settings):
         found = landing.look(settings, entries)
         # Alerts are sent from the flow (flows/alerts.py), and a Prefect server's UI lists its flow runs.
         if found.nothing_new and not settings.notify and not os.environ.get("PREFECT_API_URL"):
@@ -351,15 +354,28 @@ def _preload(models: bool, local_workers: bool) -> None:
     preload_process(models)
 
 
+def _check_catalog(warehouse: str) -> None:
+    """A damaged catalog is a one-line error naming the fix, before anything starts."""
+    from transforms.lake import catalog_exists, open_reader
+    from transforms.sqlite_catalog import CatalogDamaged
+
+    if catalog_exists(warehouse):
+        try:
+            open_reader(warehouse).close()
+        except CatalogDamaged as exc:
+            _fail(str(exc))
+
+
 def _open_reader(warehouse: str | None, as_of: str | None = None, catalog: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
     from transforms.lake import connect
+    from transforms.sqlite_catalog import CatalogDamaged
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
     try:
         return connect(folder, read_only=True, as_of_run=as_of)
-    except (FileNotFoundError, LookupError) as exc:
+    except (FileNotFoundError, LookupError, CatalogDamaged) as exc:
         _fail(str(exc).strip("'\""))
 
 
@@ -431,13 +447,22 @@ def search(text: str = typer.Argument(..., metavar="WORDS", help="Words to find 
 @app.command()
 def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
             catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
-    """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit."""
+    """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit.
+
+    A damaged SQLite catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
+    """
+    from transforms import sqlite_catalog
     from transforms import warehouse as wh
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
     try:
         with wh.RunLock(folder, "rebuild"):
+            damage = sqlite_catalog.health(folder)
+            if damage:
+                aside = sqlite_catalog.move_aside(folder)
+                console(highlight=False).print(f"the catalog was damaged ({damage}): moved aside to {aside}",
+                                               soft_wrap=True)
             counts = wh.rebuild(folder)
     except wh.WarehouseLocked as exc:
         _fail(f"{exc}: wait for it to end, then rebuild")
@@ -448,22 +473,29 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
 @app.command()
 def report(runs: int = typer.Option(30, "--runs", help="How many of the latest runs the history and trends show."),
            open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
+           out: Path = typer.Option(None, "--out", help="Write report.html and report.md into this folder instead "
+                                                        "of the warehouse's quality/ (a read-only warehouse)."),
            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
            catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
     from expectations.report import build_report
+    from transforms.sqlite_catalog import CatalogDamaged
     from transforms.warehouse import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
     try:
         con = connect(folder, read_only=True)
-    except (WarehouseLocked, FileNotFoundError) as exc:
+    except (WarehouseLocked, FileNotFoundError, CatalogDamaged) as exc:
         _fail(str(exc))
+    target = out or Path(folder) / "quality"
     with con:
-        page, _ = build_report(con, Path(folder) / "quality", runs, warehouse=Path(folder).resolve())
+        try:
+            page, _ = build_report(con, target, runs, warehouse=Path(folder).resolve())
+        except OSError as exc:
+            _fail(f"cannot write the report into {target} ({exc.strerror}): name a folder you can write with --out DIR")
     console().print(f"report: {page.resolve()}")
     if open_page:
         webbrowser.open(page.resolve().as_uri())

@@ -17,7 +17,7 @@ from prefect.states import Failed
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from flows import alerts, landing, progress
+from flows import alerts, landing, progress, stopping
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
@@ -189,21 +189,25 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
+    stopping.take_back_signals()
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         last, max_age = alerts.last_commit(settings, started)
         dead_runs = warehouse.begin_run(settings.warehouse_dir, runs_row)
+        stopping.running(run_id)
         _mark_crashed(dead_runs)
         alerts.alert_found(settings, run_id, dead_runs, last, max_age, started)
         try:
             settings.require_input()  # a landing folder gone (unmounted, say) is a failed run in the report
             counts = _process(settings, run_id, runs_row)
         except BaseException as exc:
-            failure, report = f"{type(exc).__name__}: {exc}", None
+            stopped = isinstance(exc, stopping.Stopped)
+            failure, report = str(exc) if stopped else f"{type(exc).__name__}: {exc}", None
             try:
                 warehouse.record_failed_run(settings.warehouse_dir, {
                     **runs_row, "finished_at": datetime.now(timezone.utc), "message": failure})
-                report = publish_report(settings.warehouse_dir, run_id)
+                if not stopped:  # a stopped command ends in seconds: `newsetl report` or the next run makes the report
+                    report = publish_report(settings.warehouse_dir, run_id)
             finally:
                 alerts.alert_run(settings, run_id, report, failure)
             raise
@@ -212,7 +216,7 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
         report = publish_report(settings.warehouse_dir, run_id)
         counts["report"] = str(report)
         get_run_logger().info("report seconds: %.2f", time.perf_counter() - reporting)
-        outcome = alerts.alert_run(settings, run_id, report)
+        outcome = alerts.alert_run(settings, run_id, report, needed=fail_on_quality)
         if fail_on_quality and outcome is not None and outcome.verdict == "FAIL":
             return Failed(message=outcome.state_message(), data=counts)
         return counts
@@ -236,6 +240,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
     # new files; later copies of the same bytes in this run are duplicates of the first. `newsetl run`
     # has listed and hashed the folder already (flows/landing.py).
+    fault_point("list")
     handed = landing.taken(input_dir, warehouse_dir, limits)
     if handed is None:
         survey = ingest.survey_files(input_dir, warehouse.known_files(warehouse_dir), limits)

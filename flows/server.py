@@ -44,7 +44,8 @@ class TemporaryServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_parent), "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "error", "--lifespan", "on"], env=env)
+             "--log-level", "error", "--lifespan", "on"], env=env,
+            start_new_session=True)  # a Ctrl-C reaches the command alone, which stops it last (flows/stopping.py)
 
     @property
     def api_url(self) -> str:

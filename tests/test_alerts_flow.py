@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def alerted_runs(prefect_harness, tmp_path_factory):
-    """Four runs into a warehouse whose last run died and whose last completed run is older than the
-    status probe allows (1 s for the first run):
-    (A) a complete article, (B) plus one that fails a critical expectation, with fail_on_quality,
-    (C) a landing folder gone, (D) nothing new. Returns the warehouse, the states and the messages
-    each run sent."""
+    """Five runs into a warehouse whose last run died and whose last completed run is older than the
+    status probe allows (1 s for the first run): (A) a complete article, (B) plus one that fails a
+    critical expectation, with fail_on_quality, (C) a landing folder gone, (D) nothing new, (E) another
+    critical failure with fail_on_quality and nobody to notify. Returns the warehouse, the states and
+    the messages each run sent."""
     from flows.news_etl import news_etl
     from transforms import clean, warehouse
 
@@ -37,7 +37,7 @@ def alerted_runs(prefect_harness, tmp_path_factory):
         def run(name: str, **options) -> None:
             before = len(http.messages)
             states[name] = news_etl(input_dir=str(options.pop("input_dir", landing)), warehouse_dir=str(lake),
-                                    workers=1, notify=http.url, return_state=True, **options)
+                                    workers=1, notify=options.pop("notify", http.url), return_state=True, **options)
             sent[name] = http.messages[before:]
 
         with pytest.MonkeyPatch.context() as patch:
@@ -51,6 +51,11 @@ def alerted_runs(prefect_harness, tmp_path_factory):
             run("B", fail_on_quality=True)
         run("C", input_dir=landing / "gone")
         run("D")
+        (landing / "marked-again.txt").write_text(failing_article() + "\nNoch einmal.\n", encoding="utf-8")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(clean, "detect_language", clean.detect_language)
+            misdetect_marked(clean)
+            run("E", fail_on_quality=True, notify=None)
     return lake, states, sent
 
 
@@ -105,6 +110,12 @@ def test_a_run_that_neither_fails_nor_is_asked_to_warn_sends_nothing(alerted_run
     lake, states, sent = alerted_runs
     assert states["D"].is_completed() and _verdict(lake, states["D"]) in ("PASS", "WARN")
     assert sent["D"] == []
+
+
+def test_a_fail_verdict_ends_failed_without_anyone_to_notify(alerted_runs):
+    _, states, sent = alerted_runs
+    assert states["E"].is_failed() and "critical: articles expect_column_values_to_be_in_set language" in states["E"].message
+    assert sent["E"] == []
 
 
 def test_every_message_sent_is_recorded_in_the_warehouse(alerted_runs):

@@ -73,8 +73,9 @@ def test_a_server_that_exits_or_never_answers_fails_clearly():
 def test_the_child_is_prefects_api_without_the_callers_server(monkeypatch):
     started = []
     monkeypatch.setenv("PREFECT_API_URL", "http://elsewhere:4200/api")
-    monkeypatch.setattr(server.subprocess, "Popen", lambda command, env: started.append((command, env)))
+    monkeypatch.setattr(server.subprocess, "Popen", lambda command, env, **options: started.append((command, env, options)))
     TemporaryServer()
-    command, env = started[0]
+    command, env, options = started[0]
+    assert options == {"start_new_session": True}  # out of the terminal's process group: Ctrl-C reaches the command
     assert "prefect.server.api.server:create_app" in command and command[command.index("--host") + 1] == "127.0.0.1"
     assert "PREFECT_API_URL" not in env and env["PREFECT_UI_ENABLED"] == "0"

@@ -136,3 +136,33 @@ def test_before_a_participle_that_ends_the_clause_the_first_name_is_the_subject(
     row = _one(_quotes(body, [_mention(body, "Vereinten Nationen", un, "ORG"),
                               _mention(body, "Europäische Union", eu, "ORG")]), "indirect")
     assert row["speaker_entity_id"] == un
+
+
+def test_an_organisation_named_in_marks_after_its_article_is_the_speaker():
+    body = ("Nach dem Putsch erklärte der neue „Oberste Rat zur Wiederherstellung der Demokratie“, die Lage sei "
+            "unter Kontrolle.")
+    assert _one(_quotes(body), "indirect")["speaker"] == "der neue „Oberste Rat zur Wiederherstellung der Demokratie“"
+
+
+def test_a_plural_subject_opening_the_clause_before_an_auxiliary_is_the_speaker():
+    body = "Konservative Politiker hatten schon früher kritisiert, dass der Bund Steuergelder einsetze."
+    assert _one(_quotes(body), "indirect")["speaker"] == "Konservative Politiker"
+
+
+def test_a_pronoun_skips_a_nearer_person_whose_role_says_the_other_gender():
+    body = ("Außenministerin Annalena Baerbock traf in Kiew Präsident Wolodymyr Selenskyj. "
+            "Sie sagte, die Hilfe gehe weiter.")
+    found = _quotes(body, [_mention(body, "Annalena Baerbock", BAERBOCK),
+                           _mention(body, "Wolodymyr Selenskyj", SELENSKYJ)])
+    row = _one(found, "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Sie", BAERBOCK)
+
+
+def test_a_first_name_the_tagger_cut_from_its_surname_is_printed_whole_but_no_plural_noun_is_added():
+    gary, merkel = entity_id("PER", "gary"), entity_id("PER", "merkel")
+    body = "So berichtete Gary Moore im Fernsehen, er warte im zwölften Stock."
+    row = _one(_quotes(body, [_mention(body, "Gary", gary)]), "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Gary Moore", gary)
+    body = "„Es geht voran“, sagte Merkel Journalisten in Berlin."
+    row = _one(_quotes(body, [_mention(body, "Merkel", merkel)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Merkel", merkel)

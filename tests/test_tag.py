@@ -147,3 +147,54 @@ def test_a_person_span_trimmed_to_nothing_finds_no_repetitions():
     text = "Olaf Scholz sprach. Scholz ging."
     empty = Mention(5, 5, "PER", "per:x", "Olaf Scholz")
     assert [(m.start, m.end) for m in _name_repetitions(text, [empty])] == [(5, 11), (20, 26)]
+
+
+def _labelled(body: str) -> list[tuple[str, str, str]]:
+    return [(row.surface, row.label, row.entity_id) for row in _mentions(body).itertuples()]
+
+
+def test_a_persons_name_tagged_once_is_tagged_where_the_article_repeats_it_in_part():
+    body = ("Außenminister Wang Yi reiste nach Berlin. Dort sagte Wang, die Gespräche seien gut. "
+            "Nordkoreas Machthaber Kim Jong Un schwieg. Später lobte Kim die Armee.")
+    found = _labelled(body)
+    wang = {eid for surface, label, eid in found if surface in ("Wang Yi", "Wang") and label == "PER"}
+    kim = {eid for surface, label, eid in found if surface in ("Kim Jong Un", "Kim") and label == "PER"}
+    assert [s for s, _, _ in found].count("Wang") == 1 and [s for s, _, _ in found].count("Kim") == 1
+    assert wang == {entity_id("PER", "wang yi")} and kim == {entity_id("PER", "kim jong un")}
+
+
+def test_a_persons_surname_after_a_determiner_or_an_article_is_a_common_noun():
+    body = "Präsident Thomas Mann sprach. Der Mann an der Tür war ein Mann aus Bonn. Mann ging."
+    spans = [(row.start_char, row.surface) for row in _mentions(body).itertuples() if row.label == "PER"]
+    assert spans == [(10, "Thomas Mann"), (body.rindex("Mann ging"), "Mann")]
+
+
+def test_the_mentions_of_one_name_take_the_label_most_of_them_have():
+    from transforms.tag import Mention, _vote_labels
+
+    mentions = [Mention(0, 5, "ORG", "forsa", "Forsa", source="model"),
+                Mention(14, 19, "PER", "forsa", "Forsa", source="model"),
+                Mention(28, 33, "ORG", "forsa", "Forsa", source="model")]
+    assert [m.label for m in _vote_labels(mentions)] == ["ORG", "ORG", "ORG"]
+    assert [m.label for m in _vote_labels(mentions[:2])] == ["ORG", "PER"]  # a tie changes nothing
+
+
+def test_a_one_word_mention_of_a_persons_name_joins_the_person_and_its_label():
+    from transforms.tag import Mention, _vote_labels
+
+    mentions = [Mention(0, 11, "PER", "kim jong un", "Kim Jong Un", source="rule"),
+                Mention(20, 23, "ORG", "kim", "Kim", source="model"),
+                Mention(30, 33, "PER", "kim", "Kim", source="model")]
+    voted = _vote_labels(mentions)
+    assert [(m.label, m.key, m.start) for m in voted] == [("PER", "kim jong un", 0), ("PER", "kim jong un", 20),
+                                                          ("PER", "kim jong un", 30)]
+
+
+def test_an_organisation_tagged_once_is_tagged_at_its_other_occurrences_but_a_common_noun_is_not():
+    from transforms.tag import Mention, _other_occurrences
+
+    text = "Forsa befragte 1000 Menschen. Laut Forsa liegt die Union vorn. Die Union und Forsas Chef."
+    mentions = [Mention(0, 5, "ORG", "forsa", "Forsa", source="model"),
+                Mention(52, 57, "ORG", "union", "Union", source="model")]
+    added = [(text[m.start:m.end], m.label, m.key, m.source) for m in _other_occurrences(text, mentions)]
+    assert added == [("Forsa", "ORG", "forsa", "coref"), ("Forsas", "ORG", "forsa", "coref")]

@@ -1,17 +1,22 @@
 """Named points where tests stop a run, to prove that a crash anywhere leaves a warehouse that recovers.
 
 NEWSETL_CRASH_AT=<point> kills the process there with SIGKILL (nothing runs after it: no finally,
-no hook); NEWSETL_FAIL_AT=<point> raises there, as an ordinary error would. <point>#<n> acts the
-n-th time the point is reached (a batch in the middle of a run). Unset, a point costs a dictionary
-look-up.
+no hook); NEWSETL_FAIL_AT=<point> raises there, as an ordinary error would; NEWSETL_PAUSE_AT=<point>
+waits there, having written the process id to the file NEWSETL_PAUSED_FILE names, until that file is
+removed (an hour at most): a test signals a run at a known point, or fills a disk under it.
+<point>#<n> acts the n-th time the point is reached (a batch in the middle of a run). Unset, a point
+costs a dictionary look-up.
 """
 from __future__ import annotations
 
 import os
 import signal
+import time
 from collections import Counter
+from pathlib import Path
 
 _reached: Counter = Counter()
+PAUSE_SECONDS = 3600
 
 
 class InjectedFault(RuntimeError):
@@ -19,9 +24,9 @@ class InjectedFault(RuntimeError):
 
 
 def fault_point(name: str) -> None:
-    """Crash or fail here when the environment names this point."""
-    crash, fail = os.environ.get("NEWSETL_CRASH_AT"), os.environ.get("NEWSETL_FAIL_AT")
-    if not crash and not fail:
+    """Crash, fail or pause here when the environment names this point."""
+    crash, fail, pause = (os.environ.get(f"NEWSETL_{what}_AT") for what in ("CRASH", "FAIL", "PAUSE"))
+    if not crash and not fail and not pause:
         return
     _reached[name] += 1
     here = {name, f"{name}#{_reached[name]}"}
@@ -29,3 +34,14 @@ def fault_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     if fail in here:
         raise InjectedFault(f"fault injected at {name}")
+    if pause in here:
+        _pause()
+
+
+def _pause() -> None:
+    announce = Path(os.environ.get("NEWSETL_PAUSED_FILE") or os.devnull)
+    if announce != Path(os.devnull):
+        announce.write_text(f"{os.getpid()}\n", encoding="utf-8")
+    deadline = time.monotonic() + PAUSE_SECONDS
+    while announce.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # a signal's handler runs between sleeps, and may end the pause by raising

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import extension_checks
+from transforms import extension_checks, sandbox, sqlite_catalog
 from transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
 from transforms.catalog import catalog_for
 
@@ -47,6 +47,8 @@ _extensions_checked: set[str] = set()
 
 
 def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    """The lake attached as `lake`. A damaged SQLite catalog is a CatalogDamaged naming the fix; one in a
+    read-only folder that SQLite cannot open there is read from a private copy (transforms/sqlite_catalog.py)."""
     catalog = catalog_for(warehouse)
     shipped = [_extension_path(module, name) for module, name in _EXTENSIONS]
     extensions = shipped + catalog.extensions()
@@ -63,8 +65,22 @@ def _attach(warehouse: Path, read_only: bool, snapshot: int | None = None) -> du
         options.append("read_only")
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
-    con.execute(f"attach '{catalog.attach_target()}' as lake ({', '.join(options)})")
-    con.execute("use lake")
+    attach = f"attach '{{}}' as lake ({', '.join(options)})"
+    try:
+        try:
+            con.execute(attach.format(catalog.attach_target()))
+        except duckdb.Error as exc:
+            if (catalog.postgres or not read_only or sqlite_catalog.damage(exc)
+                    or sqlite_catalog.writable(warehouse)):
+                raise
+            con.execute(attach.format(_quote(f"ducklake:sqlite:{sqlite_catalog.private_copy(warehouse)}")))
+        con.execute("use lake")  # reads the catalog's tables: damage past the first pages shows here
+    except duckdb.Error as exc:
+        con.close()
+        detail = None if catalog.postgres else sqlite_catalog.damage(exc)
+        if detail:
+            raise sqlite_catalog.damaged(warehouse, detail) from None
+        raise
     return con
 
 
@@ -73,25 +89,33 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
     """A DuckDB connection to the warehouse with every table, view and search macro in place.
 
     The entry point for scripts and notebooks: `connect("warehouse", read_only=True)` never blocks a
-    run and sees the last committed run; as_of_run gives the warehouse as that run left it.
+    run and sees the last committed run; as_of_run gives the warehouse as that run left it. Read-only
+    connections run reading SQL only and read no file outside the warehouse (transforms/sandbox.py).
     """
     warehouse = Path(warehouse)
     if read_only or as_of_run:
-        if not catalog_exists(warehouse):
-            raise FileNotFoundError(f"no warehouse at {warehouse}: run `newsetl run` first, or name another with "
-                                    "--warehouse DIR or NEWSETL_WAREHOUSE")
-        if as_of_run is None:
-            return _attach(warehouse, read_only=True)
-        with _attach(warehouse, read_only=True) as con:
-            found = con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
-                                [f"run {as_of_run}"]).fetchone()[0]
-        if found is None:
-            raise LookupError(f"no committed run {as_of_run} in {warehouse}: see its runs with "
-                              "`newsetl query \"select run_id, status from runs\"`")
-        return _attach(warehouse, read_only=True, snapshot=found)
+        con = open_reader(warehouse, as_of_run)
+        sandbox.lock_down(con, warehouse)
+        return sandbox.ReadingConnection(con)
     catalog_for(warehouse).prepare()
     con = _attach(warehouse, read_only=False)
     from transforms.warehouse import ensure_schema  # pandas and pyarrow: only writers need them
 
     ensure_schema(con)
     return con
+
+
+def open_reader(warehouse: str | Path, as_of_run: str | None = None) -> duckdb.DuckDBPyConnection:
+    """newsetl's own read-only connection, without the sandbox (its SQL reads Python frames by name)."""
+    warehouse = Path(warehouse)
+    if not catalog_exists(warehouse):
+        raise FileNotFoundError(sqlite_catalog.missing(warehouse))
+    if as_of_run is None:
+        return _attach(warehouse, read_only=True)
+    with _attach(warehouse, read_only=True) as con:
+        found = con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
+                            [f"run {as_of_run}"]).fetchone()[0]
+    if found is None:
+        raise LookupError(f"no committed run {as_of_run} in {warehouse}: see its runs with "
+                          "`newsetl query \"select run_id, status from runs\"`")
+    return _attach(warehouse, read_only=True, snapshot=found)

@@ -619,7 +619,7 @@ def _reported(art: _Article, s: int, e: int) -> Quote | None:
         return Quote("reported", *_trim_end(art.body, s, e), verb, speaker.surface, speaker.entity_id)
     pronoun = re.match(r"(Er|Sie)\s", text)
     if pronoun:
-        person = art.person_before(s)
+        person = art.person_before(s, pronoun=pronoun.group(1))
         return Quote("reported", *_trim_end(art.body, s, e), verb, pronoun.group(1),
                      person.entity_id if person else None)
     return None

@@ -35,7 +35,10 @@ _ROLE_NP = re.compile(
     r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
     r"((?:\s+(?:des|der|eines|einer|von|vom)\s+(?:(?:der|des|dem|den)\s+)?(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
     r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?))?")
-_BARE_SUBJECT = re.compile(r"^\s*(?:[A-ZÄÖÜ][\wäöüß-]*\s+){0,2}([A-ZÄÖÜ][\wäöüß-]+)\s*$")
+_BARE_SUBJECT = re.compile(r"^\s*(?:[A-ZÄÖÜ][\wäöüß-]*\s+){0,2}([A-ZÄÖÜ][\wäöüß-]+)(?:\s*$|\s+(?=[a-zäöüß]))")
+# An article with a name in marks: der „Oberste Rat zur Wiederherstellung der Demokratie“, Der „Chaos Computer Club“.
+_QUOTED_NP = re.compile(r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
+                        r"[„»\"]([A-ZÄÖÜ][\wäöüß-]*)[^„“»«\"\n]{0,60}[“«\"]")
 # Nouns of what was said or written: their complement names the speaker (das Fazit von Sandra Boser).
 _SPEECH_NOUNS = tuple(w.lower() for w in (
     "Fazit", "Aussage", "Erklärung", "Mitteilung", "Bericht", "Befunde", "Angaben", "Worte", "Ansicht", "Meinung",
@@ -107,6 +110,14 @@ def _descriptor(word: str) -> bool:
             or _countable_noun(base) or base.lower().endswith(_ROLE_ENDINGS) or _not_name(word))
 
 
+def _countable(word: str) -> bool:
+    from transforms.tag import _countable_noun
+
+    lemma = simplemma.lemmatize(word, lang="de")
+    plural = lemma != word and word.endswith(("en", "ern", "n")) and lemma[:1].isupper()
+    return plural or _countable_noun(word)
+
+
 def _role(word: str) -> bool:
     base = word.split("-")[-1].lower()
     return base.endswith(_ROLE_ENDINGS) or base in ROLES
@@ -165,15 +176,23 @@ class Speakers:
             i += 1
         return found
 
-    def person_before(self, pos: int, role: str | None = None, strict: bool = False) -> Mentioned | None:
+    def person_before(self, pos: int, role: str | None = None, strict: bool = False,
+                      pronoun: str | None = None) -> Mentioned | None:
         """The nearest person mentioned before pos; with a role, the nearest one the role introduced
-        (Verteidigungsminister Boris Pistorius for der Minister), else (unless strict) the nearest person."""
+        (Verteidigungsminister Boris Pistorius for der Minister), else (unless strict) the nearest person; with
+        a pronoun, the nearest one whose role does not say otherwise (er: not Außenministerin X, sie: not
+        Präsident X)."""
         i = bisect_right(self.starts, pos - 1) - 1
         fallback = None
+        unwanted = {"er": "f", "sie": "m"}.get((pronoun or "").lower())
         while i >= 0:
             m = self.mentions[i]
             if m.label == "PER" and m.end <= pos:
                 if role is None:
+                    if unwanted and self._gender(m) == unwanted:
+                        fallback = fallback or m
+                        i -= 1
+                        continue
                     return m
                 fallback = fallback or m
                 before = self.body[max(0, m.start - 40):m.start].lower().split()[-3:]
@@ -181,6 +200,16 @@ class Speakers:
                     return m
             i -= 1
         return None if strict else fallback
+
+    def _gender(self, m: Mentioned) -> str | None:
+        """f or m where a role or title right before the person says so (Außenministerin, Frau; Präsident, Herr)."""
+        for word in self.body[max(0, m.start - 40):m.start].lower().split()[-3:]:
+            word = word.strip(",(")
+            if word == "frau" or any(word.endswith(r) for r in ROLES if r.endswith("in")):
+                return "f"
+            if word == "herr" or any(word.endswith(r) for r in ROLES if not r.endswith("in")):
+                return "m"
+        return None
 
     def attached(self, pos: int, limit: int, label: str = "ORG") -> bool:
         """Whether the name at pos hangs on another word rather than being the frame's subject: a preposition
@@ -269,7 +298,7 @@ class Speakers:
             or re.match(r"\w+\s+(er|sie)(?![\w])", body[cue_at:end])
         if pronoun:
             # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
-            person = self.person_before(start)
+            person = self.person_before(start, pronoun=pronoun.group(1))
             return pronoun.group(1), person.entity_id if person else None
         # (start, end, written, entity id, label, found by rule)
         by_rule = self.names_by_rule(start, end)
@@ -358,7 +387,8 @@ class Speakers:
     def _full_name(self, end: int, written: str) -> str:
         """A first name the tagger cut from its surname (Reinhold | Gall schreibt), as printed in full."""
         surname = re.match(r"[ ]([A-ZÄÖÜ][\wäöüß'’-]+)", self.body[end:end + 40])
-        if surname and not _not_name(surname.group(1)) and not _descriptor(surname.group(1)) \
+        if surname and surname.group(1).lower() not in _NOT_NAME_WORDS | _PREPOSITIONS \
+                and not _role(surname.group(1)) and not _countable(surname.group(1)) \
                 and not any(m.start == end + 1 for m in self.mentions):
             return written + surname.group()
         return written
@@ -391,16 +421,22 @@ class Speakers:
             # Before the cue, the first phrase of the cue's own sentence is its subject (Die Universität hatte
             # die Aberkennung begründet); after it, the nearest.
             order = (start + m.start() < clause_start, start + m.start()) if before and not nearest else \
-                (False, abs(start + m.end() - cue_at))
+                (False, min(abs(start + m.start() - cue_at), abs(start + m.end() - cue_at)))
             candidates.append(((attached, not before, *order), start + m.start(), start + m.end(), m.group(1)))
+        for m in _QUOTED_NP.finditer(frame):
+            before = start + m.end() <= cue_at
+            order = (start + m.start() < clause_start, start + m.start()) if before and not nearest else \
+                (False, min(abs(start + m.start() - cue_at), abs(start + m.end() - cue_at)))
+            candidates.append(((self.attached(start + m.start(), start, "PER"), not before, *order),
+                               start + m.start(), start + m.end(), m.group(1)))
         bare = _BARE_SUBJECT.search(self.body[clause_start:max(clause_start, cue_at)])
         if bare and cue_at > clause_start and not any(
                 w.lower() in _PREPOSITIONS | _NOT_NAME_WORDS | _SENTENCE_WORDS for w in bare.group().split()) \
                 and (_descriptor(bare.group(1)) or _not_name(bare.group(1))):
-            # A subject without an article right before the cue: Internationale Medien klagten, UN-Mitarbeiter
-            # bestätigten.
+            # A subject without an article opening the cue's clause: Internationale Medien klagten, UN-Mitarbeiter
+            # bestätigten, Konservative Politiker hatten kritisiert.
             first = re.match(r"\s*", bare.group()).end()
-            candidates.append(((False, False, False, clause_start), clause_start + bare.start() + first,
+            candidates.append(((False, False, False, clause_start - 1), clause_start + bare.start() + first,
                                clause_start + bare.end(1), bare.group(1)))
         if not candidates:
             return None
@@ -408,7 +444,7 @@ class Speakers:
         written = self._with_acronym(e, self.body[s:e])
         e = s + len(written)
         if noun is None:
-            person = self.person_before(start)
+            person = self.person_before(start, pronoun=written)
             return written, person.entity_id if person else None
         return written, self._resolve_description(s, e, noun, written)
 

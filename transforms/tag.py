@@ -6,13 +6,14 @@ import dataclasses
 import hashlib
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import simplemma
 
-from transforms import gazetteer
+from transforms import gazetteer, name_lists
 from transforms.codes import ENTITY_LABELS
 from transforms.isolation import isolated
 from transforms.once import once
@@ -116,12 +117,27 @@ def _rule_mentions(text: str) -> list[Mention]:
         key, name = person_key(surface)
         mentions.append(Mention(start, start + len(surface), "PER", key, name))
     mentions += _name_repetitions(text, mentions)
+    mentions += _known_names(text)
     for m in _TOKEN.finditer(text):
         mention = _place_mention(m.start(), m.end(), m.group(), "rule")
         if mention:
             # A country as the first part of a compound (US-Außenminister) is not a place mention of its own.
             mention.derived = mention.derived or text[m.end():m.end() + 1] == "-"
             mentions.append(mention)
+    return mentions
+
+
+def _known_names(text: str) -> list[Mention]:
+    """Names of the shipped name lists (transforms/name_lists.py), with the identity the tag stage gives
+    their label: a person's key, a known place, an organisation's wording."""
+    mentions = []
+    for start, end, label in name_lists.find_names(text):
+        surface = text[start:end]
+        if label == "LOC" and (place := _place_mention(start, end, surface, "list")):
+            mentions.append(place)
+            continue
+        key, name = person_key(surface) if label == "PER" else (" ".join(surface.lower().split()), surface)
+        mentions.append(Mention(start, end, label, key, name, source="list"))
     return mentions
 
 
@@ -138,7 +154,7 @@ def _name_repetitions(text: str, people: list[Mention]) -> list[Mention]:
     forms.pop("", None)  # a span trimmed to nothing names no one (and would be found everywhere)
     for form, person in forms.items():
         for start, end in _occurrences(text, form):
-            if not taken.overlaps(start, end):
+            if not taken.overlaps(start, end) and not (" " not in form and _common_noun_at(text, start, "PER")):
                 source = "rule" if " " in text[start:end] else "coref"
                 found.append(Mention(start, end, "PER", person.key, person.name, source=source))
                 taken.add(start, end)
@@ -235,8 +251,16 @@ _ARTICLE = rf"(?:der|die|das|den|dem|des|{_COMMON_DETERMINER})"
 # A noun after an article and a lower-case adjective (die militärische Allianz, das westliche Bündnis),
 # or after a determiner of the kind above, is a phrase, not a name.
 _COMMON_BEFORE = re.compile(rf"(?<![\w-])(?:(?i:{_ARTICLE})(?:\s+[a-zäöüß]+(?:e|en|er|es|em))+|(?i:{_COMMON_DETERMINER}))\s+$")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?i:der|die|das|den|dem|des)\s+$")
 # A possessor after the noun (die Allianz ihrer beiden Länder) marks a common noun too.
 _COMMON_AFTER = re.compile(r"^\s+(?:meine[rs]|deine[rs]|seine[rs]|ihre[rs]|unsere[rs]|eure[rs])\b")
+
+
+def _common_noun_at(text: str, start: int, label: str) -> bool:
+    """True where the word at start follows a determiner or an adjective (ein Mann, die neue Allianz), or,
+    for a person, an article (der Mann): a common noun there, whatever name it also is."""
+    before = text[max(0, start - 60):start]
+    return bool(_COMMON_BEFORE.search(before) or label == "PER" and _ARTICLE_BEFORE.search(before))
 
 
 def _countable_noun(word: str) -> bool:
@@ -263,10 +287,16 @@ def _drop_common_nouns(text: str, mentions: list[Mention]) -> list[Mention]:
 
 _LOCATIVE = re.compile(r"(?:\b(?:in|nach|aus|von|bei|über|um|nahe|vor)\s+)$", re.I)
 MAJOR_CITY = 1_000_000
+# Where a known name of the name lists ranks among the mentions it overlaps (see _priority): last, so
+# they only fill gaps. Places only: on held-out GermEval they raise micro F1 0.6276 -> 0.6293, where
+# organisations (0.6281) and persons (no change) did not help (scripts/ner/README.md).
+LIST_PRIORITY = {"LOC": 5}
 
 
 def _priority(mention: Mention, text: str) -> int | None:
     """Order in which overlapping mentions win; None drops a mention nobody else vouches for."""
+    if mention.source == "list":
+        return LIST_PRIORITY.get(mention.label)
     if mention.source != "model":
         if mention.label == "PER":
             return 0  # a name after a role, or its repetition
@@ -308,6 +338,92 @@ def _resolve_people(text: str, mentions: list[Mention]) -> list[Mention]:
         resolved.append(m)
     resolved += _name_repetitions(text, [m for m in resolved if m.label == "PER" and " " in m.name])
     return sorted(resolved, key=lambda m: m.start)
+
+
+def _one_label_per_name(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One name, one label, per article: the mentions of one name agree on a label by vote, then the
+    name is tagged at its other occurrences, in full and, for a person, in part (Kim Jong Un ... Kim)."""
+    voted = _vote_labels(mentions)
+    return sorted(voted + _other_occurrences(text, voted), key=lambda m: m.start)
+
+
+def _name_parts(mentions: list[Mention]) -> dict[str, Mention]:
+    """First and last word of each person's name of several words (Kim, Un is too short), where no
+    other person of the article shares it (Karl Marx and Karl Lauterbach: Karl is nobody's)."""
+    parts: dict[str, Mention] = {}
+    shared: set[str] = set()
+    for m in mentions:
+        words = m.name.split() if m.label == "PER" else []
+        for part in {words[0], words[-1]} if len(words) > 1 else ():
+            if (len(part) < 3 or part in _NOT_NAME or not part[:1].isupper() or gazetteer.lookup_place(part)
+                    or _countable_noun(part)):
+                continue
+            if parts.setdefault(part, m).key != m.key:
+                shared.add(part)
+    return {part: m for part, m in parts.items() if part not in shared}
+
+
+def _vote_labels(mentions: list[Mention]) -> list[Mention]:
+    """Mentions of one canonical entity (one wording, one key, or a part of one person's name) take the
+    label most of them have, and the identity of its longest name; a tie changes nothing. Derived
+    forms (deutsche) do not vote."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    parts = _name_parts(mentions)
+    for m in mentions:
+        if not m.derived:
+            parent[root("name:" + m.name)] = root("key:" + m.key)
+            person = parts.get(m.name) or parts.get(m.name.removesuffix("s"))
+            if person is not None and " " not in m.name:
+                parent[root("key:" + m.key)] = root("key:" + person.key)
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if not m.derived:
+            groups.setdefault(root("key:" + m.key), []).append(m)
+    relabelled: dict[int, Mention] = {}
+    for group in groups.values():
+        ranked = Counter(m.label for m in group).most_common()
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            continue
+        label = ranked[0][0]
+        model = max((m for m in group if m.label == label), key=lambda m: (len(m.name), -m.start))
+        for m in group:
+            # A person's one word (Kim) also takes the full name's identity (Kim Jong Un).
+            if m.label != label or (label == "PER" and " " not in m.name and m.key != model.key):
+                relabelled[id(m)] = dataclasses.replace(
+                    model, start=m.start, end=m.end, source=m.source, derived=False)
+    return [relabelled.get(id(m), m) for m in mentions]
+
+
+def _other_occurrences(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Untagged occurrences of the names tagged in text, longest names first; one word after a determiner
+    or an adjective (ein Mann, die neue Allianz), or a person's one word after an article (der Mann), is
+    a common noun, not the name."""
+    forms: dict[str, Mention] = {}
+    for m in mentions:
+        surface = text[m.start:m.end]
+        # A common noun the model took for a name once (der Mond, die Union) is not repeated everywhere.
+        if not m.derived and len(surface) >= 2 and surface[:1].isupper() and not _countable_noun(surface):
+            forms.setdefault(surface, m)
+    for part, person in _name_parts(mentions).items():
+        forms.setdefault(part, person)
+    taken = _Spans((m.start, m.end) for m in mentions)
+    found = []
+    for form in sorted(forms, key=len, reverse=True):
+        m = forms[form]
+        for start, end in _occurrences(text, form):
+            if taken.overlaps(start, end):
+                continue
+            if " " not in form and _common_noun_at(text, start, m.label):
+                continue
+            found.append(dataclasses.replace(m, start=start, end=end, source="coref", derived=False))
+            taken.add(start, end)
+    return found
 
 
 def model_pieces(text: str, size: int = MODEL_CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -358,7 +474,7 @@ def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True) 
     for text, from_model in zip(texts, model_mentions):
         from_rules = _rule_mentions(text) if use_rules else []
         mentions = _merge(from_rules, _drop_common_nouns(text, from_model) if use_rules else from_model, text)
-        result.append(_resolve_people(text, mentions) if use_rules else mentions)
+        result.append(_one_label_per_name(text, _resolve_people(text, mentions)) if use_rules else mentions)
     return result
 
 

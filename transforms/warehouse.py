@@ -47,7 +47,7 @@ from transforms.codes import (
 from transforms.faults import fault_point
 
 # The connections live in transforms/lake.py (no pandas, for a fast `newsetl query`); re-exported here.
-from transforms.lake import CATALOG, DATA, DUCKDB_CONFIG, _quote, catalog_exists, connect  # noqa: F401
+from transforms.lake import CATALOG, DATA, DUCKDB_CONFIG, _quote, catalog_exists, connect, open_reader  # noqa: F401
 from transforms.runlock import PostgresRunLock, WarehouseLocked
 
 ARCHIVE = "parquet"
@@ -266,7 +266,7 @@ def _reader(warehouse: str | Path):
     if not catalog_exists(warehouse):
         yield None
         return
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         yield con
 
 
@@ -601,7 +601,7 @@ def documents_to_reprocess(warehouse: str | Path, stages: list[str], installed: 
 def story_inputs(warehouse: str | Path, chunk: int = 5000):
     """Every article's doc_id, body, published_at and word_count, chunk articles at a time: what clustering
     the whole archive again reads (bodies are not held all at once)."""
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         doc_ids = [d for (d,) in con.execute("select doc_id from articles order by doc_id").fetchall()]
         for start in range(0, len(doc_ids), chunk):
             con.register("chunk_ids", pd.DataFrame({"doc_id": doc_ids[start:start + chunk]}))
@@ -611,7 +611,7 @@ def story_inputs(warehouse: str | Path, chunk: int = 5000):
 
 def stories_before(warehouse: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
     """Each article's story id, and its recorded version of the stories stage (doc_id, stage, version)."""
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         story_ids = dict(con.execute("select doc_id, story_id from articles").fetchall())
         versions = con.execute("select doc_id, stage, version from stage_versions where stage = 'stories'").df()
     return story_ids, versions
@@ -629,7 +629,7 @@ class StoredBatch(NamedTuple):
 
 def read_for_reprocess(warehouse: str | Path, doc_ids: list[str], stages: list[str]) -> StoredBatch:
     """A reprocess batch's stored rows, through one connection."""
-    with connect(warehouse, read_only=True) as con:
+    with open_reader(warehouse) as con:
         con.register("batch_ids", pd.DataFrame({"doc_id": doc_ids}))
         con.register("batch_stages", pd.DataFrame({"stage": stages}))
         documents = con.execute("""select * from documents where status = 'loaded' and doc_id in (select doc_id from batch_ids)

@@ -39,7 +39,9 @@ one training doc per text line)
     location-route (road/rail line numbers like "A7", "S4") -> missing annotation
         (neither entity nor O: GermEval has no clear convention for them)
     date, time, number, duration, trigger, org-position, ... -> O
-MobIE (``token POS chunk NER`` BIO columns) -- same mapping as SmartData.
+MobIE (``token POS chunk NER`` BIO columns) -- same mapping as SmartData. ``--mobie-splits``
+(default train,dev,test, as the shipped model was trained) chooses the splits; train,dev keeps
+the test split for evaluation (benchmarks/eval_ner.py --datasets mobie).
 LER courts (19 fine types, BIO)
     PER, RR (judge), AN (lawyer) -> PER
     LD (country), ST (city), STR (street), LDS (landscape) -> LOC
@@ -233,10 +235,10 @@ def read_columns(path: Path, tok_col: int, tag_col: int, sep: str | None = None)
     return sents
 
 
-def mobie_docs(corpora: Path) -> list[Doc]:
+def mobie_docs(corpora: Path, splits=("train", "dev", "test")) -> list[Doc]:
     docs = []
-    for name in ("train.conll2003", "dev.conll2003", "test.conll2003"):
-        for toks, tags in read_columns(corpora / "mobie" / name, 0, 3, sep="\t"):
+    for split in splits:
+        for toks, tags in read_columns(corpora / "mobie" / f"{split}.conll2003", 0, 3, sep="\t"):
             ents, miss = bio_spans(tags, DFKI_MAP, DFKI_MISSING)
             docs.append(make_doc(toks, ents, miss))
     return docs
@@ -283,6 +285,7 @@ def main(argv=None) -> int:
     ap.add_argument("--corpora", type=Path, default=repo.parent / "shared" / "corpora")
     ap.add_argument("--out", type=Path, default=repo / "build" / "ner")
     ap.add_argument("--germeval-copies", type=int, default=GERMEVAL_TRAIN_COPIES)
+    ap.add_argument("--mobie-splits", default="train,dev,test")
     args = ap.parse_args(argv)
     corpora = args.corpora
     out = args.out / "corpus"
@@ -295,7 +298,7 @@ def main(argv=None) -> int:
         "dev.spacy": ge["dev"],
         "heldout.spacy": ge["heldout"],
         "train/smartdata.spacy": smartdata_docs(corpora),
-        "train/mobie.spacy": mobie_docs(corpora),
+        "train/mobie.spacy": mobie_docs(corpora, args.mobie_splits.split(",")),
     }
     ler, ler_extra = ler_docs(corpora)
     sets["train/ler.spacy"] = ler

@@ -1,11 +1,14 @@
 """One command that rebuilds newsetl's German NER model.
 
     python scripts/ner/train.py [--corpora ../shared/corpora] [--build build/ner]
-                                [--no-pretrain] [--pretrain-epochs N] [--max-steps N]
+                                [--no-pretrain] [--pretrain-epochs N] [--vectors] [--max-steps N]
+                                [--patience N] [--mobie-splits train,dev,test]
                                 [--no-package] [--write-baseline]
 
 Steps (see scripts/ner/README.md):
 1. convert  scripts/ner/convert.py -> build/ner/corpus/ (DocBins + pretrain.jsonl)
+   vectors  (only with --vectors) scripts/ner/vectors.py: word vectors from the Bundestag speeches
+            and the CC BY text -> build/ner/vectors/spacy, used as static vectors in the tok2vec
 2. pretrain spacy pretrain (characters objective) on CC BY 4.0 raw text -> build/ner/pretrain/
 3. train    spacy train scripts/ner/config.cfg, early stopping on the GermEval dev part
             -> build/ner/train/model-best
@@ -53,7 +56,10 @@ def main(argv=None) -> int:
     ap.add_argument("--build", type=Path, default=REPO / "build" / "ner")
     ap.add_argument("--no-pretrain", action="store_true")
     ap.add_argument("--pretrain-epochs", type=int, default=2)
+    ap.add_argument("--vectors", action="store_true", help="train word vectors and use them in the tok2vec")
     ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    ap.add_argument("--patience", type=int, default=None, help="override training.patience")
+    ap.add_argument("--mobie-splits", default="train,dev,test", help="MobIE splits to train on")
     ap.add_argument("--no-package", action="store_true")
     ap.add_argument("--write-baseline", action="store_true",
                     help="also overwrite benchmarks/baselines/ner.json with the new held-out scores")
@@ -63,10 +69,15 @@ def main(argv=None) -> int:
     py = sys.executable
     timings: dict[str, float] = {}
 
-    timings["convert_s"] = run([py, str(HERE / "convert.py"), "--corpora", str(args.corpora), "--out", str(build)])
+    timings["convert_s"] = run([py, str(HERE / "convert.py"), "--corpora", str(args.corpora), "--out", str(build),
+                                "--mobie-splits", args.mobie_splits])
 
     overrides = ["--paths.train", str(corpus / "train"), "--paths.dev", str(corpus / "dev.spacy"),
                  "--paths.raw_text", str(corpus / "pretrain.jsonl")]
+    if args.vectors:
+        timings["vectors_s"] = run([py, str(HERE / "vectors.py"), "--corpora", str(args.corpora), "--build", str(build)])
+        overrides += ["--paths.vectors", str(build / "vectors" / "spacy"),
+                      "--components.tok2vec.model.embed.include_static_vectors", "true"]
     init_tok2vec = None
     if not args.no_pretrain:
         pdir = build / "pretrain"
@@ -83,6 +94,8 @@ def main(argv=None) -> int:
         cmd += ["--paths.init_tok2vec", str(init_tok2vec)]
     if args.max_steps:
         cmd += ["--training.max_steps", str(args.max_steps)]
+    if args.patience:
+        cmd += ["--training.patience", str(args.patience)]
     timings["train_s"] = run(cmd)
     timings["total_s"] = sum(timings.values())
     best = tdir / "model-best"

@@ -37,7 +37,7 @@ comment on table mentions is 'Entity mentions: body[start_char:end_char] = surfa
 comment on column mentions.label is 'PER, LOC, ORG or MISC';
 comment on column mentions.start_char is 'Python string offset of the mention''s first character in articles.body';
 comment on column mentions.end_char is 'Python string offset just past the mention in articles.body';
-comment on column mentions.source is 'rule, model or coref (a surname resolved within the article)';
+comment on column mentions.source is 'rule, model, coref (a name the article tags elsewhere, in full or in part) or list (a known place of the name list)';
 comment on column mentions.is_derived is 'An adjective or compound prefix (nordkoreanisch, US-) of the entity';
 
 create table if not exists entity_aliases (
@@ -90,6 +90,7 @@ create table if not exists runs (
     duplicates bigint, status varchar, message varchar, kind varchar, newsetl_version varchar,
     stage_versions varchar, clock_flag varchar);
 comment on table runs is 'One row per flow run with its counts; status running, completed or failed';
+comment on column runs.files_seen is 'Every file the run listed in the landing folder, those already in the warehouse included';
 comment on column runs.message is 'Why a failed run failed';
 comment on column runs.kind is 'run (new files from the landing folder) or reprocess (stages run again on stored texts)';
 comment on column runs.newsetl_version is 'The newsetl release that ran';

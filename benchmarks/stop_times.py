@@ -1,0 +1,188 @@
+"""Stopping a run: for each signal, target and point, the seconds to exit, the exit code and the processes left.
+
+Each case is a `newsetl run` of the seeds (two local workers, batches of two files) in a session of its
+own, paused at a named point (transforms/faults.py NEWSETL_PAUSE_AT), then sent SIGINT or SIGTERM: to
+its whole process group (Ctrl-C in a terminal, `kill -- -PGID`) or to its main process alone (`kill
+PID`, systemd, supervisors). A process is left when it carries the run's marker in its environment
+(every process the command started does) and is alive after the command has exited.
+
+Standard library only, so that tests/test_stopping.py can load it (tests/conftest.py load_benchmark).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, argument_parser, newsetl_run, run_env, work_folder  # noqa: E402
+
+SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
+TARGETS = ("group", "main")
+# Listing the landing folder, a batch on a worker, the load's transaction before its commit, just after it.
+POINTS = ("list", "tag", "load:inserted", "load:committed")
+MARKER = "NEWSETL_STOP_PROBE"
+
+
+class Stopped(NamedTuple):
+    """What one signalled run did."""
+
+    point: str
+    signal_name: str
+    target: str
+    exit_code: int | None
+    seconds: float  # from the signal to the command's exit
+    output: str
+    after_signal: str  # what it wrote from the signal on
+    left: list[str]  # "pid command" of each process still alive
+    ports_left: list[int]  # ports its processes listened on, still listening
+    run_status: str | None
+
+
+def marked_processes(marker: str) -> list[str]:
+    """Live processes (not zombies) whose environment carries MARKER=marker, as "pid command"."""
+    found = []
+    needle = f"{MARKER}={marker}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if needle not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if state != "Z":
+            found.append(f"{entry.name} {command[:120]}")
+    return found
+
+
+def _listening() -> dict[str, int]:
+    """Socket inode -> port of every TCP socket listening now (Linux's /proc)."""
+    found = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                found[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
+    return found
+
+
+def listening_sockets(pids: list[int]) -> dict[str, int]:
+    """Socket inode -> port of the TCP sockets these processes listen on."""
+    inodes = set()
+    for pid in pids:
+        try:
+            inodes |= {os.readlink(fd)[8:-1] for fd in Path(f"/proc/{pid}/fd").iterdir()
+                       if os.readlink(fd).startswith("socket:[")}
+        except OSError:  # gone meanwhile
+            continue
+    return {inode: port for inode, port in _listening().items() if inode in inodes}
+
+
+def still_listening(sockets: dict[str, int]) -> list[int]:
+    """The ports of these sockets that still listen (the same sockets: another process may take a port since)."""
+    return sorted(port for inode, port in _listening().items() if inode in sockets)
+
+
+def last_run_status(warehouse: Path) -> str | None:
+    """The status of the newest run in the warehouse, or None."""
+    from transforms.warehouse import catalog_exists, connect
+
+    if not catalog_exists(warehouse):
+        return None
+    with connect(warehouse, read_only=True) as lake:
+        row = lake.execute("select status from runs order by started_at desc limit 1").fetchone()
+    return row[0] if row else None
+
+
+def wait_for(path: Path, process: subprocess.Popen, timeout: float) -> bool:
+    """True once path exists; False when the process ended or the time ran out first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def stop_run(landing: Path, warehouse: Path, work: Path, point: str, signal_name: str, target: str,
+             exit_timeout: float = 300, extra_flags: tuple[str, ...] = (), again_after: float | None = None) -> Stopped:
+    """Run, pause at point, send the signal to the target (and again again_after seconds later, when given),
+    and see what the command does and leaves."""
+    marker = uuid.uuid4().hex
+    paused = work / f"paused-{marker}"
+    env = run_env(work, NEWSETL_PAUSE_AT=point, NEWSETL_PAUSED_FILE=str(paused), **{MARKER: marker})
+    command = newsetl_run(landing, warehouse, "--batch-size", "2", "--workers", "2", *extra_flags)
+    with open(work / f"output-{marker}.txt", "w+b") as output:
+        process = subprocess.Popen(command, env=env, cwd=work, stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        try:
+            if not wait_for(paused, process, timeout=300):
+                process.kill()
+                process.wait()
+                output.seek(0)
+                raise RuntimeError(f"the run never reached {point}:\n{output.read()[-3000:].decode(errors='replace')}")
+            sockets = listening_sockets([int(line.split()[0]) for line in marked_processes(marker)])
+            signalled_at = os.lseek(output.fileno(), 0, os.SEEK_CUR)  # the command shares this offset
+            sent = time.monotonic()
+            for delay in (0, again_after) if again_after is not None else (0,):
+                time.sleep(delay)
+                if process.poll() is None:
+                    (os.killpg if target == "group" else os.kill)(process.pid, SIGNALS[signal_name])
+            try:
+                code = process.wait(timeout=exit_timeout)
+            except subprocess.TimeoutExpired:
+                code = None
+            seconds = time.monotonic() - sent
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        time.sleep(0.5)  # children that exit with the command have a moment to do so
+        left, ports_left = marked_processes(marker), still_listening(sockets)
+        for line in left:  # leave nothing behind for the next case
+            try:
+                os.kill(int(line.split()[0]), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        output.seek(0)
+        raw = output.read()
+    text, after = raw.decode(errors="replace"), raw[signalled_at:].decode(errors="replace")
+    return Stopped(point, signal_name, target, code, seconds, text, after, left, ports_left,
+                   last_run_status(warehouse))
+
+
+def main() -> None:
+    parser = argument_parser(__doc__, articles=5, workdir=True)
+    parser.add_argument("--points", default=",".join(POINTS), help="comma-separated points")
+    parser.add_argument("--signals", default="SIGINT,SIGTERM")
+    parser.add_argument("--targets", default=",".join(TARGETS))
+    args = parser.parse_args()
+    print(f"{'point':<15} {'signal':<8} {'to':<6} {'exit':>5} {'seconds':>8} {'lines after':>11} {'run':<10} "
+          f"{'processes left':>14} {'ports left':>10}")
+    with work_folder(args.workdir, "newsetl-stop-") as work:
+        for point in args.points.split(","):
+            for signal_name in args.signals.split(","):
+                for target in args.targets.split(","):
+                    case = work / f"{point.replace(':', '-')}-{signal_name}-{target}"
+                    case.mkdir()
+                    shutil.copytree(ROOT / "seeds", case / "landing")
+                    result = stop_run(case / "landing", case / "wh", case, point, signal_name, target)
+                    lines = len(result.after_signal.strip().splitlines())
+                    print(f"{point:<15} {signal_name:<8} {target:<6} {result.exit_code!s:>5} {result.seconds:>8.1f} "
+                          f"{lines:>11} {result.run_status!s:<10} {len(result.left):>14} {len(result.ports_left):>10}"
+                          + "".join(f"\n    left: {line}" for line in result.left), flush=True)
+
+
+if __name__ == "__main__":
+    main()
