@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from expectations.whole_files import PARTIAL, write_whole_files
 from transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -112,6 +113,8 @@ def _drop_torn_files(gx_dir: Path) -> None:
     for store in ("checkpoints", "expectations", "validation_definitions"):
         for path in (gx_dir / store).glob("*.json"):
             path.unlink()
+    for path in gx_dir.rglob(f".*{PARTIAL}"):  # a file a killed process was writing (expectations/whole_files.py)
+        path.unlink()
     for path in (gx_dir / "uncommitted").rglob("*.json"):
         try:
             json.loads(path.read_text(encoding="utf-8"))
@@ -130,6 +133,7 @@ class Validator:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        write_whole_files()
         self._gx = gx
         if recover:
             _drop_torn_files(Path(quality_dir) / "gx")

@@ -10,12 +10,16 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+def prefect_home() -> Path:
+    """Where Prefect keeps its state: PREFECT_HOME, else NEWSETL_STATE_DIR/prefect (.newsetl/prefect)."""
+    return Path(os.environ.get("PREFECT_HOME") or Path(os.environ.get("NEWSETL_STATE_DIR", ".newsetl")).resolve() / "prefect")
+
+
 def use_state_dir() -> Path:
     """Keep Prefect's state in the project's state folder: PREFECT_HOME defaults to NEWSETL_STATE_DIR/prefect
     (.newsetl/prefect), created here. Called where a run starts, before Prefect is imported or its server
     starts; a PREFECT_HOME already set is kept. Returns Prefect's home."""
-    state = Path(os.environ.get("NEWSETL_STATE_DIR", ".newsetl")).resolve()
-    home = Path(os.environ.setdefault("PREFECT_HOME", str(state / "prefect")))
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(prefect_home())))
     # Prefect's SQLite database cannot be created in a folder that does not exist yet.
     home.mkdir(parents=True, exist_ok=True)
     return home

@@ -139,9 +139,10 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     reporter = progress.for_terminal(verbose)
     entries = landing.list_entries(settings.input_dir)
     reporter.starting(len(entries))
+    from flows.disk_full import told_in_one_line
     from flows.stopping import stoppable
 
-    with stoppable(settings.warehouse_dir), _run_lock(settings):
+    with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose), _run_lock(settings):
         found = landing.look(settings, entries)
         # Alerts are sent from the flow (flows/alerts.py), and a Prefect server's UI lists its flow runs.
         if found.nothing_new and not settings.notify and not os.environ.get("PREFECT_API_URL"):
@@ -198,6 +199,10 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=Non
         if server is not None:
             _drain_to_server()
     if not state.is_completed():
+        from transforms.diskspace import DiskFull
+
+        if isinstance(failure := state.result(raise_on_failure=False), DiskFull):
+            raise failure  # told in one line (flows/disk_full.py)
         _fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
     return state.result()
 

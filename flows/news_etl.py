@@ -17,9 +17,10 @@ from prefect.states import Failed
 from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from expectations.health import health_checks
 from expectations.report import build_report
-from flows import alerts, landing, progress, stopping
+from flows import alerts, disk_full, landing, progress, stopping
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
-from transforms import clean, cluster, ingest, quote, search, tag, themes, versions, warehouse
+from flows.quiet_tracebacks import quiet_tracebacks
+from transforms import clean, cluster, diskspace, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.settings import Settings
 
@@ -83,7 +84,12 @@ def stage_batch(tables: BatchTables, warehouse_dir: str, run_id: str, part: str)
     return tables.documents["status"].value_counts().to_dict()
 
 
-@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def _worth_retrying(task, task_run, state) -> bool:
+    """A full disk is still full on the next attempt: a batch or a load that filled one is not tried again."""
+    return not diskspace.is_disk_full(state.result(raise_on_failure=False))
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2, retry_condition_fn=_worth_retrying)
 def process_batch(files: list, warehouse_dir: str, quality_dir: str, run_id: str, part: str, limits,
                   known_entity_ids: frozenset) -> dict[str, int]:
     """Every per-batch stage in one task, on whichever worker takes it: the batch's tables go to Parquet
@@ -128,7 +134,7 @@ def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
     return stories["story_id"].nunique()
 
 
-@task(cache_policy=NONE, retries=1, retry_delay_seconds=5)
+@task(cache_policy=NONE, retries=1, retry_delay_seconds=5, retry_condition_fn=_worth_retrying)
 def load_run(warehouse_dir: str, run_id: str, runs_row: dict, quality_dir: str) -> None:
     """The run's staged Parquet -> the lake, one commit, with the checks that need the run in place."""
     def run_checks(con) -> pd.DataFrame:
@@ -190,6 +196,7 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     stopping.take_back_signals()
+    quiet_tracebacks()
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         last, max_age = alerts.last_commit(settings, started)
@@ -197,19 +204,27 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
         stopping.running(run_id)
         _mark_crashed(dead_runs)
         alerts.alert_found(settings, run_id, dead_runs, last, max_age, started)
+        diskspace.hold_reserve(settings.warehouse_dir)
         try:
             settings.require_input()  # a landing folder gone (unmounted, say) is a failed run in the report
             counts = _process(settings, run_id, runs_row)
         except BaseException as exc:
             stopped = isinstance(exc, stopping.Stopped)
-            failure, report = str(exc) if stopped else f"{type(exc).__name__}: {exc}", None
+            full = None if stopped else disk_full.explain(exc, settings.warehouse_dir)
+            if full is not None:  # room to record why: the reserve, and what the run staged (it never counts)
+                diskspace.release_reserve(settings.warehouse_dir)
+                warehouse.remove_staged(settings.warehouse_dir, run_id)
+            cause = full or exc
+            failure, report = str(exc) if stopped else f"{type(cause).__name__}: {cause}", None
             try:
                 warehouse.record_failed_run(settings.warehouse_dir, {
                     **runs_row, "finished_at": datetime.now(timezone.utc), "message": failure})
-                if not stopped:  # a stopped command ends in seconds: `newsetl report` or the next run makes the report
+                if not stopped and full is None:  # a stopped or full-disk run ends in seconds, without its report
                     report = publish_report(settings.warehouse_dir, run_id)
             finally:
                 alerts.alert_run(settings, run_id, report, failure)
+            if full is not None:
+                raise full from exc
             raise
         fault_point("report")
         reporting = time.perf_counter()

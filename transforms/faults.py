@@ -2,8 +2,9 @@
 
 NEWSETL_CRASH_AT=<point> kills the process there with SIGKILL (nothing runs after it: no finally,
 no hook); NEWSETL_FAIL_AT=<point> raises there, as an ordinary error would; NEWSETL_PAUSE_AT=<point>
-waits there, having written the process id to the file NEWSETL_PAUSED_FILE names, until that file is
-removed (an hour at most): a test signals a run at a known point, or fills a disk under it.
+waits there, having written the process id to the file NEWSETL_PAUSED_FILE names, until that file says
+"go" (an hour at most; once it does, the point no longer waits): a test signals a run at a known point,
+or fills a disk under it and lets the run go on.
 <point>#<n> acts the n-th time the point is reached (a batch in the middle of a run). Unset, a point
 costs a dictionary look-up.
 """
@@ -40,8 +41,17 @@ def fault_point(name: str) -> None:
 
 def _pause() -> None:
     announce = Path(os.environ.get("NEWSETL_PAUSED_FILE") or os.devnull)
+    if _says_go(announce):
+        return
     if announce != Path(os.devnull):
         announce.write_text(f"{os.getpid()}\n", encoding="utf-8")
     deadline = time.monotonic() + PAUSE_SECONDS
-    while announce.exists() and time.monotonic() < deadline:
+    while not _says_go(announce) and time.monotonic() < deadline:
         time.sleep(0.1)  # a signal's handler runs between sleeps, and may end the pause by raising
+
+
+def _says_go(path: Path) -> bool:
+    try:
+        return path.read_text(encoding="utf-8").strip() == "go"
+    except (OSError, UnicodeDecodeError):
+        return False

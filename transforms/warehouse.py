@@ -450,6 +450,13 @@ def _remove_uncommitted(warehouse: str | Path, completed: set[str], committed_pa
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+def remove_staged(warehouse: str | Path, run_id: str) -> None:
+    """A failed run's staged files (they never count), removed now: on a full disk, room to record the failure."""
+    for folder in Path(warehouse, ARCHIVE).glob(f"*/run_id={run_id}"):
+        if folder.parent.name != "runs":
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def load_run(warehouse: str | Path, run_id: str, runs_row: dict, run_checks=None) -> None:
     """Commit one run's staged Parquet to the lake in a single transaction; loading a run twice adds nothing.
 
