@@ -73,7 +73,11 @@ class Status:
 
 
 def _int(value) -> int:
-    return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
+    """A count of the runs row; 0 where the run never wrote it (None, NaN or pandas' NA of a failed run)."""
+    try:
+        return 0 if isinstance(value, float) and math.isnan(value) else int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def read_status(warehouse: str | Path, max_age: timedelta, now: datetime | None = None) -> Status:

@@ -106,3 +106,9 @@ def test_the_last_committed_run_is_latest_though_a_clock_ran_days_ahead(tmp_path
     assert list(runs["run_id"]) == ["r3", "r2", "r1"]
     flags = dict(zip(runs["run_id"], runs["clock_flag"]))
     assert flags["r3"] == "behind_previous_run" and flags["r2"] == "ahead_of_now" and pd.isna(flags["r1"])
+
+
+def test_counts_a_failed_run_never_wrote_read_as_zero_not_as_an_error():
+    from expectations.status import _int
+
+    assert [_int(value) for value in (pd.NA, None, float("nan"), 7)] == [0, 0, 0, 7]
