@@ -1,6 +1,6 @@
 import pandas as pd
 
-from transforms.tag import entity_id, find_mentions, load_model, model_pieces, person_key, tag_batch
+from transforms.tag import MENTION_KEY, entity_id, find_mentions, load_model, model_pieces, person_key, tag_batch
 
 
 def _mentions(body: str) -> pd.DataFrame:
@@ -198,3 +198,13 @@ def test_an_organisation_tagged_once_is_tagged_at_its_other_occurrences_but_a_co
                 Mention(52, 57, "ORG", "union", "Union", source="model")]
     added = [(text[m.start:m.end], m.label, m.key, m.source) for m in _other_occurrences(text, mentions)]
     assert added == [("Forsa", "ORG", "forsa", "coref"), ("Forsas", "ORG", "forsa", "coref")]
+
+
+def test_a_name_the_model_and_the_article_level_resolution_both_find_is_one_mention():
+    text = ("Im Prozess gegen Beate Zschäpe sagte die Angeklagte erneut aus. Zschäpe beschrieb, wie Uwe Mundlos und Uwe Böhnhardt "
+            "über Waffen stritten. Uwe Böhnhardt war das egal, und er beendete den Streit mit Schlägen, heißt es in Zschäpes "
+            "Erklärung. Mundlos und Böhnhardt hätten ihr nichts gesagt, so Zschäpes Anwalt.")
+    mentions, _, _ = tag_batch(pd.DataFrame({"doc_id": ["d"], "body": [text]}))
+    assert not mentions.duplicated(MENTION_KEY).any()
+    bohnhardt = mentions[mentions["start_char"] == text.rindex("Böhnhardt")]
+    assert len(bohnhardt) == 1

@@ -21,6 +21,7 @@ from transforms.once import once
 log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).parent / "models" / "ner_de"
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "surface", "start_char", "end_char", "source", "is_derived"]
+MENTION_KEY = ["doc_id", "start_char", "end_char", "entity_id"]  # the warehouse's key of mentions
 ALIAS_COLUMNS = ["entity_id", "name", "label", "country_code", "alias"]
 # spaCy refuses a text over nlp.max_length (1,000,000 characters), and the model's memory follows
 # the characters it is given at once (measured: 100,000 characters in one call, about 300 MB over
@@ -512,5 +513,9 @@ def _tag_rows(articles: pd.DataFrame, known_entity_ids: frozenset[str]) -> tuple
                                  "is_derived": m.derived})
             alias_rows.setdefault((eid, surface), {"entity_id": eid, "name": m.name, "label": m.label,
                                                    "country_code": m.country_code, "alias": surface})
-    return (pd.DataFrame(mention_rows, columns=MENTION_COLUMNS),
-            pd.DataFrame(list(alias_rows.values()), columns=ALIAS_COLUMNS))
+    mentions = pd.DataFrame(mention_rows, columns=MENTION_COLUMNS)
+    # A name the model found and resolution found again (Zschäpes as the model's and as Zschäpe's genitive)
+    # is one mention: the warehouse keys mentions by doc_id, span and entity. The model's or a rule's stays.
+    by_source = mentions.assign(resolved=mentions["source"].eq("coref")).sort_values("resolved", kind="stable")
+    mentions = mentions.loc[sorted(by_source.drop_duplicates(MENTION_KEY).index)].reset_index(drop=True)
+    return mentions, pd.DataFrame(list(alias_rows.values()), columns=ALIAS_COLUMNS)
