@@ -168,6 +168,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, re
     # Models and libraries load while the server starts, when there is anything new to process: here when
     # batches run in this process, else in the process local workers will fork from.
     pending = [f for f in found.survey.plan if f.status == PENDING]
+    _import_prefect()
     if pending:
         here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
         threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
@@ -285,6 +286,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
+    _import_prefect()
     # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
     threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
     with _holding(settings, verbose) as server:
@@ -348,6 +350,13 @@ def _drain_to_server() -> None:
 
     APILogWorker.drain_all()
     EventsWorker.drain_all()
+
+
+def _import_prefect() -> None:
+    """Import Prefect in this thread before the preload thread imports it too: its package start runs plugin
+    hooks, and two threads importing it at once leave them a partly imported module ("Failed to initialize
+    plugins" on the terminal)."""
+    import prefect  # noqa: F401
 
 
 def _preload(models: bool, local_workers: bool) -> None:
