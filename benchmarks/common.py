@@ -90,6 +90,7 @@ def run_env(work: Path, **extra: str) -> dict:
     env = {**os.environ, "NEWSETL_STATE_DIR": str(work / "state"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("PREFECT_API_URL", None)
+    env.pop("PREFECT_HOME", None)  # the state folder decides it, not a caller's (a test harness sets one)
     return {**env, **extra}
 
 
