@@ -4,8 +4,7 @@ from __future__ import annotations
 import threading
 
 from distributed import WorkerPlugin
-
-from flows.batches import preload_process
+from newsetl.flows.batches import preload_process
 
 
 class PreloadModels(WorkerPlugin):

@@ -9,10 +9,9 @@ import sys
 from contextlib import contextmanager
 
 import typer
-
-from flows import prefect_home
-from flows.quiet_tracebacks import VARIABLE as QUIET
-from transforms.diskspace import DiskFull, check_room, full_folder, is_disk_full, run_folders
+from newsetl.flows import prefect_home
+from newsetl.flows.quiet_tracebacks import VARIABLE as QUIET
+from newsetl.transforms.diskspace import DiskFull, check_room, full_folder, is_disk_full, run_folders
 
 
 def folders(warehouse_dir: str, new_bytes: int = 0):

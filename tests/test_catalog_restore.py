@@ -4,10 +4,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
 from typer.testing import CliRunner
-
-from flows.cli import app
-from transforms import warehouse
 
 runner = CliRunner()
 GARBAGE = bytes(range(256)) * 64  # 16 KB

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS, load_benchmark
-
-from transforms import diskspace
+from newsetl.transforms import diskspace
 
 stop_times = load_benchmark("stop_times")
 
@@ -75,8 +74,7 @@ def test_errors_that_say_a_disk_is_full_are_recognised_through_their_causes(tmp_
 
 def test_a_great_expectations_file_that_does_not_fit_leaves_no_file(tmp_path):
     from great_expectations.data_context.store.tuple_store_backend import TupleFilesystemStoreBackend
-
-    from expectations.whole_files import write_whole_files
+    from newsetl.expectations.whole_files import write_whole_files
 
     write_whole_files()
     with small_disk(tmp_path / "gx", "64k") as disk:
@@ -119,7 +117,7 @@ def test_a_run_onto_a_full_folder_is_refused_at_once_in_one_line(role, tmp_path)
 @pytest.mark.e2e
 @pytest.mark.parametrize("role", ["warehouse", "quality"])
 def test_a_disk_that_fills_during_the_batches_ends_the_run_in_one_line_with_the_cause_recorded(role, tmp_path):
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     warehouse, paused = tmp_path / "wh", tmp_path / "paused"
     folder = warehouse if role == "warehouse" else warehouse / "quality"

@@ -3,10 +3,9 @@ import io
 import logging
 import re
 
+from newsetl.flows import progress
+from newsetl.flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
 from rich.console import Console
-
-from flows import progress
-from flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
 
 
 class Clock:

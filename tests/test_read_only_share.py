@@ -11,9 +11,8 @@ import subprocess
 from contextlib import closing
 
 import pytest
+from newsetl.flows.cli import app
 from typer.testing import CliRunner
-
-from flows.cli import app
 
 runner = CliRunner()
 

@@ -6,11 +6,10 @@ import hashlib
 import duckdb
 import pandas as pd
 import pytest
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
+from newsetl.transforms.sandbox import QueryRefused
 from typer.testing import CliRunner
-
-from flows.cli import app
-from transforms import warehouse
-from transforms.sandbox import QueryRefused
 
 runner = CliRunner()
 DOC = "a" * 64

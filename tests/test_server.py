@@ -3,9 +3,8 @@ import subprocess
 import sys
 
 import pytest
-
-from flows import server
-from flows.server import TemporaryServer
+from newsetl.flows import server
+from newsetl.flows.server import TemporaryServer
 
 HEALTHY = """
 import sys

@@ -1,10 +1,9 @@
 """Speakers resolved to the entity the article means, on short German texts written for the test."""
 from __future__ import annotations
 
+from newsetl.transforms.speakers import Speakers
+from newsetl.transforms.tag import entity_id
 from test_quote import _mention, _one, _quotes
-
-from transforms.speakers import Speakers
-from transforms.tag import entity_id
 
 BAERBOCK = entity_id("PER", "annalena baerbock")
 SELENSKYJ = entity_id("PER", "wolodymyr selenskyj")

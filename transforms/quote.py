@@ -24,9 +24,8 @@ from functools import lru_cache
 
 import pandas as pd
 import simplemma
-
-from transforms.isolation import isolated
-from transforms.speakers import PRONOUNS, Mentioned, Speakers
+from newsetl.transforms.isolation import isolated
+from newsetl.transforms.speakers import PRONOUNS, Mentioned, Speakers
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "cue", "speaker",
                  "speaker_entity_id"]

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import simplemma
-
-from transforms import gazetteer
-from transforms.tag import PERSON_CUES, entity_id, person_key
+from newsetl.transforms import gazetteer
+from newsetl.transforms.tag import PERSON_CUES, entity_id, person_key
 
 PRONOUNS = {"er", "sie", "Er", "Sie"}
 _WORD = re.compile(r"[\wÄÖÜäöüß]+(?:[-'’][\wÄÖÜäöüß]+)*")
@@ -103,7 +102,7 @@ _ROLE_ENDINGS = ("sprecher", "sprecherin", "minister", "ministerin", "präsident
 def _descriptor(word: str) -> bool:
     """A word before a name that is no part of it: a role or common noun (Staatspräsident, Archäologin), a
     title (Prof., Dr.), a place or a function word."""
-    from transforms.tag import _countable_noun
+    from newsetl.transforms.tag import _countable_noun
 
     base = word.split("-")[-1].strip(".'’")
     return (not base or word.endswith(".") and len(word) > 2 or base.lower() in _NOT_NAME_WORDS
@@ -111,7 +110,7 @@ def _descriptor(word: str) -> bool:
 
 
 def _countable(word: str) -> bool:
-    from transforms.tag import _countable_noun
+    from newsetl.transforms.tag import _countable_noun
 
     lemma = simplemma.lemmatize(word, lang="de")
     plural = lemma != word and word.endswith(("en", "ern", "n")) and lemma[:1].isupper()

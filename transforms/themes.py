@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import simplemma
 import yaml
-
-from transforms.isolation import isolated
+from newsetl.transforms.isolation import isolated
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "themes.yaml"
 THEME_COLUMNS = ["doc_id", "theme", "score"]
