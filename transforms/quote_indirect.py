@@ -18,6 +18,7 @@ from transforms.quote_grammar import (
     words_of,
     zu_infinitive_end,
 )
+from transforms.speaker_words import noun_phrase_end
 
 
 def indirect_speech(art: Article, s: int, e: int) -> Quote | None:
@@ -115,28 +116,6 @@ def _verb_after_source(text: str) -> re.Match | None:
     return None
 
 
-def _source_end(text: str, after_noun: bool = False) -> int:
-    """Where the source's noun phrase that opens text ends (" einem Sprecher des Unternehmens RWE würde ..."
-    -> after RWE): articles, prepositions, adjectives after them, capitalised words and names in marks, each
-    genitive or preposition hanging on the noun before (after_noun: on the marker's, nach Angaben | der
-    Polizei); 0 when text opens with none."""
-    end, expect = 0, "noun" if after_noun else "start"  # start: an article or noun may follow; noun: a genitive, preposition or und
-    for m in re.finditer(r"[„»\"][^„“»«\"]{1,40}[“«\"]|[\wÄÖÜäöüß.'’-]+|\S", text):
-        word = m.group()
-        lower = word.lower()
-        if word[:1] in "„»\"" or word[:1].isupper() and lower not in _ARTICLE_WORDS:
-            end, expect = m.end(), "noun"
-        elif expect == "noun" and lower in ("der", "des", "eines", "einer", "und", "von", "vom", "im", "in", "aus",
-                                            "zur", "zum", "bei", "beim", "für"):
-            expect = "start"
-        elif expect == "start" and (lower in _ARTICLE_WORDS or re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", word)):
-            continue
-        else:
-            break
-    return end
-
-
-_ARTICLE_WORDS = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einem", "einen", "eines", "einer"}
 # Lower-case words inside a source after laut / nach Angaben (laut einem Bericht des Ministeriums).
 _SOURCE_WORDS = {"der", "des", "dem", "den", "die", "von", "vom", "zur", "zum", "und", "aus", "eines", "einer", "einem", "ein", "eine",
                  "in", "im"}
@@ -177,7 +156,7 @@ def _reported_by_marker(art: Article, s: int, e: int, marker: re.Match) -> Quote
     elif word in ("laut", "gemäß", "nach"):
         # Laut einem Bericht des Innenministeriums, nach Angaben der Polizei: the source as printed, up to
         # the first name after the marker (laut el-Baradei die Bearbeitung ...).
-        source_end = s + marker.end() + _source_end(text[marker.end():], after_noun=word == "nach")
+        source_end = s + marker.end() + noun_phrase_end(text[marker.end():], after_noun=word == "nach")
         named = art.speakers_in(s + marker.end(), s + frame_end + 80)
         if named and named[0].start - (s + marker.end()) < 60:
             source_end = max(source_end, named[0].end)

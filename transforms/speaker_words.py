@@ -115,3 +115,26 @@ def rule_entity(name: str) -> str:
     if _adjective(name.split()[0]):
         return entity_id("ORG", " ".join(name.lower().split()))
     return entity_id("PER", person_key(name)[0])
+
+
+def noun_phrase_end(text: str, after_noun: bool = False) -> int:
+    """Where the source's noun phrase that opens text ends (" einem Sprecher des Unternehmens RWE würde ..."
+    -> after RWE): articles, prepositions, adjectives after them, capitalised words and names in marks, each
+    genitive or preposition hanging on the noun before (after_noun: on the marker's, nach Angaben | der
+    Polizei); 0 when text opens with none."""
+    end, expect = 0, "noun" if after_noun else "start"  # start: an article or noun may follow; noun: a genitive, preposition or und
+    for m in re.finditer(r"[„»\"][^„“»«\"]{1,40}[“«\"]|[\wÄÖÜäöüß.'’-]+|\S", text):
+        word = m.group()
+        lower = word.lower()
+        if word[:1] in "„»\"" or word[:1].isupper() and lower not in ARTICLES:
+            end, expect = m.end(), "noun"
+        elif expect == "noun" and lower in ("der", "des", "eines", "einer", "und", "von", "vom", "im", "in", "aus",
+                                            "zur", "zum", "bei", "beim", "für"):
+            expect = "start"
+        elif expect == "start" and (lower in ARTICLES or re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", word)):
+            continue
+        else:
+            break
+    return end
+
+

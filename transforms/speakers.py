@@ -32,6 +32,7 @@ from transforms.speaker_words import (
     descriptor,
     is_role,
     not_name,
+    noun_phrase_end,
     rule_entity,
     strip_span,
 )
@@ -62,6 +63,9 @@ _VERB_FINAL = re.compile(r"(?:ge[\wäöüß]+|[\wäöüß]+(?:t|en))\s*[,.:;]")
 # Characters a name found by rule counts as further from the cue than a name the tagger found.
 RULE_NAME_PENALTY = 40
 
+# The preposition before the writing that "heißt es" quotes.
+_SAID_IN = re.compile(r"(?<![\w])(?:[Ii]n|[Ii]m|[Aa]uf|[Bb]ei|[Aa]us)\s+")
+
 
 class Speakers(Names):
     """One body with its mentions: the speaker of a frame, resolved to an entity where the article names one."""
@@ -70,6 +74,9 @@ class Speakers(Names):
         """Speaker (as written, entity id) in the frame body[start:end]: its subject, nearest to the cue; with
         nearest, the name nearest to the cue whatever it hangs on (die Befunde des Amts X, wonach ...)."""
         body = self.body
+        said_in = self._said_in(start, end, cue_at)
+        if said_in is not None:
+            return said_in
         pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", body[max(start, cue_at - 8):cue_at]) \
             or re.match(r"\w+\s+(er|sie)(?![\w])", body[cue_at:end])
         if pronoun:
@@ -151,6 +158,22 @@ class Speakers(Names):
             return written, self.rule_entity(s, e)
         phrase = self._noun_phrase(start, end, start)
         return written, phrase[1] if phrase else None
+
+    def _said_in(self, start: int, end: int, cue_at: int) -> tuple[str, str | None] | None:
+        """The writing that says it for "heißt es" (heißt es in einer Erklärung des Betriebsrates, hieß es bei
+        Russland Aktuell, In einer Erklärung der EU-Außenminister hatte es geheißen): the noun phrase after in,
+        auf, bei or aus in the cue's clause, where it names someone (a name or an acronym)."""
+        if not re.match(r"(?:heißt|hieß|geheißen)\b", self.body[cue_at:cue_at + 9]):
+            return None
+        clause_start = max(start, self.body.rfind(",", start, cue_at) + 1)
+        comma = self.body.find(",", cue_at, end)
+        clause_end = comma if comma != -1 else end
+        for m in _SAID_IN.finditer(self.body, clause_start, clause_end):
+            phrase_end = m.end() + noun_phrase_end(self.body[m.end():clause_end])
+            written, eid = self.source(m.end(), phrase_end)
+            if written and (eid or re.search(r"\b[A-ZÄÖÜ]{2,}", written)):
+                return written, eid
+        return None
 
     def _other_clause(self, start: int, end: int, cue_at: int) -> bool:
         """Whether a subordinate clause with its own verb stands between a name and the cue (Wie der Sender CBS
