@@ -110,7 +110,8 @@ class Names:
         if lower in PREPOSITIONS or lower in OBJECT_ARTICLES - GENITIVES:
             return True
         if lower in ("des", "eines"):
-            return label != "PER"
+            # A person right after the article is the genitive itself (der Bruder des Papstes, Georg Ratzinger).
+            return label != "PER" or adjectives == len(words) - 1
         if lower in ("der", "einer"):
             previous = words[k - 1] if k > 0 else ""
             # Genitive after a noun (Sprecher der FDP); subject or dative after a verb (sagte der Minister).
