@@ -93,8 +93,11 @@ def _direct_speaker(art: Article, q: Quote, s: int, e: int, previous_direct: Quo
     if q.speaker is None and q.cue is None:
         # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, its first name.
         named = art.speakers_in(s, a) or art.speakers_in(b, e)
+        # The first that hangs on no other word (Der Vorsitzende der Gewerkschaft ver.di, Frank Bsirske, ...).
+        free = [m for m in named if not art.attached(m.start, s if m.start < a else b, m.label)]
         if named:
-            q.speaker, q.speaker_entity_id = named[0].surface, named[0].entity_id
+            best = (free or named)[0]
+            q.speaker, q.speaker_entity_id = best.surface, best.entity_id
         elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
             # The second part of an interrupted quotation, or its next paragraph: the same speaker.
             q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
