@@ -122,6 +122,22 @@ class Names:
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False
 
+    def apposition(self, end: int) -> tuple[str, str] | None:
+        """The person named between commas right after a noun phrase ending at end (Der Sprecher der FDP,
+        Werner Hoyer, ...; die Fraktionschefin der Grünen, Renate Künast, ...): as written, entity id."""
+        comma = re.match(r"\s*,\s*", self.body[end:end + 4])
+        if comma is None:
+            return None
+        at = end + comma.end()
+        stop = min(len(self.body), at + 60)
+        for m in self.speakers_in(at, stop):
+            if m.start == at and m.label == "PER":
+                return m.surface, m.entity_id
+        for a, b in self.names_by_rule(at, stop):
+            if a == at:
+                return self.body[a:b], self.rule_entity(a, b)
+        return None
+
     def names_by_rule(self, start: int, end: int) -> list[tuple[int, int]]:
         """Names the tagger missed in body[start:end]: runs of two or more capitalised words that are no
         common nouns, places or roles, after any role noun before them (Staatspräsident Georgi Parwanow)."""

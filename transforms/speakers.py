@@ -140,7 +140,22 @@ class Speakers(Names):
         named.sort()
         subjects = [n for n in named if not self.attached(n[0], start, "PER" if n[2] else "ORG")]
         best = (subjects or named or [None])[0]
+        role = self._role_subject(start, end, best[0] if best else end)
+        if role is not None:
+            return role
         return (best[1], best[2]) if best else (None, None)
+
+    def _role_subject(self, start: int, end: int, name_at: int) -> tuple[str, str | None] | None:
+        """A role noun phrase opening the sentence before any name, resolved (Der Bürgermeister von New Orleans
+        forderte ...)."""
+        m = _ROLE_NP.match(self.body, start, end)
+        if m is None or not is_role(m.group(1)) or name_at < m.end():
+            return None
+        apposition = self.apposition(m.end())
+        if apposition is not None:
+            return apposition  # Der ÖAMTC-Flugbetriebsleiter, Reinhard Kraxner, spekulierte
+        written = self._with_acronym(m.end(), m.group())
+        return written, self._resolve_description(m.start(), m.start() + len(written), m.group(1), written)
 
     def source(self, start: int, end: int) -> tuple[str | None, str | None]:
         """A source after laut / nach or before zufolge (einem Bericht des Innenministeriums, Angaben der
@@ -239,6 +254,9 @@ class Speakers(Names):
         complement, the entity of the same word elsewhere (der Kreml), else for a role the nearest person."""
         role = next((r for r in ROLES if noun.lower().endswith(r)), None)
         definite = written.split()[0].lower() in _DEFINITE
+        apposition = self.apposition(e) if role else None
+        if apposition is not None:
+            return apposition[1]
         if role and definite:
             person = self.person_before(s, role, strict=True)
             if person:
