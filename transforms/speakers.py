@@ -184,7 +184,8 @@ class Speakers(Names):
         comma = self.body.find(",", cue_at, end)
         clause_end = comma if comma != -1 else end
         for m in _SAID_IN.finditer(self.body, clause_start, clause_end):
-            phrase_end = m.end() + noun_phrase_end(self.body[m.end():clause_end])
+            phrase_end = m.end() + len(self.body[m.end():m.end() + noun_phrase_end(
+                self.body[m.end():clause_end])].rstrip("."))
             written, eid = self.source(m.end(), phrase_end)
             if written and (eid or re.search(r"\b[A-ZÄÖÜ]{2,}", written)):
                 return written, eid
