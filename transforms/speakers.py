@@ -269,7 +269,9 @@ class Speakers(Names):
                 return inner[0].entity_id
             a, b = self.names_by_rule(s, e)[0]
             return self.rule_entity(a, b)
-        inner = [m for m in inner if m.label == "ORG"]
+        # The organisation of the complement; a name right after its genitive article too, which the tagger may
+        # call a person (ein Sprecher des Auswärtigen Amtes, eine Sprecherin des Ludwigshafener Konzerns).
+        inner = [m for m in inner if m.label == "ORG" or self.attached(m.start, s, "PER")]
         if inner:
             return inner[-1].entity_id
         same = self._by_surface.get(noun)
