@@ -227,3 +227,10 @@ def test_the_name_after_a_possessive_role_is_the_speaker_not_the_possessor():
 def test_als_opening_a_sentence_makes_no_name_with_the_noun_after_it():
     body = "Als Antwort auf den Brief sagte ein Sprecher der Regierung: „Wir bleiben dabei.“"
     assert _one(_quotes(body), "direct")["speaker"] == "ein Sprecher der Regierung"
+
+
+def test_a_quotation_standing_alone_is_said_by_the_name_of_the_next_sentence_that_points_back_to_it():
+    body = "„Ja, es gibt Zumutungen“. Das musste Bundesfinanzminister Peer Steinbrück zu Beginn der Debatte eingestehen."
+    steinbrueck = entity_id("PER", "peer steinbrück")
+    row = _one(_quotes(body, [_mention(body, "Peer Steinbrück", steinbrueck)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Peer Steinbrück", steinbrueck)
