@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, argument_parser, newsetl_run, run_env, work_folder  # noqa: E402
+from common import ROOT, argument_parser, newsetl_reprocess, newsetl_run, run_env, work_folder  # noqa: E402
 
-SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
+SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
 TARGETS = ("group", "main")
 # Listing the landing folder, a batch on a worker, the load's transaction before its commit, just after it.
 POINTS = ("list", "tag", "load:inserted", "load:committed")
@@ -115,14 +115,29 @@ def wait_for(path: Path, process: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
+def _outliving(marker: str, sockets: dict[str, int], grace: float) -> tuple[list[str], list[int]]:
+    """The processes and listening ports of a run still there grace seconds after its command exited (they
+    are looked at until then: children that exit with the command have that moment to do so)."""
+    deadline = time.monotonic() + grace
+    while True:
+        left, ports_left = marked_processes(marker), still_listening(sockets)
+        if not left and not ports_left or time.monotonic() > deadline:
+            return left, ports_left
+        time.sleep(0.1)
+
+
 def stop_run(landing: Path, warehouse: Path, work: Path, point: str, signal_name: str, target: str,
-             exit_timeout: float = 300, extra_flags: tuple[str, ...] = (), again_after: float | None = None) -> Stopped:
-    """Run, pause at point, send the signal to the target (and again again_after seconds later, when given),
-    and see what the command does and leaves."""
+             exit_timeout: float = 300, extra_flags: tuple[str, ...] = (), again_after: float | None = None,
+             grace: float = 2.0, what: str = "run") -> Stopped:
+    """Run (or reprocess the tag stage of the warehouse, when what is "reprocess"), pause at point, send the
+    signal to the target (and again again_after seconds later, when given), and see what the command does and
+    leaves."""
     marker = uuid.uuid4().hex
     paused = work / f"paused-{marker}"
+    flags = ("--batch-size", "2", "--workers", "2", *extra_flags)
     env = run_env(work, NEWSETL_PAUSE_AT=point, NEWSETL_PAUSED_FILE=str(paused), **{MARKER: marker})
-    command = newsetl_run(landing, warehouse, "--batch-size", "2", "--workers", "2", *extra_flags)
+    command = (newsetl_run(landing, warehouse, *flags) if what == "run" else
+               newsetl_reprocess(warehouse, "--stage", "tag", *flags))
     with open(work / f"output-{marker}.txt", "w+b") as output:
         process = subprocess.Popen(command, env=env, cwd=work, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
@@ -148,8 +163,7 @@ def stop_run(landing: Path, warehouse: Path, work: Path, point: str, signal_name
             if process.poll() is None:
                 process.kill()
                 process.wait()
-        time.sleep(0.5)  # children that exit with the command have a moment to do so
-        left, ports_left = marked_processes(marker), still_listening(sockets)
+        left, ports_left = _outliving(marker, sockets, grace)
         for line in left:  # leave nothing behind for the next case
             try:
                 os.kill(int(line.split()[0]), signal.SIGKILL)

@@ -1,17 +1,15 @@
 """A full disk under a run, told in one line: the room is checked before the run starts, and an error a full disk
 caused (in this process, a worker or Prefect's server) is told as the folder that ran out and the room a run needs
-there. The details go to the run's log on Prefect's server, and to the terminal only with --verbose."""
+there. The details go to the command's log file (flows/run_log.py), and to the terminal only with --verbose."""
 from __future__ import annotations
 
-import logging
-import os
 import sys
 from contextlib import contextmanager
 
 import typer
 
-from flows import prefect_home
-from flows.quiet_tracebacks import VARIABLE as QUIET
+from flows import prefect_home, state_dir
+from flows.run_log import details, note, open_run_log
 from transforms.diskspace import DiskFull, check_room, full_folder, is_disk_full, run_folders
 
 
@@ -28,11 +26,12 @@ def explain(error: BaseException, warehouse_dir: str) -> DiskFull | None:
 
 
 @contextmanager
-def told_in_one_line(warehouse_dir: str, verbose: bool):
+def told_in_one_line(warehouse_dir: str, verbose: bool, command: str = "run"):
     """Within, a full disk ends the command with one line and exit status 2; checked first, before anything starts.
-    Without verbose, tracebacks stay off the terminal (flows/quiet_tracebacks.py) in every process of the run."""
+    Without verbose, what every process of the command logs goes to its log file, not the terminal (flows/run_log.py):
+    enter this before Prefect is imported."""
     if not verbose:
-        os.environ.setdefault(QUIET, "1")
+        open_run_log(command, state_dir())
     try:
         check_room(folders(warehouse_dir))
         yield
@@ -40,6 +39,6 @@ def told_in_one_line(warehouse_dir: str, verbose: bool):
         full = explain(error, warehouse_dir)
         if full is None:
             raise
-        logging.getLogger("newsetl").debug("a full disk stopped the run", exc_info=error)
-        sys.stderr.write(f"error: {full}\n")
+        note("a full disk stopped the run", error)
+        sys.stderr.write(f"error: {details(str(full))}\n")
         raise typer.Exit(code=2) from None
