@@ -17,6 +17,7 @@ import os
 import subprocess
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +30,9 @@ class RunLogFile(logging.FileHandler):
 
     def __init__(self, stream=None, styles=None):
         super().__init__(os.environ.get(VARIABLE) or os.devnull, encoding="utf-8", delay=True)
+        # Nor a report of a failed log line on the terminal from any handler of this process: Prefect's API log
+        # writer prints one when its server is gone or its database full.
+        logging.raiseExceptions = False
         self.setFormatter(logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s"))
 
     def _open(self):
@@ -45,13 +49,24 @@ class RunLogFile(logging.FileHandler):
             pass
 
 
-def open_run_log(command: str, state_dir: Path) -> Path:
-    """Name the command's log file, for this process and those it starts; call it before Prefect is imported."""
+@contextmanager
+def run_log_kept(command: str, state_dir: Path):
+    """Within, the command keeps a log file (yielded), named for this process and those it starts; enter it before
+    Prefect is imported."""
     path = state_dir / "logs" / f"{command}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.log"
     handler = f"{RunLogFile.__module__}.{RunLogFile.__qualname__}"
-    os.environ.update({VARIABLE: str(path), "PREFECT_LOGGING_HANDLERS_CONSOLE_CLASS": handler,
-                       "PREFECT_LOGGING_HANDLERS_DEBUG_CLASS": handler})
-    return path
+    variables = {VARIABLE: str(path), "PREFECT_LOGGING_HANDLERS_CONSOLE_CLASS": handler,
+                 "PREFECT_LOGGING_HANDLERS_DEBUG_CLASS": handler}
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield path
+    finally:  # a command run in-process (a test's) leaves the environment as it found it
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run_log() -> Path | None:

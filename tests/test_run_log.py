@@ -41,10 +41,10 @@ def test_prefects_log_lines_go_to_the_file_a_command_names_not_to_the_terminal(t
     env = {**os.environ}
     for name in ("NEWSETL_RUN_LOG", "PREFECT_LOGGING_HANDLERS_CONSOLE_CLASS", "PREFECT_LOGGING_HANDLERS_DEBUG_CLASS"):
         env.pop(name, None)
-    code = ("import os; from pathlib import Path; from flows import run_log; "
-            f"run_log.open_run_log('run', Path({str(tmp_path)!r})); "
-            "import logging, prefect.main; logging.getLogger('prefect.engine').error('Finished in state Failed'); "
-            "print(run_log.run_log())")
+    code = ("from pathlib import Path; from flows import run_log\n"
+            f"with run_log.run_log_kept('run', Path({str(tmp_path)!r})):\n"
+            "    import logging, prefect.main; logging.getLogger('prefect.engine').error('Finished in state Failed')\n"
+            "    print(run_log.run_log())")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     log = Path(done.stdout.strip())

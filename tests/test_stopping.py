@@ -46,6 +46,14 @@ def test_a_second_ctrl_c_stops_at_once(operator):
     assert result.exit_code == 130 and "at once" in result.after_signal
 
 
+def test_a_killed_run_takes_every_process_it_started_with_it(operator):
+    landing, warehouse, work = operator
+    result = stop_times.stop_run(landing, warehouse, work, "tag", "SIGKILL", "main", exit_timeout=10)
+    assert result.exit_code == -9 and result.seconds < 2
+    assert result.left == [] and result.ports_left == [], result.left  # Prefect's server, the forkserver, workers
+    assert result.run_status == "running"  # the next run marks it failed
+
+
 @pytest.mark.parametrize("point, signal_name, target", CASES)
 def test_a_signalled_run_stops_within_10_s_says_what_became_of_the_run_and_leaves_no_process(
         operator, point, signal_name, target):
@@ -57,14 +65,6 @@ def test_a_signalled_run_stops_within_10_s_says_what_became_of_the_run_and_leave
     assert result.run_status == ("completed" if committed else "failed")
     verb = "had committed" if committed else "is marked failed"
     assert f"stopped by {signal_name}" in result.after_signal and verb in result.after_signal
-
-
-def test_a_killed_run_takes_every_process_it_started_with_it(operator):
-    landing, warehouse, work = operator
-    result = stop_times.stop_run(landing, warehouse, work, "tag", "SIGKILL", "main", exit_timeout=10)
-    assert result.exit_code == -9 and result.seconds < 2
-    assert result.left == [] and result.ports_left == [], result.left  # Prefect's server, the forkserver, workers
-    assert result.run_status == "running"  # the next run marks it failed
 
 
 def test_the_run_after_the_stops_holds_each_seed_once_and_no_run_left_running(operator):
