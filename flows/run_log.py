@@ -2,7 +2,8 @@
 tracebacks and all, and the terminal keeps the progress, the summary and one `error:` line (with --verbose,
 the log lines show on the terminal instead, as Prefect prints them).
 
-One file per command, <state folder>/logs/<command>-<UTC time>-<pid>.log, named in NEWSETL_RUN_LOG. Every
+One file per command, <state folder>/logs/<command>-<UTC time>-<pid>.log, named in NEWSETL_RUN_LOG; the newest
+KEEP are kept. Every
 process of the command writes to it: Prefect's console handler is replaced by RunLogFile through Prefect's
 own override of its logging configuration (PREFECT_LOGGING_HANDLERS_CONSOLE_CLASS), which the command's,
 the workers' and Prefect's server's processes read as they import Prefect; the server's own output goes
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 VARIABLE = "NEWSETL_RUN_LOG"
+KEEP = 100  # log files kept in the state folder, the newest
 
 
 class RunLogFile(logging.FileHandler):
@@ -54,6 +56,7 @@ def run_log_kept(command: str, state_dir: Path):
     """Within, the command keeps a log file (yielded), named for this process and those it starts; enter it before
     Prefect is imported."""
     path = state_dir / "logs" / f"{command}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.log"
+    _prune(path.parent)
     handler = f"{RunLogFile.__module__}.{RunLogFile.__qualname__}"
     variables = {VARIABLE: str(path), "PREFECT_LOGGING_HANDLERS_CONSOLE_CLASS": handler,
                  "PREFECT_LOGGING_HANDLERS_DEBUG_CLASS": handler}
@@ -67,6 +70,16 @@ def run_log_kept(command: str, state_dir: Path):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest KEEP logs of the folder: a run every minute from cron would otherwise fill it."""
+    try:
+        logs = sorted(folder.glob("*.log"), key=lambda log: log.stat().st_mtime)
+        for old in logs[:-KEEP] if len(logs) > KEEP else []:
+            old.unlink(missing_ok=True)
+    except OSError:  # a log gone meanwhile, or a folder not there yet
+        pass
 
 
 def run_log() -> Path | None:

@@ -65,3 +65,16 @@ def test_a_run_whose_batches_fail_prints_one_error_line_naming_the_log_with_the_
     written = log.read_text(encoding="utf-8")
     assert "Finished in state Failed" in written and "InjectedFault: fault injected at tag" in written
     assert "Traceback" in written
+
+
+def test_a_command_keeps_the_newest_logs_only(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for number in range(run_log.KEEP + 5):
+        (logs / f"run-{number:04d}.log").write_text("x")
+        os.utime(logs / f"run-{number:04d}.log", (number, number))
+    with run_log.run_log_kept("run", tmp_path) as path:
+        assert os.environ[run_log.VARIABLE] == str(path)
+    assert run_log.VARIABLE not in os.environ
+    kept = sorted(log.name for log in logs.glob("*.log"))
+    assert len(kept) == run_log.KEEP and kept[0] == "run-0005.log"
