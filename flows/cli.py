@@ -151,7 +151,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             counts = record_quiet_run(settings, found.survey.listed)
             verdict = _print_summary(settings, counts, time.monotonic() - STARTED, prefect="none")
         else:
-            with _prefect_server(verbose) as server:
+            with _prefect_server() as server:
                 verdict = _run_flow(settings, server, verbose, found, reporter)
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)
@@ -204,14 +204,16 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=Non
 
         if isinstance(failure := state.result(raise_on_failure=False), DiskFull):
             raise failure  # told in one line (flows/disk_full.py)
-        _fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
+        from flows.run_log import details
+
+        _fail(details(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again"))
     return state.result()
 
 
 @contextmanager
-def _holding(settings, verbose: bool):
+def _holding(settings):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
-    with _run_lock(settings), _prefect_server(verbose) as server:
+    with _run_lock(settings), _prefect_server() as server:
         yield server
 
 
@@ -229,15 +231,12 @@ def _run_lock(settings):
 
 
 @contextmanager
-def _prefect_server(verbose: bool):
+def _prefect_server():
     """Prefect's temporary server for one flow run (None when PREFECT_API_URL names one), stopped after it."""
     from flows import use_state_dir
     from flows.server import TemporaryServer
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
-    if not verbose:
-        # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     # The temporary server boots while this process imports and loads; see flows/server.py.
     server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
     try:
@@ -286,15 +285,20 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
-    _import_prefect()
-    # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
-    threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
-    with _holding(settings, verbose) as server:
-        from flows.reprocess import news_etl_reprocess
+    from flows.disk_full import told_in_one_line
+    from flows.stopping import stoppable
 
-        result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
-                            outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
-                            workers=settings.workers, dask_address=settings.dask_address)
+    with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose, "reprocess"):
+        _import_prefect()
+        # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
+        threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
+        with _holding(settings) as server:
+            from flows.reprocess import news_etl_reprocess
+
+            result = _call_flow(news_etl_reprocess, server, verbose, stages=stages,
+                                warehouse_dir=settings.warehouse_dir, outdated=outdated, since=since, limit=limit,
+                                batch_size=settings.reprocess_batch_size, workers=settings.workers,
+                                dask_address=settings.dask_address)
     console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)
