@@ -234,3 +234,11 @@ def test_a_quotation_standing_alone_is_said_by_the_name_of_the_next_sentence_tha
     steinbrueck = entity_id("PER", "peer steinbrück")
     row = _one(_quotes(body, [_mention(body, "Peer Steinbrück", steinbrueck)]), "direct")
     assert (row["speaker"], row["speaker_entity_id"]) == ("Peer Steinbrück", steinbrueck)
+
+
+def test_a_description_keeps_its_whole_genitive_chain_and_fuer_complement():
+    body = "Dies sei eine interne Angelegenheit, sagte ein Sprecher der Bundesagentur für Arbeit (BA) in Nürnberg."
+    assert _one(_quotes(body), "indirect")["speaker"] == "ein Sprecher der Bundesagentur für Arbeit (BA)"
+    body = "„Die Maximen der Aufklärung zählen“, heißt es auf der Webseite des Preises der Stadt Kassel."
+    assert _one(_quotes(body, [_mention(body, "Kassel", entity_id("LOC", "kassel"), "LOC")]), "direct")["speaker"] == (
+        "der Webseite des Preises der Stadt Kassel")

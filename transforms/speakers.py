@@ -46,8 +46,11 @@ _ROLE_NP = re.compile(
     r"([A-ZÄÖÜ][\wäöüß-]+)"
     # its name right after it: die Zeitung The Guardian, die Tageszeitung „The Guardian“, Die New York Times
     r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
+    # up to two, each with its name in marks or für-complement (der Mitarbeiter der Video-Produktionsfirma „Shui
+    # Jing Shi“, der Webseite des Preises der Stadt Kassel, Ein Sprecher der Bundesagentur für Arbeit)
     r"((?:\s+(?:des|der|eines|einer|von|vom)\s+(?:(?:der|des|dem|den)\s+)?(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
-    r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?))?")
+    r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?"
+    r"(?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|[ ]+für[ ]+[A-ZÄÖÜ][\wäöüß-]+)?){1,2})?")
 _BARE_SUBJECT = re.compile(r"^\s*(?:[A-ZÄÖÜ][\wäöüß-]*\s+){0,2}([A-ZÄÖÜ][\wäöüß-]+)(?:\s*$|\s+(?=[a-zäöüß]))")
 # An article with a name in marks: der „Oberste Rat zur Wiederherstellung der Demokratie“, Der „Chaos Computer Club“.
 _QUOTED_NP = re.compile(r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
