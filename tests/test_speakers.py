@@ -242,3 +242,10 @@ def test_a_description_keeps_its_whole_genitive_chain_and_fuer_complement():
     body = "„Die Maximen der Aufklärung zählen“, heißt es auf der Webseite des Preises der Stadt Kassel."
     assert _one(_quotes(body, [_mention(body, "Kassel", entity_id("LOC", "kassel"), "LOC")]), "direct")["speaker"] == (
         "der Webseite des Preises der Stadt Kassel")
+
+
+def test_words_in_marks_inside_a_sourced_sentence_are_the_sources_and_the_source_stops_at_the_marks():
+    body = ("Maßnahmen wie Kennzeichenlesegeräte stellen nach Meinung des SPD-Politikers „einen stärkeren Eingriff "
+            "in die Grundrechte dar“.")
+    row = _one(_quotes(body, [_mention(body, "SPD", entity_id("ORG", "spd"), "ORG")]), "direct")
+    assert row["speaker"] == "Meinung des SPD-Politikers"

@@ -106,6 +106,12 @@ def _unframed_speaker(art: Article, q: Quote, s: int, e: int, previous_direct: Q
     quotation, "bezeichnete X als „…“"), the name of a next sentence that points back to it, or the quotation
     it continues."""
     a, b = q.start, q.end
+    source = indirect_speech(art, *art.sentence_at(a))
+    if source is not None and source.cue in ("laut", "nach", "zufolge") and source.speaker is not None:
+        # Words in marks inside a sourced sentence are the source's (laut dem Chefankläger ... „von
+        # unbeschreiblicher Brutalität“; Nach Schäubles Idee soll „im Zweifel ...“).
+        q.speaker, q.speaker_entity_id = source.speaker, source.speaker_entity_id
+        return
     named = art.speakers_in(s, a) or art.speakers_in(b, e)
     # The first that hangs on no other word (Der Vorsitzende der Gewerkschaft ver.di, Frank Bsirske, ...).
     free = [m for m in named if not art.attached(m.start, s if m.start < a else b, m.label)]

@@ -126,6 +126,8 @@ def noun_phrase_end(text: str, after_noun: bool = False) -> int:
     for m in re.finditer(r"[„»\"][^„“»«\"]{1,40}[“«\"]|[\wÄÖÜäöüß.'’-]+|\S", text):
         word = m.group()
         lower = word.lower()
+        if word[:1] in "„»\"" and not _marked_name(word):
+            break  # a quotation, or its opening mark alone: no part of the source
         if word[:1] in "„»\"" or word[:1].isupper() and lower not in ARTICLES:
             end, expect = m.end(), "noun"
         elif expect == "noun" and lower in ("der", "des", "eines", "einer", "und", "von", "vom", "im", "in", "aus",
@@ -138,3 +140,7 @@ def noun_phrase_end(text: str, after_noun: bool = False) -> int:
     return end
 
 
+def _marked_name(text: str) -> bool:
+    """Text in marks that is a name (laut „tagesschau.de“, der „Chaos Computer Club“), not words quoted."""
+    inner = text[1:-1]
+    return len(text) > 2 and (inner[:1].isupper() or " " not in inner)
