@@ -31,7 +31,7 @@ NAME_RUN = re.compile(
     r"le|la|[A-ZÄÖÜ][\wäöüßéèáàóòúùçñ'’-]+))+")
 NOT_NAME_WORDS = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "er", "sie", "es", "wir", "ich",
                    "bei", "im", "am", "in", "auf", "mit", "nach", "von", "vom", "zu", "zum", "zur", "für", "aus",
-                   "wie", "laut", "und", "auch", "dies", "diese", "dieser", "man", "nun", "doch", "sein", "seine",
+                   "wie", "als", "laut", "und", "auch", "dies", "diese", "dieser", "man", "nun", "doch", "sein", "seine",
                    "seiner", "seinen", "ihr", "ihre", "ihrer", "ihren", "unser", "unsere", "deren", "dessen", "so",
                    "uhr", "anfang", "ende", "mitte", "januar", "februar", "märz", "april", "mai", "juni", "juli",
                    "august", "september", "oktober", "november", "dezember", "montag", "dienstag", "mittwoch",

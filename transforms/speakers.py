@@ -94,6 +94,8 @@ class Speakers(Names):
             if m.end + 1 in rule_starts or noun and m.end + len(noun.group()) + 1 in rule_starts:
                 continue  # a role the tagger took for a name (der EU-Außenbeauftragte | Javier Solana)
             if noun and m.surface.endswith("s") and descriptor(noun.group(1)):
+                if any(n.start == m.end + len(noun.group()) + 1 and n.label == "PER" for n in self.mentions):
+                    continue  # Schalkes Trainer Felix Magath: the name after the role is the person
                 # Demjanjuks Sohn, Papiers Stellvertreter: someone of the person's, not the person.
                 named.append((m.start, m.end + len(noun.group()), m.surface + noun.group(), None, "PER", False))
                 continue
