@@ -281,6 +281,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
+    _check_catalog(settings.warehouse_dir)
     _use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
