@@ -84,6 +84,8 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
 DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+VERBOSE_HELP = ("Show Prefect's own log lines (task runs, links, tracebacks) here instead of in the command's log file "
+                "(logs/ in the state folder, NEWSETL_STATE_DIR).")
 NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
                "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
 NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run); env NEWSETL_NOTIFY_ON."
@@ -105,7 +107,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
         catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-        verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
+        verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL."),
         notify: list[str] = typer.Option(None, "--notify", help=NOTIFY_HELP),
@@ -262,7 +264,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
               catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-              verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
+              verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP)) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
