@@ -32,6 +32,7 @@ def main() -> int:
     if bodies is None:
         return 0
     import pandas as pd
+
     from newsetl.transforms import quote, tag
 
     articles = pd.DataFrame({"doc_id": [f"d{i:04d}" for i in range(len(bodies))], "body": bodies, "language": "de"})

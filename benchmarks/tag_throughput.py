@@ -25,6 +25,7 @@ def main() -> int:
     if bodies is None:
         return 0
     import pandas as pd
+
     from newsetl.transforms import tag
 
     frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(bodies))], "body": bodies})

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
 from newsetl.expectations.suites import RESULT_COLUMNS, Validator
 
 QUARANTINE_COLUMNS = ["doc_id", "stage", "reason", "detail", "run_id"]

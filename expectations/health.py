@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
+
 from newsetl.expectations.suites import RESULT_COLUMNS
 from newsetl.transforms import run_history
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
 from newsetl.expectations import health
 from newsetl.expectations.suites import SUITES, Check
 from newsetl.transforms import run_history

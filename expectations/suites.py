@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from newsetl.expectations.whole_files import PARTIAL, write_whole_files
 from newsetl.transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsetl.transforms import notify
-from newsetl.transforms.settings import Settings
 from prefect import get_run_logger
 from prefect.runtime import flow_run
+
+from newsetl.transforms import notify
+from newsetl.transforms.settings import Settings
 
 
 def _flow_run() -> str | None:

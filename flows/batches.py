@@ -15,10 +15,11 @@ from collections import deque
 from contextlib import contextmanager
 from multiprocessing import forkserver
 
+from prefect.task_runners import ThreadPoolTaskRunner
+
 from newsetl.flows.library_warnings import route_warnings_to_run_log
 from newsetl.flows.stopping import Stopped
 from newsetl.transforms.settings import Settings
-from prefect.task_runners import ThreadPoolTaskRunner
 
 # Dask's statistical profiler samples every worker thread's stack each 10 ms for its dashboard, which a
 # run does not start; on the NER model's deep stacks that cost 8 % of the workers' CPU (2,000 articles,

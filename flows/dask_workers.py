@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 from distributed import WorkerPlugin
+
 from newsetl.flows.batches import preload_process
 
 

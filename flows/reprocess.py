@@ -12,16 +12,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+
 from newsetl.expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs, run_suite
-from newsetl.flows import progress
+from newsetl.flows import progress, stopping
 from newsetl.flows.batches import batch_runner, run_batches, runs_here
 from newsetl.transforms import cluster, quote, search, tag, themes, versions, warehouse
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.ingest import DecodedFile
 from newsetl.transforms.settings import Settings
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NONE
-from prefect.runtime import flow_run
 
 
 def _quarantine_rejected(tables: BatchTables, rejected: pd.DataFrame, run_id: str) -> None:
@@ -131,8 +132,10 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
                 "kind": "reprocess", "newsetl_version": versions.newsetl_version(),
                 "stage_versions": json.dumps(installed)}
+    stopping.take_back_signals()
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         warehouse.begin_run(settings.warehouse_dir, runs_row)
+        stopping.running(run_id)
         try:
             doc_ids = warehouse.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
             batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)

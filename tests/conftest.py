@@ -147,8 +147,9 @@ def use_catalog(request, kind: str, warehouse: Path) -> Path:
     another "machine") finds the catalog through the folder alone.
     """
     if kind == "postgresql":
-        from newsetl.transforms.catalog import Catalog
         from pg_server import create_database
+
+        from newsetl.transforms.catalog import Catalog
 
         Catalog(Path(warehouse), create_database(request.getfixturevalue("postgres_url"))).prepare()
     return Path(warehouse)

@@ -1,5 +1,6 @@
 """The agency table: every credit it knows is read back in the agency's own spelling, by both extractors."""
 import pytest
+
 from newsetl.transforms.agencies import AGENCIES
 from newsetl.transforms.clean import clean_article
 from newsetl.transforms.html_extract.agency import agency_of, dateline

@@ -4,11 +4,12 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from lifecycle import lake_run
+from typer.testing import CliRunner
+
 from newsetl.expectations.status import read_status
 from newsetl.flows.cli import app
 from newsetl.transforms import warehouse
 from newsetl.transforms.backup import backup
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

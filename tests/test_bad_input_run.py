@@ -7,8 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from newsetl.transforms import warehouse as wh
 from test_bad_inputs import PROSE, _article, _gzip_bomb
+
+from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 

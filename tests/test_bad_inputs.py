@@ -7,6 +7,7 @@ import zlib
 
 import pandas as pd
 import pytest
+
 from newsetl.transforms import clean, search, tag, themes
 from newsetl.transforms.codes import DOCUMENT_STATUSES
 from newsetl.transforms.ingest import batches, list_landing_files, plan_files, read_batch

@@ -4,10 +4,11 @@ import sys
 
 import dask
 import pytest
-from newsetl.flows.batches import batch_runner, task_runner
-from newsetl.transforms.settings import Settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
+
+from newsetl.flows.batches import batch_runner, task_runner
+from newsetl.transforms.settings import Settings
 
 
 def test_batches_run_in_the_flows_process_on_worker_processes_or_on_a_dask_cluster():

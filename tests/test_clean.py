@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from newsetl.transforms import clean
 from newsetl.transforms.clean import clean_article, clean_batch
 from newsetl.transforms.ingest import DecodedFile

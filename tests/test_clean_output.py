@@ -5,9 +5,10 @@ import os
 import subprocess
 import sys
 
+from typer.testing import CliRunner
+
 from newsetl.flows.cli import app
 from newsetl.transforms import warehouse
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

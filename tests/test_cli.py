@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from typer.testing import CliRunner
+
 from newsetl.flows.cli import app
 from newsetl.transforms import warehouse
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

@@ -2,8 +2,9 @@
 import re
 
 import pytest
-from newsetl.flows.cli import app
 from typer.testing import CliRunner
+
+from newsetl.flows.cli import app
 
 runner = CliRunner()
 

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+
 from newsetl.transforms import warehouse
 
 HEAVY = ("prefect", "spacy", "great_expectations", "distributed", "dask", "pandas")

@@ -4,10 +4,11 @@ import subprocess
 import sys
 
 import pytest
+from typer.testing import CliRunner
+
 from newsetl.flows.cli import app
 from newsetl.flows.output import markdown_table, table_fits, vertical_lines
 from newsetl.transforms import warehouse
-from typer.testing import CliRunner
 
 runner = CliRunner()
 TITLE = "Regierung beschließt nach langer Debatte ein neues Gesetz zur Förderung erneuerbarer Energien im ländlichen Raum"

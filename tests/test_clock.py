@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from contract import DOC_A, DOC_B, NOW, add_article, contract_warehouse
 from lifecycle import lake_run
+
 from newsetl.expectations.health import HealthSettings, failing_rows_sql, health_checks
 from newsetl.expectations.report import build_report
 from newsetl.expectations.status import read_status

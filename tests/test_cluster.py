@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 from datasketch import MinHashLSH
+
 from newsetl.transforms import cluster
 from newsetl.transforms.cluster import (
     CANDIDATE_JACCARD,

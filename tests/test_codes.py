@@ -3,6 +3,7 @@ import re
 
 import duckdb
 import pytest
+
 from newsetl.expectations.suites import SUITES
 from newsetl.transforms import codes
 from newsetl.transforms.warehouse import _SQL, CHECKS

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import use_catalog
+
 from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e

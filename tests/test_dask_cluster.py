@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
@@ -101,6 +102,7 @@ def _contents(warehouse: Path) -> dict:
 def test_a_run_on_a_dask_clusters_workers_loads_what_a_local_run_loads(prefect_harness, dask_cluster, seeds_dir,
                                                                            tmp_path):
     from distributed import Client
+
     from newsetl.flows.news_etl import news_etl
 
     landing = _landing(seeds_dir, tmp_path)

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+
 from newsetl.transforms.dates import EARLIEST, LATEST_MARGIN, find_date, find_day
 
 

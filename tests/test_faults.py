@@ -1,4 +1,5 @@
 import pytest
+
 from newsetl.transforms import faults
 
 

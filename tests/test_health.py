@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from contract import DOC_A, DOC_B, DOC_C, DOC_D, NOW, add_article, contract_warehouse
+
 from newsetl.expectations.health import HealthSettings, failing_rows_sql, health_checks
 
 SETTINGS = HealthSettings(max_age=timedelta(days=2), min_outlet_articles=2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from html_extract.pages import page
+
 from newsetl.transforms.html_extract import extract_html
 
 

@@ -5,6 +5,7 @@ import os
 import pandas as pd
 import pyarrow as pa
 import pytest
+
 from newsetl.transforms.ingest import (
     IngestLimits,
     UnreadableFile,

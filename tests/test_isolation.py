@@ -1,5 +1,6 @@
 """A document that makes a stage raise is quarantined with the stage and the error; its batch goes on."""
 import pandas as pd
+
 from newsetl.transforms import clean, search, tag, themes
 from newsetl.transforms.ingest import DecodedFile, IngestLimits
 

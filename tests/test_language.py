@@ -1,5 +1,6 @@
 """Language detection: the body's language among the warehouse's languages, from its first paragraphs."""
 import pytest
+
 from newsetl.transforms.codes import LANGUAGES
 from newsetl.transforms.language import DETECT_CHARS, detect_language, detector
 

@@ -2,6 +2,7 @@
 through every stage, the run's stories, the load with its checks; where batches run."""
 import pandas as pd
 import pytest
+
 from newsetl.expectations.gate import BatchTables
 from newsetl.flows.news_etl import cluster_run, load_run, process_batch, tag_batch
 from newsetl.transforms import themes, warehouse

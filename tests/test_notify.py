@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from receivers import HttpReceiver, SmtpReceiver, free_port
+
 from newsetl.transforms import notify, warehouse
 from newsetl.transforms.notify import Event, Failure
 from newsetl.transforms.settings import Settings, SettingsError
-from receivers import HttpReceiver, SmtpReceiver, free_port
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
 FAIL = Event(run_id="20261206T120000Z-abc123", kind="FAIL", flow_run="brave-otter (1234)", report="/w/quality/report.html",

@@ -1,6 +1,7 @@
 """Preload: once it has run, a batch loads no model of its own."""
 import pandas as pd
 import spacy
+
 from newsetl.transforms import language, tag
 from newsetl.transforms.clean import clean_article
 from newsetl.transforms.preload import preload

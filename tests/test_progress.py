@@ -3,9 +3,10 @@ import io
 import logging
 import re
 
+from rich.console import Console
+
 from newsetl.flows import progress
 from newsetl.flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
-from rich.console import Console
 
 
 class Clock:

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from newsetl.transforms.clean import clean_article
 from newsetl.transforms.html_extract import extract_html
 from newsetl.transforms.ingest import DecodedFile, UnreadableFile, decode

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from newsetl.transforms import quote, tag
 from newsetl.transforms.clean import clean_article
 

@@ -11,8 +11,9 @@ import subprocess
 from contextlib import closing
 
 import pytest
-from newsetl.flows.cli import app
 from typer.testing import CliRunner
+
+from newsetl.flows.cli import app
 
 runner = CliRunner()
 

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 from contract import DOC_A, DOC_B, DOC_C, NOW, add_article, add_result, contract_warehouse
+
 from newsetl.expectations.report import VERDICT_RULE, build_report, query_command, verdict
 
 # ------------------------------------------------------------------ the verdict rule
@@ -153,6 +154,7 @@ def three_runs(prefect_harness, tmp_path_factory):
     """A run with quarantined files, a run with a critical failure (a language the suite does not know),
     and a failed run, into one warehouse; then the report."""
     from conftest import SEEDS
+
     from newsetl.flows.news_etl import news_etl
     from newsetl.transforms import clean
     from newsetl.transforms.warehouse import connect
@@ -353,9 +355,10 @@ def test_the_report_opens_offline_in_a_browser_with_verdict_history_and_charts(t
 # ------------------------------------------------------------------ the command
 
 def test_newsetl_report_rebuilds_the_page_from_the_warehouse(tmp_path):
+    from typer.testing import CliRunner
+
     from newsetl.flows.cli import app
     from newsetl.transforms.warehouse import connect
-    from typer.testing import CliRunner
 
     with connect(tmp_path) as con:  # the warehouse's own schema, one completed run
         con.execute("insert into runs by name select 'r1' as run_id, now() as started_at, now() as finished_at, "
@@ -367,8 +370,9 @@ def test_newsetl_report_rebuilds_the_page_from_the_warehouse(tmp_path):
 
 
 def test_newsetl_report_without_a_warehouse_fails_clearly(tmp_path):
-    from newsetl.flows.cli import app
     from typer.testing import CliRunner
+
+    from newsetl.flows.cli import app
 
     result = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path)])
     # The message wraps at the console's width wherever the temporary path ends.

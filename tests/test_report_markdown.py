@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from lifecycle import lake_run
 from markdown_it import MarkdownIt
+
 from newsetl.expectations.report import build_report
 from newsetl.transforms import warehouse
 

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from conftest import SEEDS, use_catalog
+
 from newsetl.transforms import versions
 from newsetl.transforms import warehouse as wh
 

@@ -6,10 +6,11 @@ import hashlib
 import duckdb
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
+
 from newsetl.flows.cli import app
 from newsetl.transforms import warehouse
 from newsetl.transforms.sandbox import QueryRefused
-from typer.testing import CliRunner
 
 runner = CliRunner()
 DOC = "a" * 64

@@ -1,5 +1,6 @@
 """Search terms: the known German words a long compound splits into, per article."""
 import pandas as pd
+
 from newsetl.transforms.search import MIN_PART, SEARCH_COLUMNS, compound_parts, search_terms_batch
 
 

@@ -1,4 +1,5 @@
 import pytest
+
 from newsetl.transforms.ingest import IngestLimits
 from newsetl.transforms.settings import Settings, SettingsError
 

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+
 from newsetl.transforms.warehouse import connect
 
 SQL = Path(__file__).resolve().parent.parent / "sql"

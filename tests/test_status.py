@@ -8,10 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 from lifecycle import lake_run
+from typer.testing import CliRunner
+
 from newsetl.expectations.status import parse_age, read_status
 from newsetl.flows.cli import app
 from newsetl.transforms import run_history, warehouse
-from typer.testing import CliRunner
 
 runner = CliRunner()
 NOW = datetime.now(timezone.utc)

@@ -1,5 +1,6 @@
 """The suites: one per table; critical expectations name the failing rows by their key, warnings only count them."""
 import pandas as pd
+
 from newsetl.expectations.gate import offsets_match, run_suite
 from newsetl.expectations.suites import _drop_torn_files
 

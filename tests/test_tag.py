@@ -1,4 +1,5 @@
 import pandas as pd
+
 from newsetl.transforms.tag import MENTION_KEY, entity_id, find_mentions, load_model, model_pieces, person_key, tag_batch
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+
 from newsetl.transforms import warehouse as wh
 from newsetl.transforms.catalog import POINTER, CatalogError, catalog_for
 from newsetl.transforms.settings import Settings, SettingsError

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 from conftest import CATALOG_KINDS, use_catalog
+
 from newsetl.transforms import warehouse
 
 

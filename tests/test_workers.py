@@ -1,5 +1,6 @@
 """How many worker processes a run starts, and the one-line refusals of bad worker settings."""
 import pytest
+
 from newsetl.transforms.settings import Settings, SettingsError
 
 

@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 import pandas as pd
+
 from newsetl.transforms import gazetteer
 from newsetl.transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
 from newsetl.transforms.dates import FoundDate, find_date

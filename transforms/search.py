@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 import simplemma
+
 from newsetl.transforms.isolation import isolated
 
 SEARCH_COLUMNS = ["doc_id", "terms"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import simplemma
+
 from newsetl.transforms import gazetteer, name_lists
 from newsetl.transforms.codes import ENTITY_LABELS
 from newsetl.transforms.isolation import isolated

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import simplemma
 import yaml
+
 from newsetl.transforms.isolation import isolated
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "themes.yaml"

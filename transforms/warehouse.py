@@ -30,6 +30,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from newsetl.transforms import run_history
 from newsetl.transforms.catalog import catalog_for
 from newsetl.transforms.codes import (

@@ -1,10 +1,9 @@
 """newsetl.transforms.html_extract.body: the article text without credits, captions and link blocks, with its lead."""
 from __future__ import annotations
 
+from html_extract.pages import PARAGRAPHS, page
 from newsetl.transforms.html_extract import extract_html
 from newsetl.transforms.html_extract.body import clean_paragraphs
-
-from html_extract.pages import PARAGRAPHS, page
 
 
 def test_related_article_block_is_removed():

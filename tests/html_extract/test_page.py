@@ -1,6 +1,9 @@
 """newsetl.transforms.html_extract.page: what every field's rules read (meta tags, JSON-LD, site names, visible text)."""
 from __future__ import annotations
 
+from trafilatura.utils import load_html
+
+from html_extract.pages import page
 from newsetl.transforms.html_extract import extract_html
 from newsetl.transforms.html_extract.page import (
     hostname_words,
@@ -14,9 +17,6 @@ from newsetl.transforms.html_extract.page import (
     norm,
     visible_text_nodes,
 )
-from trafilatura.utils import load_html
-
-from html_extract.pages import page
 
 
 def test_canonical_url_wins_over_given_url():

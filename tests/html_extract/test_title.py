@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from newsetl.transforms.html_extract import extract_html
 
 from html_extract.pages import page
+from newsetl.transforms.html_extract import extract_html
 
 
 def test_site_name_suffix_is_stripped_from_title():

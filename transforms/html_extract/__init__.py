@@ -7,6 +7,9 @@ the order they are tried.
 """
 from __future__ import annotations
 
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
 from newsetl.transforms.fields import ArticleFields
 from newsetl.transforms.html_extract import agency as agency_rules
 from newsetl.transforms.html_extract import dates
@@ -32,8 +35,6 @@ from newsetl.transforms.html_extract.page import (
     visible_text_nodes,
 )
 from newsetl.transforms.html_extract.title import title_and_kicker
-from trafilatura import bare_extraction
-from trafilatura.utils import load_html
 
 __all__ = ["extract_html"]
 

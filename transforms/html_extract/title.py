@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from lxml import etree
+
 from newsetl.transforms.fields import KICKER_MAX_WORDS
 from newsetl.transforms.html_extract.page import is_site_name, match_key, norm
 
