@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from test_quote import _mention, _one, _quotes
 
-from transforms.speakers import Speakers
-from transforms.tag import entity_id
+from newsetl.transforms.speakers import Speakers
+from newsetl.transforms.tag import entity_id
 
 BAERBOCK = entity_id("PER", "annalena baerbock")
 SELENSKYJ = entity_id("PER", "wolodymyr selenskyj")
@@ -234,3 +234,18 @@ def test_a_quotation_standing_alone_is_said_by_the_name_of_the_next_sentence_tha
     steinbrueck = entity_id("PER", "peer steinbrück")
     row = _one(_quotes(body, [_mention(body, "Peer Steinbrück", steinbrueck)]), "direct")
     assert (row["speaker"], row["speaker_entity_id"]) == ("Peer Steinbrück", steinbrueck)
+
+
+def test_a_description_keeps_its_whole_genitive_chain_and_fuer_complement():
+    body = "Dies sei eine interne Angelegenheit, sagte ein Sprecher der Bundesagentur für Arbeit (BA) in Nürnberg."
+    assert _one(_quotes(body), "indirect")["speaker"] == "ein Sprecher der Bundesagentur für Arbeit (BA)"
+    body = "„Die Maximen der Aufklärung zählen“, heißt es auf der Webseite des Preises der Stadt Kassel."
+    assert _one(_quotes(body, [_mention(body, "Kassel", entity_id("LOC", "kassel"), "LOC")]), "direct")["speaker"] == (
+        "der Webseite des Preises der Stadt Kassel")
+
+
+def test_words_in_marks_inside_a_sourced_sentence_are_the_sources_and_the_source_stops_at_the_marks():
+    body = ("Maßnahmen wie Kennzeichenlesegeräte stellen nach Meinung des SPD-Politikers „einen stärkeren Eingriff "
+            "in die Grundrechte dar“.")
+    row = _one(_quotes(body, [_mention(body, "SPD", entity_id("ORG", "spd"), "ORG")]), "direct")
+    assert row["speaker"] == "Meinung des SPD-Politikers"

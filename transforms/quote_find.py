@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from transforms.quote_article import Article, Quote
-from transforms.quote_grammar import (
+from newsetl.transforms.quote_article import Article, Quote
+from newsetl.transforms.quote_grammar import (
     AFTER_QUOTE_VERBS,
     HEARSAY,
     KONJ2_SPEECH,
@@ -17,9 +17,9 @@ from transforms.quote_grammar import (
     trim_end,
     words_of,
 )
-from transforms.quote_indirect import indirect_speech, reported_speech
-from transforms.quote_marks import is_quotation, quoted_spans
-from transforms.speakers import PRONOUNS, Mentioned
+from newsetl.transforms.quote_indirect import indirect_speech, reported_speech
+from newsetl.transforms.quote_marks import is_quotation, quoted_spans
+from newsetl.transforms.speakers import PRONOUNS, Mentioned
 
 # A direct quotation without a frame that starts this close after the previous one goes on with it.
 DIRECT_CONTINUATION_CHARS = 200
@@ -106,6 +106,12 @@ def _unframed_speaker(art: Article, q: Quote, s: int, e: int, previous_direct: Q
     quotation, "bezeichnete X als „…“"), the name of a next sentence that points back to it, or the quotation
     it continues."""
     a, b = q.start, q.end
+    source = indirect_speech(art, *art.sentence_at(a))
+    if source is not None and source.cue in ("laut", "nach", "zufolge") and source.speaker is not None:
+        # Words in marks inside a sourced sentence are the source's (laut dem Chefankläger ... „von
+        # unbeschreiblicher Brutalität“; Nach Schäubles Idee soll „im Zweifel ...“).
+        q.speaker, q.speaker_entity_id = source.speaker, source.speaker_entity_id
+        return
     named = art.speakers_in(s, a) or art.speakers_in(b, e)
     # The first that hangs on no other word (Der Vorsitzende der Gewerkschaft ver.di, Frank Bsirske, ...).
     free = [m for m in named if not art.attached(m.start, s if m.start < a else b, m.label)]
