@@ -58,7 +58,7 @@ if str(REPO) not in sys.path:
 
 from newsetl.transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories  # noqa: E402
 from newsetl.transforms.cluster import signatures as cluster_signatures  # noqa: E402
-from newsetl.transforms.warehouse import load_run, story_candidates, write_part  # noqa: E402
+from newsetl.transforms.storage import load_run, story_candidates, write_part  # noqa: E402
 
 SEED = 20240611
 MIN_WORDS = 20

@@ -32,7 +32,7 @@ from newsetl.transforms import versions
 versions.RULES["tag"] = str(int(versions.RULES["tag"]) + 1)
 versions.stage_versions.cache_clear()
 from newsetl.flows.cli import app
-from newsetl.transforms.warehouse import connect
+from newsetl.transforms.storage import connect
 started = time.perf_counter()
 # The command an operator types; one worker, as the reference tags in one process (and the patched
 # version lives in this process only).
@@ -45,7 +45,7 @@ print("REPROCESS", seconds, replaced, flush=True)
 TAG_ONLY = """
 import sys, time
 from newsetl.transforms import quote, tag
-from newsetl.transforms.warehouse import connect
+from newsetl.transforms.storage import connect
 with connect(sys.argv[1], read_only=True) as con:
     articles = con.execute("select * exclude (story_id) from articles").df()
 # Loading the models and the gazetteer counts, as it does in a run's tag stage.

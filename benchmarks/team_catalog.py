@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 # `newsetl run` with the load transaction timed: what the catalog changes is the commit.
 TIMED_RUN = """
 import os, sys, time
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 load = warehouse.load_run
 def timed(*args, **kwargs):
     started = time.perf_counter()
@@ -59,7 +59,7 @@ QUERY = ("select outlet, count(*) as articles, count(distinct story_id) as stori
          "group by outlet order by articles desc limit 10")
 READER = f"""
 import json, signal, sys, time
-from newsetl.transforms.warehouse import connect
+from newsetl.transforms.storage import connect
 stop = []
 signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
 con = connect(sys.argv[1], read_only=True)

@@ -48,13 +48,13 @@ def alert_run(settings: Settings, run_id: str, report: Path | None, failure: str
     when the warehouse could not tell it (a failed run's message then says what the run raised) or when
     there is nobody to tell and the caller does not need it."""
     from newsetl.expectations.outcome import run_outcome
-    from newsetl.transforms import warehouse
+    from newsetl.transforms import storage
 
     if not settings.notify and not needed:
         return None
     logger = get_run_logger()
     try:
-        with warehouse.connect(settings.warehouse_dir, read_only=True) as con:
+        with storage.connect(settings.warehouse_dir, read_only=True) as con:
             outcome = run_outcome(con, run_id, Path(settings.warehouse_dir).resolve())
         summary, failures = outcome.summary(), outcome.failures
     except Exception as exc:

@@ -163,7 +163,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, re
     """Run the flow over what the look found, with progress shown; print the summary; returns the run's verdict."""
     from newsetl.flows import landing
     from newsetl.transforms.ingest import PENDING
-    from newsetl.transforms.warehouse import catalog_exists
+    from newsetl.transforms.storage import catalog_exists
 
     if catalog_exists(settings.warehouse_dir):  # else the flow's start may rebuild it from the archive: it looks again
         landing.hand_to_flow(found)
@@ -222,7 +222,7 @@ def _holding(settings):
 @contextmanager
 def _run_lock(settings):
     """The warehouse's run lock, held to the end: a second run is refused at once, before a server starts."""
-    from newsetl.transforms.warehouse import RunLock, WarehouseLocked
+    from newsetl.transforms.storage import RunLock, WarehouseLocked
 
     with ExitStack() as held:
         try:
@@ -281,7 +281,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             dt.date.fromisoformat(since)
         except ValueError:
             _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
-    from newsetl.transforms.warehouse import catalog_exists
+    from newsetl.transforms.storage import catalog_exists
 
     _check_catalog(settings.warehouse_dir)
     _use_catalog(catalog, settings.warehouse_dir)
@@ -312,7 +312,7 @@ def _print_summary(settings, counts: dict, seconds: float, prefect: str) -> str 
     from rich.markup import escape
 
     from newsetl.expectations.report import verdict
-    from newsetl.transforms.warehouse import connect
+    from newsetl.transforms.storage import connect
 
     run_id = counts["run_id"]
     with connect(settings.warehouse_dir, read_only=True) as con:
@@ -473,7 +473,7 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
     A damaged SQLite catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
     """
     from newsetl.transforms import sqlite_catalog
-    from newsetl.transforms import warehouse as wh
+    from newsetl.transforms import storage as wh
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
@@ -503,7 +503,7 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
 
     from newsetl.expectations.report import build_report
     from newsetl.transforms.sqlite_catalog import CatalogDamaged
-    from newsetl.transforms.warehouse import WarehouseLocked, connect
+    from newsetl.transforms.storage import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
@@ -563,7 +563,7 @@ def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalo
     from newsetl.transforms.catalog import CatalogError, public_address
     from newsetl.transforms.migrate import MigrationFailed
     from newsetl.transforms.migrate import migrate as move
-    from newsetl.transforms.warehouse import WarehouseLocked
+    from newsetl.transforms.storage import WarehouseLocked
 
     target = _settings(catalog=catalog).catalog
     folder = _warehouse(warehouse)
@@ -586,7 +586,7 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
     (`--warehouse DEST`) or moving it into the warehouse's place."""
     from newsetl.expectations.report import build_report
     from newsetl.transforms.backup import backup as take_backup
-    from newsetl.transforms.warehouse import connect
+    from newsetl.transforms.storage import connect
 
     try:
         made = take_backup(_warehouse(warehouse), dest)

@@ -34,7 +34,7 @@ def list_entries(input_dir: str) -> list[Path]:
 def look(settings, entries: list[Path]) -> Look:
     """Hash the listed entries against the files the warehouse has accounted for. Call it holding the run lock."""
     from newsetl.transforms.ingest import survey_files
-    from newsetl.transforms.warehouse import known_files
+    from newsetl.transforms.storage import known_files
 
     limits = settings.limits()
     return Look(settings.input_dir, settings.warehouse_dir, limits,

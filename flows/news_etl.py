@@ -19,7 +19,7 @@ from newsetl.expectations.health import health_checks
 from newsetl.expectations.report import build_report
 from newsetl.flows import alerts, disk_full, landing, progress, stopping
 from newsetl.flows.batches import batch_runner, give_back_memory, run_batches, runs_here
-from newsetl.transforms import clean, cluster, diskspace, ingest, quote, search, tag, themes, versions, warehouse
+from newsetl.transforms import clean, cluster, diskspace, ingest, quote, search, storage, tag, themes, versions
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.settings import Settings
 
@@ -77,9 +77,9 @@ def stage_batch(tables: BatchTables, warehouse_dir: str, run_id: str, part: str)
     returns its document counts by status."""
     tables.stage_versions = versions.stage_rows(tables.articles.get("doc_id", []), run_id)
     for name in STAGED_TABLES:
-        warehouse.write_part(warehouse_dir, name, getattr(tables, name), run_id, part)
+        storage.write_part(warehouse_dir, name, getattr(tables, name), run_id, part)
         fault_point("stage")
-    warehouse.write_part(warehouse_dir, "signatures", cluster.signatures(tables.articles), run_id, part)
+    storage.write_part(warehouse_dir, "signatures", cluster.signatures(tables.articles), run_id, part)
     return tables.documents["status"].value_counts().to_dict()
 
 
@@ -121,15 +121,15 @@ def open_quality_context(quality_dir: str) -> None:
 def cluster_run(warehouse_dir: str, run_id: str, quality_dir: str) -> int:
     """Assign this run's articles to stories, joining stories already in the warehouse."""
     fault_point("cluster")
-    fresh = warehouse.read_staged(warehouse_dir, "signatures", run_id)  # each batch's, made on its worker
+    fresh = storage.read_staged(warehouse_dir, "signatures", run_id)  # each batch's, made on its worker
     if fresh.empty:
         return 0
-    known = warehouse.story_candidates(warehouse_dir, fresh, cluster.LSH_BANDS, cluster.LSH_ROWS)
+    known = storage.story_candidates(warehouse_dir, fresh, cluster.LSH_BANDS, cluster.LSH_ROWS)
     signatures, stories = cluster.assign_stories(fresh, known)
     results, _ = run_suite("stories", stories, run_id, quality_dir)
-    warehouse.replace_parts(warehouse_dir, "signatures", signatures, run_id, "all")
-    warehouse.write_part(warehouse_dir, "stories", stories.assign(run_id=run_id), run_id, "all")
-    warehouse.write_part(warehouse_dir, "quality_results", results, run_id, "stories")
+    storage.replace_parts(warehouse_dir, "signatures", signatures, run_id, "all")
+    storage.write_part(warehouse_dir, "stories", stories.assign(run_id=run_id), run_id, "all")
+    storage.write_part(warehouse_dir, "quality_results", results, run_id, "stories")
     return stories["story_id"].nunique()
 
 
@@ -139,14 +139,14 @@ def load_run(warehouse_dir: str, run_id: str, runs_row: dict, quality_dir: str) 
     def run_checks(con) -> pd.DataFrame:
         return pd.concat([health_checks(con, run_id), validate_entities(con, run_id, quality_dir)], ignore_index=True)
 
-    warehouse.load_run(warehouse_dir, run_id, runs_row, run_checks)
+    storage.load_run(warehouse_dir, run_id, runs_row, run_checks)
 
 
 def publish_report(warehouse_dir: str, run_id: str) -> Path | None:
     """The maintainers' report from the warehouse, rebuilt after every run (failed ones too), and its artifact."""
     quality_dir = Path(warehouse_dir) / "quality"
     try:
-        with warehouse.connect(warehouse_dir, read_only=True) as con:
+        with storage.connect(warehouse_dir, read_only=True) as con:
             page, markdown = build_report(con, quality_dir, warehouse=Path(warehouse_dir).resolve())
         build_docs(quality_dir, run_id)
     except FileNotFoundError:
@@ -196,9 +196,9 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     stopping.take_back_signals()
     # One run at a time: a second one is refused here, before it touches anything.
-    with warehouse.RunLock(settings.warehouse_dir, run_id):
+    with storage.RunLock(settings.warehouse_dir, run_id):
         last, max_age = alerts.last_commit(settings, started)
-        dead_runs = warehouse.begin_run(settings.warehouse_dir, runs_row)
+        dead_runs = storage.begin_run(settings.warehouse_dir, runs_row)
         stopping.running(run_id)
         _mark_crashed(dead_runs)
         alerts.alert_found(settings, run_id, dead_runs, last, max_age, started)
@@ -211,11 +211,11 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
             full = None if stopped else disk_full.explain(exc, settings.warehouse_dir)
             if full is not None:  # room to record why: the reserve, and what the run staged (it never counts)
                 diskspace.release_reserve(settings.warehouse_dir)
-                warehouse.remove_staged(settings.warehouse_dir, run_id)
+                storage.remove_staged(settings.warehouse_dir, run_id)
             cause = full or exc
             failure, report = str(exc) if stopped else f"{type(cause).__name__}: {cause}", None
             try:
-                warehouse.record_failed_run(settings.warehouse_dir, {
+                storage.record_failed_run(settings.warehouse_dir, {
                     **runs_row, "finished_at": datetime.now(timezone.utc), "message": failure})
                 if not stopped and full is None:  # a stopped or full-disk run ends in seconds, without its report
                     report = publish_report(settings.warehouse_dir, run_id)
@@ -256,12 +256,12 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     fault_point("list")
     handed = landing.taken(input_dir, warehouse_dir, limits)
     if handed is None:
-        survey = ingest.survey_files(input_dir, warehouse.known_files(warehouse_dir), limits)
+        survey = ingest.survey_files(input_dir, storage.known_files(warehouse_dir), limits)
         reporter.hashing(survey.listed)
     else:
         survey = handed.survey
     plan = survey.plan
-    known_entity_ids = warehouse.known_entity_ids(warehouse_dir)
+    known_entity_ids = storage.known_entity_ids(warehouse_dir)
     batches = list(ingest.batches(plan, settings.batch_size))
     logger.info("run %s: %d files under %s, %d new, %d already in the warehouse",
                 run_id, survey.listed, input_dir, sum(len(b) for b in batches), survey.known)
@@ -300,9 +300,9 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
               "already_in_warehouse": survey.known, "stories_touched": stories}
-    languages = warehouse.read_staged(warehouse_dir, "articles", run_id, ["language"])["language"]
+    languages = storage.read_staged(warehouse_dir, "articles", run_id, ["language"])["language"]
     counts["non_german_articles"] = int((languages != "de").sum())
-    quality = warehouse.read_staged(warehouse_dir, "quality_results", run_id)
+    quality = storage.read_staged(warehouse_dir, "quality_results", run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
     reporter.stage("loading the warehouse")
     load_run(warehouse_dir, run_id, {

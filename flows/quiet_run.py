@@ -29,22 +29,22 @@ def record_quiet_run(settings, listed: int) -> dict:
     """Record a run that found all `listed` landing files accounted for; returns its counts as the flow would."""
     from newsetl.expectations.health import health_checks
     from newsetl.expectations.report import build_report
-    from newsetl.transforms import warehouse
+    from newsetl.transforms import storage
 
     runs_row = new_run_row()
     run_id, folder = runs_row["run_id"], settings.warehouse_dir
-    with warehouse.RunLock(folder, run_id):
-        warehouse.begin_run(folder, runs_row)
+    with storage.RunLock(folder, run_id):
+        storage.begin_run(folder, runs_row)
         try:
-            warehouse.load_run(folder, run_id, {
+            storage.load_run(folder, run_id, {
                 **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": listed, "loaded": 0,
                 "quarantined": 0, "duplicates": 0}, lambda con: health_checks(con, run_id))
         except BaseException as exc:
-            warehouse.record_failed_run(folder, {**runs_row, "finished_at": datetime.now(timezone.utc),
+            storage.record_failed_run(folder, {**runs_row, "finished_at": datetime.now(timezone.utc),
                                                  "message": f"{type(exc).__name__}: {exc}"})
             raise
     # Nothing was validated: Great Expectations' Data Docs have no page to add; the report has a run to show.
-    with warehouse.connect(folder, read_only=True) as con:
+    with storage.connect(folder, read_only=True) as con:
         page, _ = build_report(con, Path(folder) / "quality", warehouse=Path(folder).resolve())
     return {"run_id": run_id, "files_seen": listed, "new_documents": 0, "loaded": 0, "quarantined": 0,
             "duplicates": 0, "already_in_warehouse": listed, "stories_touched": 0, "non_german_articles": 0,

@@ -19,7 +19,7 @@ from prefect.runtime import flow_run
 from newsetl.expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs, run_suite
 from newsetl.flows import progress, stopping
 from newsetl.flows.batches import batch_runner, run_batches, runs_here
-from newsetl.transforms import cluster, quote, search, tag, themes, versions, warehouse
+from newsetl.transforms import cluster, quote, search, storage, tag, themes, versions
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.ingest import DecodedFile
 from newsetl.transforms.settings import Settings
@@ -36,7 +36,7 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     """
     fault_point("reprocess")
     wh, quality_dir = settings.warehouse_dir, str(Path(settings.warehouse_dir) / "quality")
-    stored = warehouse.read_for_reprocess(wh, doc_ids, stages)
+    stored = storage.read_for_reprocess(wh, doc_ids, stages)
     tables = BatchTables(documents=stored.documents, articles=stored.articles, mentions=stored.mentions)
     if "clean" in stages:
         from newsetl.transforms import clean  # with trafilatura, a fifth of a second to import: only when clean runs again
@@ -55,7 +55,7 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     if "quote" in stages:
         tables.quotes, rejected = quote.quotes_of(tables.articles, tables.mentions)
         _quarantine_rejected(tables, rejected, run_id)
-    made = {table for stage in stages for table in warehouse.STAGE_TABLES.get(stage, ())}
+    made = {table for stage in stages for table in storage.STAGE_TABLES.get(stage, ())}
     tables = gate_batch(tables, run_id, quality_dir, made=made)
     # Only what the stages make is written; a document the gate rejected keeps its old rows.
     kept = tables.articles["doc_id"]
@@ -66,7 +66,7 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
                                                 run_id, part),
                **{table: getattr(tables, table) for table in made}}
     for table, frame in written.items():
-        warehouse.write_part(wh, table, frame, run_id, part)
+        storage.write_part(wh, table, frame, run_id, part)
     installed = versions.stage_versions()
     return {"documents": len(kept), "versions": {stage: installed[stage] for stage in stages}}
 
@@ -80,9 +80,9 @@ def restory(warehouse_dir: str, run_id: str) -> int:
     (cluster.recluster). A critical failure of the stories suite stages nothing: the old stories stay.
     """
     quality_dir = Path(warehouse_dir) / "quality"
-    signatures = pd.concat([cluster.signatures(chunk) for chunk in warehouse.story_inputs(warehouse_dir)],
+    signatures = pd.concat([cluster.signatures(chunk) for chunk in storage.story_inputs(warehouse_dir)],
                            ignore_index=True)
-    previous, before = warehouse.stories_before(warehouse_dir)
+    previous, before = storage.stories_before(warehouse_dir)
     signatures, stories = cluster.recluster(signatures, previous)
     results, _ = run_suite("stories", stories, run_id, quality_dir)
     failed = results[results["critical"] & ~results["success"].astype(bool)]
@@ -92,7 +92,7 @@ def restory(warehouse_dir: str, run_id: str) -> int:
     for table, frame in {"signatures": signatures, "stories": stories.assign(run_id=run_id),
                          "stage_versions": versions.stage_rows(kept, run_id, ["stories"]), "quality_results": results,
                          "reprocessed": _reprocessed_rows(before, kept, ["stories"], run_id, "stories")}.items():
-        warehouse.write_part(warehouse_dir, table, frame, run_id, "stories")
+        storage.write_part(warehouse_dir, table, frame, run_id, "stories")
     return len(kept)
 
 
@@ -133,11 +133,11 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 "kind": "reprocess", "newsetl_version": versions.newsetl_version(),
                 "stage_versions": json.dumps(installed)}
     stopping.take_back_signals()
-    with warehouse.RunLock(settings.warehouse_dir, run_id):
-        warehouse.begin_run(settings.warehouse_dir, runs_row)
+    with storage.RunLock(settings.warehouse_dir, run_id):
+        storage.begin_run(settings.warehouse_dir, runs_row)
         stopping.running(run_id)
         try:
-            doc_ids = warehouse.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
+            doc_ids = storage.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
             batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)
                        ] if per_document else []
             logger.info("reprocess %s: stages %s for %d documents in %d batches", run_id, ", ".join(stages),
@@ -154,12 +154,12 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 if made["versions"] != {stage: installed[stage] for stage in per_document}:
                     raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
                                        "install the same newsetl on every worker")
-                replaced += warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"],
+                replaced += storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"],
                                                          per_document)
                 reporter.batch_done(len(batch["doc_ids"]))
 
             # One write connection for every commit: opening one (attach, schema check) costs a third of a second.
-            with warehouse.connect(settings.warehouse_dir) as writer, batch_runner(settings, len(doc_ids)) as runner:
+            with storage.connect(settings.warehouse_dir) as writer, batch_runner(settings, len(doc_ids)) as runner:
                 if batches:
                     open_file_context(Path(settings.warehouse_dir) / "quality", in_background=runs_here(runner))
                 run_batches(runner, reprocess_batch, [
@@ -168,14 +168,14 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
                 if "stories" in stages and doc_ids:
                     reporter.stage("stories")
                     restory(settings.warehouse_dir, run_id)
-                    clustered = warehouse.commit_reprocessed(writer, settings.warehouse_dir, run_id, "stories",
+                    clustered = storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, "stories",
                                                              ["stories"])
                     replaced = replaced if per_document else clustered
         except BaseException as exc:
-            warehouse.record_failed_run(settings.warehouse_dir, {
+            storage.record_failed_run(settings.warehouse_dir, {
                 **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
             raise
-        warehouse.record_run(settings.warehouse_dir, {
+        storage.record_run(settings.warehouse_dir, {
             **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": 0, "loaded": replaced,
             "quarantined": len(doc_ids) - replaced, "duplicates": 0, "status": "completed"})
     return {"run_id": run_id, "stages": stages, "selected": len(doc_ids), "reprocessed": replaced}

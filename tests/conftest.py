@@ -36,7 +36,7 @@ def small_warehouse_connections():
     """Warehouse connections made in the test process run DuckDB on one thread: on the tests' few rows,
     a second thread doubles the CPU of a load. Runs in child processes keep DuckDB's default.
     """
-    from newsetl.transforms import warehouse
+    from newsetl.transforms import storage as warehouse
 
     original = dict(warehouse.DUCKDB_CONFIG)
     warehouse.DUCKDB_CONFIG.update(threads=1)

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from newsetl.expectations.status import read_status
 from newsetl.flows.cli import app
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 from newsetl.transforms.backup import backup
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ import sys
 import pytest
 from test_bad_inputs import PROSE, _article, _gzip_bomb
 
-from newsetl.transforms import warehouse as wh
+from newsetl.transforms import storage as wh
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsetl.flows.cli import app
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 
 runner = CliRunner()
 GARBAGE = bytes(range(256)) * 64  # 16 KB

@@ -8,7 +8,7 @@ import sys
 from typer.testing import CliRunner
 
 from newsetl.flows.cli import app
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsetl.flows.cli import app
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 
 runner = CliRunner()
 
@@ -50,7 +50,7 @@ def test_query_prints_rows(small_warehouse):
 
 def test_a_second_run_is_refused_with_one_line_naming_the_first(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from newsetl.transforms.warehouse import RunLock\n"
+        "import sys, time; from newsetl.transforms.storage import RunLock\n"
         "with RunLock(sys.argv[1], 'first-run'):\n    print('locked', flush=True); time.sleep(60)"),
         str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:

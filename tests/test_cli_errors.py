@@ -46,7 +46,7 @@ def test_usage_errors_are_one_error_line_that_says_what_to_do(args, ending):
 
 
 def test_a_failed_query_is_one_line(tmp_path):
-    from newsetl.transforms import warehouse
+    from newsetl.transforms import storage as warehouse
 
     with warehouse.connect(tmp_path):
         pass

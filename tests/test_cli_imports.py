@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 
 HEAVY = ("prefect", "spacy", "great_expectations", "distributed", "dask", "pandas")
 # Runs a command of the CLI in this interpreter, then prints which heavy modules it imported.

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from newsetl.flows.cli import app
 from newsetl.flows.output import markdown_table, table_fits, vertical_lines
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 
 runner = CliRunner()
 TITLE = "Regierung beschließt nach langer Debatte ein neues Gesetz zur Förderung erneuerbarer Energien im ländlichen Raum"

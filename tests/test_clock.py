@@ -12,7 +12,8 @@ from lifecycle import lake_run
 from newsetl.expectations.health import HealthSettings, failing_rows_sql, health_checks
 from newsetl.expectations.report import build_report
 from newsetl.expectations.status import read_status
-from newsetl.transforms import run_history, warehouse
+from newsetl.transforms import run_history
+from newsetl.transforms import storage as warehouse
 
 TESTS = Path(__file__).parent
 needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime is not installed (apt-get install faketime)")

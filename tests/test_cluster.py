@@ -13,7 +13,7 @@ from newsetl.transforms.cluster import (
     recluster,
     signatures,
 )
-from newsetl.transforms.warehouse import load_run, story_candidates, write_part
+from newsetl.transforms.storage import load_run, story_candidates, write_part
 
 REPORT = " ".join(f"Satz {i}: Die Regierung in Berlin hat am Montag Maßnahme Nummer {i} für die Bahn beschlossen."
                   for i in range(30))

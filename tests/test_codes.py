@@ -6,7 +6,8 @@ import pytest
 
 from newsetl.expectations.suites import SUITES
 from newsetl.transforms import codes
-from newsetl.transforms.warehouse import _SQL, CHECKS
+from newsetl.transforms.storage import CHECKS
+from newsetl.transforms.storage import SQL_DIR as _SQL
 
 SCHEMA = (_SQL / "schema.sql").read_text(encoding="utf-8")
 # (table, column, codes): every column whose values come from a code list.

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import use_catalog
 
-from newsetl.transforms import warehouse as wh
+from newsetl.transforms import storage as wh
 
 pytestmark = pytest.mark.e2e
 DATA_TABLES = ["documents", "articles", "mentions", "entities", "entity_aliases", "themes", "stories",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.transforms import warehouse as wh
+from newsetl.transforms import storage as wh
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent

@@ -144,7 +144,7 @@ def _fill_during_the_batches(work: Path, folder: Path, landing: Path, warehouse:
 @pytest.mark.e2e
 @pytest.mark.parametrize("role", ["warehouse", "quality"])
 def test_a_disk_that_fills_during_the_batches_ends_the_run_in_one_line_with_the_cause_recorded(role, tmp_path):
-    from newsetl.transforms.warehouse import connect
+    from newsetl.transforms.storage import connect
 
     warehouse = tmp_path / "wh"
     folder = warehouse if role == "warehouse" else warehouse / "quality"
@@ -165,7 +165,7 @@ def test_a_disk_that_fills_during_the_batches_ends_the_run_in_one_line_with_the_
 
 @pytest.mark.e2e
 def test_a_state_folder_that_fills_during_the_run_ends_it_in_one_line_and_the_next_run_recovers(tmp_path):
-    from newsetl.transforms.warehouse import connect
+    from newsetl.transforms.storage import connect
 
     warehouse, state, landing = tmp_path / "wh", tmp_path / "state", tmp_path / "landing"
     shutil.copytree(SEEDS, landing)

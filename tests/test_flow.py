@@ -5,7 +5,7 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from newsetl.transforms import warehouse as wh
+from newsetl.transforms import storage as wh
 
 SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (
     "000_ee8c34442706e64e.txt", "001_93b077a67018bb08.txt", "002_35ea90125d1fd7c8.txt",
@@ -158,7 +158,7 @@ def test_the_batch_with_most_to_read_runs_first_and_keeps_its_place_in_the_part_
 
 
 def test_rebuild_from_parquet_reproduces_every_table(copy_of_seeds_run):
-    from newsetl.transforms.warehouse import SCHEMAS, rebuild
+    from newsetl.transforms.storage import SCHEMAS, rebuild
 
     _, warehouse = copy_of_seeds_run
     tables = [t for t in list(SCHEMAS) + ["entities"]]

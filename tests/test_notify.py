@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from receivers import HttpReceiver, SmtpReceiver, free_port
 
-from newsetl.transforms import notify, warehouse
+from newsetl.transforms import notify
+from newsetl.transforms import storage as warehouse
 from newsetl.transforms.notify import Event, Failure
 from newsetl.transforms.settings import Settings, SettingsError
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from newsetl.flows import landing
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 from newsetl.transforms.ingest import IngestLimits, Survey
 
 # Runs `newsetl run` in this interpreter, then prints its exit code and whether Prefect was imported.

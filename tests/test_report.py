@@ -157,7 +157,7 @@ def three_runs(prefect_harness, tmp_path_factory):
 
     from newsetl.flows.news_etl import news_etl
     from newsetl.transforms import clean
-    from newsetl.transforms.warehouse import connect
+    from newsetl.transforms.storage import connect
 
     landing = tmp_path_factory.mktemp("landing")
     warehouse = tmp_path_factory.mktemp("warehouse")
@@ -183,7 +183,7 @@ def three_runs(prefect_harness, tmp_path_factory):
 
 
 def _ro(warehouse: Path):
-    from newsetl.transforms.warehouse import connect
+    from newsetl.transforms.storage import connect
 
     return connect(warehouse, read_only=True)
 
@@ -358,7 +358,7 @@ def test_newsetl_report_rebuilds_the_page_from_the_warehouse(tmp_path):
     from typer.testing import CliRunner
 
     from newsetl.flows.cli import app
-    from newsetl.transforms.warehouse import connect
+    from newsetl.transforms.storage import connect
 
     with connect(tmp_path) as con:  # the warehouse's own schema, one completed run
         con.execute("insert into runs by name select 'r1' as run_id, now() as started_at, now() as finished_at, "

@@ -6,7 +6,7 @@ from lifecycle import lake_run
 from markdown_it import MarkdownIt
 
 from newsetl.expectations.report import build_report
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 
 IMG = "<img src=x onerror=alert(1)>_empty.txt"
 TICKS = "a`b``c` | d.txt"

@@ -7,8 +7,8 @@ import sys
 import pytest
 from conftest import SEEDS, use_catalog
 
+from newsetl.transforms import storage as wh
 from newsetl.transforms import versions
-from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 # A child process with the themes stage at version 2 and a new theme that every article gets.

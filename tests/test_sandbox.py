@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsetl.flows.cli import app
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 from newsetl.transforms.sandbox import QueryRefused
 
 runner = CliRunner()

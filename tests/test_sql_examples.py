@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.transforms.warehouse import connect
+from newsetl.transforms.storage import connect
 
 SQL = Path(__file__).resolve().parent.parent / "sql"
 

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from newsetl.expectations.status import parse_age, read_status
 from newsetl.flows.cli import app
-from newsetl.transforms import run_history, warehouse
+from newsetl.transforms import run_history
+from newsetl.transforms import storage as warehouse
 
 runner = CliRunner()
 NOW = datetime.now(timezone.utc)

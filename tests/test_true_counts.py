@@ -1,5 +1,5 @@
 """True counts: a run's files seen are every file it listed, and those already in the warehouse are the known ones."""
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 from newsetl.transforms.ingest import read_batch, survey_files
 
 GERMAN = "Köln (dpa) - Die Straßenbahn fährt über die Brücke, sagte die Bürgermeisterin."

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from conftest import CATALOG_KINDS, use_catalog
 
-from newsetl.transforms import warehouse
+from newsetl.transforms import storage as warehouse
 
 
 def _documents(run_id: str, ids: list[str]) -> pd.DataFrame:
@@ -84,7 +84,7 @@ def test_the_tables_match_the_parquet_schemas(history):
     with warehouse.connect(history, read_only=True) as con:
         for table, schema in warehouse.SCHEMAS.items():
             described = con.execute(f"describe {table}").fetchall()
-            expected = warehouse._duckdb_types(con, schema)
+            expected = warehouse.duckdb_types(con, schema)
             extra = [("story_id", "VARCHAR")] if table == "articles" else []
             assert [(name, kind) for name, kind, *_ in described] == expected + extra, table
 
@@ -152,7 +152,7 @@ def test_a_second_run_is_refused_while_one_holds_the_warehouse(new_warehouse):
     with warehouse.RunLock(tmp_path, "r1"):
         with warehouse.RunLock(tmp_path, "r1"):  # the command line, then its flow: the same lock
             pass
-        other = subprocess.run([sys.executable, "-c", "import sys; from newsetl.transforms.warehouse import RunLock\n"
+        other = subprocess.run([sys.executable, "-c", "import sys; from newsetl.transforms.storage import RunLock\n"
                                 "with RunLock(sys.argv[1], 'r2'): pass", str(tmp_path)], capture_output=True, text=True)
         assert "WarehouseLocked: another newsetl run holds the warehouse" in other.stderr and "run r1, pid" in other.stderr
     with warehouse.RunLock(tmp_path, "r3"):

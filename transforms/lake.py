@@ -1,7 +1,7 @@
 """Connections to the warehouse's DuckLake: what a reader needs, importing DuckDB and the standard library only.
 
 `newsetl query` and `newsetl search` open the warehouse through this module alone, so that they start in a
-fraction of a second; transforms/warehouse.py (pandas, pyarrow) re-exports these names and holds the rest.
+fraction of a second; transforms/storage/ (pandas, pyarrow) re-exports these names and holds the rest.
 """
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
         return sandbox.ReadingConnection(con)
     catalog_for(warehouse).prepare()
     con = _attach(warehouse, read_only=False)
-    from newsetl.transforms.warehouse import ensure_schema  # pandas and pyarrow: only writers need them
+    from newsetl.transforms.storage.schema import ensure_schema  # pandas and pyarrow: only writers need them
 
     ensure_schema(con)
     return con

@@ -64,7 +64,7 @@ def migrate(warehouse: str | Path, target_url: str) -> list[TableCheck]:
     NEWSETL_CATALOG may name the current catalog (to give its role and password), never the target.
     """
     from newsetl.transforms.catalog import catalog_for
-    from newsetl.transforms.warehouse import RunLock, connect
+    from newsetl.transforms.storage import RunLock, connect
 
     warehouse = Path(warehouse)
     source = catalog_for(warehouse)

@@ -158,7 +158,7 @@ def record(warehouse: str | Path, rows: list[dict], log: logging.Logger | loggin
     """Add delivery rows to the notifications table, in a commit of their own. Never raises."""
     if not rows:
         return
-    from newsetl.transforms import warehouse as lake
+    from newsetl.transforms import storage as lake
 
     try:
         with lake.connect(warehouse) as con:
@@ -170,7 +170,7 @@ def record(warehouse: str | Path, rows: list[dict], log: logging.Logger | loggin
                 con.execute("call lake.set_commit_message('newsetl', ?)", [f"notify {rows[0]['run_id']}"])
                 con.execute("commit")
 
-            lake._retry_commit(commit)
+            lake.retry_commit(commit)
     except Exception as exc:  # the warehouse may be why the run failed: the log keeps the record then
         log.warning("could not record %d notification(s) in the warehouse: %s", len(rows), exc)
 

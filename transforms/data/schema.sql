@@ -1,7 +1,7 @@
 -- The warehouse's tables, each with its comments beside it. Applied when the warehouse is created
--- or this file changes (transforms/warehouse.py ensure_schema), never inside a load.
+-- or this file changes (transforms/storage/schema.py ensure_schema), never inside a load.
 -- DuckLake has no PRIMARY KEY, UNIQUE or CHECK constraints: the load checks keys and codes
--- (transforms/warehouse.py KEYS and CHECKS) before it commits.
+-- (transforms/storage/schema.py KEYS and CHECKS) before it commits.
 
 create table if not exists documents (
     doc_id varchar, source_path varchar, size_bytes bigint, encoding varchar, content_type varchar,

@@ -1,4 +1,4 @@
--- Views, the search macros and the guide: applied with the schema (transforms/warehouse.py ensure_schema).
+-- Views, the search macros and the guide: applied with the schema (transforms/storage/schema.py ensure_schema).
 
 -- DuckDB's fts tokenizer, used by the index build and by queries alike, so both split words the same way.
 create or replace macro search_tokens(text) as
