@@ -31,14 +31,16 @@ def call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=None
 
         if isinstance(failure := state.result(raise_on_failure=False), DiskFull):
             raise failure  # told in one line (flows/disk_full.py)
-        fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
+        from flows.run_log import details
+
+        fail(details(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again"))
     return state.result()
 
 
 @contextmanager
-def holding(settings, verbose: bool):
+def holding(settings):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
-    with run_lock(settings), prefect_server(verbose) as server:
+    with run_lock(settings), prefect_server() as server:
         yield server
 
 
@@ -56,15 +58,12 @@ def run_lock(settings):
 
 
 @contextmanager
-def prefect_server(verbose: bool):
+def prefect_server():
     """Prefect's temporary server for one flow run (None when PREFECT_API_URL names one), stopped after it."""
     from flows import use_state_dir
     from flows.server import TemporaryServer
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
-    if not verbose:
-        # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     # The temporary server boots while this process imports and loads; see flows/server.py.
     server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
     try:

@@ -82,7 +82,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             counts = record_quiet_run(settings, found.survey.listed)
             verdict = _print_summary(settings, counts, time.monotonic() - STARTED, prefect="none")
         else:
-            with prefect_server(verbose) as server:
+            with prefect_server() as server:
                 verdict = _run_flow(settings, server, verbose, found, reporter)
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)

@@ -61,15 +61,20 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     if not catalog_exists(settings.warehouse_dir):
         fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
-    import_prefect()
-    # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
-    threading.Thread(target=preload, args=(here, not here and not settings.dask_address), daemon=True).start()
-    with holding(settings, verbose) as server:
-        from flows.reprocess import news_etl_reprocess
+    from flows.disk_full import told_in_one_line
+    from flows.stopping import stoppable
 
-        result = call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
-                            outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
-                            workers=settings.workers, dask_address=settings.dask_address)
+    with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose, "reprocess"):
+        import_prefect()
+        # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
+        threading.Thread(target=preload, args=(here, not here and not settings.dask_address), daemon=True).start()
+        with holding(settings) as server:
+            from flows.reprocess import news_etl_reprocess
+
+            result = call_flow(news_etl_reprocess, server, verbose, stages=stages,
+                               warehouse_dir=settings.warehouse_dir, outdated=outdated, since=since, limit=limit,
+                               batch_size=settings.reprocess_batch_size, workers=settings.workers,
+                               dask_address=settings.dask_address)
     console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)

@@ -166,3 +166,43 @@ def test_a_first_name_the_tagger_cut_from_its_surname_is_printed_whole_but_no_pl
     body = "„Es geht voran“, sagte Merkel Journalisten in Berlin."
     row = _one(_quotes(body, [_mention(body, "Merkel", merkel)]), "direct")
     assert (row["speaker"], row["speaker_entity_id"]) == ("Merkel", merkel)
+
+
+def test_heisst_es_in_a_statement_names_the_statement_and_the_organisation_it_holds():
+    body = "„Die Lage bleibt ernst“, heißt es in einer gemeinsamen Erklärung des Betriebsrates und der IG Metall."
+    ig_metall = entity_id("ORG", "ig metall")
+    row = _one(_quotes(body, [_mention(body, "IG Metall", ig_metall, "ORG")]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == (
+        "einer gemeinsamen Erklärung des Betriebsrates und der IG Metall", ig_metall)
+
+
+def test_a_person_right_after_a_genitive_article_is_not_the_subject_but_the_apposition_after_it_is():
+    body = ("Der ältere Bruder des Papstes, Georg Ratzinger, war eingeweiht. "
+            "Der Rücktritt sei ein natürlicher Vorgang.")
+    georg = entity_id("PER", "georg ratzinger")
+    found = _quotes(body, [_mention(body, "Papst", entity_id("PER", "papst")), _mention(body, "Georg Ratzinger", georg)])
+    row = _one(found, "free_indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Georg Ratzinger", georg)
+
+
+def test_a_direct_quotation_without_a_frame_is_the_free_name_not_the_organisation_in_a_genitive():
+    body = ("Der Vorsitzende der Gewerkschaft ver.di, Frank Bsirske, würdigte Kluncker heute als "
+            "„eine bedeutende Persönlichkeit und einen großen Gewerkschafter“.")
+    bsirske = entity_id("PER", "frank bsirske")
+    found = _quotes(body, [_mention(body, "ver.di", entity_id("ORG", "ver.di"), "ORG"),
+                           _mention(body, "Frank Bsirske", bsirske), _mention(body, "Kluncker", entity_id("PER", "kluncker"))])
+    assert _one(found, "direct")["speaker_entity_id"] == bsirske
+
+
+def test_reported_speech_after_a_sentence_opened_by_a_role_goes_on_with_that_role():
+    body = ("Der Bürgermeister von New Orleans forderte alle Bewohner zum Rückzug auf. "
+            "Kämen sie dem nicht nach, so sei ihr Leben in Gefahr.")
+    found = _quotes(body, [_mention(body, "New Orleans", entity_id("LOC", "new orleans"), "LOC")])
+    assert _one(found, "free_indirect")["speaker"] == "Der Bürgermeister von New Orleans"
+
+
+def test_a_role_with_a_name_between_commas_passes_the_name_to_the_speech_that_follows():
+    body = ("Der Flugbetriebsleiter, Reinhard Kraxner, spekulierte über einen toten Winkel als Ursache. "
+            "So sei die Sicht nach oben eingeschränkt.")
+    row = _one(_quotes(body), "free_indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Reinhard Kraxner", entity_id("PER", "reinhard kraxner"))
