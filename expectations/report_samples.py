@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from expectations.report_format import esc, html_table
+from expectations.whole_files import PARTIAL
 
 SAMPLE_ROWS = 5
 SAMPLES_FILE = "report-samples.json"
@@ -92,12 +93,12 @@ def _save(out_dir: Path | None, key: str | None, samples: dict[str, str]) -> Non
     """Written whole or not at all: a report killed meanwhile leaves the previous file."""
     if out_dir is None or key is None:
         return
-    partial = out_dir / f".{SAMPLES_FILE}.partial"
+    partial = out_dir / f".{SAMPLES_FILE}{PARTIAL}"
     try:
         partial.write_text(json.dumps({"key": key, "samples": samples}), encoding="utf-8")
         os.replace(partial, out_dir / SAMPLES_FILE)
-    except OSError:
-        pass  # a folder the report cannot write into keeps no samples; the report itself says so
+    except OSError:  # a full disk or a folder the report cannot write: the next report reads the rows again
+        partial.unlink(missing_ok=True)
 
 
 def _read(con, sql: str | None) -> pd.DataFrame | str | None:
