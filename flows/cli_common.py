@@ -15,6 +15,8 @@ CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalo
 
 WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
 DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+VERBOSE_HELP = ("Show Prefect's own log lines (task runs, links, tracebacks) here instead of in the command's log file "
+                "(logs/ in the state folder, NEWSETL_STATE_DIR).")
 NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
                "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
 

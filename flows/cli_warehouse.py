@@ -11,8 +11,10 @@ import typer
 from flows.cli_common import (
     CATALOG_HELP,
     DASK_ADDRESS_HELP,
+    VERBOSE_HELP,
     WAREHOUSE_HELP,
     WORKERS_HELP,
+    check_catalog,
     fail,
     import_prefect,
     preload,
@@ -38,7 +40,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
               catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-              verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
+              verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP)) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
@@ -57,6 +59,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
+    check_catalog(settings.warehouse_dir)
     use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")

@@ -91,17 +91,45 @@ def _direct_speaker(art: Article, q: Quote, s: int, e: int, previous_direct: Quo
                 # auf Erfahrungen mit der Türkeifrage: „…“" (train 30, 518) goes on with the last speaker.
                 q.speaker = None
     if q.speaker is None and q.cue is None:
-        # No cue: a partial quotation ("bezeichnete X als „…“") is its sentence's subject's, its first name.
-        named = art.speakers_in(s, a) or art.speakers_in(b, e)
-        # The first that hangs on no other word (Der Vorsitzende der Gewerkschaft ver.di, Frank Bsirske, ...).
-        free = [m for m in named if not art.attached(m.start, s if m.start < a else b, m.label)]
-        if named:
-            best = (free or named)[0]
-            q.speaker, q.speaker_entity_id = best.surface, best.entity_id
-        elif previous_direct is not None and a - previous_direct.end < DIRECT_CONTINUATION_CHARS:
-            # The second part of an interrupted quotation, or its next paragraph: the same speaker.
-            q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
-            q.cue = previous_direct.cue
+        _unframed_speaker(art, q, s, e, previous_direct)
+    elif q.speaker is None and q.cue in ("heißt", "hieß") and _continues(q, previous_direct):
+        # "..., weiter hieß es, dass „…“": the writing just quoted goes on.
+        q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
+
+
+def _continues(q: Quote, previous: Quote | None) -> bool:
+    return previous is not None and q.start - previous.end < DIRECT_CONTINUATION_CHARS
+
+
+def _unframed_speaker(art: Article, q: Quote, s: int, e: int, previous_direct: Quote | None) -> None:
+    """The speaker of a direct quotation without a cue in the frame body[s:e]: its sentence's subject (a partial
+    quotation, "bezeichnete X als „…“"), the name of a next sentence that points back to it, or the quotation
+    it continues."""
+    a, b = q.start, q.end
+    source = indirect_speech(art, *art.sentence_at(a))
+    if source is not None and source.cue in ("laut", "nach", "zufolge") and source.speaker is not None:
+        # Words in marks inside a sourced sentence are the source's (laut dem Chefankläger ... „von
+        # unbeschreiblicher Brutalität“; Nach Schäubles Idee soll „im Zweifel ...“).
+        q.speaker, q.speaker_entity_id = source.speaker, source.speaker_entity_id
+        return
+    named = art.speakers_in(s, a) or art.speakers_in(b, e)
+    # The first that hangs on no other word (Der Vorsitzende der Gewerkschaft ver.di, Frank Bsirske, ...).
+    free = [m for m in named if not art.attached(m.start, s if m.start < a else b, m.label)]
+    if not named and not art.body[s:a].strip() and _POINTS_BACK.match(art.body, e):
+        # „Ja, es gibt Zumutungen“. Das musste Bundesfinanzminister Peer Steinbrück ... eingestehen.
+        named = art.speakers_in(*art.sentence_at(_POINTS_BACK.match(art.body, e).end()))
+        free = []
+    if named:
+        best = (free or named)[0]
+        q.speaker, q.speaker_entity_id = best.surface, best.entity_id
+    elif _continues(q, previous_direct):
+        # The second part of an interrupted quotation, or its next paragraph: the same speaker.
+        q.speaker, q.speaker_entity_id = previous_direct.speaker, previous_direct.speaker_entity_id
+        q.cue = previous_direct.cue
+
+
+# A sentence after a quotation that points back to it (Das sagte ..., Diese dem ... zugeschriebene Weisheit).
+_POINTS_BACK = re.compile(r"[ \t]*(?=(?:Das|Dies|Diese|Dieser|Dieses)\s)")
 
 
 def _sentence_quotes(art: Article, quotes: list[Quote], direct_cover: list[tuple[int, int]]) -> None:

@@ -106,7 +106,7 @@ def sentences(body: str) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(body):
         before = body[max(start, m.start() - 12):m.start()].split()
         last = before[-1] if before else ""
-        if m.group()[0] == "." and (last in _ABBREVIATIONS or (last.isdigit() and len(last) <= 2)):
+        if m.group()[0] == "." and (last in _ABBREVIATIONS or (last.isdigit() and len(last) <= 2) or _initial(last)):
             continue
         end = m.end() if m.group()[0] != "\n" else m.start()
         if body[start:end].strip():
@@ -115,6 +115,11 @@ def sentences(body: str) -> list[tuple[int, int]]:
     if body[start:].strip():
         spans.append(strip_spaces(body, start, len(body)))
     return spans
+
+
+def _initial(word: str) -> bool:
+    """A name's initial (George W. Bush, C.Y. Leung): one capital, or capitals with dots."""
+    return bool(re.fullmatch(r"(?:[A-ZÄÖÜ]\.)*[A-ZÄÖÜ]", word))
 
 
 def strip_spaces(body: str, start: int, end: int) -> tuple[int, int]:

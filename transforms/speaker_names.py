@@ -117,7 +117,9 @@ class Names:
             # Genitive after a noun (Sprecher der FDP); subject or dative after a verb (sagte der Minister).
             if previous.lower() in PREPOSITIONS:
                 return True
-            return label != "PER" and previous[:1].isupper() and previous.lower() not in SENTENCE_WORDS and k > 1
+            genitive = previous[:1].isupper() and previous.lower() not in SENTENCE_WORDS and k > 1
+            # A person right after the article is the genitive too (Vorsitzender der Deutschen Journalisten-Union).
+            return genitive and (label != "PER" or adjectives == len(words) - 1)
         if lower in ("die", "das", "ein", "eine"):
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False

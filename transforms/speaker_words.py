@@ -31,7 +31,7 @@ NAME_RUN = re.compile(
     r"le|la|[A-ZÄÖÜ][\wäöüßéèáàóòúùçñ'’-]+))+")
 NOT_NAME_WORDS = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "er", "sie", "es", "wir", "ich",
                    "bei", "im", "am", "in", "auf", "mit", "nach", "von", "vom", "zu", "zum", "zur", "für", "aus",
-                   "wie", "laut", "und", "auch", "dies", "diese", "dieser", "man", "nun", "doch", "sein", "seine",
+                   "wie", "als", "laut", "und", "auch", "dies", "diese", "dieser", "man", "nun", "doch", "sein", "seine",
                    "seiner", "seinen", "ihr", "ihre", "ihrer", "ihren", "unser", "unsere", "deren", "dessen", "so",
                    "uhr", "anfang", "ende", "mitte", "januar", "februar", "märz", "april", "mai", "juni", "juli",
                    "august", "september", "oktober", "november", "dezember", "montag", "dienstag", "mittwoch",
@@ -126,6 +126,8 @@ def noun_phrase_end(text: str, after_noun: bool = False) -> int:
     for m in re.finditer(r"[„»\"][^„“»«\"]{1,40}[“«\"]|[\wÄÖÜäöüß.'’-]+|\S", text):
         word = m.group()
         lower = word.lower()
+        if word[:1] in "„»\"" and not _marked_name(word):
+            break  # a quotation, or its opening mark alone: no part of the source
         if word[:1] in "„»\"" or word[:1].isupper() and lower not in ARTICLES:
             end, expect = m.end(), "noun"
         elif expect == "noun" and lower in ("der", "des", "eines", "einer", "und", "von", "vom", "im", "in", "aus",
@@ -138,3 +140,7 @@ def noun_phrase_end(text: str, after_noun: bool = False) -> int:
     return end
 
 
+def _marked_name(text: str) -> bool:
+    """Text in marks that is a name (laut „tagesschau.de“, der „Chaos Computer Club“), not words quoted."""
+    inner = text[1:-1]
+    return len(text) > 2 and (inner[:1].isupper() or " " not in inner)

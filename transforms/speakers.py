@@ -46,8 +46,11 @@ _ROLE_NP = re.compile(
     r"([A-ZÄÖÜ][\wäöüß-]+)"
     # its name right after it: die Zeitung The Guardian, die Tageszeitung „The Guardian“, Die New York Times
     r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
+    # up to two, each with its name in marks or für-complement (der Mitarbeiter der Video-Produktionsfirma „Shui
+    # Jing Shi“, der Webseite des Preises der Stadt Kassel, Ein Sprecher der Bundesagentur für Arbeit)
     r"((?:\s+(?:des|der|eines|einer|von|vom)\s+(?:(?:der|des|dem|den)\s+)?(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
-    r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?))?")
+    r"[„»\"]?[A-ZÄÖÜ][\wäöüß-]+(?:[ ]+[A-ZÄÖÜ][\wäöüß-]+){0,3}[“«\"]?"
+    r"(?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|[ ]+für[ ]+[A-ZÄÖÜ][\wäöüß-]+)?){1,2})?")
 _BARE_SUBJECT = re.compile(r"^\s*(?:[A-ZÄÖÜ][\wäöüß-]*\s+){0,2}([A-ZÄÖÜ][\wäöüß-]+)(?:\s*$|\s+(?=[a-zäöüß]))")
 # An article with a name in marks: der „Oberste Rat zur Wiederherstellung der Demokratie“, Der „Chaos Computer Club“.
 _QUOTED_NP = re.compile(r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
@@ -83,21 +86,7 @@ class Speakers(Names):
             # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
             person = self.person_before(start, pronoun=pronoun.group(1))
             return pronoun.group(1), person.entity_id if person else None
-        # (start, end, written, entity id, label, found by rule)
-        by_rule = self.names_by_rule(start, end)
-        named = [(s, e, body[s:e], self.rule_entity(s, e), "PER", True) for s, e in by_rule]
-        rule_starts = {s for s, _ in by_rule}
-        for m in self.speakers_in(start, end):
-            if m.label == "ORG" and is_role(m.surface.split()[-1]):
-                continue  # a role the tagger took for an organisation (Klub-Sekretär, FIFA-Chef)
-            noun = re.match(r" ([A-ZÄÖÜ][\wäöüß-]+)", body[m.end:m.end + 40])
-            if m.end + 1 in rule_starts or noun and m.end + len(noun.group()) + 1 in rule_starts:
-                continue  # a role the tagger took for a name (der EU-Außenbeauftragte | Javier Solana)
-            if noun and m.surface.endswith("s") and descriptor(noun.group(1)):
-                # Demjanjuks Sohn, Papiers Stellvertreter: someone of the person's, not the person.
-                named.append((m.start, m.end + len(noun.group()), m.surface + noun.group(), None, "PER", False))
-                continue
-            named.append((m.start, m.end, m.surface, m.entity_id, m.label, False))
+        named = self._frame_names(start, end)
         subjects = named if nearest else [n for n in named if not self.attached(n[0], start, n[4])]
         if subjects:
             # A name of the cue's own clause (not one of "Wie CBS berichtet, gab X ..."), then the nearest to
@@ -130,6 +119,28 @@ class Speakers(Names):
             best = min(places, key=lambda m: abs(m.start - cue_at))
             return best.surface, None
         return None, None
+
+    def _frame_names(self, start: int, end: int) -> list[tuple[int, int, str, str | None, str, bool]]:
+        """The names of a frame as (start, end, written, entity id, label, found by rule): the tagger's persons and
+        organisations and the names found by rule, less roles the tagger took for names."""
+        body = self.body
+        by_rule = self.names_by_rule(start, end)
+        named = [(s, e, body[s:e], self.rule_entity(s, e), "PER", True) for s, e in by_rule]
+        rule_starts = {s for s, _ in by_rule}
+        for m in self.speakers_in(start, end):
+            if m.label == "ORG" and is_role(m.surface.split()[-1]):
+                continue  # a role the tagger took for an organisation (Klub-Sekretär, FIFA-Chef)
+            noun = re.match(r" ([A-ZÄÖÜ][\wäöüß-]+)", body[m.end:m.end + 40])
+            if m.end + 1 in rule_starts or noun and m.end + len(noun.group()) + 1 in rule_starts:
+                continue  # a role the tagger took for a name (der EU-Außenbeauftragte | Javier Solana)
+            if noun and m.surface.endswith("s") and descriptor(noun.group(1)):
+                if any(n.start == m.end + len(noun.group()) + 1 and n.label == "PER" for n in self.mentions):
+                    continue  # Schalkes Trainer Felix Magath: the name after the role is the person
+                # Demjanjuks Sohn, Papiers Stellvertreter: someone of the person's, not the person.
+                named.append((m.start, m.end + len(noun.group()), m.surface + noun.group(), None, "PER", False))
+                continue
+            named.append((m.start, m.end, m.surface, m.entity_id, m.label, False))
+        return named
 
     def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
