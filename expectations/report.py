@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from expectations.report_data import DEFAULT_STALE_AFTER, collect
-from expectations.report_html import render_html
-from expectations.report_markdown import render_markdown
-from expectations.report_sql import failing_rows_sql, quarantine_sql, query_command
-from expectations.verdict import VERDICT_RULE, verdict
+from newsetl.expectations.report_data import DEFAULT_STALE_AFTER, collect
+from newsetl.expectations.report_html import render_html
+from newsetl.expectations.report_markdown import render_markdown
+from newsetl.expectations.report_sql import failing_rows_sql, quarantine_sql, query_command
+from newsetl.expectations.verdict import VERDICT_RULE, verdict
 
 __all__ = ["VERDICT_RULE", "build_report", "failing_rows_sql", "quarantine_sql", "query_command", "verdict"]
 

@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from expectations.report_format import esc
+from newsetl.expectations.report_format import esc
 
 PALETTE = ["#2b6cb0", "#c05621", "#2f855a", "#b83280", "#6b46c1", "#718096"]
 CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 640, 220, 48, 44, 16

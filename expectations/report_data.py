@@ -11,12 +11,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations import health
-from expectations.report_format import age, as_utc, fmt_time
-from expectations.report_samples import failure_samples
-from expectations.report_sql import failing_rows_sql, sql_quote
-from expectations.verdict import verdict
-from transforms import run_history
+from newsetl.expectations import health
+from newsetl.expectations.report_format import age, as_utc, fmt_time
+from newsetl.expectations.report_samples import failure_samples
+from newsetl.expectations.report_sql import failing_rows_sql, sql_quote
+from newsetl.expectations.verdict import verdict
+from newsetl.transforms import run_history
 
 DEFAULT_STALE_AFTER = timedelta(hours=float(os.environ.get("NEWSETL_REPORT_STALE_HOURS", 48)))
 QUARANTINE_ROWS = 50

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
-from transforms import run_history
+from newsetl.transforms import run_history
 
 
 def as_utc(value) -> datetime | None:

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from expectations.report_charts import horizontal_bars, share_lines, stacked_bars
-from expectations.report_data import COUNTED_TABLES, MISSING_FIELDS, QUARANTINE_ROWS, runs_in_focus
-from expectations.report_format import clock_note, esc, fmt_time, html_table, num, pct, run_label
-from expectations.report_sql import data_docs_pages, quarantine_sql, query_command
-from expectations.verdict import VERDICT_RULE
+from newsetl.expectations.report_charts import horizontal_bars, share_lines, stacked_bars
+from newsetl.expectations.report_data import COUNTED_TABLES, MISSING_FIELDS, QUARANTINE_ROWS, runs_in_focus
+from newsetl.expectations.report_format import clock_note, esc, fmt_time, html_table, num, pct, run_label
+from newsetl.expectations.report_sql import data_docs_pages, quarantine_sql, query_command
+from newsetl.expectations.verdict import VERDICT_RULE
 
 if TYPE_CHECKING:
-    from expectations.report_data import ReportData
+    from newsetl.expectations.report_data import ReportData
 
 
 def _badge(value: str) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from expectations.report_data import QUARANTINE_ROWS, runs_in_focus
-from expectations.report_format import clock_note, fmt_time, num, pct
-from expectations.report_html import HISTORY_HEADERS
-from expectations.report_sql import quarantine_sql, query_command
-from expectations.verdict import VERDICT_RULE
+from newsetl.expectations.report_data import QUARANTINE_ROWS, runs_in_focus
+from newsetl.expectations.report_format import clock_note, fmt_time, num, pct
+from newsetl.expectations.report_html import HISTORY_HEADERS
+from newsetl.expectations.report_sql import quarantine_sql, query_command
+from newsetl.expectations.verdict import VERDICT_RULE
 
 if TYPE_CHECKING:
-    from expectations.report_data import ReportData
+    from newsetl.expectations.report_data import ReportData
 
 # What starts inline markup anywhere in a line (tags, entities, links, emphasis, code, table cells); any ASCII
 # punctuation may be backslash-escaped in CommonMark, and a value's first character is too (headings, lists).

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations.report_format import esc, html_table
-from expectations.whole_files import PARTIAL
+from newsetl.expectations.report_format import esc, html_table
+from newsetl.expectations.whole_files import PARTIAL
 
 SAMPLE_ROWS = 5
 SAMPLES_FILE = "report-samples.json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from expectations import health
-from expectations.suites import SUITES, Check
+from newsetl.expectations import health
+from newsetl.expectations.suites import SUITES, Check
 
 
 def sql_quote(value: str) -> str:

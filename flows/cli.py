@@ -8,20 +8,39 @@ Keep heavy imports out of this module's top level and out of the package __init_
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
 # The run summary's wall time is the command's, from here: the first instruction of the command line.
-from flows.cli_clock import STARTED  # noqa: F401
-from flows.cli_common import NOTIFY_HELP, fail, settings_for
-from flows.cli_query import query, search
-from flows.cli_run import run
-from flows.cli_warehouse import backup, migrate, rebuild, report, reprocess, status
-from flows.command_group import NewsetlGroup, console
+from newsetl.flows.cli_clock import STARTED  # noqa: F401
+from newsetl.flows.cli_common import NOTIFY_HELP, fail, settings_for
+from newsetl.flows.cli_query import query, search
+from newsetl.flows.cli_run import run
+from newsetl.flows.cli_warehouse import backup, migrate, rebuild, report, reprocess, status
+from newsetl.flows.command_group import NewsetlGroup, console
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
                   no_args_is_help=True, cls=NewsetlGroup)
-for command in (run, reprocess, query, search, rebuild, report, status, migrate, backup):
+
+
+def init(target: Path = typer.Argument(Path("."), metavar="DIR", help="Folder of the new project (made if missing; default: here).")
+         ) -> None:
+    """Make a project to start from: landing/ with five sample articles, sql/ with example queries, a prefect.yaml
+    with the hourly deployment and a README; then `newsetl run` inside it fills warehouse/."""
+    from newsetl.flows.project import ProjectExists, init_project
+
+    try:
+        written = init_project(target)
+    except ProjectExists as exc:
+        fail(str(exc))
+    out = console(highlight=False)
+    out.print(f"made a newsetl project in {target.resolve()}: {len(written)} files", soft_wrap=True)
+    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {target} && "
+    out.print(f"next: {where}newsetl run && newsetl query \"select title, outlet from articles\"", soft_wrap=True)
+
+
+for command in (run, reprocess, query, search, rebuild, report, status, migrate, backup, init):
     app.command()(command)
 
 
@@ -51,18 +70,18 @@ def automation_install(notify: list[str] = typer.Option(None, "--notify", metava
     settings = settings_for(notify=" ".join(notify) if notify else None)
     if not settings.notify:
         fail("no address to notify: give --notify URL or set NEWSETL_NOTIFY")
-    from transforms.notify import unusable
+    from newsetl.transforms.notify import unusable
 
     if unusable(settings.notify):
         fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
-    from flows import use_state_dir
+    from newsetl.flows import use_state_dir
 
     use_state_dir()
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
         fail("automations live on a Prefect server: set PREFECT_API_URL (http://127.0.0.1:4200/api)")
-    from flows.automation import install
+    from newsetl.flows.automation import install
 
     try:
         installed = install(settings.notify)
@@ -73,7 +92,7 @@ def automation_install(notify: list[str] = typer.Option(None, "--notify", metava
 
 
 def main() -> None:
-    """Entry point for `python -m flows.cli`."""
+    """Entry point for `python -m newsetl.flows.cli`."""
     sys.exit(app())
 
 

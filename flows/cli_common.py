@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from flows.command_group import error_line
+from newsetl.flows.command_group import error_line
 
 WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env NEWSETL_WAREHOUSE."
 CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalog a team shares (data files stay in "
@@ -25,7 +25,7 @@ NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run
 
 
 def settings_for(**given):
-    from transforms.settings import Settings, SettingsError
+    from newsetl.transforms.settings import Settings, SettingsError
 
     try:
         return Settings.resolve(**given)
@@ -39,7 +39,7 @@ def warehouse_folder(value: str | None) -> str:
 
 def use_catalog(catalog: str | None, warehouse: str) -> None:
     """Check the catalog against the warehouse folder and pass it on to the flow, its workers and children."""
-    from transforms.catalog import CatalogError, catalog_for
+    from newsetl.transforms.catalog import CatalogError, catalog_for
 
     chosen = settings_for(catalog=catalog).catalog
     try:
@@ -57,8 +57,8 @@ def fail(message: str) -> None:
 
 def check_catalog(warehouse: str) -> None:
     """A damaged catalog is a one-line error naming the fix, before anything starts."""
-    from transforms.lake import catalog_exists, open_reader
-    from transforms.sqlite_catalog import CatalogDamaged
+    from newsetl.transforms.lake import catalog_exists, open_reader
+    from newsetl.transforms.sqlite_catalog import CatalogDamaged
 
     if catalog_exists(warehouse):
         try:
@@ -76,7 +76,7 @@ def import_prefect() -> None:
 
 def preload(models: bool, local_workers: bool) -> None:
     # Imports Prefect: in the preload thread, not before the server starts.
-    from flows.batches import fork_workers_from_loaded_process, preload_process
+    from newsetl.flows.batches import fork_workers_from_loaded_process, preload_process
 
     if local_workers:
         fork_workers_from_loaded_process()

@@ -5,16 +5,16 @@ import os
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
-from flows.cli_common import fail
+from newsetl.flows.cli_common import fail
 
 if TYPE_CHECKING:
-    from flows.server import TemporaryServer
+    from newsetl.flows.server import TemporaryServer
 
 def call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=None, **parameters) -> dict:
     """A flow run against the temporary server (or PREFECT_API_URL), progress shown; its result, or a one-line error."""
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
-    from flows import progress
+    from newsetl.flows import progress
 
     api = {}
     if server is not None and PREFECT_API_URL.value():
@@ -27,11 +27,11 @@ def call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=None
         if server is not None:
             drain_to_server()
     if not state.is_completed():
-        from transforms.diskspace import DiskFull
+        from newsetl.transforms.diskspace import DiskFull
 
         if isinstance(failure := state.result(raise_on_failure=False), DiskFull):
             raise failure  # told in one line (flows/disk_full.py)
-        from flows.run_log import details
+        from newsetl.flows.run_log import details
 
         fail(details(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again"))
     return state.result()
@@ -47,7 +47,7 @@ def holding(settings):
 @contextmanager
 def run_lock(settings):
     """The warehouse's run lock, held to the end: a second run is refused at once, before a server starts."""
-    from transforms.warehouse import RunLock, WarehouseLocked
+    from newsetl.transforms.warehouse import RunLock, WarehouseLocked
 
     with ExitStack() as held:
         try:
@@ -60,8 +60,8 @@ def run_lock(settings):
 @contextmanager
 def prefect_server():
     """Prefect's temporary server for one flow run (None when PREFECT_API_URL names one), stopped after it."""
-    from flows import use_state_dir
-    from flows.server import TemporaryServer
+    from newsetl.flows import use_state_dir
+    from newsetl.flows.server import TemporaryServer
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
     # The temporary server boots while this process imports and loads; see flows/server.py.

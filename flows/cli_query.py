@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli_common import CATALOG_HELP, WAREHOUSE_HELP, fail, use_catalog, warehouse_folder
+from newsetl.flows.cli_common import CATALOG_HELP, WAREHOUSE_HELP, fail, use_catalog, warehouse_folder
 
 FORMAT_HELP = ("table, vertical (one `column: value` line each), csv, json (one object per line) or markdown; "
                "default: a table, or vertical when the rows do not fit the terminal. csv, json and markdown print rows only, whole.")
@@ -16,8 +16,8 @@ MAX_WIDTH_HELP = "Cut cells to this many characters (default: 40 in a table, the
 
 def _open_reader(warehouse: str | None, as_of: str | None = None, catalog: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
-    from transforms.lake import connect
-    from transforms.sqlite_catalog import CatalogDamaged
+    from newsetl.transforms.lake import connect
+    from newsetl.transforms.sqlite_catalog import CatalogDamaged
 
     folder = warehouse_folder(warehouse)
     use_catalog(catalog, folder)
@@ -33,7 +33,7 @@ def _print_result(con, sql: str, output: str | None = None, max_width: int | Non
 
     import duckdb
 
-    from flows.output import print_rows
+    from newsetl.flows.output import print_rows
 
     started = time.perf_counter()
     try:
@@ -46,7 +46,7 @@ def _print_result(con, sql: str, output: str | None = None, max_width: int | Non
 
 
 def _check_format(output: str | None) -> None:
-    from flows.output import FORMATS
+    from newsetl.flows.output import FORMATS
 
     if output is not None and output not in FORMATS:
         fail(f"unknown --format {output!r}: use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from flows.cli_clock import STARTED
-from flows.cli_common import (
+from newsetl.flows.cli_clock import STARTED
+from newsetl.flows.cli_common import (
     CATALOG_HELP,
     DASK_ADDRESS_HELP,
     NOTIFY_HELP,
@@ -27,11 +27,11 @@ from flows.cli_common import (
     settings_for,
     use_catalog,
 )
-from flows.cli_prefect import call_flow, prefect_server, run_lock
-from flows.command_group import console
+from newsetl.flows.cli_prefect import call_flow, prefect_server, run_lock
+from newsetl.flows.command_group import console
 
 if TYPE_CHECKING:
-    from flows.server import TemporaryServer
+    from newsetl.flows.server import TemporaryServer
 
 def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
         warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
@@ -60,7 +60,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     Prefect, unless PREFECT_API_URL names a server. Exit status: 0 done, 1 with --fail-on-quality and a
     FAIL verdict, 2 for bad settings, a held warehouse or a failed run.
     """
-    from flows import landing, progress
+    from newsetl.flows import landing, progress
 
     settings = _checked_settings(catalog, input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
                                  max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
@@ -70,15 +70,15 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     reporter = progress.for_terminal(verbose)
     entries = landing.list_entries(settings.input_dir)
     reporter.starting(len(entries))
-    from flows.disk_full import told_in_one_line
-    from flows.stopping import stoppable
+    from newsetl.flows.disk_full import told_in_one_line
+    from newsetl.flows.stopping import stoppable
 
     with (stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose), run_lock(settings),
           _collections_paused()):
         found = landing.look(settings, entries)
         # Alerts are sent from the flow (flows/alerts.py), and a Prefect server's UI lists its flow runs.
         if found.nothing_new and not settings.notify and not os.environ.get("PREFECT_API_URL"):
-            from flows.quiet_run import record_quiet_run
+            from newsetl.flows.quiet_run import record_quiet_run
 
             counts = record_quiet_run(settings, found.survey.listed)
             verdict = _print_summary(settings, counts, time.monotonic() - STARTED, prefect="none")
@@ -103,7 +103,7 @@ def _collections_paused():
 
 def _checked_settings(catalog: str | None, **given):
     """The run's settings, its landing folder, catalog and notification addresses checked: a one-line error else."""
-    from transforms.settings import SettingsError
+    from newsetl.transforms.settings import SettingsError
 
     settings = settings_for(**given)
     try:
@@ -113,7 +113,7 @@ def _checked_settings(catalog: str | None, **given):
     check_catalog(settings.warehouse_dir)
     use_catalog(catalog, settings.warehouse_dir)
     if settings.notify:
-        from transforms.notify import unusable
+        from newsetl.transforms.notify import unusable
 
         if unusable(settings.notify):
             fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
@@ -122,9 +122,9 @@ def _checked_settings(catalog: str | None, **given):
 
 def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, reporter) -> str | None:
     """Run the flow over what the look found, with progress shown; print the summary; returns the run's verdict."""
-    from flows import landing
-    from transforms.ingest import PENDING
-    from transforms.warehouse import catalog_exists
+    from newsetl.flows import landing
+    from newsetl.transforms.ingest import PENDING
+    from newsetl.transforms.warehouse import catalog_exists
 
     if catalog_exists(settings.warehouse_dir):  # else the flow's start may rebuild it from the archive: it looks again
         landing.hand_to_flow(found)
@@ -135,7 +135,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, re
     if pending:
         here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
         threading.Thread(target=preload, args=(here, not here and not settings.dask_address), daemon=True).start()
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
     counts = call_flow(news_etl, server, verbose, reporter, input_dir=settings.input_dir,
@@ -150,8 +150,8 @@ def _print_summary(settings, counts: dict, seconds: float, prefect: str) -> str 
     """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
     from rich.markup import escape
 
-    from expectations.report import verdict
-    from transforms.warehouse import connect
+    from newsetl.expectations.report import verdict
+    from newsetl.transforms.warehouse import connect
 
     run_id = counts["run_id"]
     with connect(settings.warehouse_dir, read_only=True) as con:

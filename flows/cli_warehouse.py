@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli_common import (
+from newsetl.flows.cli_common import (
     CATALOG_HELP,
     DASK_ADDRESS_HELP,
     VERBOSE_HELP,
@@ -22,8 +22,8 @@ from flows.cli_common import (
     use_catalog,
     warehouse_folder,
 )
-from flows.cli_prefect import call_flow, holding
-from flows.command_group import console
+from newsetl.flows.cli_prefect import call_flow, holding
+from newsetl.flows.command_group import console
 
 STAGES_HELP = ("clean, tag, themes, quote or stories (repeat the flag for several), or all; downstream stages run "
                "too. stories clusters the whole archive again, in one commit.")
@@ -44,7 +44,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
-    from transforms.versions import STAGES
+    from newsetl.transforms.versions import STAGES
 
     settings = settings_for(warehouse_dir=warehouse, reprocess_batch_size=batch_size, workers=workers,
                          dask_address=dask_address)
@@ -57,22 +57,22 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             dt.date.fromisoformat(since)
         except ValueError:
             fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
-    from transforms.warehouse import catalog_exists
+    from newsetl.transforms.warehouse import catalog_exists
 
     check_catalog(settings.warehouse_dir)
     use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
-    from flows.disk_full import told_in_one_line
-    from flows.stopping import stoppable
+    from newsetl.flows.disk_full import told_in_one_line
+    from newsetl.flows.stopping import stoppable
 
     with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose, "reprocess"):
         import_prefect()
         # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
         threading.Thread(target=preload, args=(here, not here and not settings.dask_address), daemon=True).start()
         with holding(settings) as server:
-            from flows.reprocess import news_etl_reprocess
+            from newsetl.flows.reprocess import news_etl_reprocess
 
             result = call_flow(news_etl_reprocess, server, verbose, stages=stages,
                                warehouse_dir=settings.warehouse_dir, outdated=outdated, since=since, limit=limit,
@@ -89,8 +89,8 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
 
     A damaged SQLite catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
     """
-    from transforms import sqlite_catalog
-    from transforms import warehouse as wh
+    from newsetl.transforms import sqlite_catalog
+    from newsetl.transforms import warehouse as wh
 
     folder = warehouse_folder(warehouse)
     use_catalog(catalog, folder)
@@ -117,9 +117,9 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
-    from expectations.report import build_report
-    from transforms.sqlite_catalog import CatalogDamaged
-    from transforms.warehouse import WarehouseLocked, connect
+    from newsetl.expectations.report import build_report
+    from newsetl.transforms.sqlite_catalog import CatalogDamaged
+    from newsetl.transforms.warehouse import WarehouseLocked, connect
 
     folder = warehouse_folder(warehouse)
     use_catalog(catalog, folder)
@@ -152,7 +152,7 @@ def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the l
     Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
     finished run.
     """
-    from expectations.status import FORMATS, parse_age, read_status
+    from newsetl.expectations.status import FORMATS, parse_age, read_status
 
     settings = settings_for(warehouse_dir=warehouse, status_max_age=max_age)
     if output not in FORMATS:
@@ -174,10 +174,10 @@ def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalo
 
     Every table's rows and checksum are compared on both sides before the warehouse switches over.
     """
-    from transforms.catalog import CatalogError, public_address
-    from transforms.migrate import MigrationFailed
-    from transforms.migrate import migrate as move
-    from transforms.warehouse import WarehouseLocked
+    from newsetl.transforms.catalog import CatalogError, public_address
+    from newsetl.transforms.migrate import MigrationFailed
+    from newsetl.transforms.migrate import migrate as move
+    from newsetl.transforms.warehouse import WarehouseLocked
 
     target = settings_for(catalog=catalog).catalog
     folder = warehouse_folder(warehouse)
@@ -197,9 +197,9 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Copy the warehouse's last committed state to DEST, consistent while a run goes on; restore by using DEST
     (`--warehouse DEST`) or moving it into the warehouse's place."""
-    from expectations.report import build_report
-    from transforms.backup import backup as take_backup
-    from transforms.warehouse import connect
+    from newsetl.expectations.report import build_report
+    from newsetl.transforms.backup import backup as take_backup
+    from newsetl.transforms.warehouse import connect
 
     try:
         made = take_backup(warehouse_folder(warehouse), dest)

@@ -110,7 +110,7 @@ def _closing(stop: Stopped, warehouse_dir: str) -> tuple[int, str]:
 
 
 def _run_status(warehouse_dir: str, run_id: str) -> str | None:
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     try:
         with connect(warehouse_dir, read_only=True) as con:

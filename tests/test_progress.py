@@ -5,11 +5,11 @@ import re
 
 from rich.console import Console
 
-from flows import progress
-from flows.batch_progress import BatchProgress, teller
-from flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
-from transforms import tag
-from transforms.counting import telling
+from newsetl.flows import progress
+from newsetl.flows.batch_progress import BatchProgress, teller
+from newsetl.flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
+from newsetl.transforms import tag
+from newsetl.transforms.counting import telling
 
 
 class Clock:

@@ -1,9 +1,9 @@
 """The report reads each run's failing rows once: kept beside the page, read again after other commits."""
 import json
 
-from expectations.report import build_report
-from expectations.report_samples import SAMPLES_FILE
-from transforms import warehouse
+from newsetl.expectations.report import build_report
+from newsetl.expectations.report_samples import SAMPLES_FILE
+from newsetl.transforms import warehouse
 
 MARK = "<p>kept beside the report</p>"
 

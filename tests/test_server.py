@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from flows import server
-from flows.server import TemporaryServer
+from newsetl.flows import server
+from newsetl.flows.server import TemporaryServer
 
 HEALTHY = """
 import sys
