@@ -160,6 +160,7 @@ def preload_process(models: bool = True) -> None:
         preload()
     preload_expectations()
     gc.freeze()
+    gc.enable()  # `newsetl run` pauses collections while it loads (flows/cli_run.py)
 
 
 def give_back_memory() -> None:

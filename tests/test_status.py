@@ -15,6 +15,8 @@ from newsetl.flows.cli import app
 from newsetl.transforms import run_history
 from newsetl.transforms import storage as warehouse
 
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
+
 runner = CliRunner()
 NOW = datetime.now(timezone.utc)
 

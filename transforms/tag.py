@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import pandas as pd
 
+from newsetl.transforms.counting import telling
 from newsetl.transforms.isolation import isolated
 from newsetl.transforms.tag_model import (
     _model_mentions,
@@ -29,13 +31,18 @@ MENTION_KEY = ["doc_id", "start_char", "end_char", "entity_id"]  # the warehouse
 ALIAS_COLUMNS = ["entity_id", "name", "label", "country_code", "alias"]
 
 
-def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True) -> list[list[Mention]]:
-    """Mentions of each text: model and rules merged, persons resolved within the text."""
+def tag_texts(texts: list[str], use_model: bool = True, use_rules: bool = True,
+              done: Callable[[int], None] | None = None) -> list[list[Mention]]:
+    """Mentions of each text: model and rules merged, persons resolved within the text.
+
+    done: told how many texts (the first n) the model has been through, as it goes, for a progress line.
+    """
     model = load_model() if use_model else None
     model_mentions: list[list[Mention]] = [[] for _ in texts]
     if model is not None:
         pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in model_pieces(text)]
-        found = _model_mentions(_pipe(model, [piece for _, _, piece in pieces]))
+        docs = _pipe(model, [piece for _, _, piece in pieces])
+        found = _model_mentions(docs if done is None else telling(docs, [n for n, _, _ in pieces], done))
         for (n, offset, _), mentions in zip(pieces, found):
             model_mentions[n] += [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
     result = []
@@ -52,21 +59,22 @@ def find_mentions(texts: list[str], use_model: bool = True, use_rules: bool = Tr
             for mentions in tag_texts(texts, use_model, use_rules)]
 
 
-def tag_batch(articles: pd.DataFrame, known_entity_ids: frozenset[str] = frozenset()
-              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def tag_batch(articles: pd.DataFrame, known_entity_ids: frozenset[str] = frozenset(),
+              done: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Mentions rows, entity alias rows and rejected rows (doc_id, stage, reason, detail) for a batch of articles.
 
     known_entity_ids (of the warehouse) let a genitive name (Donald Trumps) join the person
     (Donald Trump) seen in an earlier run. An article whose tagging raises is rejected with
-    stage 'tag' and the error; the others are tagged.
+    stage 'tag' and the error; the others are tagged. done: as tag_texts.
     """
-    mentions, aliases, rejected = isolated("tag", articles, lambda batch: _tag_rows(batch, known_entity_ids))
+    mentions, aliases, rejected = isolated("tag", articles, lambda batch: _tag_rows(batch, known_entity_ids, done))
     return mentions, aliases.drop_duplicates(["entity_id", "alias"], ignore_index=True), rejected
 
 
-def _tag_rows(articles: pd.DataFrame, known_entity_ids: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tag_rows(articles: pd.DataFrame, known_entity_ids: frozenset[str],
+              done: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     bodies = articles["body"].tolist()
-    tagged = tag_texts(bodies)
+    tagged = tag_texts(bodies, done=done)
     person_ids = known_entity_ids | {entity_id("PER", m.key) for ms in tagged for m in ms if m.label == "PER"}
     mention_rows, alias_rows = [], {}
     for doc_id, body, mentions in zip(articles["doc_id"], bodies, tagged):
