@@ -98,6 +98,10 @@ def newsetl_run(landing: Path, warehouse: Path, *flags: str) -> list[str]:
     return [sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse), *flags]
 
 
+def newsetl_reprocess(warehouse: Path, *flags: str) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", "reprocess", "--warehouse", str(warehouse), *flags]
+
+
 @contextlib.contextmanager
 def work_folder(given: Path | None, prefix: str):
     """An empty folder to work in: the one given (emptied first, kept), else a temporary one, removed after

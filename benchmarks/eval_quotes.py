@@ -116,9 +116,10 @@ def name_heads(phrase: str) -> list[str]:
 
 
 def content_words(text: str) -> set[str]:
-    """Lower-case words less function words; a hyphenated word (Ferrero-Waldner) whole and in parts."""
-    found = {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)}
-    return (found | {part for w in found for part in w.split("-")}) - FUNCTION_WORDS
+    """Lower-case words less function words; a word with a hyphen or apostrophe (Ferrero-Waldner, O’Keefe,
+    Chamene'i) whole and in parts, as name_heads reads it whole."""
+    found = {w.lower() for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", text)}
+    return (found | {part for w in found for part in re.split(r"[-'’]", w)}) - FUNCTION_WORDS
 
 
 def speaker_scores(gold_phrases: list[str], predicted: str | None, entity_names: set[str]) -> tuple:

@@ -84,6 +84,8 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
 DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+VERBOSE_HELP = ("Show Prefect's own log lines (task runs, links, tracebacks) here instead of in the command's log file "
+                "(logs/ in the state folder, NEWSETL_STATE_DIR).")
 NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
                "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
 NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run); env NEWSETL_NOTIFY_ON."
@@ -105,7 +107,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
         catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-        verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
+        verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL."),
         notify: list[str] = typer.Option(None, "--notify", help=NOTIFY_HELP),
@@ -151,7 +153,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             counts = record_quiet_run(settings, found.survey.listed)
             verdict = _print_summary(settings, counts, time.monotonic() - STARTED, prefect="none")
         else:
-            with _prefect_server(verbose) as server:
+            with _prefect_server() as server:
                 verdict = _run_flow(settings, server, verbose, found, reporter)
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)
@@ -204,14 +206,16 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=Non
 
         if isinstance(failure := state.result(raise_on_failure=False), DiskFull):
             raise failure  # told in one line (flows/disk_full.py)
-        _fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
+        from flows.run_log import details
+
+        _fail(details(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again"))
     return state.result()
 
 
 @contextmanager
-def _holding(settings, verbose: bool):
+def _holding(settings):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
-    with _run_lock(settings), _prefect_server(verbose) as server:
+    with _run_lock(settings), _prefect_server() as server:
         yield server
 
 
@@ -229,15 +233,12 @@ def _run_lock(settings):
 
 
 @contextmanager
-def _prefect_server(verbose: bool):
+def _prefect_server():
     """Prefect's temporary server for one flow run (None when PREFECT_API_URL names one), stopped after it."""
     from flows import use_state_dir
     from flows.server import TemporaryServer
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
-    if not verbose:
-        # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     # The temporary server boots while this process imports and loads; see flows/server.py.
     server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
     try:
@@ -263,7 +264,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
               catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-              verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
+              verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP)) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
@@ -282,19 +283,25 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from transforms.warehouse import catalog_exists
 
+    _check_catalog(settings.warehouse_dir)
     _use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
-    _import_prefect()
-    # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
-    threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
-    with _holding(settings, verbose) as server:
-        from flows.reprocess import news_etl_reprocess
+    from flows.disk_full import told_in_one_line
+    from flows.stopping import stoppable
 
-        result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
-                            outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
-                            workers=settings.workers, dask_address=settings.dask_address)
+    with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose, "reprocess"):
+        _import_prefect()
+        # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
+        threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
+        with _holding(settings) as server:
+            from flows.reprocess import news_etl_reprocess
+
+            result = _call_flow(news_etl_reprocess, server, verbose, stages=stages,
+                                warehouse_dir=settings.warehouse_dir, outdated=outdated, since=since, limit=limit,
+                                batch_size=settings.reprocess_batch_size, workers=settings.workers,
+                                dask_address=settings.dask_address)
     console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)

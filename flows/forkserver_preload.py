@@ -2,10 +2,8 @@
 import os
 
 from flows.batches import preload_process
-from flows.quiet_tracebacks import quiet_tracebacks
 
 # Out of the terminal's process group, with the workers it forks: a Ctrl-C reaches the command alone, which
 # stops them in order (flows/stopping.py).
 os.setpgid(0, 0)
 preload_process()
-quiet_tracebacks()

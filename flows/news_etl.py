@@ -19,7 +19,6 @@ from expectations.health import health_checks
 from expectations.report import build_report
 from flows import alerts, disk_full, landing, progress, stopping
 from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
-from flows.quiet_tracebacks import quiet_tracebacks
 from transforms import clean, cluster, diskspace, ingest, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
 from transforms.settings import Settings
@@ -196,7 +195,6 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     stopping.take_back_signals()
-    quiet_tracebacks()
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         last, max_age = alerts.last_commit(settings, started)

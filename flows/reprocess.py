@@ -17,7 +17,7 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
 from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs, run_suite
-from flows import progress
+from flows import progress, stopping
 from flows.batches import batch_runner, run_batches, runs_here
 from transforms import cluster, quote, search, tag, themes, versions, warehouse
 from transforms.faults import fault_point
@@ -132,8 +132,10 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
                 "kind": "reprocess", "newsetl_version": versions.newsetl_version(),
                 "stage_versions": json.dumps(installed)}
+    stopping.take_back_signals()
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         warehouse.begin_run(settings.warehouse_dir, runs_row)
+        stopping.running(run_id)
         try:
             doc_ids = warehouse.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
             batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)
