@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import contextvars
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, _initialize_process_pool_worker
 
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+from flows.parent_death import PR_SET_PDEATHSIG
 
 
 class WorkerProcesses(ProcessPoolTaskRunner):
@@ -62,12 +62,11 @@ class WorkerProcesses(ProcessPoolTaskRunner):
 
 def die_with_parent() -> None:
     """A worker process is killed when its parent, the forkserver, ends; the forkserver ends when the run's
-    process does, even killed with SIGKILL (its end of a pipe closes): no worker outlives its run. Linux only."""
-    libc = ctypes.util.find_library("c")
-    prctl = getattr(ctypes.CDLL(libc), "prctl", None) if libc else None
-    if prctl is None:
+    process does, even killed with SIGKILL (the pipe from it closes): no worker outlives its run. A worker
+    would not notice otherwise: it holds both ends of the pipe it takes batches from. Linux only."""
+    if not sys.platform.startswith("linux"):
         return
     parent = os.getppid()
-    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent ended before the request took effect
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the call: nothing would tell this process
         os._exit(1)
