@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import forkserver
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, _initialize_process_pool_worker
 
@@ -62,8 +63,16 @@ class WorkerProcesses(ProcessPoolTaskRunner):
 
 def die_with_parent() -> None:
     """A worker process is killed when its parent, the forkserver, ends; the forkserver ends when the run's
-    process does, even killed with SIGKILL (the pipe from it closes): no worker outlives its run. A worker
-    would not notice otherwise: it holds both ends of the pipe it takes batches from. Linux only."""
+    process does, even killed with SIGKILL, once the pipe from it closes: no worker outlives its run.
+
+    multiprocessing hands each process forked from the forkserver the run's end of that pipe, so that the
+    forkserver outlives the run while any of them runs: the worker closes it (it forks nothing itself), or a
+    killed run would leave the forkserver and its workers waiting for each other. PR_SET_PDEATHSIG is Linux's.
+    """
+    server = getattr(forkserver, "_forkserver", None)
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
     if not sys.platform.startswith("linux"):
         return
     parent = os.getppid()
