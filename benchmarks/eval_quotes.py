@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
 
-from transforms import quote, tag  # noqa: E402
+from newsetl.transforms import quote, tag  # noqa: E402
 
 GOLD_KINDS = ("Direct", "Indirect", "FreeIndirect", "IndirectFreeIndirect", "Reported")
 SCORE_KEYS = ("precision", "recall", "f1", "recall_direct", "speaker_accuracy", "speaker_named", "speaker_any")

@@ -101,7 +101,7 @@ def still_listening(sockets: dict[str, int]) -> list[int]:
 
 def last_run_status(warehouse: Path) -> str | None:
     """The status of the newest run in the warehouse, or None."""
-    from transforms.warehouse import catalog_exists, connect
+    from newsetl.transforms.warehouse import catalog_exists, connect
 
     if not catalog_exists(warehouse):
         return None

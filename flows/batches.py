@@ -15,10 +15,10 @@ from multiprocessing import forkserver
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.library_warnings import route_warnings_to_run_log
-from flows.stopping import Stopped
-from flows.worker_processes import WorkerProcesses
-from transforms.settings import Settings
+from newsetl.flows.library_warnings import route_warnings_to_run_log
+from newsetl.flows.stopping import Stopped
+from newsetl.flows.worker_processes import WorkerProcesses
+from newsetl.transforms.settings import Settings
 
 # One thread each for the numeric libraries of a worker process: they run side by side on the machine's cores.
 WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -86,7 +86,7 @@ def fork_workers_from_loaded_process() -> None:
     on the 2,000 files of benchmarks/throughput.py, 98 -> 89 s wall and a peak of 2,199 -> 2,046 MB PSS.
     It ends with the worker processes (batch_runner).
     """
-    forkserver.set_forkserver_preload(["flows.forkserver_preload"])
+    forkserver.set_forkserver_preload(["newsetl.flows.forkserver_preload"])
     # The libraries read these as they load, in the forkserver. Not glibc's trim threshold (Dask sets it to
     # 64 KiB for its workers): memory handed back on every large free cost 10 % more worker CPU on
     # throughput.py's files. A worker gives memory back after each batch instead.
@@ -132,14 +132,15 @@ def preload_process(models: bool = True) -> None:
     with them and 63 s frozen (benchmarks/reprocess_cost.py); a worker also exits at once instead of spending
     seconds in its final collection.
     """
-    from expectations.suites import preload as preload_expectations
-    from transforms.preload import preload
+    from newsetl.expectations.suites import preload as preload_expectations
+    from newsetl.transforms.preload import preload
 
     route_warnings_to_run_log()
     if models:
         preload()
     preload_expectations()
     gc.freeze()
+    gc.enable()  # `newsetl run` pauses collections while it loads (flows/cli_run.py)
 
 
 def give_back_memory() -> None:
@@ -168,7 +169,7 @@ def _runner_workers(runner) -> int:
         return 1
     if isinstance(runner, WorkerProcesses):
         return runner.workers
-    from flows.dask_workers import PreloadModels
+    from newsetl.flows.dask_workers import PreloadModels
 
     runner.client.register_plugin(PreloadModels(), name="newsetl-preload")
     return max(1, sum(w["nthreads"] for w in runner.client.scheduler_info()["workers"].values()))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
 
-from flows import prefect_home, state_dir
-from flows.run_log import details, note, run_log_kept
-from flows.stopping import exit_now
-from transforms.diskspace import DiskFull, check_room, full_folder, is_disk_full, run_folders
+from newsetl.flows import prefect_home, state_dir
+from newsetl.flows.run_log import details, note, run_log_kept
+from newsetl.flows.stopping import exit_now
+from newsetl.transforms.diskspace import DiskFull, check_room, full_folder, is_disk_full, run_folders
 
 
 def folders(warehouse_dir: str, new_bytes: int = 0):

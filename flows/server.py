@@ -18,8 +18,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from flows.parent_death import killed_with_this_process
-from flows.run_log import for_child
+from newsetl.flows.parent_death import killed_with_this_process
+from newsetl.flows.run_log import for_child
 
 # uvicorn exits with this code when the port was taken between choosing and binding it.
 _PORT_IN_USE = 3

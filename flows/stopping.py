@@ -51,7 +51,8 @@ def _on_signal(signum: int, frame) -> None:
         logging.disable(logging.CRITICAL)
         raise Stopped(signum)
     kill_descendants()
-    _say(f"stopped at once by a second {signal.Signals(signum).name}; the next run marks the run failed")
+    _say(f"stopped at once by a second {signal.Signals(signum).name}; a run that had not committed is marked failed "
+         "by the next run")
     os._exit(128 + signum)
 
 
@@ -110,7 +111,7 @@ def _closing(stop: Stopped, warehouse_dir: str) -> tuple[int, str]:
 
 
 def _run_status(warehouse_dir: str, run_id: str) -> str | None:
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     try:
         with connect(warehouse_dir, read_only=True) as con:

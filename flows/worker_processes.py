@@ -16,7 +16,7 @@ from multiprocessing import forkserver
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, _initialize_process_pool_worker
 
-from flows.parent_death import PR_SET_PDEATHSIG
+from newsetl.flows.parent_death import PR_SET_PDEATHSIG
 
 
 class WorkerProcesses(ProcessPoolTaskRunner):

@@ -9,9 +9,9 @@ from prefect import task
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
-from flows.batches import batch_runner, task_runner
-from flows.worker_processes import WorkerProcesses
-from transforms.settings import Settings
+from newsetl.flows.batches import batch_runner, task_runner
+from newsetl.flows.worker_processes import WorkerProcesses
+from newsetl.transforms.settings import Settings
 
 
 def test_batches_run_in_the_flows_process_on_worker_processes_or_on_a_dask_cluster():
@@ -45,4 +45,4 @@ def meet_the_other_worker(folder: str) -> tuple[int, int, bool]:
     deadline = time.monotonic() + 120
     while len(list(Path(folder).iterdir())) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    return os.getpid(), os.getppid(), "flows.forkserver_preload" in sys.modules
+    return os.getpid(), os.getppid(), "newsetl.flows.forkserver_preload" in sys.modules

@@ -6,8 +6,8 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from transforms import warehouse
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
 
 runner = CliRunner()
 GARBAGE = bytes(range(256)) * 64  # 16 KB

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, load_benchmark
 
-from transforms import diskspace
+from newsetl.transforms import diskspace
 
 stop_times = load_benchmark("stop_times")
 
@@ -76,7 +76,7 @@ def test_errors_that_say_a_disk_is_full_are_recognised_through_their_causes(tmp_
 def test_a_great_expectations_file_that_does_not_fit_leaves_no_file(tmp_path):
     from great_expectations.data_context.store.tuple_store_backend import TupleFilesystemStoreBackend
 
-    from expectations.whole_files import write_whole_files
+    from newsetl.expectations.whole_files import write_whole_files
 
     write_whole_files()
     with small_disk(tmp_path / "gx", "64k") as disk:
@@ -144,7 +144,7 @@ def _fill_during_the_batches(work: Path, folder: Path, landing: Path, warehouse:
 @pytest.mark.e2e
 @pytest.mark.parametrize("role", ["warehouse", "quality"])
 def test_a_disk_that_fills_during_the_batches_ends_the_run_in_one_line_with_the_cause_recorded(role, tmp_path):
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     warehouse = tmp_path / "wh"
     folder = warehouse if role == "warehouse" else warehouse / "quality"
@@ -165,7 +165,7 @@ def test_a_disk_that_fills_during_the_batches_ends_the_run_in_one_line_with_the_
 
 @pytest.mark.e2e
 def test_a_state_folder_that_fills_during_the_run_ends_it_in_one_line_and_the_next_run_recovers(tmp_path):
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     warehouse, state, landing = tmp_path / "wh", tmp_path / "state", tmp_path / "landing"
     shutil.copytree(SEEDS, landing)

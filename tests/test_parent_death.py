@@ -8,7 +8,7 @@ import pytest
 
 STARTER = """
 import subprocess, sys, time
-from flows.parent_death import killed_with_this_process
+from newsetl.flows.parent_death import killed_with_this_process
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], preexec_fn=killed_with_this_process())
 print(child.pid, flush=True)
 time.sleep(60)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms import quote
-from transforms.tag import entity_id
+from newsetl.transforms import quote
+from newsetl.transforms.tag import entity_id
 
 PISTORIUS = entity_id("PER", "boris pistorius")
 SCHOLZ = entity_id("PER", "olaf scholz")

@@ -13,7 +13,9 @@ from contextlib import closing
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from newsetl.flows.cli import app
+
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
 
 runner = CliRunner()
 

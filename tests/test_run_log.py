@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, load_benchmark
 
-from flows import run_log
+from newsetl.flows import run_log
 
 stop_times = load_benchmark("stop_times")
 

@@ -4,8 +4,10 @@ import sys
 
 import pytest
 
-from flows import server
-from flows.server import TemporaryServer
+from newsetl.flows import server
+from newsetl.flows.server import TemporaryServer
+
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
 
 HEALTHY = """
 import sys

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from test_quote import _mention, _one, _quotes
 
-from transforms.speakers import Speakers
-from transforms.tag import entity_id
+from newsetl.transforms.speakers import Speakers
+from newsetl.transforms.tag import entity_id
 
 BAERBOCK = entity_id("PER", "annalena baerbock")
 SELENSKYJ = entity_id("PER", "wolodymyr selenskyj")

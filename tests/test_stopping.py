@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from conftest import SEEDS, load_benchmark
 
-from transforms import warehouse as wh
+from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 stop_times = load_benchmark("stop_times")

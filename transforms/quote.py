@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.isolation import isolated
-from transforms.quote_article import Quote
-from transforms.quote_find import find_quotes
-from transforms.quote_grammar import is_subjunctive, sentences
-from transforms.quote_marks import quoted_spans
-from transforms.speakers import Mentioned
+from newsetl.transforms.isolation import isolated
+from newsetl.transforms.quote_article import Quote
+from newsetl.transforms.quote_find import find_quotes
+from newsetl.transforms.quote_grammar import is_subjunctive, sentences
+from newsetl.transforms.quote_marks import quoted_spans
+from newsetl.transforms.speakers import Mentioned
 
 __all__ = ["KINDS", "QUOTE_COLUMNS", "Quote", "find_quotes", "is_subjunctive", "quote_id", "quoted_spans",
            "quotes_batch", "quotes_of", "sentences"]

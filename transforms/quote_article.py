@@ -4,8 +4,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from transforms.quote_grammar import sentences
-from transforms.speakers import Mentioned, Speakers
+from newsetl.transforms.quote_grammar import sentences
+from newsetl.transforms.speakers import Mentioned, Speakers
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from transforms.quote_article import Article, Quote
-from transforms.quote_grammar import (
+from newsetl.transforms.quote_article import Article, Quote
+from newsetl.transforms.quote_grammar import (
     AFTER_QUOTE_VERBS,
     HEARSAY,
     KONJ2_SPEECH,
@@ -17,9 +17,9 @@ from transforms.quote_grammar import (
     trim_end,
     words_of,
 )
-from transforms.quote_indirect import indirect_speech, reported_speech
-from transforms.quote_marks import is_quotation, quoted_spans
-from transforms.speakers import PRONOUNS, Mentioned
+from newsetl.transforms.quote_indirect import indirect_speech, reported_speech
+from newsetl.transforms.quote_marks import is_quotation, quoted_spans
+from newsetl.transforms.speakers import PRONOUNS, Mentioned
 
 # A direct quotation without a frame that starts this close after the previous one goes on with it.
 DIRECT_CONTINUATION_CHARS = 200

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.quote_article import Article, Quote
-from transforms.quote_grammar import (
+from newsetl.transforms.quote_article import Article, Quote
+from newsetl.transforms.quote_grammar import (
     AFTER_QUOTE_VERBS,
     CONJUNCTION,
     NOUN_CUES,
@@ -18,7 +18,7 @@ from transforms.quote_grammar import (
     words_of,
     zu_infinitive_end,
 )
-from transforms.speaker_words import noun_phrase_end
+from newsetl.transforms.speaker_words import noun_phrase_end
 
 
 def indirect_speech(art: Article, s: int, e: int) -> Quote | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.quote_grammar import (
+from newsetl.transforms.quote_grammar import (
     AFTER_QUOTE_VERBS,
     REPORT_MARKER,
     konj1_in,

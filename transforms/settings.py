@@ -9,9 +9,10 @@ import os
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
-from transforms.ingest import IngestLimits
+from newsetl.transforms.ingest import IngestLimits
 
 _LIMITS = IngestLimits()
+PROJECT_LANDING = "landing"  # the landing folder `newsetl init` makes
 
 
 class SettingsError(ValueError):
@@ -27,6 +28,8 @@ def _how(spec) -> str:
 class Settings:
     """Where a run reads and writes, how it batches, and where the batches run."""
 
+    # The landing folder: a project's landing/ (`newsetl init`) where the working folder has one, else the
+    # sample articles of a checkout (seeds/); see resolve.
     input_dir: str = "seeds"
     warehouse_dir: str = "warehouse"
     batch_size: int = 250
@@ -34,7 +37,7 @@ class Settings:
     # costs (a connection, the gate's checkpoints, the commit) are a larger share than a run batch's,
     # whose files are read and parsed, so its batches are larger.
     reprocess_batch_size: int = 1000
-    # What one landing file may cost (transforms/ingest.py IngestLimits says why these defaults).
+    # What one landing file may cost (transforms/ingest_limits.py IngestLimits says why these defaults).
     max_file_bytes: int = _LIMITS.max_file_bytes
     max_decompressed_bytes: int = _LIMITS.max_decompressed_bytes
     max_compression_ratio: int = int(_LIMITS.max_compression_ratio)
@@ -77,6 +80,8 @@ class Settings:
             value, origin = given.get(spec.name), flag
             if value is None and os.environ.get(variable, "").strip():
                 value, origin = os.environ[variable].strip(), variable
+            if value is None and spec.name == "input_dir" and Path(PROJECT_LANDING).is_dir():
+                value = PROJECT_LANDING
             if value is None:
                 continue
             if spec.type == "int":

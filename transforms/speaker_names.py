@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from transforms.speaker_words import (
+from newsetl.transforms.speaker_words import (
     ARTICLES,
     GENITIVES,
     NAME_RUN,

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.speaker_names import Names
-from transforms.speaker_words import (
+from newsetl.transforms.speaker_names import Names
+from newsetl.transforms.speaker_words import (
     NOT_NAME_WORDS,
     PASSIVE,
     PREPOSITIONS,
