@@ -34,7 +34,7 @@ TARGETS = {"query_s": 0.4, "search_s": 0.5, "version_s": 0.3, "run_nothing_new_s
 def newsetl(*args: str) -> list[str]:
     """The installed `newsetl` script next to this interpreter, else the module."""
     script = Path(sys.executable).parent / "newsetl"
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "flows.cli", *args]
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "newsetl.flows.cli", *args]
 
 
 def _children_cpu() -> float:

@@ -95,7 +95,11 @@ def run_env(work: Path, **extra: str) -> dict:
 
 
 def newsetl_run(landing: Path, warehouse: Path, *flags: str) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse), *flags]
+    return [sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse), *flags]
+
+
+def newsetl_reprocess(warehouse: Path, *flags: str) -> list[str]:
+    return [sys.executable, "-m", "newsetl.flows.cli", "reprocess", "--warehouse", str(warehouse), *flags]
 
 
 @contextlib.contextmanager

@@ -10,8 +10,8 @@ benchmarks/extraction_split.json (site -> part) and the script refuses to run wh
 the committed file disagree. Both parts are scored side by side; per-page misses (--misses) are
 written for the tuning part only: nobody reads check pages one by one, so they stay unseen.
 
-Systems: "product" is the flow's path (raw .html.gz bytes -> transforms.ingest.decode ->
-transforms.clean.clean_article, which calls transforms.html_extract.extract_html);
+Systems: "product" is the flow's path (raw .html.gz bytes -> newsetl.transforms.ingest.decode ->
+newsetl.transforms.clean.clean_article, which calls newsetl.transforms.html_extract.extract_html);
 "trafilatura" is plain trafilatura with its defaults: extract() on the gunzipped bytes for the
 body, extract_metadata() for title, date and author.
 
@@ -34,7 +34,7 @@ Scores (each system gets the same pages in the same run):
     authors plus its agency; trafilatura's author string is split like the gold.
 - pages/s: pages per CPU second of the system's own calls (process time, one core), so the
   figure does not move with other load on the machine. For the product, extract_pages_per_second
-  counts transforms.html_extract.extract_html alone (trafilatura inside it included; decoding,
+  counts newsetl.transforms.html_extract.extract_html alone (trafilatura inside it included; decoding,
   language detection and the rest of clean_article left out): the extractor's own speed.
 """
 
@@ -136,8 +136,8 @@ def _printed_title(gold: str | None, out: dict) -> str:
 
 def product_system():
     """The flow's path: ingest.decode on the raw bytes, then clean.clean_article."""
-    from transforms import clean  # no fallback: the benchmark must test the flow's code
-    from transforms.ingest import decode
+    from newsetl.transforms import clean  # no fallback: the benchmark must test the flow's code
+    from newsetl.transforms.ingest import decode
 
     def run(rec: dict) -> dict:
         spent = []

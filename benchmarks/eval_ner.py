@@ -19,7 +19,7 @@ Prints a readable table and one JSON line (prefixed by nothing, starting with "{
   character spans; predictions are character spans (start, end, label). A prediction is
   correct when start, end and label are all equal. MISC predictions are ignored.
 * model variant: spaCy model loaded from transforms/models/ner_de (or --model).
-  rules / combined: ``transforms.tag.find_mentions(texts, use_model=..., use_rules=True)``
+  rules / combined: ``newsetl.transforms.tag.find_mentions(texts, use_model=..., use_rules=True)``
   (combined with the model at --model).
 * tokens/second: the model variant, nlp.pipe(batch_size=64), one thread, counted in
   spaCy tokens over the held-out GermEval texts (repeated to about 60k tokens); reported
@@ -175,15 +175,15 @@ def model_predict(nlp, texts: list[str], batch_size: int = 64) -> list[list[Span
 
 
 def tag_predictor(variant: str, model_path: Path | str = DEFAULT_MODEL):
-    """find_mentions from transforms.tag for the rules/combined variants (with the model at model_path), or None."""
+    """find_mentions from newsetl.transforms.tag for the rules/combined variants (with the model at model_path), or None."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     try:
-        mod = importlib.import_module("transforms.tag")
+        mod = importlib.import_module("newsetl.transforms.tag")
         fm = mod.find_mentions
         mod.MODEL_DIR = Path(model_path)  # read when the model is first loaded
     except (ImportError, AttributeError) as exc:
-        print(f"note: transforms.tag.find_mentions unavailable ({exc}); evaluating the model only")
+        print(f"note: newsetl.transforms.tag.find_mentions unavailable ({exc}); evaluating the model only")
         return None
     use_model = variant == "combined"
     return lambda texts: fm(texts, use_model=use_model, use_rules=True)

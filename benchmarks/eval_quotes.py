@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
 
-from transforms import quote, tag  # noqa: E402
+from newsetl.transforms import quote, tag  # noqa: E402
 
 GOLD_KINDS = ("Direct", "Indirect", "FreeIndirect", "IndirectFreeIndirect", "Reported")
 SCORE_KEYS = ("precision", "recall", "f1", "recall_direct", "speaker_accuracy", "speaker_named", "speaker_any")
@@ -116,9 +116,10 @@ def name_heads(phrase: str) -> list[str]:
 
 
 def content_words(text: str) -> set[str]:
-    """Lower-case words less function words; a hyphenated word (Ferrero-Waldner) whole and in parts."""
-    found = {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)}
-    return (found | {part for w in found for part in w.split("-")}) - FUNCTION_WORDS
+    """Lower-case words less function words; a word with a hyphen or apostrophe (Ferrero-Waldner, O’Keefe,
+    Chamene'i) whole and in parts, as name_heads reads it whole."""
+    found = {w.lower() for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", text)}
+    return (found | {part for w in found for part in re.split(r"[-'’]", w)}) - FUNCTION_WORDS
 
 
 def speaker_scores(gold_phrases: list[str], predicted: str | None, entity_names: set[str]) -> tuple:

@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/eval_scraped_text.py [--json-only] [--misses]
 
 Each case is text as a naive scraper leaves it (navigation, teasers of other articles, captions,
-comments, footer still in) and goes through `transforms.clean.clean_article(text, "text")`.
+comments, footer still in) and goes through `newsetl.transforms.clean.clean_article(text, "text")`.
 
 Per case:
 - start / end: the body starts with gold `body_start` and ends with gold `body_end`
@@ -35,7 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # run as a script, the repo's packages must still import
 
-from transforms.clean import clean_article  # noqa: E402
+from newsetl.transforms.clean import clean_article  # noqa: E402
 
 GOLD_DIR = REPO_ROOT / "tests" / "gold"
 SEEDS_DIR = REPO_ROOT / "seeds"

@@ -56,9 +56,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories  # noqa: E402
-from transforms.cluster import signatures as cluster_signatures  # noqa: E402
-from transforms.warehouse import load_run, story_candidates, write_part  # noqa: E402
+from newsetl.transforms.cluster import LSH_BANDS, LSH_ROWS, SIGNATURE_COLUMNS, assign_stories  # noqa: E402
+from newsetl.transforms.cluster import signatures as cluster_signatures  # noqa: E402
+from newsetl.transforms.warehouse import load_run, story_candidates, write_part  # noqa: E402
 
 SEED = 20240611
 MIN_WORDS = 20

@@ -60,7 +60,7 @@ def main() -> None:
                                 text=True)
         wall = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        from transforms.warehouse import connect
+        from newsetl.transforms.warehouse import connect
 
         with connect(work / "wh", read_only=True) as con:
             rows = con.execute("select source_path, status, reason from documents where source_path not like 'corpus/%' "

@@ -2,8 +2,8 @@
 
     OMP_NUM_THREADS=1 python benchmarks/quote_cost.py [--articles 300] [--repeats 3]
 
-Runs transforms.tag.tag_batch (model, rules, coreference, as the flow does) and then
-transforms.quote.quotes_batch on its mentions, over the first N articles of
+Runs newsetl.transforms.tag.tag_batch (model, rules, coreference, as the flow does) and then
+newsetl.transforms.quote.quotes_batch on its mentions, over the first N articles of
 ../shared/corpora/wikinews-de (or $NEWSETL_CORPORA/wikinews-de). Both are warmed up on five
 articles first (model, gazetteer and lemma caches load once per process), then timed in CPU
 seconds of the process, best of --repeats. Prints one JSON line and a table.
@@ -33,7 +33,7 @@ def main() -> int:
         return 0
     import pandas as pd
 
-    from transforms import quote, tag
+    from newsetl.transforms import quote, tag
 
     articles = pd.DataFrame({"doc_id": [f"d{i:04d}" for i in range(len(bodies))], "body": bodies, "language": "de"})
     warm = articles.head(5)

@@ -23,7 +23,7 @@ from common import ROOT, argument_parser, corpus_articles, corpus_missing, newse
 
 READER = """
 import json, signal, sys, time
-from transforms.warehouse import connect
+from newsetl.transforms.warehouse import connect
 stop = []
 signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
 hold = sys.argv[2] == "hold"

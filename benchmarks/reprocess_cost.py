@@ -28,11 +28,11 @@ from common import ROOT, argument_parser, corpus_missing, landing_of_articles, n
 
 REPROCESS_AT_V2 = """
 import sys, time
-from transforms import versions
+from newsetl.transforms import versions
 versions.RULES["tag"] = str(int(versions.RULES["tag"]) + 1)
 versions.stage_versions.cache_clear()
-from flows.cli import app
-from transforms.warehouse import connect
+from newsetl.flows.cli import app
+from newsetl.transforms.warehouse import connect
 started = time.perf_counter()
 # The command an operator types; one worker, as the reference tags in one process (and the patched
 # version lives in this process only).
@@ -44,8 +44,8 @@ print("REPROCESS", seconds, replaced, flush=True)
 """
 TAG_ONLY = """
 import sys, time
-from transforms import quote, tag
-from transforms.warehouse import connect
+from newsetl.transforms import quote, tag
+from newsetl.transforms.warehouse import connect
 with connect(sys.argv[1], read_only=True) as con:
     articles = con.execute("select * exclude (story_id) from articles").df()
 # Loading the models and the gazetteer counts, as it does in a run's tag stage.

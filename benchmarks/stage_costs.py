@@ -52,9 +52,9 @@ class Clock:
 
 
 def run_stages(landing: Path, workdir: Path, batch_size: int, clock: Clock) -> int:
-    from expectations.gate import open_file_context
-    from flows.news_etl import clean_batch, ingest_batch, stage_batch, validate_batch
-    from transforms import cluster, ingest, quote, search, tag, themes
+    from newsetl.expectations.gate import open_file_context
+    from newsetl.flows.news_etl import clean_batch, ingest_batch, stage_batch, validate_batch
+    from newsetl.transforms import cluster, ingest, quote, search, tag, themes
 
     limits = ingest.IngestLimits()
     plan = list(ingest.batches(ingest.plan_files(landing, frozenset(), limits), batch_size))
@@ -93,8 +93,8 @@ def main() -> int:
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="newsetl-stages-"))
     built = build_landing(workdir / "landing", args.articles)
-    from expectations.suites import preload as preload_expectations
-    from transforms.preload import preload
+    from newsetl.expectations.suites import preload as preload_expectations
+    from newsetl.transforms.preload import preload
 
     clock = Clock()
     clock.timed("load models (once per process)", lambda: (preload(), preload_expectations()))

@@ -1,16 +1,18 @@
-"""Stopping a run: for each signal, target and point, the seconds to exit, the exit code and the processes left.
+"""Stopping a run or a reprocess: for each signal and point, the seconds to exit, the exit code and the processes left.
 
-Each case is a `newsetl run` of the seeds (two local workers, batches of two files) in a session of its
-own, paused at a named point (transforms/faults.py NEWSETL_PAUSE_AT), then sent SIGINT or SIGTERM: to
-its whole process group (Ctrl-C in a terminal, `kill -- -PGID`) or to its main process alone (`kill
-PID`, systemd, supervisors). A process is left when it carries the run's marker in its environment
-(every process the command started does) and is alive after the command has exited.
+Each case is a `newsetl run` of the seeds (two local workers, batches of two files), or a `newsetl reprocess
+--stage tag` of a warehouse of them, in a session of its own, paused at a named point (transforms/faults.py
+NEWSETL_PAUSE_AT), then sent a signal: SIGINT to its whole process group (Ctrl-C in a terminal), SIGTERM to
+its main process alone (`kill PID`, systemd, supervisors), SIGINT twice, or SIGKILL to its main process. A
+process is left when it carries the run's marker in its environment (every process the command started
+does) and is alive 2 s after the command has exited.
 
 Standard library only, so that tests/test_stopping.py can load it (tests/conftest.py load_benchmark).
 """
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -21,12 +23,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, argument_parser, newsetl_run, run_env, work_folder  # noqa: E402
+from common import ROOT, argument_parser, newsetl_reprocess, newsetl_run, run_env, work_folder  # noqa: E402
 
-SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
-TARGETS = ("group", "main")
+SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
+# Each signal as it mostly comes: Ctrl-C to the terminal's process group; `kill PID` (systemd, supervisors) to the
+# main process; a second Ctrl-C 0.3 s after the first; `kill -9 PID`.
+SENDS = {"SIGINT": ("SIGINT", "group", None), "SIGTERM": ("SIGTERM", "main", None),
+         "SIGINTx2": ("SIGINT", "group", 0.3), "SIGKILL": ("SIGKILL", "main", None)}
 # Listing the landing folder, a batch on a worker, the load's transaction before its commit, just after it.
 POINTS = ("list", "tag", "load:inserted", "load:committed")
+# A reprocess batch on a worker; a batch's swap before its commit.
+REPROCESS_POINTS = ("reprocess", "reprocess:inserted")
 MARKER = "NEWSETL_STOP_PROBE"
 
 
@@ -94,7 +101,7 @@ def still_listening(sockets: dict[str, int]) -> list[int]:
 
 def last_run_status(warehouse: Path) -> str | None:
     """The status of the newest run in the warehouse, or None."""
-    from transforms.warehouse import catalog_exists, connect
+    from newsetl.transforms.warehouse import catalog_exists, connect
 
     if not catalog_exists(warehouse):
         return None
@@ -115,14 +122,29 @@ def wait_for(path: Path, process: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
+def _outliving(marker: str, sockets: dict[str, int], grace: float) -> tuple[list[str], list[int]]:
+    """The processes and listening ports of a run still there grace seconds after its command exited (they
+    are looked at until then: children that exit with the command have that moment to do so)."""
+    deadline = time.monotonic() + grace
+    while True:
+        left, ports_left = marked_processes(marker), still_listening(sockets)
+        if not left and not ports_left or time.monotonic() > deadline:
+            return left, ports_left
+        time.sleep(0.1)
+
+
 def stop_run(landing: Path, warehouse: Path, work: Path, point: str, signal_name: str, target: str,
-             exit_timeout: float = 300, extra_flags: tuple[str, ...] = (), again_after: float | None = None) -> Stopped:
-    """Run, pause at point, send the signal to the target (and again again_after seconds later, when given),
-    and see what the command does and leaves."""
+             exit_timeout: float = 300, extra_flags: tuple[str, ...] = (), again_after: float | None = None,
+             grace: float = 2.0, what: str = "run") -> Stopped:
+    """Run (or reprocess the tag stage of the warehouse, when what is "reprocess"), pause at point, send the
+    signal to the target (and again again_after seconds later, when given), and see what the command does and
+    leaves."""
     marker = uuid.uuid4().hex
     paused = work / f"paused-{marker}"
+    flags = ("--batch-size", "2", "--workers", "2", *extra_flags)
     env = run_env(work, NEWSETL_PAUSE_AT=point, NEWSETL_PAUSED_FILE=str(paused), **{MARKER: marker})
-    command = newsetl_run(landing, warehouse, "--batch-size", "2", "--workers", "2", *extra_flags)
+    command = (newsetl_run(landing, warehouse, *flags) if what == "run" else
+               newsetl_reprocess(warehouse, "--stage", "tag", *flags))
     with open(work / f"output-{marker}.txt", "w+b") as output:
         process = subprocess.Popen(command, env=env, cwd=work, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
@@ -148,8 +170,7 @@ def stop_run(landing: Path, warehouse: Path, work: Path, point: str, signal_name
             if process.poll() is None:
                 process.kill()
                 process.wait()
-        time.sleep(0.5)  # children that exit with the command have a moment to do so
-        left, ports_left = marked_processes(marker), still_listening(sockets)
+        left, ports_left = _outliving(marker, sockets, grace)
         for line in left:  # leave nothing behind for the next case
             try:
                 os.kill(int(line.split()[0]), signal.SIGKILL)
@@ -162,26 +183,48 @@ def stop_run(landing: Path, warehouse: Path, work: Path, point: str, signal_name
                    last_run_status(warehouse))
 
 
+def _seeds_warehouse(work: Path) -> Path:
+    """A warehouse holding the seeds, made once by a plain run: what each reprocess case starts from."""
+    base = work / "base"
+    shutil.copytree(ROOT / "seeds", base / "landing")
+    subprocess.run(newsetl_run(base / "landing", base / "wh", "--workers", "2"), env=run_env(base), cwd=base,
+                   check=True, capture_output=True, timeout=600)
+    return base / "wh"
+
+
 def main() -> None:
     parser = argument_parser(__doc__, articles=5, workdir=True)
-    parser.add_argument("--points", default=",".join(POINTS), help="comma-separated points")
-    parser.add_argument("--signals", default="SIGINT,SIGTERM")
-    parser.add_argument("--targets", default=",".join(TARGETS))
+    parser.add_argument("--commands", default="run,reprocess", help="run, reprocess or both")
+    parser.add_argument("--signals", default=",".join(SENDS), help="comma-separated, of " + ", ".join(SENDS))
     args = parser.parse_args()
-    print(f"{'point':<15} {'signal':<8} {'to':<6} {'exit':>5} {'seconds':>8} {'lines after':>11} {'run':<10} "
-          f"{'processes left':>14} {'ports left':>10}")
+    print(f"load average {os.getloadavg()[0]:.2f} at the start")
+    print(f"{'command':<10} {'point':<19} {'signal':<9} {'to':<6} {'exit':>5} {'seconds':>8} {'cpu s':>6} "
+          f"{'lines after':>11} {'run':<10} {'processes left':>14} {'ports left':>10}")
     with work_folder(args.workdir, "newsetl-stop-") as work:
-        for point in args.points.split(","):
-            for signal_name in args.signals.split(","):
-                for target in args.targets.split(","):
-                    case = work / f"{point.replace(':', '-')}-{signal_name}-{target}"
-                    case.mkdir()
+        seeds = _seeds_warehouse(work) if "reprocess" in args.commands else None
+        for what in args.commands.split(","):
+            for point in POINTS if what == "run" else REPROCESS_POINTS:
+                for sent in args.signals.split(","):
+                    signal_name, target, again_after = SENDS[sent]
+                    case = work / f"{what}-{point.replace(':', '-')}-{sent}"
                     shutil.copytree(ROOT / "seeds", case / "landing")
-                    result = stop_run(case / "landing", case / "wh", case, point, signal_name, target)
+                    if seeds is not None and what == "reprocess":
+                        shutil.copytree(seeds, case / "wh")
+                    cpu = _children_cpu()
+                    result = stop_run(case / "landing", case / "wh", case, point, signal_name, target,
+                                      again_after=again_after, what=what)
                     lines = len(result.after_signal.strip().splitlines())
-                    print(f"{point:<15} {signal_name:<8} {target:<6} {result.exit_code!s:>5} {result.seconds:>8.1f} "
-                          f"{lines:>11} {result.run_status!s:<10} {len(result.left):>14} {len(result.ports_left):>10}"
+                    print(f"{what:<10} {point:<19} {sent:<9} {target:<6} {result.exit_code!s:>5} "
+                          f"{result.seconds:>8.1f} {_children_cpu() - cpu:>6.1f} {lines:>11} {result.run_status!s:<10} "
+                          f"{len(result.left):>14} {len(result.ports_left):>10}"
                           + "".join(f"\n    left: {line}" for line in result.left), flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's waited-for children so far (the command, and what it waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 python benchmarks/tag_throughput.py [--articles 500]
 
-Runs transforms.tag.tag_batch (model + rules + coreference, as the flow does) and, for the split,
+Runs newsetl.transforms.tag.tag_batch (model + rules + coreference, as the flow does) and, for the split,
 the model alone and the rules alone, over real articles from ../shared/corpora (wikinews-de,
 10kgnad); tokens are counted by the model's tokenizer. Peak memory is the process's maximum
 resident set size after the run. Prints one JSON line and a table.
@@ -26,7 +26,7 @@ def main() -> int:
         return 0
     import pandas as pd
 
-    from transforms import tag
+    from newsetl.transforms import tag
 
     frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(bodies))], "body": bodies})
     model = tag.load_model()

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 # `newsetl run` with the load transaction timed: what the catalog changes is the commit.
 TIMED_RUN = """
 import os, sys, time
-from transforms import warehouse
+from newsetl.transforms import warehouse
 load = warehouse.load_run
 def timed(*args, **kwargs):
     started = time.perf_counter()
@@ -51,7 +51,7 @@ def timed(*args, **kwargs):
         with open(os.environ["BENCH_COMMIT_FILE"], "w") as out:
             out.write(f"{time.perf_counter() - started:.3f}")
 warehouse.load_run = timed
-from flows.cli import app
+from newsetl.flows.cli import app
 sys.argv = ["newsetl", *sys.argv[1:]]
 app()
 """
@@ -59,7 +59,7 @@ QUERY = ("select outlet, count(*) as articles, count(distinct story_id) as stori
          "group by outlet order by articles desc limit 10")
 READER = f"""
 import json, signal, sys, time
-from transforms.warehouse import connect
+from newsetl.transforms.warehouse import connect
 stop = []
 signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
 con = connect(sys.argv[1], read_only=True)
@@ -139,7 +139,7 @@ def main() -> None:
             warehouse = work / kind
             shutil.copytree(base, warehouse, ignore=shutil.ignore_patterns("run.lock"))
             if kind == "postgresql":
-                subprocess.run([sys.executable, "-m", "flows.cli", "migrate", "--warehouse", str(warehouse),
+                subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "migrate", "--warehouse", str(warehouse),
                                 "--catalog", create_database(admin)], cwd=ROOT, env=env, check=True,
                                capture_output=True)
             run_landing = work / f"landing-{kind}"

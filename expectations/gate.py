@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from expectations.suites import RESULT_COLUMNS, Validator
+from newsetl.expectations.suites import RESULT_COLUMNS, Validator
 
 QUARANTINE_COLUMNS = ["doc_id", "stage", "reason", "detail", "run_id"]
 _lock = threading.Lock()

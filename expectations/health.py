@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
-from expectations.suites import RESULT_COLUMNS
-from transforms import run_history
+from newsetl.expectations.suites import RESULT_COLUMNS
+from newsetl.transforms import run_history
 
 # Critical health checks make the run FAIL; the others WARN (see expectations/report.py: verdict).
 # An article outside every story means clustering lost it: the warehouse is wrong, not just thin.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from expectations.report import failing_rows_sql, quarantine_sql, query_command, verdict
-from transforms.notify import TOP_FAILURES, Failure
+from newsetl.expectations.report import failing_rows_sql, quarantine_sql, query_command, verdict
+from newsetl.transforms.notify import TOP_FAILURES, Failure
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations import health
-from expectations.suites import SUITES, Check
-from transforms import run_history
+from newsetl.expectations import health
+from newsetl.expectations.suites import SUITES, Check
+from newsetl.transforms import run_history
 
 VERDICT_RULE = ("FAIL when the run failed (runs.status is not completed) or a critical expectation failed; "
                 "WARN when a warning-level expectation failed or a file was quarantined; PASS otherwise. "

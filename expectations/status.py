@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from expectations.report import verdict
-from transforms import run_history
-from transforms.codes import DOCUMENT_STATUSES
+from newsetl.expectations.report import verdict
+from newsetl.transforms import run_history
+from newsetl.transforms.codes import DOCUMENT_STATUSES
 
 EXIT_CODES = {"PASS": 0, "WARN": 1, "FAIL": 2, "UNKNOWN": 3}
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -82,8 +82,8 @@ def _int(value) -> int:
 
 def read_status(warehouse: str | Path, max_age: timedelta, now: datetime | None = None) -> Status:
     """The status of the warehouse folder, read through a read-only connection (a run is not disturbed)."""
-    from transforms.sqlite_catalog import CatalogDamaged
-    from transforms.warehouse import catalog_exists, connect
+    from newsetl.transforms.sqlite_catalog import CatalogDamaged
+    from newsetl.transforms.warehouse import catalog_exists, connect
 
     status = Status(warehouse=str(warehouse), max_age=max_age, now=now or datetime.now(timezone.utc))
     if not catalog_exists(warehouse):

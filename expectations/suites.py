@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from expectations.whole_files import PARTIAL, write_whole_files
-from transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES
+from newsetl.expectations.whole_files import PARTIAL, write_whole_files
+from newsetl.transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)

@@ -10,9 +10,14 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+def state_dir() -> Path:
+    """The state folder of runs (Prefect's home, the commands' logs): NEWSETL_STATE_DIR, else .newsetl."""
+    return Path(os.environ.get("NEWSETL_STATE_DIR", ".newsetl")).resolve()
+
+
 def prefect_home() -> Path:
     """Where Prefect keeps its state: PREFECT_HOME, else NEWSETL_STATE_DIR/prefect (.newsetl/prefect)."""
-    return Path(os.environ.get("PREFECT_HOME") or Path(os.environ.get("NEWSETL_STATE_DIR", ".newsetl")).resolve() / "prefect")
+    return Path(os.environ.get("PREFECT_HOME") or state_dir() / "prefect")
 
 
 def use_state_dir() -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 from prefect import get_run_logger
 from prefect.runtime import flow_run
 
-from transforms import notify
-from transforms.settings import Settings
+from newsetl.transforms import notify
+from newsetl.transforms.settings import Settings
 
 
 def _flow_run() -> str | None:
@@ -20,7 +20,7 @@ def _flow_run() -> str | None:
 def last_commit(settings: Settings, now: datetime) -> tuple[tuple[str, datetime] | None, timedelta | None]:
     """The last committed run and its commit time before this run begins, as `newsetl status` reads them,
     and the age past which status calls the warehouse STALE (NEWSETL_STATUS_MAX_AGE); Nones when unknown."""
-    from expectations.status import parse_age, read_status
+    from newsetl.expectations.status import parse_age, read_status
 
     if not settings.notify:
         return None, None  # nobody to tell: the run does not read the warehouse for it
@@ -47,8 +47,8 @@ def alert_run(settings: Settings, run_id: str, report: Path | None, failure: str
     """Read the run's outcome from the warehouse and send it where it is wanted; returns the outcome, None
     when the warehouse could not tell it (a failed run's message then says what the run raised) or when
     there is nobody to tell and the caller does not need it."""
-    from expectations.outcome import run_outcome
-    from transforms import warehouse
+    from newsetl.expectations.outcome import run_outcome
+    from newsetl.transforms import warehouse
 
     if not settings.notify and not needed:
         return None

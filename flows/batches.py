@@ -17,9 +17,9 @@ from multiprocessing import forkserver
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.library_warnings import route_warnings_to_run_log
-from flows.stopping import Stopped
-from transforms.settings import Settings
+from newsetl.flows.library_warnings import route_warnings_to_run_log
+from newsetl.flows.stopping import Stopped
+from newsetl.transforms.settings import Settings
 
 # Dask's statistical profiler samples every worker thread's stack each 10 ms for its dashboard, which a
 # run does not start; on the NER model's deep stacks that cost 8 % of the workers' CPU (2,000 articles,
@@ -103,7 +103,7 @@ def fork_workers_from_loaded_process() -> None:
     from distributed.utils import get_mp_context
 
     dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
-    get_mp_context().set_forkserver_preload(["distributed", "flows.forkserver_preload"])
+    get_mp_context().set_forkserver_preload(["distributed", "newsetl.flows.forkserver_preload"])
     # A nanny gives a worker it spawns its pre-spawn environment, which the libraries read as they load: a
     # forked worker has loaded them in the forkserver, so the forkserver starts with it. Its one BLAS
     # thread, yes; but not glibc's trim threshold of 64 KiB, which handed memory back on every large free:
@@ -152,8 +152,8 @@ def preload_process(models: bool = True) -> None:
     with them and 63 s frozen (benchmarks/reprocess_cost.py); a Dask worker also exits at once instead of
     outlasting the nanny's 4 s in its final collection.
     """
-    from expectations.suites import preload as preload_expectations
-    from transforms.preload import preload
+    from newsetl.expectations.suites import preload as preload_expectations
+    from newsetl.transforms.preload import preload
 
     route_warnings_to_run_log()
     if models:
@@ -186,7 +186,7 @@ def _runner_workers(runner) -> int:
     """Batches the runner runs at once; a Dask cluster's workers load the models as they join."""
     if runs_here(runner):
         return 1
-    from flows.dask_workers import PreloadModels
+    from newsetl.flows.dask_workers import PreloadModels
 
     runner.client.register_plugin(PreloadModels(), name="newsetl-preload")
     return max(1, sum(w["nthreads"] for w in runner.client.scheduler_info()["workers"].values()))

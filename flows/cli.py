@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from flows.command_group import NewsetlGroup, console, error_line
+from newsetl.flows.command_group import NewsetlGroup, console, error_line
 
 if TYPE_CHECKING:
-    from flows.server import TemporaryServer
+    from newsetl.flows.server import TemporaryServer
 
 app = typer.Typer(help="newsetl: German news articles -> a clean, tagged, validated DuckDB warehouse.",
                   no_args_is_help=True, cls=NewsetlGroup)
@@ -34,7 +34,7 @@ WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env
 
 
 def _settings(**given):
-    from transforms.settings import Settings, SettingsError
+    from newsetl.transforms.settings import Settings, SettingsError
 
     try:
         return Settings.resolve(**given)
@@ -52,7 +52,7 @@ CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalo
 
 def _use_catalog(catalog: str | None, warehouse: str) -> None:
     """Check the catalog against the warehouse folder and pass it on to the flow, its workers and children."""
-    from transforms.catalog import CatalogError, catalog_for
+    from newsetl.transforms.catalog import CatalogError, catalog_for
 
     chosen = _settings(catalog=catalog).catalog
     try:
@@ -84,6 +84,8 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
 DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
+VERBOSE_HELP = ("Show Prefect's own log lines (task runs, links, tracebacks) here instead of in the command's log file "
+                "(logs/ in the state folder, NEWSETL_STATE_DIR).")
 NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
                "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
 NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run); env NEWSETL_NOTIFY_ON."
@@ -105,7 +107,7 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
         workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
         dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
         catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-        verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines (task runs, links)."),
+        verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL."),
         notify: list[str] = typer.Option(None, "--notify", help=NOTIFY_HELP),
@@ -117,8 +119,8 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     Prefect, unless PREFECT_API_URL names a server. Exit status: 0 done, 1 with --fail-on-quality and a
     FAIL verdict, 2 for bad settings, a held warehouse or a failed run.
     """
-    from flows import landing, progress
-    from transforms.settings import SettingsError
+    from newsetl.flows import landing, progress
+    from newsetl.transforms.settings import SettingsError
 
     settings = _settings(input_dir=input_dir, warehouse_dir=warehouse, batch_size=batch_size,
                          max_file_bytes=max_file_bytes, max_decompressed_bytes=max_decompressed_bytes,
@@ -132,26 +134,26 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
     _check_catalog(settings.warehouse_dir)
     _use_catalog(catalog, settings.warehouse_dir)
     if settings.notify:
-        from transforms.notify import unusable
+        from newsetl.transforms.notify import unusable
 
         if unusable(settings.notify):
             _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
     reporter = progress.for_terminal(verbose)
     entries = landing.list_entries(settings.input_dir)
     reporter.starting(len(entries))
-    from flows.disk_full import told_in_one_line
-    from flows.stopping import stoppable
+    from newsetl.flows.disk_full import told_in_one_line
+    from newsetl.flows.stopping import stoppable
 
     with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose), _run_lock(settings):
         found = landing.look(settings, entries)
         # Alerts are sent from the flow (flows/alerts.py), and a Prefect server's UI lists its flow runs.
         if found.nothing_new and not settings.notify and not os.environ.get("PREFECT_API_URL"):
-            from flows.quiet_run import record_quiet_run
+            from newsetl.flows.quiet_run import record_quiet_run
 
             counts = record_quiet_run(settings, found.survey.listed)
             verdict = _print_summary(settings, counts, time.monotonic() - STARTED, prefect="none")
         else:
-            with _prefect_server(verbose) as server:
+            with _prefect_server() as server:
                 verdict = _run_flow(settings, server, verbose, found, reporter)
     if fail_on_quality and verdict == "FAIL":
         raise typer.Exit(code=1)
@@ -159,9 +161,9 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
 
 def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, reporter) -> str | None:
     """Run the flow over what the look found, with progress shown; print the summary; returns the run's verdict."""
-    from flows import landing
-    from transforms.ingest import PENDING
-    from transforms.warehouse import catalog_exists
+    from newsetl.flows import landing
+    from newsetl.transforms.ingest import PENDING
+    from newsetl.transforms.warehouse import catalog_exists
 
     if catalog_exists(settings.warehouse_dir):  # else the flow's start may rebuild it from the archive: it looks again
         landing.hand_to_flow(found)
@@ -172,7 +174,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, re
     if pending:
         here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
         threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}
     counts = _call_flow(news_etl, server, verbose, reporter, input_dir=settings.input_dir,
@@ -187,7 +189,7 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=Non
     """A flow run against the temporary server (or PREFECT_API_URL), progress shown; its result, or a one-line error."""
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
-    from flows import progress
+    from newsetl.flows import progress
 
     api = {}
     if server is not None and PREFECT_API_URL.value():
@@ -200,25 +202,27 @@ def _call_flow(flow, server: TemporaryServer | None, verbose: bool, reporter=Non
         if server is not None:
             _drain_to_server()
     if not state.is_completed():
-        from transforms.diskspace import DiskFull
+        from newsetl.transforms.diskspace import DiskFull
 
         if isinstance(failure := state.result(raise_on_failure=False), DiskFull):
             raise failure  # told in one line (flows/disk_full.py)
-        _fail(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again")
+        from newsetl.flows.run_log import details
+
+        _fail(details(f"flow run {state.name}: {state.message}: nothing of it was committed; fix the cause and run again"))
     return state.result()
 
 
 @contextmanager
-def _holding(settings, verbose: bool):
+def _holding(settings):
     """The warehouse's run lock and a Prefect server for one flow run; a held warehouse is a one-line error."""
-    with _run_lock(settings), _prefect_server(verbose) as server:
+    with _run_lock(settings), _prefect_server() as server:
         yield server
 
 
 @contextmanager
 def _run_lock(settings):
     """The warehouse's run lock, held to the end: a second run is refused at once, before a server starts."""
-    from transforms.warehouse import RunLock, WarehouseLocked
+    from newsetl.transforms.warehouse import RunLock, WarehouseLocked
 
     with ExitStack() as held:
         try:
@@ -229,15 +233,12 @@ def _run_lock(settings):
 
 
 @contextmanager
-def _prefect_server(verbose: bool):
+def _prefect_server():
     """Prefect's temporary server for one flow run (None when PREFECT_API_URL names one), stopped after it."""
-    from flows import use_state_dir
-    from flows.server import TemporaryServer
+    from newsetl.flows import use_state_dir
+    from newsetl.flows.server import TemporaryServer
 
     use_state_dir()  # before the server starts and Prefect is imported: its database goes there
-    if not verbose:
-        # Prefect's run and task log lines go to its server; the terminal keeps its warnings and errors.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     # The temporary server boots while this process imports and loads; see flows/server.py.
     server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
     try:
@@ -263,11 +264,11 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
               dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
               catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-              verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own log lines.")) -> None:
+              verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP)) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
-    from transforms.versions import STAGES
+    from newsetl.transforms.versions import STAGES
 
     settings = _settings(warehouse_dir=warehouse, reprocess_batch_size=batch_size, workers=workers,
                          dask_address=dask_address)
@@ -280,21 +281,27 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             dt.date.fromisoformat(since)
         except ValueError:
             _fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
-    from transforms.warehouse import catalog_exists
+    from newsetl.transforms.warehouse import catalog_exists
 
+    _check_catalog(settings.warehouse_dir)
     _use_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         _fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
-    _import_prefect()
-    # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
-    threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
-    with _holding(settings, verbose) as server:
-        from flows.reprocess import news_etl_reprocess
+    from newsetl.flows.disk_full import told_in_one_line
+    from newsetl.flows.stopping import stoppable
 
-        result = _call_flow(news_etl_reprocess, server, verbose, stages=stages, warehouse_dir=settings.warehouse_dir,
-                            outdated=outdated, since=since, limit=limit, batch_size=settings.reprocess_batch_size,
-                            workers=settings.workers, dask_address=settings.dask_address)
+    with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose, "reprocess"):
+        _import_prefect()
+        # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
+        threading.Thread(target=_preload, args=(here, not here and not settings.dask_address), daemon=True).start()
+        with _holding(settings) as server:
+            from newsetl.flows.reprocess import news_etl_reprocess
+
+            result = _call_flow(news_etl_reprocess, server, verbose, stages=stages,
+                                warehouse_dir=settings.warehouse_dir, outdated=outdated, since=since, limit=limit,
+                                batch_size=settings.reprocess_batch_size, workers=settings.workers,
+                                dask_address=settings.dask_address)
     console(highlight=False).print(
         f"reprocess {result['run_id']}: stages {', '.join(result['stages'])}; {result['selected']} documents selected, "
         f"{result['reprocessed']} replaced", soft_wrap=True)
@@ -304,8 +311,8 @@ def _print_summary(settings, counts: dict, seconds: float, prefect: str) -> str 
     """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
     from rich.markup import escape
 
-    from expectations.report import verdict
-    from transforms.warehouse import connect
+    from newsetl.expectations.report import verdict
+    from newsetl.transforms.warehouse import connect
 
     run_id = counts["run_id"]
     with connect(settings.warehouse_dir, read_only=True) as con:
@@ -361,7 +368,7 @@ def _import_prefect() -> None:
 
 def _preload(models: bool, local_workers: bool) -> None:
     # Imports Prefect: in the preload thread, not before the server starts.
-    from flows.batches import fork_workers_from_loaded_process, preload_process
+    from newsetl.flows.batches import fork_workers_from_loaded_process, preload_process
 
     if local_workers:
         fork_workers_from_loaded_process()
@@ -370,8 +377,8 @@ def _preload(models: bool, local_workers: bool) -> None:
 
 def _check_catalog(warehouse: str) -> None:
     """A damaged catalog is a one-line error naming the fix, before anything starts."""
-    from transforms.lake import catalog_exists, open_reader
-    from transforms.sqlite_catalog import CatalogDamaged
+    from newsetl.transforms.lake import catalog_exists, open_reader
+    from newsetl.transforms.sqlite_catalog import CatalogDamaged
 
     if catalog_exists(warehouse):
         try:
@@ -382,8 +389,8 @@ def _check_catalog(warehouse: str) -> None:
 
 def _open_reader(warehouse: str | None, as_of: str | None = None, catalog: str | None = None):
     """The warehouse read-only (or as a run left it), or a one-line error."""
-    from transforms.lake import connect
-    from transforms.sqlite_catalog import CatalogDamaged
+    from newsetl.transforms.lake import connect
+    from newsetl.transforms.sqlite_catalog import CatalogDamaged
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
@@ -399,7 +406,7 @@ def _print_result(con, sql: str, output: str | None = None, max_width: int | Non
 
     import duckdb
 
-    from flows.output import print_rows
+    from newsetl.flows.output import print_rows
 
     started = time.perf_counter()
     try:
@@ -417,7 +424,7 @@ MAX_WIDTH_HELP = "Cut cells to this many characters (default: 40 in a table, the
 
 
 def _check_format(output: str | None) -> None:
-    from flows.output import FORMATS
+    from newsetl.flows.output import FORMATS
 
     if output is not None and output not in FORMATS:
         _fail(f"unknown --format {output!r}: use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
@@ -465,8 +472,8 @@ def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HE
 
     A damaged SQLite catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
     """
-    from transforms import sqlite_catalog
-    from transforms import warehouse as wh
+    from newsetl.transforms import sqlite_catalog
+    from newsetl.transforms import warehouse as wh
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
@@ -494,9 +501,9 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
-    from expectations.report import build_report
-    from transforms.sqlite_catalog import CatalogDamaged
-    from transforms.warehouse import WarehouseLocked, connect
+    from newsetl.expectations.report import build_report
+    from newsetl.transforms.sqlite_catalog import CatalogDamaged
+    from newsetl.transforms.warehouse import WarehouseLocked, connect
 
     folder = _warehouse(warehouse)
     _use_catalog(catalog, folder)
@@ -530,7 +537,7 @@ def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the l
     Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
     finished run.
     """
-    from expectations.status import FORMATS, parse_age, read_status
+    from newsetl.expectations.status import FORMATS, parse_age, read_status
 
     settings = _settings(warehouse_dir=warehouse, status_max_age=max_age)
     if output not in FORMATS:
@@ -553,10 +560,10 @@ def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalo
 
     Every table's rows and checksum are compared on both sides before the warehouse switches over.
     """
-    from transforms.catalog import CatalogError, public_address
-    from transforms.migrate import MigrationFailed
-    from transforms.migrate import migrate as move
-    from transforms.warehouse import WarehouseLocked
+    from newsetl.transforms.catalog import CatalogError, public_address
+    from newsetl.transforms.migrate import MigrationFailed
+    from newsetl.transforms.migrate import migrate as move
+    from newsetl.transforms.warehouse import WarehouseLocked
 
     target = _settings(catalog=catalog).catalog
     folder = _warehouse(warehouse)
@@ -577,9 +584,9 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Copy the warehouse's last committed state to DEST, consistent while a run goes on; restore by using DEST
     (`--warehouse DEST`) or moving it into the warehouse's place."""
-    from expectations.report import build_report
-    from transforms.backup import backup as take_backup
-    from transforms.warehouse import connect
+    from newsetl.expectations.report import build_report
+    from newsetl.transforms.backup import backup as take_backup
+    from newsetl.transforms.warehouse import connect
 
     try:
         made = take_backup(_warehouse(warehouse), dest)
@@ -590,6 +597,23 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
     console(highlight=False).print(
         f"backup of snapshot {made.snapshot} (last run {made.last_run}) in {dest.resolve()}: {made.data_files} data "
         f"files, {made.data_bytes / 1e6:.1f} MB, {made.archived_runs} runs archived", soft_wrap=True)
+
+
+@app.command()
+def init(target: Path = typer.Argument(Path("."), metavar="DIR", help="Folder of the new project (made if missing; default: here).")
+         ) -> None:
+    """Make a project to start from: landing/ with five sample articles, sql/ with example queries, a prefect.yaml
+    with the hourly deployment and a README; then `newsetl run` inside it fills warehouse/."""
+    from newsetl.flows.project import ProjectExists, init_project
+
+    try:
+        written = init_project(target)
+    except ProjectExists as exc:
+        _fail(str(exc))
+    out = console(highlight=False)
+    out.print(f"made a newsetl project in {target.resolve()}: {len(written)} files", soft_wrap=True)
+    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {target} && "
+    out.print(f"next: {where}newsetl run && newsetl query \"select title, outlet from articles\"", soft_wrap=True)
 
 
 automation_app = typer.Typer(help="Prefect automations for a Prefect server that runs the news-etl deployments.",
@@ -604,18 +628,18 @@ def automation_install(notify: list[str] = typer.Option(None, "--notify", metava
     settings = _settings(notify=" ".join(notify) if notify else None)
     if not settings.notify:
         _fail("no address to notify: give --notify URL or set NEWSETL_NOTIFY")
-    from transforms.notify import unusable
+    from newsetl.transforms.notify import unusable
 
     if unusable(settings.notify):
         _fail(f"--notify (or NEWSETL_NOTIFY): Apprise cannot use {', '.join(unusable(settings.notify))}")
-    from flows import use_state_dir
+    from newsetl.flows import use_state_dir
 
     use_state_dir()
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
         _fail("automations live on a Prefect server: set PREFECT_API_URL (http://127.0.0.1:4200/api)")
-    from flows.automation import install
+    from newsetl.flows.automation import install
 
     try:
         installed = install(settings.notify)
@@ -626,7 +650,7 @@ def automation_install(notify: list[str] = typer.Option(None, "--notify", metava
 
 
 def main() -> None:
-    """Entry point for `python -m flows.cli`."""
+    """Entry point for `python -m newsetl.flows.cli`."""
     sys.exit(app())
 
 

@@ -5,7 +5,7 @@ import threading
 
 from distributed import WorkerPlugin
 
-from flows.batches import preload_process
+from newsetl.flows.batches import preload_process
 
 
 class PreloadModels(WorkerPlugin):

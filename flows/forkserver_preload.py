@@ -1,11 +1,9 @@
 """Imported once by the forkserver that local Dask workers fork from (flows/batches.py): they start loaded."""
 import os
 
-from flows.batches import preload_process
-from flows.quiet_tracebacks import quiet_tracebacks
+from newsetl.flows.batches import preload_process
 
 # Out of the terminal's process group, with the workers it forks: a Ctrl-C reaches the command alone, which
 # stops them in order (flows/stopping.py).
 os.setpgid(0, 0)
 preload_process()
-quiet_tracebacks()

@@ -15,7 +15,7 @@ class Look:
     input_dir: str
     warehouse_dir: str
     limits: object  # the IngestLimits the plan was made with
-    survey: object  # transforms.ingest.Survey: the plan, the entries listed and those already accounted for
+    survey: object  # newsetl.transforms.ingest.Survey: the plan, the entries listed and those already accounted for
 
     @property
     def nothing_new(self) -> bool:
@@ -26,15 +26,15 @@ _handed: list[Look] = []
 
 
 def list_entries(input_dir: str) -> list[Path]:
-    from transforms.ingest import list_landing_files
+    from newsetl.transforms.ingest import list_landing_files
 
     return list_landing_files(input_dir)
 
 
 def look(settings, entries: list[Path]) -> Look:
     """Hash the listed entries against the files the warehouse has accounted for. Call it holding the run lock."""
-    from transforms.ingest import survey_files
-    from transforms.warehouse import known_files
+    from newsetl.transforms.ingest import survey_files
+    from newsetl.transforms.warehouse import known_files
 
     limits = settings.limits()
     return Look(settings.input_dir, settings.warehouse_dir, limits,

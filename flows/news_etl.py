@@ -14,15 +14,14 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
-from expectations.health import health_checks
-from expectations.report import build_report
-from flows import alerts, disk_full, landing, progress, stopping
-from flows.batches import batch_runner, give_back_memory, run_batches, runs_here
-from flows.quiet_tracebacks import quiet_tracebacks
-from transforms import clean, cluster, diskspace, ingest, quote, search, tag, themes, versions, warehouse
-from transforms.faults import fault_point
-from transforms.settings import Settings
+from newsetl.expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
+from newsetl.expectations.health import health_checks
+from newsetl.expectations.report import build_report
+from newsetl.flows import alerts, disk_full, landing, progress, stopping
+from newsetl.flows.batches import batch_runner, give_back_memory, run_batches, runs_here
+from newsetl.transforms import clean, cluster, diskspace, ingest, quote, search, tag, themes, versions, warehouse
+from newsetl.transforms.faults import fault_point
+from newsetl.transforms.settings import Settings
 
 STAGED_TABLES = ("documents", "texts", "articles", "mentions", "entity_aliases", "themes", "quotes", "search_terms",
                  "stage_versions", "quarantine", "quality_results")
@@ -196,7 +195,6 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started, "kind": "run",
                 "newsetl_version": versions.newsetl_version(), "stage_versions": json.dumps(versions.stage_versions())}
     stopping.take_back_signals()
-    quiet_tracebacks()
     # One run at a time: a second one is refused here, before it touches anything.
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         last, max_age = alerts.last_commit(settings, started)
@@ -318,7 +316,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
 
 
 if __name__ == "__main__":
-    from flows import use_state_dir
+    from newsetl.flows import use_state_dir
 
     use_state_dir()
     news_etl()

@@ -43,7 +43,7 @@ def print_rows(columns: list[str], rows: list[tuple], output: str | None = None,
     elif output == "markdown":
         sys.stdout.write(markdown_table(columns, rows))
     else:
-        from flows.command_group import console as pipe_console
+        from newsetl.flows.command_group import console as pipe_console
 
         console = pipe_console(highlight=False, emoji=False, width=width)
         if output == "vertical" or (output is None and not table_fits(columns, rows, console.width)):

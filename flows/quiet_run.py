@@ -17,7 +17,7 @@ from pathlib import Path
 
 def new_run_row(flow_run_id: str = "") -> dict:
     """The runs row a run starts with: its id (start time and a random suffix), versions and kind."""
-    from transforms import versions
+    from newsetl.transforms import versions
 
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
@@ -27,9 +27,9 @@ def new_run_row(flow_run_id: str = "") -> dict:
 
 def record_quiet_run(settings, listed: int) -> dict:
     """Record a run that found all `listed` landing files accounted for; returns its counts as the flow would."""
-    from expectations.health import health_checks
-    from expectations.report import build_report
-    from transforms import warehouse
+    from newsetl.expectations.health import health_checks
+    from newsetl.expectations.report import build_report
+    from newsetl.transforms import warehouse
 
     runs_row = new_run_row()
     run_id, folder = runs_row["run_id"], settings.warehouse_dir

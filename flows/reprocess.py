@@ -16,13 +16,13 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs, run_suite
-from flows import progress
-from flows.batches import batch_runner, run_batches, runs_here
-from transforms import cluster, quote, search, tag, themes, versions, warehouse
-from transforms.faults import fault_point
-from transforms.ingest import DecodedFile
-from transforms.settings import Settings
+from newsetl.expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs, run_suite
+from newsetl.flows import progress, stopping
+from newsetl.flows.batches import batch_runner, run_batches, runs_here
+from newsetl.transforms import cluster, quote, search, tag, themes, versions, warehouse
+from newsetl.transforms.faults import fault_point
+from newsetl.transforms.ingest import DecodedFile
+from newsetl.transforms.settings import Settings
 
 
 def _quarantine_rejected(tables: BatchTables, rejected: pd.DataFrame, run_id: str) -> None:
@@ -39,7 +39,7 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     stored = warehouse.read_for_reprocess(wh, doc_ids, stages)
     tables = BatchTables(documents=stored.documents, articles=stored.articles, mentions=stored.mentions)
     if "clean" in stages:
-        from transforms import clean  # with trafilatura, a fifth of a second to import: only when clean runs again
+        from newsetl.transforms import clean  # with trafilatura, a fifth of a second to import: only when clean runs again
 
         decoded = {d: DecodedFile(text=t, encoding="", content_type=c) for d, (t, c) in stored.texts.items()}
         tables.articles, rejected = clean.clean_batch(stored.documents, decoded, settings.limits())
@@ -132,8 +132,10 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
     runs_row = {"run_id": run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
                 "kind": "reprocess", "newsetl_version": versions.newsetl_version(),
                 "stage_versions": json.dumps(installed)}
+    stopping.take_back_signals()
     with warehouse.RunLock(settings.warehouse_dir, run_id):
         warehouse.begin_run(settings.warehouse_dir, runs_row)
+        stopping.running(run_id)
         try:
             doc_ids = warehouse.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
             batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)

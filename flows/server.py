@@ -18,6 +18,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from newsetl.flows.parent_death import killed_with_this_process
+from newsetl.flows.run_log import for_child
+
 # uvicorn exits with this code when the port was taken between choosing and binding it.
 _PORT_IN_USE = 3
 
@@ -41,11 +44,15 @@ class TemporaryServer:
         prefect_parent = Path(importlib.util.find_spec("prefect").origin).parent.parent
         env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
         env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        output = for_child()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_parent), "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "error", "--lifespan", "on"], env=env,
-            start_new_session=True)  # a Ctrl-C reaches the command alone, which stops it last (flows/stopping.py)
+             "--log-level", "error", "--lifespan", "on"], env=env, stdout=output, stderr=output,
+            start_new_session=True,  # a Ctrl-C reaches the command alone, which stops it last (flows/stopping.py)
+            preexec_fn=killed_with_this_process())  # and a SIGKILL of the command takes it along
+        if hasattr(output, "close"):
+            output.close()  # the server has its own copy
 
     @property
     def api_url(self) -> str:

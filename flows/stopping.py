@@ -80,14 +80,20 @@ def stoppable(warehouse_dir: str):
     try:
         yield
     except Stopped as stop:
-        code, line = _closing(stop, warehouse_dir)
-        kill_descendants()  # whatever did not stop in order: nothing the command started outlives it
-        _say(line)
-        os._exit(code)  # threads still holding a batch or a request would keep an ordinary exit waiting
+        exit_now(*_closing(stop, warehouse_dir))
     finally:
         _armed = False
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def exit_now(code: int, line: str) -> None:
+    """End the command with one line on stderr, now: what it started is killed (whatever did not stop in order),
+    and no thread still holding a batch or a request to Prefect's server (draining its logs to a server that
+    is gone or full) keeps an ordinary exit waiting."""
+    kill_descendants()
+    _say(line)
+    os._exit(code)
 
 
 def _closing(stop: Stopped, warehouse_dir: str) -> tuple[int, str]:
@@ -104,7 +110,7 @@ def _closing(stop: Stopped, warehouse_dir: str) -> tuple[int, str]:
 
 
 def _run_status(warehouse_dir: str, run_id: str) -> str | None:
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     try:
         with connect(warehouse_dir, read_only=True) as con:

@@ -36,7 +36,7 @@ def small_warehouse_connections():
     """Warehouse connections made in the test process run DuckDB on one thread: on the tests' few rows,
     a second thread doubles the CPU of a load. Runs in child processes keep DuckDB's default.
     """
-    from transforms import warehouse
+    from newsetl.transforms import warehouse
 
     original = dict(warehouse.DUCKDB_CONFIG)
     warehouse.DUCKDB_CONFIG.update(threads=1)
@@ -59,11 +59,11 @@ def quality_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
     """A temporary Prefect backend for the flow tests (offline, one per session)."""
-    import flows  # offline settings
+    import newsetl.flows  # offline settings
 
     # Prefect's home in a temporary state folder, not the user's ~/.prefect.
     os.environ.setdefault("NEWSETL_STATE_DIR", str(tmp_path_factory.mktemp("state")))
-    flows.use_state_dir()
+    newsetl.flows.use_state_dir()
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
@@ -72,7 +72,7 @@ def prefect_harness(tmp_path_factory):
 
 def run_seeds_into_new_warehouse(tmp_path_factory, **flow_options) -> tuple[Path, Path, dict]:
     """Copy the seeds to a new landing folder and run the flow into a new warehouse."""
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing = tmp_path_factory.mktemp("landing")
     for seed in SEEDS.iterdir():
@@ -149,7 +149,7 @@ def use_catalog(request, kind: str, warehouse: Path) -> Path:
     if kind == "postgresql":
         from pg_server import create_database
 
-        from transforms.catalog import Catalog
+        from newsetl.transforms.catalog import Catalog
 
         Catalog(Path(warehouse), create_database(request.getfixturevalue("postgres_url"))).prepare()
     return Path(warehouse)

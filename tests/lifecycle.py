@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from transforms import warehouse
+from newsetl.transforms import warehouse
 
 
 def lake_run(path, run_id: str, started: datetime, *, critical: bool = False, warning: bool = False,

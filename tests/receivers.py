@@ -133,7 +133,7 @@ def failing_article() -> str:
 
 
 def misdetect_marked(clean_module) -> None:
-    """Make the language detector of transforms.clean name an unknown language for marked bodies
+    """Make the language detector of newsetl.transforms.clean name an unknown language for marked bodies
     (a detector fault the gate must catch), as tests/test_report.py does."""
     detect = clean_module.detect_language
     clean_module.detect_language = lambda body: "xx" if MARKER in body else detect(body)

@@ -1,9 +1,9 @@
 """The agency table: every credit it knows is read back in the agency's own spelling, by both extractors."""
 import pytest
 
-from transforms.agencies import AGENCIES
-from transforms.clean import clean_article
-from transforms.html_extract.agency import agency_of, dateline
+from newsetl.transforms.agencies import AGENCIES
+from newsetl.transforms.clean import clean_article
+from newsetl.transforms.html_extract.agency import agency_of, dateline
 
 PROSE = ("Die Regierung hat am Montag in Berlin ein neues Gesetz zur Rente beschlossen, das im Sommer in Kraft "
          "treten soll, sagte eine Sprecherin am Abend vor Journalisten.")

@@ -21,7 +21,7 @@ TESTS = Path(__file__).resolve().parent
 SERVE = """
 import sys
 import yaml
-from flows.news_etl import news_etl
+from newsetl.flows.news_etl import news_etl
 deployment = next(d for d in yaml.safe_load(open(sys.argv[1]))["deployments"] if d["name"] == "hourly")
 parameters = {**deployment["parameters"], "input_dir": sys.argv[2], "warehouse_dir": sys.argv[3]}
 news_etl.serve(name="hourly", parameters=parameters, tags=deployment["tags"])
@@ -32,7 +32,7 @@ SITECUSTOMIZE = f"""
 import sys
 sys.path.insert(0, {str(TESTS)!r})
 import receivers
-from transforms import clean
+from newsetl.transforms import clean
 receivers.misdetect_marked(clean)
 """
 RUN = """
@@ -81,7 +81,7 @@ def served(tmp_path):
 
 
 def _status(warehouse: Path, env: dict) -> int:
-    return subprocess.run([sys.executable, "-m", "flows.cli", "status", "--warehouse", str(warehouse)], env=env,
+    return subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "status", "--warehouse", str(warehouse)], env=env,
                           capture_output=True, text=True, timeout=120).returncode
 
 

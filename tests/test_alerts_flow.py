@@ -23,8 +23,8 @@ def alerted_runs(prefect_harness, tmp_path_factory):
     critical expectation, with fail_on_quality, (C) a landing folder gone, (D) nothing new, (E) another
     critical failure with fail_on_quality and nobody to notify. Returns the warehouse, the states and
     the messages each run sent."""
-    from flows.news_etl import news_etl
-    from transforms import clean, warehouse
+    from newsetl.flows.news_etl import news_etl
+    from newsetl.transforms import clean, warehouse
 
     landing, lake = tmp_path_factory.mktemp("landing"), tmp_path_factory.mktemp("warehouse")
     old = datetime.now(timezone.utc) - timedelta(hours=3)
@@ -60,8 +60,8 @@ def alerted_runs(prefect_harness, tmp_path_factory):
 
 
 def _verdict(lake: Path, state) -> str:
-    from expectations.outcome import run_outcome
-    from transforms.warehouse import connect
+    from newsetl.expectations.outcome import run_outcome
+    from newsetl.transforms.warehouse import connect
 
     with connect(lake, read_only=True) as con:
         return run_outcome(con, state.result()["run_id"]).verdict
@@ -78,7 +78,7 @@ def test_a_run_that_finds_a_dead_run_and_a_stale_warehouse_sends_one_message_and
 
 
 def test_a_fail_verdict_ends_the_flow_run_failed_with_its_first_failures_and_one_message(alerted_runs):
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     lake, states, sent = alerted_runs
     state = states["B"]
@@ -119,7 +119,7 @@ def test_a_fail_verdict_ends_failed_without_anyone_to_notify(alerted_runs):
 
 
 def test_every_message_sent_is_recorded_in_the_warehouse(alerted_runs):
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     lake, _, sent = alerted_runs
     with connect(lake, read_only=True) as con:
@@ -129,7 +129,7 @@ def test_every_message_sent_is_recorded_in_the_warehouse(alerted_runs):
 
 
 def test_deployments_end_failed_on_a_fail_verdict_and_the_command_line_keeps_its_exit_codes():
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     assert inspect.signature(news_etl.fn).parameters["fail_on_quality"].default is False
     deployments = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]

@@ -21,14 +21,14 @@ with get_client(sync_client=True) as client:
 """
 FAILING_RUN = """
 import sys
-from flows.news_etl import news_etl
+from newsetl.flows.news_etl import news_etl
 state = news_etl(input_dir=sys.argv[1], warehouse_dir=sys.argv[2], return_state=True)
 print(state.type.value)
 """
 
 
 def _newsetl(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=180)
+    return subprocess.run([sys.executable, "-m", "newsetl.flows.cli", *args], env=env, capture_output=True, text=True, timeout=180)
 
 
 def test_the_automations_install_once_and_tell_of_a_failed_news_etl_run(tmp_path):

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 from lifecycle import lake_run
 from typer.testing import CliRunner
 
-from expectations.status import read_status
-from flows.cli import app
-from transforms import warehouse
-from transforms.backup import backup
+from newsetl.expectations.status import read_status
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
+from newsetl.transforms.backup import backup
 
 runner = CliRunner()
 
@@ -67,7 +67,7 @@ def test_a_moved_warehouse_folder_keeps_working(tmp_path):
 
 
 def test_a_backup_of_a_flow_warehouse_is_queried_and_run_after_the_original_is_gone(copy_of_seeds_run, tmp_path):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing, original = copy_of_seeds_run
     with warehouse.connect(original, read_only=True) as con:

@@ -9,7 +9,7 @@ import sys
 import pytest
 from test_bad_inputs import PROSE, _article, _gzip_bomb
 
-from transforms import warehouse as wh
+from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ def zoo_run(prefect_harness, seeds_dir, tmp_path_factory):
     (landing / "loop.txt").symlink_to("loop.txt")
     (landing / "sub").mkdir()
     (landing / "sub" / "copy-of-first-seed.txt").write_bytes(first_seed.read_bytes())
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
+    result = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse",
                              str(root / "wh"), "--batch-size", "3"], capture_output=True, text=True, timeout=900,
                             env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()})
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -8,9 +8,9 @@ import zlib
 import pandas as pd
 import pytest
 
-from transforms import clean, search, tag, themes
-from transforms.codes import DOCUMENT_STATUSES
-from transforms.ingest import batches, list_landing_files, plan_files, read_batch
+from newsetl.transforms import clean, search, tag, themes
+from newsetl.transforms.codes import DOCUMENT_STATUSES
+from newsetl.transforms.ingest import batches, list_landing_files, plan_files, read_batch
 
 PROSE = ("Die Regierung hat am Montag in Berlin ein neues Gesetz zur Rente beschlossen, das im Sommer in Kraft "
          "treten soll, sagte eine Sprecherin. ")

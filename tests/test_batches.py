@@ -7,8 +7,8 @@ import pytest
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
-from flows.batches import batch_runner, task_runner
-from transforms.settings import Settings
+from newsetl.flows.batches import batch_runner, task_runner
+from newsetl.transforms.settings import Settings
 
 
 def test_batches_run_in_the_flows_process_on_worker_processes_or_on_a_dask_cluster():
@@ -40,4 +40,4 @@ def test_worker_processes_started_for_a_run_fork_from_one_process_that_loaded_th
 
 def _parent_and_preload():
     """The worker's parent process, and whether the worker inherited the preload (a fresh interpreter would not)."""
-    return os.getppid(), "flows.forkserver_preload" in sys.modules
+    return os.getppid(), "newsetl.flows.forkserver_preload" in sys.modules

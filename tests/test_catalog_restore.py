@@ -6,8 +6,8 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from transforms import warehouse
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
 
 runner = CliRunner()
 GARBAGE = bytes(range(256)) * 64  # 16 KB
@@ -54,6 +54,7 @@ def test_a_damaged_catalog_is_named_in_one_line_and_rebuild_restores_it_keeping_
                                                        "--warehouse", str(path)]))
     assert_one_line_naming_rebuild(runner.invoke(app, ["search", "Nordkorea", "--warehouse", str(path)]))
     assert_one_line_naming_rebuild(runner.invoke(app, ["run", "--input", str(landing), "--warehouse", str(path)]))
+    assert_one_line_naming_rebuild(runner.invoke(app, ["reprocess", "--warehouse", str(path)]))
 
     result = runner.invoke(app, ["rebuild", "--warehouse", str(path)])
     assert result.exit_code == 0, result.output

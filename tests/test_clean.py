@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from transforms import clean
-from transforms.clean import clean_article, clean_batch
-from transforms.ingest import DecodedFile
+from newsetl.transforms import clean
+from newsetl.transforms.clean import clean_article, clean_batch
+from newsetl.transforms.ingest import DecodedFile
 
 GOLD = json.loads((Path(__file__).parent / "gold" / "seeds.json").read_text(encoding="utf-8"))
 

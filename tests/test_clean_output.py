@@ -7,8 +7,8 @@ import sys
 
 from typer.testing import CliRunner
 
-from flows.cli import app
-from transforms import warehouse
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
 
 runner = CliRunner()
 
@@ -24,7 +24,7 @@ def test_csv_rows_end_with_lf_so_a_captured_value_has_no_carriage_return(tmp_pat
 
 def test_a_long_error_stays_on_one_line_when_piped(tmp_path):
     deep = tmp_path / ("a-folder-with-a-long-name-" * 6) / "warehouse"
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "query", "select 1", "--warehouse", str(deep)],
+    result = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "query", "select 1", "--warehouse", str(deep)],
                             capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "80"})
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and str(deep) in result.stderr, result.stderr

@@ -8,8 +8,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from transforms import warehouse
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
 
 runner = CliRunner()
 
@@ -50,7 +50,7 @@ def test_query_prints_rows(small_warehouse):
 
 def test_a_second_run_is_refused_with_one_line_naming_the_first(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from transforms.warehouse import RunLock\n"
+        "import sys, time; from newsetl.transforms.warehouse import RunLock\n"
         "with RunLock(sys.argv[1], 'first-run'):\n    print('locked', flush=True); time.sleep(60)"),
         str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:
@@ -92,7 +92,7 @@ def test_query_output_keeps_brackets(small_warehouse):
 def test_run_in_ephemeral_mode_loads_the_seeds_and_stops_its_server(seeds_dir, tmp_path):
     env = {**os.environ, "NEWSETL_STATE_DIR": str(tmp_path / "state")}
     env.pop("PREFECT_API_URL", None)
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(seeds_dir),
+    result = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(seeds_dir),
                              "--warehouse", str(tmp_path / "wh"), "--verbose"], env=env, capture_output=True, text=True,
                             timeout=600)
     output = result.stdout + result.stderr

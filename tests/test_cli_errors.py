@@ -4,7 +4,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from newsetl.flows.cli import app
 
 runner = CliRunner()
 
@@ -46,7 +46,7 @@ def test_usage_errors_are_one_error_line_that_says_what_to_do(args, ending):
 
 
 def test_a_failed_query_is_one_line(tmp_path):
-    from transforms import warehouse
+    from newsetl.transforms import warehouse
 
     with warehouse.connect(tmp_path):
         pass

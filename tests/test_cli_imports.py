@@ -5,13 +5,13 @@ import sys
 
 import pytest
 
-from transforms import warehouse
+from newsetl.transforms import warehouse
 
 HEAVY = ("prefect", "spacy", "great_expectations", "distributed", "dask", "pandas")
 # Runs a command of the CLI in this interpreter, then prints which heavy modules it imported.
 PROBE = """
 import json, sys
-from flows.cli import app
+from newsetl.flows.cli import app
 try:
     app(sys.argv[1:])
 except SystemExit:

@@ -6,9 +6,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.output import markdown_table, table_fits, vertical_lines
-from transforms import warehouse
+from newsetl.flows.cli import app
+from newsetl.flows.output import markdown_table, table_fits, vertical_lines
+from newsetl.transforms import warehouse
 
 runner = CliRunner()
 TITLE = "Regierung beschließt nach langer Debatte ein neues Gesetz zur Förderung erneuerbarer Energien im ländlichen Raum"
@@ -97,7 +97,7 @@ def test_a_closed_pipe_ends_the_command_quietly_with_exit_0(small_warehouse):
     env = {**os.environ, "COLUMNS": "80"}
     for output in ("csv", "table", "vertical", "json", "markdown"):
         sql = "select * from range(100000)"
-        command = (f"set -o pipefail; {sys.executable} -m flows.cli query '{sql}' --format {output} "
+        command = (f"set -o pipefail; {sys.executable} -m newsetl.flows.cli query '{sql}' --format {output} "
                    f"--warehouse {small_warehouse} | head -1")
         result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=120)
         assert (result.returncode, result.stderr) == (0, ""), output

@@ -20,7 +20,7 @@ def _env(columns: int = 80) -> dict:
 
 def _in_terminal(args: list[str], columns: int = 80) -> str:
     """Run the CLI on a pseudo-terminal; everything it wrote, control characters included."""
-    code, screen = load_benchmark("common").on_terminal([sys.executable, "-m", "flows.cli", *args], _env(columns))
+    code, screen = load_benchmark("common").on_terminal([sys.executable, "-m", "newsetl.flows.cli", *args], _env(columns))
     assert code == 0, screen[-3000:]
     return screen
 
@@ -46,7 +46,7 @@ def test_a_run_in_a_terminal_shows_a_progress_bar_and_ends_with_the_summary(land
 
 
 def test_a_piped_run_prints_plain_lines_without_control_characters(landing, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
+    result = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse",
                              str(tmp_path / "wh"), "--batch-size", "2"], env=_env(), capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -59,7 +59,7 @@ def test_a_piped_run_prints_plain_lines_without_control_characters(landing, tmp_
 
 def test_query_fits_an_80_column_terminal(landing, tmp_path):
     warehouse = tmp_path / "wh"
-    subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse)],
+    subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse", str(warehouse)],
                    env=_env(), capture_output=True, timeout=600, check=True)
     screen = ANSI.sub("", _in_terminal(["query", "select * from articles limit 3", "--warehouse", str(warehouse)]))
     lines = [line for line in screen.replace("\r", "").split("\n") if line.strip()]

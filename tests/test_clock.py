@@ -9,10 +9,10 @@ import pytest
 from contract import DOC_A, DOC_B, NOW, add_article, contract_warehouse
 from lifecycle import lake_run
 
-from expectations.health import HealthSettings, failing_rows_sql, health_checks
-from expectations.report import build_report
-from expectations.status import read_status
-from transforms import run_history, warehouse
+from newsetl.expectations.health import HealthSettings, failing_rows_sql, health_checks
+from newsetl.expectations.report import build_report
+from newsetl.expectations.status import read_status
+from newsetl.transforms import run_history, warehouse
 
 TESTS = Path(__file__).parent
 needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime is not installed (apt-get install faketime)")

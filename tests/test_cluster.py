@@ -2,9 +2,18 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHashLSH
 
-from transforms import cluster
-from transforms.cluster import CANDIDATE_JACCARD, LSH_BANDS, LSH_ROWS, NUM_PERM, SIGNATURE_COLUMNS, assign_stories, recluster, signatures
-from transforms.warehouse import load_run, story_candidates, write_part
+from newsetl.transforms import cluster
+from newsetl.transforms.cluster import (
+    CANDIDATE_JACCARD,
+    LSH_BANDS,
+    LSH_ROWS,
+    NUM_PERM,
+    SIGNATURE_COLUMNS,
+    assign_stories,
+    recluster,
+    signatures,
+)
+from newsetl.transforms.warehouse import load_run, story_candidates, write_part
 
 REPORT = " ".join(f"Satz {i}: Die Regierung in Berlin hat am Montag Maßnahme Nummer {i} für die Bahn beschlossen."
                   for i in range(30))

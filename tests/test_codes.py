@@ -4,9 +4,9 @@ import re
 import duckdb
 import pytest
 
-from expectations.suites import SUITES
-from transforms import codes
-from transforms.warehouse import _SQL, CHECKS
+from newsetl.expectations.suites import SUITES
+from newsetl.transforms import codes
+from newsetl.transforms.warehouse import _SQL, CHECKS
 
 SCHEMA = (_SQL / "schema.sql").read_text(encoding="utf-8")
 # (table, column, codes): every column whose values come from a code list.

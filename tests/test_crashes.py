@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import use_catalog
 
-from transforms import warehouse as wh
+from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 DATA_TABLES = ["documents", "articles", "mentions", "entities", "entity_aliases", "themes", "stories",
@@ -34,7 +34,7 @@ def _env(**extra) -> dict:
 
 def _run(landing, warehouse, cwd=None, **extra) -> subprocess.CompletedProcess:
     # Batches in the run's own process (--workers 1), so that a kill at a stage's point kills the run.
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
+    result = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse",
                            str(warehouse), "--batch-size", "2", "--workers", "1"], env=_env(**extra), capture_output=True, text=True,
                           timeout=600, cwd=cwd)
     if os.environ.get("NEWSETL_DEBUG_DIR"):
@@ -137,7 +137,7 @@ def test_a_run_killed_at_any_point_recovers_to_a_clean_runs_warehouse(clean_run,
     assert statuses["failed"] == len(CRASH_POINTS)  # the late kills came after their commits: those runs count
     # Every command works on the recovered warehouse, and a rebuild gives the same content.
     for command in (["query", "select count(*) from articles"], ["search", "Rakete"], ["rebuild"]):
-        result = subprocess.run([sys.executable, "-m", "flows.cli", *command, "--warehouse", str(warehouse)],
+        result = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", *command, "--warehouse", str(warehouse)],
                                 env=_env(), capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, (command, result.stdout, result.stderr)
     assert _contents(warehouse) == with_later
@@ -149,7 +149,7 @@ def test_a_reader_holding_the_warehouse_open_never_blocks_a_run(clean_run, seeds
     _add_later_files(landing, seeds_dir)
     reader = subprocess.Popen([sys.executable, "-c", (
         # newsetl's own reader: the sandbox of connect(read_only=True) refuses BEGIN.
-        "import sys; from transforms.lake import open_reader\n"
+        "import sys; from newsetl.transforms.lake import open_reader\n"
         "con = open_reader(sys.argv[1])\n"
         "con.execute('begin')\n"
         "for line in sys.stdin:\n"
@@ -160,12 +160,12 @@ def test_a_reader_holding_the_warehouse_open_never_blocks_a_run(clean_run, seeds
         reader.stdin.write("count\n")
         reader.stdin.flush()
         assert reader.stdout.readline().strip() == "5"
-        run = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
+        run = subprocess.Popen([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse",
                                 str(warehouse)], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
         # Other readers come and go while the run works and commits.
         while run.poll() is None:
-            query = subprocess.run([sys.executable, "-m", "flows.cli", "query", "select count(*) from articles",
+            query = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "query", "select count(*) from articles",
                                     "--format", "csv", "--warehouse", str(warehouse)], env=_env(),
                                    capture_output=True, text=True, timeout=120)
             assert query.returncode == 0, query.stderr
@@ -188,7 +188,7 @@ def test_two_runs_started_together_load_once(clean_run, seeds_dir, tmp_path, req
     landing, warehouse = _landing(seeds_dir, tmp_path), use_catalog(request, catalog_kind, tmp_path / "wh")
     # Two "machines": each its own working and state folder; they share the warehouse folder and the catalog.
     hosts = [_host(tmp_path, name) for name in ("host-a", "host-b")]
-    runs = [subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
+    runs = [subprocess.Popen([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse",
                               str(warehouse)], env=_env(**state), cwd=home, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True) for home, state in hosts]
     outputs = [(run.wait(timeout=600), run.stdout.read()) for run in runs]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms import warehouse as wh
+from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +103,7 @@ def test_a_run_on_a_dask_clusters_workers_loads_what_a_local_run_loads(prefect_h
                                                                            tmp_path):
     from distributed import Client
 
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing = _landing(seeds_dir, tmp_path)
     local = news_etl(input_dir=str(landing), warehouse_dir=str(tmp_path / "local"), batch_size=2, workers=1)
@@ -115,13 +115,13 @@ def test_a_run_on_a_dask_clusters_workers_loads_what_a_local_run_loads(prefect_h
     assert _contents(tmp_path / "cluster") == _contents(tmp_path / "local")
     # The batches ran on both workers, and each worker's GX results are in the one Data Docs site.
     with Client(dask_cluster, timeout=30) as client:
-        loaded = client.run(lambda: "transforms.tag" in sys.modules)
+        loaded = client.run(lambda: "newsetl.transforms.tag" in sys.modules)
     assert len(loaded) == 2 and all(loaded.values())
     assert (tmp_path / "cluster" / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
 
 
 def test_a_second_run_on_the_same_workers_adds_only_the_new_file(prefect_harness, dask_cluster, seeds_dir, tmp_path):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing = _landing(seeds_dir, tmp_path)
     warehouse = tmp_path / "cluster"

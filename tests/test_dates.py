@@ -1,9 +1,9 @@
-"""transforms.dates: one parser for the dates of plain text and HTML pages."""
+"""newsetl.transforms.dates: one parser for the dates of plain text and HTML pages."""
 import datetime as dt
 
 import pytest
 
-from transforms.dates import EARLIEST, LATEST_MARGIN, find_date, find_day
+from newsetl.transforms.dates import EARLIEST, LATEST_MARGIN, find_date, find_day
 
 
 @pytest.mark.parametrize("text, expected, precision", [

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, load_benchmark
 
-from transforms import diskspace
+from newsetl.transforms import diskspace
 
 stop_times = load_benchmark("stop_times")
 
@@ -76,7 +76,7 @@ def test_errors_that_say_a_disk_is_full_are_recognised_through_their_causes(tmp_
 def test_a_great_expectations_file_that_does_not_fit_leaves_no_file(tmp_path):
     from great_expectations.data_context.store.tuple_store_backend import TupleFilesystemStoreBackend
 
-    from expectations.whole_files import write_whole_files
+    from newsetl.expectations.whole_files import write_whole_files
 
     write_whole_files()
     with small_disk(tmp_path / "gx", "64k") as disk:
@@ -95,11 +95,15 @@ def _run(landing: Path, warehouse: Path, work: Path, **extra) -> subprocess.Comp
 
 
 def _one_line(result: subprocess.CompletedProcess, role: str, folder: Path) -> None:
+    """Exit 2 and one line on the terminal's stderr, naming the folder and the log file that has the details."""
     assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stdout + result.stderr, result.stderr[-3000:]
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and f"the {role} folder {folder}" in errors[0] and "needs about" in errors[0], \
-        result.stderr[-3000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr[-3000:]
+    assert f"the {role} folder {folder}" in lines[0] and "needs about" in lines[0], lines[0]
+    log = Path(lines[0].rsplit("(details: ", 1)[1].rstrip(")"))
+    if role != "state":  # a full state folder keeps no log
+        assert "Traceback" in log.read_text(encoding="utf-8")
 
 
 @pytest.mark.e2e
@@ -116,31 +120,38 @@ def test_a_run_onto_a_full_folder_is_refused_at_once_in_one_line(role, tmp_path)
     assert seconds < 15
 
 
+def _fill_during_the_batches(work: Path, folder: Path, landing: Path, warehouse: Path):
+    """A run paused in its batches while folder's disk is filled, then let go onto it: its result, and the seconds
+    from letting it go to its end."""
+    paused = work / "paused"
+    env = stop_times.run_env(work, NEWSETL_PAUSE_AT="tag", NEWSETL_PAUSED_FILE=str(paused))
+    command = stop_times.newsetl_run(landing, warehouse, "--batch-size", "2", "--workers", "2")
+    run = subprocess.Popen(command, env=env, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert stop_times.wait_for(paused, run, timeout=300), run.communicate()
+        fill(folder)
+        resumed = time.monotonic()
+        paused.write_text("go\n")  # the batches go on, onto the full disk
+        stdout, stderr = run.communicate(timeout=300)
+        seconds = time.monotonic() - resumed
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    return subprocess.CompletedProcess(command, run.returncode, stdout, stderr), seconds
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("role", ["warehouse", "quality"])
 def test_a_disk_that_fills_during_the_batches_ends_the_run_in_one_line_with_the_cause_recorded(role, tmp_path):
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
-    warehouse, paused = tmp_path / "wh", tmp_path / "paused"
+    warehouse = tmp_path / "wh"
     folder = warehouse if role == "warehouse" else warehouse / "quality"
     landing = tmp_path / "landing"
     shutil.copytree(SEEDS, landing)
     with small_disk(folder, "24m"):
-        env = stop_times.run_env(tmp_path, NEWSETL_PAUSE_AT="tag", NEWSETL_PAUSED_FILE=str(paused))
-        command = stop_times.newsetl_run(landing, warehouse, "--batch-size", "2", "--workers", "2")
-        run = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            assert stop_times.wait_for(paused, run, timeout=300), run.communicate()
-            fill(folder)
-            resumed = time.monotonic()
-            paused.write_text("go\n")  # the batches go on, onto the full disk
-            stdout, stderr = run.communicate(timeout=120)
-            seconds = time.monotonic() - resumed
-        finally:
-            if run.poll() is None:
-                run.kill()
-                run.wait()
-        result = subprocess.CompletedProcess(command, run.returncode, stdout, stderr)
+        result, seconds = _fill_during_the_batches(tmp_path, folder, landing, warehouse)
         _one_line(result, role, folder)
         assert seconds < 15
         with connect(warehouse, read_only=True) as con:
@@ -150,3 +161,25 @@ def test_a_disk_that_fills_during_the_batches_ends_the_run_in_one_line_with_the_
         assert torn == []
         for result_file in (folder if role == "quality" else folder / "quality").rglob("*.json"):
             json.loads(result_file.read_text(encoding="utf-8"))  # every one whole
+
+
+@pytest.mark.e2e
+def test_a_state_folder_that_fills_during_the_run_ends_it_in_one_line_and_the_next_run_recovers(tmp_path):
+    from newsetl.transforms.warehouse import connect
+
+    warehouse, state, landing = tmp_path / "wh", tmp_path / "state", tmp_path / "landing"
+    shutil.copytree(SEEDS, landing)
+    with small_disk(state, "24m"):
+        result, seconds = _fill_during_the_batches(tmp_path, state, landing, warehouse)
+        _one_line(result, "state", state / "prefect")  # Prefect's database, its server and the log cannot grow
+        # The batches and the load go on without Prefect's database, to the flow's end; then the command ends at
+        # once, without waiting for its logs to reach a server that cannot take them (70 s more, before).
+        assert seconds < 60
+        with connect(warehouse, read_only=True) as con:
+            assert con.execute("select count(*) from runs where status = 'running'").fetchone() == (0,)
+        (state / "ballast").unlink()
+        again = _run(landing, warehouse, tmp_path)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
+    with connect(warehouse, read_only=True) as con:
+        assert con.execute("select count(*), count(distinct doc_id) from articles").fetchone() == (5, 5)
+        assert con.execute("select status from runs order by started_at desc limit 1").fetchone() == ("completed",)

@@ -1,6 +1,6 @@
 import pytest
 
-from transforms import faults
+from newsetl.transforms import faults
 
 
 def test_a_point_is_silent_unless_named(monkeypatch):

@@ -3,9 +3,9 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-from transforms.clean import clean_article
-from transforms.fields import KICKER_MAX_WORDS, ArticleFields
-from transforms.html_extract import extract_html
+from newsetl.transforms.clean import clean_article
+from newsetl.transforms.fields import KICKER_MAX_WORDS, ArticleFields
+from newsetl.transforms.html_extract import extract_html
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "fields.md").read_text(encoding="utf-8")
 PROSE = ("Die Regierung hat am Montag in Berlin ein neues Gesetz zur Rente beschlossen, das im Sommer in Kraft "

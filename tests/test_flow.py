@@ -5,7 +5,7 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from transforms import warehouse as wh
+from newsetl.transforms import warehouse as wh
 
 SEED_000, SEED_001, SEED_002, SEED_003, SEED_004 = (
     "000_ee8c34442706e64e.txt", "001_93b077a67018bb08.txt", "002_35ea90125d1fd7c8.txt",
@@ -88,7 +88,7 @@ def test_no_boilerplate_in_bodies(seeds_run):
 
 
 def test_rerun_changes_nothing_and_a_new_file_adds_only_its_rows(copy_of_seeds_run):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing, warehouse = copy_of_seeds_run
     before = _counts(warehouse)
@@ -109,7 +109,7 @@ def test_rerun_changes_nothing_and_a_new_file_adds_only_its_rows(copy_of_seeds_r
 
 
 def test_bad_input_is_quarantined_and_the_run_goes_on(prefect_harness, seeds_dir, tmp_path):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing = tmp_path / "landing"
     shutil.copytree(seeds_dir, landing)
@@ -141,7 +141,7 @@ def test_bad_input_is_quarantined_and_the_run_goes_on(prefect_harness, seeds_dir
 
 def test_the_batch_with_most_to_read_runs_first_and_keeps_its_place_in_the_part_names(prefect_harness, seeds_dir,
                                                                                       tmp_path):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing = tmp_path / "landing"
     landing.mkdir()
@@ -158,7 +158,7 @@ def test_the_batch_with_most_to_read_runs_first_and_keeps_its_place_in_the_part_
 
 
 def test_rebuild_from_parquet_reproduces_every_table(copy_of_seeds_run):
-    from transforms.warehouse import SCHEMAS, rebuild
+    from newsetl.transforms.warehouse import SCHEMAS, rebuild
 
     _, warehouse = copy_of_seeds_run
     tables = [t for t in list(SCHEMAS) + ["entities"]]
@@ -174,7 +174,7 @@ def test_rebuild_from_parquet_reproduces_every_table(copy_of_seeds_run):
 
 
 def test_a_failed_run_is_recorded_and_its_files_come_again(prefect_harness, seeds_dir, tmp_path, monkeypatch):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing, warehouse = tmp_path / "landing", tmp_path / "wh"
     shutil.copytree(seeds_dir, landing)
@@ -195,8 +195,8 @@ def test_a_failed_run_is_recorded_and_its_files_come_again(prefect_harness, seed
 
 def test_a_document_quarantined_at_validation_leaves_no_entity_or_alias_behind(prefect_harness, seeds_dir, tmp_path,
                                                                                 monkeypatch):
-    from flows.news_etl import news_etl
-    from transforms import tag
+    from newsetl.flows.news_etl import news_etl
+    from newsetl.transforms import tag
 
     tag_batch = tag.tag_batch
 
@@ -229,7 +229,7 @@ def test_importing_flows_creates_nothing(tmp_path):
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_HOME"} | {"NEWSETL_STATE_DIR": str(tmp_path / "state")}
-    subprocess.run([sys.executable, "-c", "import flows, flows.cli"], env=env, cwd=tmp_path, check=True)
+    subprocess.run([sys.executable, "-c", "import newsetl.flows, newsetl.flows.cli"], env=env, cwd=tmp_path, check=True)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -241,7 +241,7 @@ def test_newsetl_run_keeps_prefects_state_under_the_state_dir(seeds_dir, tmp_pat
 
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
     env["NEWSETL_STATE_DIR"] = str(tmp_path / "state")
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(seeds_dir),
+    result = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(seeds_dir),
                              "--warehouse", str(tmp_path / "wh")], env=env, cwd=tmp_path, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr

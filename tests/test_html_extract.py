@@ -5,7 +5,7 @@ import datetime as dt
 
 from html_extract.pages import page
 
-from transforms.html_extract import extract_html
+from newsetl.transforms.html_extract import extract_html
 
 
 def test_date_from_json_ld_moves_utc_stamp_to_german_day():

@@ -6,7 +6,16 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from transforms.ingest import IngestLimits, UnreadableFile, batches, bytes_to_read, decode, list_landing_files, plan_files, read_batch
+from newsetl.transforms.ingest import (
+    IngestLimits,
+    UnreadableFile,
+    batches,
+    bytes_to_read,
+    decode,
+    list_landing_files,
+    plan_files,
+    read_batch,
+)
 
 GERMAN = "Köln (dpa) - Die Straßenbahn fährt über die Brücke, sagte die Bürgermeisterin."
 

@@ -1,8 +1,8 @@
 """A document that makes a stage raise is quarantined with the stage and the error; its batch goes on."""
 import pandas as pd
 
-from transforms import clean, search, tag, themes
-from transforms.ingest import DecodedFile, IngestLimits
+from newsetl.transforms import clean, search, tag, themes
+from newsetl.transforms.ingest import DecodedFile, IngestLimits
 
 POISON = "Gift"
 PROSE = ("Berlin (dpa) - Bundeskanzler Olaf Scholz hat am Montag in Berlin mit Präsident Emmanuel Macron "

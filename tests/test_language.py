@@ -1,8 +1,8 @@
 """Language detection: the body's language among the warehouse's languages, from its first paragraphs."""
 import pytest
 
-from transforms.codes import LANGUAGES
-from transforms.language import DETECT_CHARS, detect_language, detector
+from newsetl.transforms.codes import LANGUAGES
+from newsetl.transforms.language import DETECT_CHARS, detect_language, detector
 
 GERMAN = "Der Kanzler sagte am Montag in Berlin, die Regierung werde noch vor dem Sommer über die Rente entscheiden. "
 ENGLISH = "The president said on Monday in Washington that the government would decide on pensions before summer. "

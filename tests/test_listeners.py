@@ -47,7 +47,7 @@ def test_a_run_on_worker_processes_listens_on_no_fixed_port_and_prints_no_librar
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
     env["NEWSETL_STATE_DIR"] = str(tmp_path / "state")  # its own temporary server, not the test harness's
     try:
-        run = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--input", str(landing), "--warehouse",
+        run = subprocess.Popen([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(landing), "--warehouse",
                                 str(tmp_path / "warehouse"), "--batch-size", "2", "--workers", "2"],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         seen: set[tuple[bool, str, int]] = set()

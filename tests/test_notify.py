@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from receivers import HttpReceiver, SmtpReceiver, free_port
 
-from transforms import notify, warehouse
-from transforms.notify import Event, Failure
-from transforms.settings import Settings, SettingsError
+from newsetl.transforms import notify, warehouse
+from newsetl.transforms.notify import Event, Failure
+from newsetl.transforms.settings import Settings, SettingsError
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
 FAIL = Event(run_id="20261206T120000Z-abc123", kind="FAIL", flow_run="brave-otter (1234)", report="/w/quality/report.html",
@@ -120,7 +120,7 @@ def test_newsetl_run_refuses_a_url_apprise_cannot_use_before_it_starts(tmp_path)
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(tmp_path), "--warehouse",
+    done = subprocess.run([sys.executable, "-m", "newsetl.flows.cli", "run", "--input", str(tmp_path), "--warehouse",
                            str(tmp_path / "warehouse"), "--notify", "json://127.0.0.1/a", "--notify", "nonsense://x"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Apprise cannot use nonsense://x" in done.stderr

@@ -1,7 +1,7 @@
 import threading
 import time
 
-from transforms.once import once
+from newsetl.transforms.once import once
 
 
 def test_threads_asking_together_load_once_and_share_the_result():

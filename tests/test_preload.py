@@ -2,9 +2,9 @@
 import pandas as pd
 import spacy
 
-from transforms import language, tag
-from transforms.clean import clean_article
-from transforms.preload import preload
+from newsetl.transforms import language, tag
+from newsetl.transforms.clean import clean_article
+from newsetl.transforms.preload import preload
 
 
 def refuse(*args, **kwargs):

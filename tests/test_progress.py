@@ -5,8 +5,8 @@ import re
 
 from rich.console import Console
 
-from flows import progress
-from flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
+from newsetl.flows import progress
+from newsetl.flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
 
 
 class Clock:

@@ -5,10 +5,10 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transforms.clean import clean_article
-from transforms.html_extract import extract_html
-from transforms.ingest import DecodedFile, UnreadableFile, decode
-from transforms.tag import tag_texts
+from newsetl.transforms.clean import clean_article
+from newsetl.transforms.html_extract import extract_html
+from newsetl.transforms.ingest import DecodedFile, UnreadableFile, decode
+from newsetl.transforms.tag import tag_texts
 
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = st.sampled_from(["a.txt", "a.HTML", "b.htm", "a.txt.gz", "a.html.gz", "a.csv", "README", ".txt"])
@@ -69,7 +69,7 @@ def test_any_markup_extracts_without_an_error(text):
 
 
 def test_a_lone_surrogate_reaches_no_library():
-    from transforms import tag
+    from newsetl.transforms import tag
 
     article = clean_article("Berlin (dpa) - " * 6 + "\ud800(KNA) Die Regierung hat am Montag beraten.", "text")
     tag.tag_texts([article["body"]])

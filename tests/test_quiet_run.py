@@ -4,14 +4,14 @@ import os
 import subprocess
 import sys
 
-from flows import landing
-from transforms import warehouse
-from transforms.ingest import IngestLimits, Survey
+from newsetl.flows import landing
+from newsetl.transforms import warehouse
+from newsetl.transforms.ingest import IngestLimits, Survey
 
 # Runs `newsetl run` in this interpreter, then prints its exit code and whether Prefect was imported.
 PROBE = """
 import json, sys
-from flows.cli import app
+from newsetl.flows.cli import app
 try:
     app(sys.argv[1:])
 except SystemExit as exc:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms import quote
-from transforms.tag import entity_id
+from newsetl.transforms import quote
+from newsetl.transforms.tag import entity_id
 
 PISTORIUS = entity_id("PER", "boris pistorius")
 SCHOLZ = entity_id("PER", "olaf scholz")
@@ -238,3 +238,13 @@ def test_a_colon_without_a_speech_verb_goes_on_with_the_last_speaker():
             "„Wir haben das schon einmal geschafft.“")
     row = _one(_quotes(body, [_mention(body, "Olaf Scholz", SCHOLZ)]), "direct")
     assert (row["speaker"], row["speaker_entity_id"]) == ("Olaf Scholz", SCHOLZ)
+
+
+def test_a_name_initial_ends_no_sentence_so_the_speaker_keeps_his_frame():
+    body = "Der frühere Gouverneur Jeb Bush, Bruder von George W. Bush, sagte, er unterstütze Romney. Dann ging er."
+    assert [body[s:e] for s, e in quote.sentences(body)] == [
+        "Der frühere Gouverneur Jeb Bush, Bruder von George W. Bush, sagte, er unterstütze Romney.", "Dann ging er."]
+    jeb = entity_id("PER", "jeb bush")
+    row = _one(_quotes(body, [_mention(body, "Jeb Bush", jeb), _mention(body, "George W. Bush", entity_id("PER", "george w. bush"))]),
+               "indirect")
+    assert row["speaker_entity_id"] == jeb

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from transforms import quote, tag
-from transforms.clean import clean_article
+from newsetl.transforms import quote, tag
+from newsetl.transforms.clean import clean_article
 
 # (seed file prefix, how the quotation starts, speaker entity's name; None where the speaker is no
 # person or organisation: a country, an unnamed source, the US State Department the tagger does not know).

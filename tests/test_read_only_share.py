@@ -13,7 +13,7 @@ from contextlib import closing
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from newsetl.flows.cli import app
 
 runner = CliRunner()
 

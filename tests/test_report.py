@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from contract import DOC_A, DOC_B, DOC_C, NOW, add_article, add_result, contract_warehouse
 
-from expectations.report import VERDICT_RULE, build_report, query_command, verdict
+from newsetl.expectations.report import VERDICT_RULE, build_report, query_command, verdict
 
 # ------------------------------------------------------------------ the verdict rule
 
@@ -155,9 +155,9 @@ def three_runs(prefect_harness, tmp_path_factory):
     and a failed run, into one warehouse; then the report."""
     from conftest import SEEDS
 
-    from flows.news_etl import news_etl
-    from transforms import clean
-    from transforms.warehouse import connect
+    from newsetl.flows.news_etl import news_etl
+    from newsetl.transforms import clean
+    from newsetl.transforms.warehouse import connect
 
     landing = tmp_path_factory.mktemp("landing")
     warehouse = tmp_path_factory.mktemp("warehouse")
@@ -183,7 +183,7 @@ def three_runs(prefect_harness, tmp_path_factory):
 
 
 def _ro(warehouse: Path):
-    from transforms.warehouse import connect
+    from newsetl.transforms.warehouse import connect
 
     return connect(warehouse, read_only=True)
 
@@ -357,8 +357,8 @@ def test_the_report_opens_offline_in_a_browser_with_verdict_history_and_charts(t
 def test_newsetl_report_rebuilds_the_page_from_the_warehouse(tmp_path):
     from typer.testing import CliRunner
 
-    from flows.cli import app
-    from transforms.warehouse import connect
+    from newsetl.flows.cli import app
+    from newsetl.transforms.warehouse import connect
 
     with connect(tmp_path) as con:  # the warehouse's own schema, one completed run
         con.execute("insert into runs by name select 'r1' as run_id, now() as started_at, now() as finished_at, "
@@ -372,7 +372,7 @@ def test_newsetl_report_rebuilds_the_page_from_the_warehouse(tmp_path):
 def test_newsetl_report_without_a_warehouse_fails_clearly(tmp_path):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from newsetl.flows.cli import app
 
     result = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path)])
     # The message wraps at the console's width wherever the temporary path ends.

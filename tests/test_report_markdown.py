@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 from lifecycle import lake_run
 from markdown_it import MarkdownIt
 
-from expectations.report import build_report
-from transforms import warehouse
+from newsetl.expectations.report import build_report
+from newsetl.transforms import warehouse
 
 IMG = "<img src=x onerror=alert(1)>_empty.txt"
 TICKS = "a`b``c` | d.txt"

@@ -7,15 +7,15 @@ import sys
 import pytest
 from conftest import SEEDS, use_catalog
 
-from transforms import versions
-from transforms import warehouse as wh
+from newsetl.transforms import versions
+from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 # A child process with the themes stage at version 2 and a new theme that every article gets.
 REPROCESS_AT_V2 = """
 import sys
 import pandas as pd
-from transforms import themes, versions
+from newsetl.transforms import themes, versions
 versions.RULES["themes"] = "2"
 versions.stage_versions.cache_clear()
 first = themes.themes_batch
@@ -24,7 +24,7 @@ def with_new_theme(articles):
     extra = pd.DataFrame({"doc_id": articles["doc_id"], "theme": "backfill-test", "score": 1.0})
     return pd.concat([rows, extra], ignore_index=True), rejected
 themes.themes_batch = with_new_theme
-from flows.reprocess import news_etl_reprocess
+from newsetl.flows.reprocess import news_etl_reprocess
 # workers=1: batches in this process, where the stage is patched (worker processes import their own).
 print(news_etl_reprocess(stages=["themes"], warehouse_dir=sys.argv[1], outdated=True, batch_size=1, workers=1))
 """
@@ -58,7 +58,7 @@ def _state(warehouse) -> dict:
 
 def test_reprocess_outdated_updates_exactly_the_outdated_documents_and_survives_a_kill(prefect_harness, tmp_path,
                                                                                       request, catalog_kind):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing, warehouse = tmp_path / "landing", use_catalog(request, catalog_kind, tmp_path / "wh")
     landing.mkdir()
@@ -93,7 +93,7 @@ def test_reprocess_outdated_updates_exactly_the_outdated_documents_and_survives_
 
 
 def test_a_reprocess_on_worker_processes_commits_each_batch_once(copy_of_seeds_run):
-    from flows.reprocess import news_etl_reprocess
+    from newsetl.flows.reprocess import news_etl_reprocess
 
     _, warehouse = copy_of_seeds_run
     # Three documents whose themes were never recorded: what --outdated selects.
@@ -112,7 +112,7 @@ def test_a_reprocess_on_worker_processes_commits_each_batch_once(copy_of_seeds_r
 
 def test_a_stories_reprocess_clusters_the_archive_again_and_keeps_the_ids_of_unchanged_stories(
         copy_of_seeds_run, monkeypatch):
-    from flows.reprocess import news_etl_reprocess
+    from newsetl.flows.reprocess import news_etl_reprocess
 
     _, warehouse = copy_of_seeds_run
     stories_v1 = versions.stage_versions()["stories"]
@@ -154,7 +154,7 @@ def test_a_clean_reprocess_killed_between_batches_leaves_every_article_its_story
 
     _, warehouse = copy_of_seeds_run
     # Killed while committing its third batch, before the stories of the whole archive are made again.
-    child = ("import sys\nfrom flows.reprocess import news_etl_reprocess\n"
+    child = ("import sys\nfrom newsetl.flows.reprocess import news_etl_reprocess\n"
              "news_etl_reprocess(stages=['clean'], warehouse_dir=sys.argv[1], batch_size=1, workers=1)\n")
     killed = subprocess.run([sys.executable, "-c", child, str(warehouse)], capture_output=True, text=True, timeout=600,
                             env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from transforms import warehouse
-from transforms.sandbox import QueryRefused
+from newsetl.flows.cli import app
+from newsetl.transforms import warehouse
+from newsetl.transforms.sandbox import QueryRefused
 
 runner = CliRunner()
 DOC = "a" * 64

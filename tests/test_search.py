@@ -1,7 +1,7 @@
 """Search terms: the known German words a long compound splits into, per article."""
 import pandas as pd
 
-from transforms.search import MIN_PART, SEARCH_COLUMNS, compound_parts, search_terms_batch
+from newsetl.transforms.search import MIN_PART, SEARCH_COLUMNS, compound_parts, search_terms_batch
 
 
 def test_a_compound_splits_into_known_words():

@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from flows import server
-from flows.server import TemporaryServer
+from newsetl.flows import server
+from newsetl.flows.server import TemporaryServer
 
 HEALTHY = """
 import sys
@@ -76,6 +76,8 @@ def test_the_child_is_prefects_api_without_the_callers_server(monkeypatch):
     monkeypatch.setattr(server.subprocess, "Popen", lambda command, env, **options: started.append((command, env, options)))
     TemporaryServer()
     command, env, options = started[0]
-    assert options == {"start_new_session": True}  # out of the terminal's process group: Ctrl-C reaches the command
+    assert options["start_new_session"]  # out of the terminal's process group: Ctrl-C reaches the command
+    assert options["preexec_fn"] is not None  # and dies with the command (flows/parent_death.py)
+    assert options["stdout"] is options["stderr"] is None  # a command without a run log: its terminal
     assert "prefect.server.api.server:create_app" in command and command[command.index("--host") + 1] == "127.0.0.1"
     assert "PREFECT_API_URL" not in env and env["PREFECT_UI_ENABLED"] == "0"

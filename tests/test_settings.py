@@ -1,7 +1,7 @@
 import pytest
 
-from transforms.ingest import IngestLimits
-from transforms.settings import Settings, SettingsError
+from newsetl.transforms.ingest import IngestLimits
+from newsetl.transforms.settings import Settings, SettingsError
 
 
 def test_flags_win_over_the_environment_which_wins_over_the_defaults(monkeypatch):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from test_quote import _mention, _one, _quotes
 
-from transforms.speakers import Speakers
-from transforms.tag import entity_id
+from newsetl.transforms.speakers import Speakers
+from newsetl.transforms.tag import entity_id
 
 BAERBOCK = entity_id("PER", "annalena baerbock")
 SELENSKYJ = entity_id("PER", "wolodymyr selenskyj")
@@ -166,3 +166,86 @@ def test_a_first_name_the_tagger_cut_from_its_surname_is_printed_whole_but_no_pl
     body = "„Es geht voran“, sagte Merkel Journalisten in Berlin."
     row = _one(_quotes(body, [_mention(body, "Merkel", merkel)]), "direct")
     assert (row["speaker"], row["speaker_entity_id"]) == ("Merkel", merkel)
+
+
+def test_heisst_es_in_a_statement_names_the_statement_and_the_organisation_it_holds():
+    body = "„Die Lage bleibt ernst“, heißt es in einer gemeinsamen Erklärung des Betriebsrates und der IG Metall."
+    ig_metall = entity_id("ORG", "ig metall")
+    row = _one(_quotes(body, [_mention(body, "IG Metall", ig_metall, "ORG")]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == (
+        "einer gemeinsamen Erklärung des Betriebsrates und der IG Metall", ig_metall)
+
+
+def test_a_person_right_after_a_genitive_article_is_not_the_subject_but_the_apposition_after_it_is():
+    body = ("Der ältere Bruder des Papstes, Georg Ratzinger, war eingeweiht. "
+            "Der Rücktritt sei ein natürlicher Vorgang.")
+    georg = entity_id("PER", "georg ratzinger")
+    found = _quotes(body, [_mention(body, "Papst", entity_id("PER", "papst")), _mention(body, "Georg Ratzinger", georg)])
+    row = _one(found, "free_indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Georg Ratzinger", georg)
+
+
+def test_a_direct_quotation_without_a_frame_is_the_free_name_not_the_organisation_in_a_genitive():
+    body = ("Der Vorsitzende der Gewerkschaft ver.di, Frank Bsirske, würdigte Kluncker heute als "
+            "„eine bedeutende Persönlichkeit und einen großen Gewerkschafter“.")
+    bsirske = entity_id("PER", "frank bsirske")
+    found = _quotes(body, [_mention(body, "ver.di", entity_id("ORG", "ver.di"), "ORG"),
+                           _mention(body, "Frank Bsirske", bsirske), _mention(body, "Kluncker", entity_id("PER", "kluncker"))])
+    assert _one(found, "direct")["speaker_entity_id"] == bsirske
+
+
+def test_reported_speech_after_a_sentence_opened_by_a_role_goes_on_with_that_role():
+    body = ("Der Bürgermeister von New Orleans forderte alle Bewohner zum Rückzug auf. "
+            "Kämen sie dem nicht nach, so sei ihr Leben in Gefahr.")
+    found = _quotes(body, [_mention(body, "New Orleans", entity_id("LOC", "new orleans"), "LOC")])
+    assert _one(found, "free_indirect")["speaker"] == "Der Bürgermeister von New Orleans"
+
+
+def test_a_role_with_a_name_between_commas_passes_the_name_to_the_speech_that_follows():
+    body = ("Der Flugbetriebsleiter, Reinhard Kraxner, spekulierte über einen toten Winkel als Ursache. "
+            "So sei die Sicht nach oben eingeschränkt.")
+    row = _one(_quotes(body), "free_indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Reinhard Kraxner", entity_id("PER", "reinhard kraxner"))
+
+
+def test_a_person_right_after_the_genitive_article_of_a_role_is_not_the_speaker_before_the_role():
+    body = "Frank Biermann, Vorsitzender der Deutschen Journalisten-Union, sagte, es sei unfassbar."
+    biermann = entity_id("PER", "frank biermann")
+    found = _quotes(body, [_mention(body, "Frank Biermann", biermann),
+                           _mention(body, "Deutschen Journalisten-Union", entity_id("PER", "deutschen journalisten-union"))])
+    assert _one(found, "indirect")["speaker_entity_id"] == biermann
+
+
+def test_the_name_after_a_possessive_role_is_the_speaker_not_the_possessor():
+    body = "„Die Regel ist doch eindeutig“, sagte Schalkes Trainer Felix Magath zur Sportschau."
+    magath = entity_id("PER", "felix magath")
+    found = _quotes(body, [_mention(body, "Schalkes", entity_id("PER", "schalkes")), _mention(body, "Felix Magath", magath)])
+    row = _one(found, "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Felix Magath", magath)
+
+
+def test_als_opening_a_sentence_makes_no_name_with_the_noun_after_it():
+    body = "Als Antwort auf den Brief sagte ein Sprecher der Regierung: „Wir bleiben dabei.“"
+    assert _one(_quotes(body), "direct")["speaker"] == "ein Sprecher der Regierung"
+
+
+def test_a_quotation_standing_alone_is_said_by_the_name_of_the_next_sentence_that_points_back_to_it():
+    body = "„Ja, es gibt Zumutungen“. Das musste Bundesfinanzminister Peer Steinbrück zu Beginn der Debatte eingestehen."
+    steinbrueck = entity_id("PER", "peer steinbrück")
+    row = _one(_quotes(body, [_mention(body, "Peer Steinbrück", steinbrueck)]), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Peer Steinbrück", steinbrueck)
+
+
+def test_a_description_keeps_its_whole_genitive_chain_and_fuer_complement():
+    body = "Dies sei eine interne Angelegenheit, sagte ein Sprecher der Bundesagentur für Arbeit (BA) in Nürnberg."
+    assert _one(_quotes(body), "indirect")["speaker"] == "ein Sprecher der Bundesagentur für Arbeit (BA)"
+    body = "„Die Maximen der Aufklärung zählen“, heißt es auf der Webseite des Preises der Stadt Kassel."
+    assert _one(_quotes(body, [_mention(body, "Kassel", entity_id("LOC", "kassel"), "LOC")]), "direct")["speaker"] == (
+        "der Webseite des Preises der Stadt Kassel")
+
+
+def test_words_in_marks_inside_a_sourced_sentence_are_the_sources_and_the_source_stops_at_the_marks():
+    body = ("Maßnahmen wie Kennzeichenlesegeräte stellen nach Meinung des SPD-Politikers „einen stärkeren Eingriff "
+            "in die Grundrechte dar“.")
+    row = _one(_quotes(body, [_mention(body, "SPD", entity_id("ORG", "spd"), "ORG")]), "direct")
+    assert row["speaker"] == "Meinung des SPD-Politikers"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.warehouse import connect
+from newsetl.transforms.warehouse import connect
 
 SQL = Path(__file__).resolve().parent.parent / "sql"
 

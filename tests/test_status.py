@@ -10,9 +10,9 @@ import pytest
 from lifecycle import lake_run
 from typer.testing import CliRunner
 
-from expectations.status import parse_age, read_status
-from flows.cli import app
-from transforms import run_history, warehouse
+from newsetl.expectations.status import parse_age, read_status
+from newsetl.flows.cli import app
+from newsetl.transforms import run_history, warehouse
 
 runner = CliRunner()
 NOW = datetime.now(timezone.utc)
@@ -87,7 +87,7 @@ def test_prometheus_status_is_openmetrics_that_node_exporters_text_parser_reads_
 
 
 def test_status_imports_neither_prefect_nor_great_expectations_nor_spacy_nor_dask(tmp_path):
-    probe = ("import sys\nfrom flows.cli import app\n"
+    probe = ("import sys\nfrom newsetl.flows.cli import app\n"
              "try:\n    app(['status', '--warehouse', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
              "print(sorted(m for m in ('prefect', 'great_expectations', 'spacy', 'distributed') if m in sys.modules))")
     lake_run(tmp_path, "r1", NOW)
@@ -109,6 +109,6 @@ def test_the_last_committed_run_is_latest_though_a_clock_ran_days_ahead(tmp_path
 
 
 def test_counts_a_failed_run_never_wrote_read_as_zero_not_as_an_error():
-    from expectations.status import _int
+    from newsetl.expectations.status import _int
 
     assert [_int(value) for value in (pd.NA, None, float("nan"), 7)] == [0, 0, 0, 7]

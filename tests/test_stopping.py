@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from conftest import SEEDS, load_benchmark
 
-from transforms import warehouse as wh
+from newsetl.transforms import warehouse as wh
 
 pytestmark = pytest.mark.e2e
 stop_times = load_benchmark("stop_times")
@@ -46,6 +46,14 @@ def test_a_second_ctrl_c_stops_at_once(operator):
     assert result.exit_code == 130 and "at once" in result.after_signal
 
 
+def test_a_killed_run_takes_every_process_it_started_with_it(operator):
+    landing, warehouse, work = operator
+    result = stop_times.stop_run(landing, warehouse, work, "tag", "SIGKILL", "main", exit_timeout=10)
+    assert result.exit_code == -9 and result.seconds < 2
+    assert result.left == [] and result.ports_left == [], result.left  # Prefect's server, the forkserver, workers
+    assert result.run_status == "running"  # the next run marks it failed
+
+
 @pytest.mark.parametrize("point, signal_name, target", CASES)
 def test_a_signalled_run_stops_within_10_s_says_what_became_of_the_run_and_leaves_no_process(
         operator, point, signal_name, target):
@@ -73,3 +81,34 @@ def test_the_run_after_the_stops_holds_each_seed_once_and_no_run_left_running(op
     staged = {folder.name for folder in (warehouse / "parquet" / "articles").glob("run_id=*")}
     assert len(staged) == 1  # only the run that committed the seeds keeps staged files
 
+
+
+def _table_counts(warehouse) -> dict:
+    with wh.connect(warehouse, read_only=True) as con:
+        return {table: con.execute(f"select count(*), count(distinct doc_id) from {table}").fetchone()
+                for table in ("articles", "mentions", "quotes", "stage_versions")}
+
+
+@pytest.mark.parametrize("point, signal_name, target", [("reprocess", "SIGINT", "group"),
+                                                        ("reprocess:inserted", "SIGTERM", "main")])
+def test_a_signalled_reprocess_stops_within_10_s_marked_failed_leaving_the_warehouse_as_it_was(
+        operator, point, signal_name, target):
+    landing, warehouse, work = operator
+    before = _table_counts(warehouse)
+    result = stop_times.stop_run(landing, warehouse, work, point, signal_name, target, exit_timeout=60,
+                                 what="reprocess")
+    _assert_stopped_cleanly(result, seconds=10)
+    assert result.exit_code == 128 + stop_times.SIGNALS[signal_name], result.after_signal
+    assert result.run_status == "failed" and "is marked failed" in result.after_signal
+    assert _table_counts(warehouse) == before
+
+
+def test_the_reprocess_after_the_stops_completes_with_each_seed_once(operator):
+    landing, warehouse, work = operator
+    before = _table_counts(warehouse)
+    result = subprocess.run([*stop_times.newsetl_reprocess(warehouse), "--stage", "tag", "--workers", "2"],
+                            env=stop_times.run_env(work), cwd=work, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "5 documents selected, 5 replaced" in result.stdout
+    assert _table_counts(warehouse) == before
+    assert stop_times.last_run_status(warehouse) == "completed"

@@ -1,8 +1,8 @@
 """The suites: one per table; critical expectations name the failing rows by their key, warnings only count them."""
 import pandas as pd
 
-from expectations.gate import offsets_match, run_suite
-from expectations.suites import _drop_torn_files
+from newsetl.expectations.gate import offsets_match, run_suite
+from newsetl.expectations.suites import _drop_torn_files
 
 
 def test_failing_rows_are_named_by_doc_id_not_by_position(quality_dir):

@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
-from transforms import warehouse as wh
-from transforms.catalog import POINTER, CatalogError, catalog_for
-from transforms.settings import Settings, SettingsError
+from newsetl.transforms import warehouse as wh
+from newsetl.transforms.catalog import POINTER, CatalogError, catalog_for
+from newsetl.transforms.settings import Settings, SettingsError
 
-HOLD_LOCK = ("import sys, time\nfrom transforms.warehouse import RunLock\n"
+HOLD_LOCK = ("import sys, time\nfrom newsetl.transforms.warehouse import RunLock\n"
              "with RunLock(sys.argv[1], 'r-holder'):\n    print('held', flush=True)\n    time.sleep(600)\n")
 
 
@@ -28,7 +28,7 @@ def _host(tmp_path, name: str, **extra) -> dict:
 
 
 def _newsetl(host: dict, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "newsetl.flows.cli", *args], capture_output=True, text=True,
                           timeout=timeout, **host)
 
 
@@ -169,7 +169,7 @@ def test_an_analyst_with_a_read_only_role_reads_and_cannot_write(tmp_path, new_p
     reader = _host(tmp_path, "laptop", NEWSETL_CATALOG=as_analyst)
     rows = _newsetl(reader, "query", "select run_id from runs", "--format", "csv", "--warehouse", str(shared))
     assert rows.returncode == 0 and rows.stdout.split() == ["run_id", "r1"], rows.stderr
-    write = ("import sys\nfrom transforms.warehouse import connect\ncon = connect(sys.argv[1])\n"
+    write = ("import sys\nfrom newsetl.transforms.warehouse import connect\ncon = connect(sys.argv[1])\n"
              "con.execute(\"insert into runs (run_id, status) values ('r2', 'failed')\")\n")
     refused = subprocess.run([sys.executable, "-c", write, str(shared)], capture_output=True, text=True,
                              timeout=120, **reader)

@@ -1,4 +1,4 @@
-from transforms.themes import score_themes, taxonomy
+from newsetl.transforms.themes import score_themes, taxonomy
 
 
 def test_inflected_and_compound_forms_count():

@@ -1,6 +1,6 @@
 """True counts: a run's files seen are every file it listed, and those already in the warehouse are the known ones."""
-from transforms import warehouse
-from transforms.ingest import read_batch, survey_files
+from newsetl.transforms import warehouse
+from newsetl.transforms.ingest import read_batch, survey_files
 
 GERMAN = "Köln (dpa) - Die Straßenbahn fährt über die Brücke, sagte die Bürgermeisterin."
 
@@ -16,7 +16,7 @@ def test_the_survey_counts_every_listed_file_and_the_known_ones(tmp_path):
 
 
 def test_an_incremental_run_reports_every_file_it_listed_and_the_known_ones(copy_of_seeds_run):
-    from flows.news_etl import news_etl
+    from newsetl.flows.news_etl import news_etl
 
     landing, folder = copy_of_seeds_run
     seeds = len(list(landing.iterdir()))

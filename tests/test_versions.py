@@ -1,6 +1,6 @@
 import re
 
-from transforms import versions
+from newsetl.transforms import versions
 
 
 def test_every_stage_has_a_version_and_data_files_add_their_hash():

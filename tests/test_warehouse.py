@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from conftest import CATALOG_KINDS, use_catalog
 
-from transforms import warehouse
+from newsetl.transforms import warehouse
 
 
 def _documents(run_id: str, ids: list[str]) -> pd.DataFrame:
@@ -152,7 +152,7 @@ def test_a_second_run_is_refused_while_one_holds_the_warehouse(new_warehouse):
     with warehouse.RunLock(tmp_path, "r1"):
         with warehouse.RunLock(tmp_path, "r1"):  # the command line, then its flow: the same lock
             pass
-        other = subprocess.run([sys.executable, "-c", "import sys; from transforms.warehouse import RunLock\n"
+        other = subprocess.run([sys.executable, "-c", "import sys; from newsetl.transforms.warehouse import RunLock\n"
                                 "with RunLock(sys.argv[1], 'r2'): pass", str(tmp_path)], capture_output=True, text=True)
         assert "WarehouseLocked: another newsetl run holds the warehouse" in other.stderr and "run r1, pid" in other.stderr
     with warehouse.RunLock(tmp_path, "r3"):

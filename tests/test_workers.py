@@ -1,7 +1,7 @@
 """How many worker processes a run starts, and the one-line refusals of bad worker settings."""
 import pytest
 
-from transforms.settings import Settings, SettingsError
+from newsetl.transforms.settings import Settings, SettingsError
 
 
 def test_bad_worker_counts_are_refused_in_one_line(monkeypatch):

@@ -16,9 +16,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
-from transforms import run_history
-from transforms.catalog import catalog_for
-from transforms.warehouse import ARCHIVE, CATALOG, DATA, catalog_exists, connect
+from newsetl.transforms import run_history
+from newsetl.transforms.catalog import catalog_for
+from newsetl.transforms.warehouse import ARCHIVE, CATALOG, DATA, catalog_exists, connect
 
 # The catalog's files with their paths resolved as DuckLake resolves them: relative to the table's path,
 # relative to the schema's, relative to the data path. end_snapshot is null for the files of the last state.

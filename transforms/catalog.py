@@ -127,7 +127,7 @@ def pointer_url(warehouse: str | Path) -> str | None:
 def catalog_for(warehouse: str | Path, given: str | None = None) -> Catalog:
     """The catalog of a warehouse folder: the one given (flag or NEWSETL_CATALOG), checked against the one
     the folder records; else the recorded one; else the SQLite file in the folder."""
-    from transforms.settings import Settings
+    from newsetl.transforms.settings import Settings
 
     warehouse = Path(warehouse)
     given = given or Settings.resolve().catalog

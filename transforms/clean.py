@@ -10,14 +10,14 @@ from functools import lru_cache
 
 import pandas as pd
 
-from transforms import gazetteer
-from transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
-from transforms.dates import FoundDate, find_date
-from transforms.fields import KICKER_MAX_WORDS, ArticleFields
-from transforms.html_extract import extract_html
-from transforms.ingest import IngestLimits
-from transforms.isolation import rejected_frame, rejection
-from transforms.language import detect_language
+from newsetl.transforms import gazetteer
+from newsetl.transforms.agencies import AGENCIES as AGENCIES_BY_CREDIT
+from newsetl.transforms.dates import FoundDate, find_date
+from newsetl.transforms.fields import KICKER_MAX_WORDS, ArticleFields
+from newsetl.transforms.html_extract import extract_html
+from newsetl.transforms.ingest import IngestLimits
+from newsetl.transforms.isolation import rejected_frame, rejection
+from newsetl.transforms.language import detect_language
 
 ARTICLE_COLUMNS = [
     "doc_id", "kicker", "title", "teaser", "body", "published_at", "date_precision", "outlet", "agency",

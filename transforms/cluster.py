@@ -41,7 +41,7 @@ FURNITURE_MAX_WORDS = 30
 HEADING_MAX_WORDS = 12
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 # The LSH bands (count, hash values per band) datasketch chooses for the candidate bar; the warehouse
-# finds stored candidates by the same bands (transforms.warehouse.story_candidates).
+# finds stored candidates by the same bands (newsetl.transforms.warehouse.story_candidates).
 _LSH = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
 LSH_BANDS, LSH_ROWS = _LSH.b, _LSH.r
 

@@ -1,4 +1,4 @@
-"""ArticleFields: what both extractors (plain text in transforms.clean, HTML in transforms.html_extract) return.
+"""ArticleFields: what both extractors (plain text in newsetl.transforms.clean, HTML in newsetl.transforms.html_extract) return.
 
 docs/fields.md says what each field means, where it comes from and when it is empty.
 """

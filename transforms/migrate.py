@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.catalog import POINTER, SQLITE_FILE, Catalog, CatalogError
-from transforms.lake import _EXTENSIONS, DATA, DUCKDB_CONFIG, _extension_path, _quote
+from newsetl.transforms.catalog import POINTER, SQLITE_FILE, Catalog, CatalogError
+from newsetl.transforms.lake import _EXTENSIONS, DATA, DUCKDB_CONFIG, _extension_path, _quote
 
 # The SQLite catalog a move to PostgreSQL leaves behind, for a look back (a move back writes a new one).
 SQLITE_LEFT = SQLITE_FILE + ".before-postgresql"
@@ -63,8 +63,8 @@ def migrate(warehouse: str | Path, target_url: str) -> list[TableCheck]:
     sides. The target must be empty: a PostgreSQL database without a DuckLake, or no lake.sqlite.
     NEWSETL_CATALOG may name the current catalog (to give its role and password), never the target.
     """
-    from transforms.catalog import catalog_for
-    from transforms.warehouse import RunLock, connect
+    from newsetl.transforms.catalog import catalog_for
+    from newsetl.transforms.warehouse import RunLock, connect
 
     warehouse = Path(warehouse)
     source = catalog_for(warehouse)

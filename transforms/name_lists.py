@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from transforms.once import once
+from newsetl.transforms.once import once
 
 NAMES = Path(__file__).parent / "data" / "names_de.tsv"
 _WORD = re.compile(r"\w+(?:[-'’.&]\w+)*|[^\w\s]")

@@ -158,7 +158,7 @@ def record(warehouse: str | Path, rows: list[dict], log: logging.Logger | loggin
     """Add delivery rows to the notifications table, in a commit of their own. Never raises."""
     if not rows:
         return
-    from transforms import warehouse as lake
+    from newsetl.transforms import warehouse as lake
 
     try:
         with lake.connect(warehouse) as con:

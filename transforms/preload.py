@@ -1,7 +1,7 @@
 """Preload: build the stages' models and lookup tables ahead of the first batch."""
 import simplemma
 
-from transforms import gazetteer, language, tag
+from newsetl.transforms import gazetteer, language, tag
 
 
 def preload() -> None:

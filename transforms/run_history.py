@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pandas as pd
 
-from transforms.codes import CLOCK_FLAGS
+from newsetl.transforms.codes import CLOCK_FLAGS
 
 # Machines of one schedule may disagree by seconds; a minute apart is a clock to look at.
 CLOCK_TOLERANCE = timedelta(minutes=1)

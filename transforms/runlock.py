@@ -11,7 +11,7 @@ import os
 import socket
 from datetime import datetime, timezone
 
-from transforms.catalog import Catalog
+from newsetl.transforms.catalog import Catalog
 
 HOLDERS = "newsetl_run_lock"
 # One lock per catalog database: a fixed key in the advisory lock space of that database.

@@ -7,7 +7,7 @@ from functools import lru_cache
 import pandas as pd
 import simplemma
 
-from transforms.isolation import isolated
+from newsetl.transforms.isolation import isolated
 
 SEARCH_COLUMNS = ["doc_id", "terms"]
 MIN_PART = 4

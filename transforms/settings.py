@@ -9,9 +9,10 @@ import os
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
-from transforms.ingest import IngestLimits
+from newsetl.transforms.ingest import IngestLimits
 
 _LIMITS = IngestLimits()
+PROJECT_LANDING = "landing"  # the landing folder `newsetl init` makes
 
 
 class SettingsError(ValueError):
@@ -27,6 +28,8 @@ def _how(spec) -> str:
 class Settings:
     """Where a run reads and writes, how it batches, and where the batches run."""
 
+    # The landing folder: a project's landing/ (`newsetl init`) where the working folder has one, else the
+    # sample articles of a checkout (seeds/); see resolve.
     input_dir: str = "seeds"
     warehouse_dir: str = "warehouse"
     batch_size: int = 250
@@ -77,6 +80,8 @@ class Settings:
             value, origin = given.get(spec.name), flag
             if value is None and os.environ.get(variable, "").strip():
                 value, origin = os.environ[variable].strip(), variable
+            if value is None and spec.name == "input_dir" and Path(PROJECT_LANDING).is_dir():
+                value = PROJECT_LANDING
             if value is None:
                 continue
             if spec.type == "int":

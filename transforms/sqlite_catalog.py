@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from transforms.catalog import SQLITE_FILE as CATALOG
+from newsetl.transforms.catalog import SQLITE_FILE as CATALOG
 
 DATA = "lake"
 SIDE_FILES = ("-wal", "-shm")

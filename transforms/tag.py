@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import simplemma
 
-from transforms import gazetteer, name_lists
-from transforms.codes import ENTITY_LABELS
-from transforms.isolation import isolated
-from transforms.once import once
+from newsetl.transforms import gazetteer, name_lists
+from newsetl.transforms.codes import ENTITY_LABELS
+from newsetl.transforms.isolation import isolated
+from newsetl.transforms.once import once
 
 log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).parent / "models" / "ner_de"

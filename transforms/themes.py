@@ -9,7 +9,7 @@ import pandas as pd
 import simplemma
 import yaml
 
-from transforms.isolation import isolated
+from newsetl.transforms.isolation import isolated
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "themes.yaml"
 THEME_COLUMNS = ["doc_id", "theme", "score"]

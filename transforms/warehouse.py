@@ -31,9 +31,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms import run_history
-from transforms.catalog import catalog_for
-from transforms.codes import (
+from newsetl.transforms import run_history
+from newsetl.transforms.catalog import catalog_for
+from newsetl.transforms.codes import (
     CLOCK_FLAGS,
     CONTENT_TYPES,
     DATE_PRECISIONS,
@@ -44,11 +44,11 @@ from transforms.codes import (
     RUN_STATUSES,
     sql_list,
 )
-from transforms.faults import fault_point
+from newsetl.transforms.faults import fault_point
 
 # The connections live in transforms/lake.py (no pandas, for a fast `newsetl query`); re-exported here.
-from transforms.lake import CATALOG, DATA, DUCKDB_CONFIG, _quote, catalog_exists, connect, open_reader  # noqa: F401
-from transforms.runlock import PostgresRunLock, WarehouseLocked
+from newsetl.transforms.lake import CATALOG, DATA, DUCKDB_CONFIG, _quote, catalog_exists, connect, open_reader  # noqa: F401
+from newsetl.transforms.runlock import PostgresRunLock, WarehouseLocked
 
 ARCHIVE = "parquet"
 LOCK = "run.lock"

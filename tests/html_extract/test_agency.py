@@ -1,9 +1,9 @@
-"""transforms.html_extract.agency: the agency credited and the dateline the text opens with."""
+"""newsetl.transforms.html_extract.agency: the agency credited and the dateline the text opens with."""
 from __future__ import annotations
 
 from html_extract.pages import PARAGRAPHS, page
-from transforms.html_extract import extract_html
-from transforms.html_extract.agency import credit_line, dateline
+from newsetl.transforms.html_extract import extract_html
+from newsetl.transforms.html_extract.agency import credit_line, dateline
 
 
 def test_agency_credit_and_dateline_are_separated_from_authors():

@@ -1,9 +1,9 @@
-"""transforms.html_extract.authors: the persons credited on small inline pages."""
+"""newsetl.transforms.html_extract.authors: the persons credited on small inline pages."""
 from __future__ import annotations
 
 from html_extract.pages import page
-from transforms.html_extract import extract_html
-from transforms.html_extract.authors import byline_names
+from newsetl.transforms.html_extract import extract_html
+from newsetl.transforms.html_extract.authors import byline_names
 
 
 def test_german_byline_with_two_authors():

@@ -1,9 +1,9 @@
-"""transforms.html_extract.body: the article text without credits, captions and link blocks, with its lead."""
+"""newsetl.transforms.html_extract.body: the article text without credits, captions and link blocks, with its lead."""
 from __future__ import annotations
 
 from html_extract.pages import PARAGRAPHS, page
-from transforms.html_extract import extract_html
-from transforms.html_extract.body import clean_paragraphs
+from newsetl.transforms.html_extract import extract_html
+from newsetl.transforms.html_extract.body import clean_paragraphs
 
 
 def test_related_article_block_is_removed():

@@ -1,9 +1,9 @@
-"""transforms.html_extract dates: the publication day of small inline pages."""
+"""newsetl.transforms.html_extract dates: the publication day of small inline pages."""
 from __future__ import annotations
 
 import datetime as dt
 
-from transforms.html_extract import extract_html
+from newsetl.transforms.html_extract import extract_html
 
 TEXT = ("<p>Die Gemeinde hat den Umbau der alten Schule beschlossen. Nach langen Beratungen stimmte der Rat "
         "mit großer Mehrheit für den Entwurf des Architekturbüros aus der Nachbarstadt.</p>"

@@ -1,11 +1,11 @@
-"""transforms.html_extract.page: what every field's rules read (meta tags, JSON-LD, site names, visible text)."""
+"""newsetl.transforms.html_extract.page: what every field's rules read (meta tags, JSON-LD, site names, visible text)."""
 from __future__ import annotations
 
 from trafilatura.utils import load_html
 
 from html_extract.pages import page
-from transforms.html_extract import extract_html
-from transforms.html_extract.page import (
+from newsetl.transforms.html_extract import extract_html
+from newsetl.transforms.html_extract.page import (
     hostname_words,
     is_site_name,
     json_ld,

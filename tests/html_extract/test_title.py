@@ -1,10 +1,10 @@
-"""transforms.html_extract.title: headline and kicker of small inline pages."""
+"""newsetl.transforms.html_extract.title: headline and kicker of small inline pages."""
 from __future__ import annotations
 
 import pytest
 
 from html_extract.pages import page
-from transforms.html_extract import extract_html
+from newsetl.transforms.html_extract import extract_html
 
 
 def test_site_name_suffix_is_stripped_from_title():

@@ -10,10 +10,10 @@ from __future__ import annotations
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from transforms.fields import ArticleFields
-from transforms.html_extract import agency as agency_rules
-from transforms.html_extract import dates
-from transforms.html_extract.authors import (
+from newsetl.transforms.fields import ArticleFields
+from newsetl.transforms.html_extract import agency as agency_rules
+from newsetl.transforms.html_extract import dates
+from newsetl.transforms.html_extract.authors import (
     AUTHOR_META,
     USER,
     byline_names,
@@ -23,9 +23,18 @@ from transforms.html_extract.authors import (
     printed_coauthors,
     user_names,
 )
-from transforms.html_extract.body import clean_paragraphs, lead
-from transforms.html_extract.page import hostname_words, json_ld, ld_article, ld_names, match_key, meta_tags, norm, visible_text_nodes
-from transforms.html_extract.title import title_and_kicker
+from newsetl.transforms.html_extract.body import clean_paragraphs, lead
+from newsetl.transforms.html_extract.page import (
+    hostname_words,
+    json_ld,
+    ld_article,
+    ld_names,
+    match_key,
+    meta_tags,
+    norm,
+    visible_text_nodes,
+)
+from newsetl.transforms.html_extract.title import title_and_kicker
 
 __all__ = ["extract_html"]
 

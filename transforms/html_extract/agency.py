@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.agencies import AGENCIES
+from newsetl.transforms.agencies import AGENCIES
 
 AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 # "(dpa)", "(dpa/lno)", "(AFP/dpa)" directly after a place name at the start of the body.

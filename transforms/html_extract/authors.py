@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from transforms.agencies import AGENCIES
-from transforms.html_extract.agency import CREDIT_LINE, agency_of
-from transforms.html_extract.page import COMMENT_ANCESTOR, match_key, norm
+from newsetl.transforms.agencies import AGENCIES
+from newsetl.transforms.html_extract.agency import CREDIT_LINE, agency_of
+from newsetl.transforms.html_extract.page import COMMENT_ANCESTOR, match_key, norm
 
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\bund\b|\band\b|/|\bim Gespräch mit\b)\s*")
 _PERSON = re.compile(r"^(?:(?:Dr|Prof|Dipl)\.[\w.\-]*\s+)*[A-ZÄÖÜ][\w'\-]*\.?"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.html_extract.agency import CREDIT_LINE
-from transforms.html_extract.page import COMMENT_ANCESTOR, norm
+from newsetl.transforms.html_extract.agency import CREDIT_LINE
+from newsetl.transforms.html_extract.page import COMMENT_ANCESTOR, norm
 
 _LEAD_XPATH = ('//body//*[contains(@class, "lead") or contains(@class, "intro") or contains(@class, "excerpt") '
                'or contains(@class, "abstract") or contains(@class, "standfirst") or contains(@class, "vorspann")]')

@@ -1,4 +1,4 @@
-"""Publication day sources of an HTML page; transforms.dates parses every date string.
+"""Publication day sources of an HTML page; newsetl.transforms.dates parses every date string.
 
 extract_html votes over them in this order (ties go to the earlier source): a date the page
 labels as published, JSON-LD datePublished, publication meta tags and microdata, trafilatura's
@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from transforms.dates import find_day
-from transforms.html_extract.page import COMMENT_ANCESTOR, norm
+from newsetl.transforms.dates import find_day
+from newsetl.transforms.html_extract.page import COMMENT_ANCESTOR, norm
 
 _DATE_XPATH = ('//body//time | //body//*[@itemprop="datePublished"] | //body//*[contains(@class, "date") '
                'or contains(@class, "datum") or contains(@class, "timestamp") '
@@ -33,7 +33,7 @@ _DATE_META = ("pubdate", "publishdate", "publish-date", "date", "dc.date.issued"
 
 
 def parse_day(text: str | None) -> dt.date | None:
-    """A calendar day from an ISO, German, slashed or spelled date (transforms.dates, day precision only)."""
+    """A calendar day from an ISO, German, slashed or spelled date (newsetl.transforms.dates, day precision only)."""
     return find_day(text)
 
 

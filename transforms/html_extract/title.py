@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from transforms.fields import KICKER_MAX_WORDS
-from transforms.html_extract.page import is_site_name, match_key, norm
+from newsetl.transforms.fields import KICKER_MAX_WORDS
+from newsetl.transforms.html_extract.page import is_site_name, match_key, norm
 
 _STRONG_SEP = re.compile(r"\s+(?:[|»›•⋆│/]|::|:)\s+")
 _TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»›⋆│~]|::)\s+")
