@@ -181,7 +181,7 @@ def tag_predictor(variant: str, model_path: Path | str = DEFAULT_MODEL):
     try:
         mod = importlib.import_module("newsetl.transforms.tag")
         fm = mod.find_mentions
-        mod.MODEL_DIR = Path(model_path)  # read when the model is first loaded
+        importlib.import_module("newsetl.transforms.tag_model").MODEL_DIR = Path(model_path)  # read when the model is first loaded
     except (ImportError, AttributeError) as exc:
         print(f"note: newsetl.transforms.tag.find_mentions unavailable ({exc}); evaluating the model only")
         return None

@@ -12,7 +12,7 @@ import pandas as pd
 from newsetl.expectations.suites import RESULT_COLUMNS
 from newsetl.transforms import run_history
 
-# Critical health checks make the run FAIL; the others WARN (see expectations/report.py: verdict).
+# Critical health checks make the run FAIL; the others WARN (see expectations/verdict.py).
 # An article outside every story means clustering lost it: the warehouse is wrong, not just thin.
 CRITICAL = {"health_stories_per_article"}
 MISSING = {  # SQL predicate on articles `a` that is true where the field is missing

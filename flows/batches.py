@@ -1,7 +1,6 @@
 """Where a flow's batches run and how many are in flight: shared by a run and a reprocess.
 
-prefect-dask and distributed (half a second to import) are imported only when batches go to Dask:
-a run or a reprocess whose batches stay in the flow's process does without them.
+prefect-dask and distributed (half a second to import) are imported only when batches go to a Dask cluster.
 """
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ import ctypes.util
 import functools
 import gc
 import os
-import signal
 from collections import deque
 from contextlib import contextmanager
 from multiprocessing import forkserver
@@ -19,13 +17,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from newsetl.flows.library_warnings import route_warnings_to_run_log
 from newsetl.flows.stopping import Stopped
+from newsetl.flows.worker_processes import WorkerProcesses
 from newsetl.transforms.settings import Settings
 
-# Dask's statistical profiler samples every worker thread's stack each 10 ms for its dashboard, which a
-# run does not start; on the NER model's deep stacks that cost 8 % of the workers' CPU (2,000 articles,
-# 2 workers: 104 -> 96 CPU-s, 72 -> 64-67 s wall). Workers of a cluster started elsewhere take this
-# from their own configuration (README, Scale-out).
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}  # a dotted key: the nanny merges it in shallowly
+# One thread each for the numeric libraries of a worker process: they run side by side on the machine's cores.
+WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
 @contextmanager
@@ -33,8 +29,8 @@ def batch_runner(settings: Settings, files: int):
     """The task runner of a flow's batches (see task_runner), entered; local worker processes and the
     forkserver they forked from end with it (stop_forkserver)."""
     runner = task_runner(settings, files)
-    route_warnings_to_run_log()  # distributed imported, no cluster started yet: its warnings go to the run's log
-    local_workers = not runs_here(runner) and not settings.dask_address
+    route_warnings_to_run_log()  # distributed imported, if batches go to Dask: its warnings go to the run's log
+    local_workers = isinstance(runner, WorkerProcesses)
     if local_workers:
         fork_workers_from_loaded_process()
     try:
@@ -52,42 +48,33 @@ def batch_runner(settings: Settings, files: int):
 def _drop_batches_in_hand(runner, local_workers: bool) -> None:
     """A stopped run's batches never count (the next run does their files again), so none is waited for.
 
-    Local worker processes are killed, their nannies told first not to start new ones; a cluster started
-    elsewhere cancels them as the client closes. The runner's exit would wait for a batch on this
-    process's thread: its executor is let go instead, and the command ends the process (flows/stopping.py).
+    Local worker processes are killed; a cluster started elsewhere cancels them as the client closes. The
+    runner's exit would wait for a batch on this process's thread: its executor is let go instead, and the
+    command ends the process (flows/stopping.py).
     """
-    if runs_here(runner):
+    if local_workers:
+        runner.kill()
+    elif runs_here(runner):
         executor, runner._executor = runner._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
-        return
-    cluster = getattr(runner, "_cluster", None)  # None until the runner made its cluster
-    if local_workers and cluster is not None:
-        for nanny in list(cluster.workers.values()):
-            nanny.close_gracefully(reason="the run was stopped")
-            if nanny.pid:
-                os.kill(nanny.pid, signal.SIGKILL)
 
 
 def task_runner(settings: Settings, files: int):
     """Where the batches run: a running Dask cluster, worker processes here, or a thread of the flow's process.
 
-    Local worker processes fork from one that loaded the models (batch_runner starts it); a
-    cluster's own load them as they join (flows/dask_workers.py: PreloadModels). Each runs one batch at a
-    time on one thread, as the NER model is CPU-bound Python.
+    Local worker processes fork from one that loaded the models (batch_runner starts it) and talk with the
+    flow's process through pipes; a cluster's own load the models as they join (flows/dask_workers.py:
+    PreloadModels). Each runs one batch at a time on one thread, as the NER model is CPU-bound Python.
     """
     processes = settings.batch_processes(files)
-    if not settings.dask_address and processes == 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    from prefect_dask import DaskTaskRunner
-
     if settings.dask_address:
+        from prefect_dask import DaskTaskRunner
+
         return DaskTaskRunner(address=settings.dask_address)
-    # No dashboard, and its HTTP server (which Dask starts anyway, on 8787 unless told otherwise) on a free
-    # loopback port: a run listens on no fixed port, and a taken 8787 no longer raises a warning.
-    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
-        "n_workers": processes, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}, "config": WORKER_CONFIG})
+    if processes == 1:
+        return ThreadPoolTaskRunner(max_workers=1)
+    return WorkerProcesses(processes)
 
 
 def fork_workers_from_loaded_process() -> None:
@@ -97,28 +84,21 @@ def fork_workers_from_loaded_process() -> None:
 
     The load is paid once, not once per worker, and the workers share its pages until they write to them:
     on the 2,000 files of benchmarks/throughput.py, 98 -> 89 s wall and a peak of 2,199 -> 2,046 MB PSS.
-    It ends with the cluster (batch_runner).
+    It ends with the worker processes (batch_runner).
     """
-    import dask
-    from distributed.utils import get_mp_context
-
-    dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
-    get_mp_context().set_forkserver_preload(["distributed", "newsetl.flows.forkserver_preload"])
-    # A nanny gives a worker it spawns its pre-spawn environment, which the libraries read as they load: a
-    # forked worker has loaded them in the forkserver, so the forkserver starts with it. Its one BLAS
-    # thread, yes; but not glibc's trim threshold of 64 KiB, which handed memory back on every large free:
-    # 10 % more worker CPU on throughput.py's files. A worker gives memory back after each batch instead.
-    environment = {name: str(value) for name, value in dask.config.get("distributed.nanny.pre-spawn-environ").items()
-                   if name != "MALLOC_TRIM_THRESHOLD_"}
-    with _environment(environment):
+    forkserver.set_forkserver_preload(["newsetl.flows.forkserver_preload"])
+    # The libraries read these as they load, in the forkserver. Not glibc's trim threshold (Dask sets it to
+    # 64 KiB for its workers): memory handed back on every large free cost 10 % more worker CPU on
+    # throughput.py's files. A worker gives memory back after each batch instead.
+    with _environment(WORKER_ENVIRONMENT):
         forkserver.ensure_running()
 
 
 def stop_forkserver() -> None:
-    """The forkserver local workers fork from exits once their cluster has closed.
+    """The forkserver local workers fork from exits once they have.
 
     It keeps a loaded copy of the models (0.4 GB PSS), which would otherwise share the machine with the
-    stories, the load and the report; and the process's next cluster then forks from a new one, with the
+    stories, the load and the report; and the process's next workers then fork from a new one, with the
     code and environment of its own start. multiprocessing has no public call for this: _stop is the one
     its own tests use, and a Python without it keeps the forkserver to the process's end.
     """
@@ -149,8 +129,8 @@ def preload_process(models: bool = True) -> None:
     Then gc.freeze(): the models, the lexicon, Prefect and Great Expectations are a few hundred thousand
     objects that live as long as the process, and every full collection walked them again. The NER model
     allocates fast, so collections are frequent: tagging 2,000 articles in the flow's process took 83 s
-    with them and 63 s frozen (benchmarks/reprocess_cost.py); a Dask worker also exits at once instead of
-    outlasting the nanny's 4 s in its final collection.
+    with them and 63 s frozen (benchmarks/reprocess_cost.py); a worker also exits at once instead of spending
+    seconds in its final collection.
     """
     from newsetl.expectations.suites import preload as preload_expectations
     from newsetl.transforms.preload import preload
@@ -160,6 +140,7 @@ def preload_process(models: bool = True) -> None:
         preload()
     preload_expectations()
     gc.freeze()
+    gc.enable()  # `newsetl run` pauses collections while it loads (flows/cli_run.py)
 
 
 def give_back_memory() -> None:
@@ -186,6 +167,8 @@ def _runner_workers(runner) -> int:
     """Batches the runner runs at once; a Dask cluster's workers load the models as they join."""
     if runs_here(runner):
         return 1
+    if isinstance(runner, WorkerProcesses):
+        return runner.workers
     from newsetl.flows.dask_workers import PreloadModels
 
     runner.client.register_plugin(PreloadModels(), name="newsetl-preload")

@@ -1,4 +1,4 @@
-"""Imported once by the forkserver that local Dask workers fork from (flows/batches.py): they start loaded."""
+"""Imported once by the forkserver that local worker processes fork from (flows/batches.py): they start loaded."""
 import os
 
 from newsetl.flows.batches import preload_process

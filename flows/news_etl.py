@@ -17,7 +17,7 @@ from prefect.states import Failed
 from newsetl.expectations.gate import BatchTables, build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from newsetl.expectations.health import health_checks
 from newsetl.expectations.report import build_report
-from newsetl.flows import alerts, disk_full, landing, progress, stopping
+from newsetl.flows import alerts, batch_progress, disk_full, landing, progress, stopping
 from newsetl.flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from newsetl.transforms import clean, cluster, diskspace, ingest, quote, search, tag, themes, versions, warehouse
 from newsetl.transforms.faults import fault_point
@@ -54,11 +54,12 @@ def clean_batch(ingested, run_id: str, limits) -> BatchTables:
     return tables
 
 
-def tag_batch(tables: BatchTables, known_entity_ids: frozenset, run_id: str) -> BatchTables:
-    """Entity mentions, canonical entities, themes, quotations with their speakers, and search terms."""
+def tag_batch(tables: BatchTables, known_entity_ids: frozenset, run_id: str, done=None) -> BatchTables:
+    """Entity mentions, canonical entities, themes, quotations with their speakers, and search terms;
+    done: told the articles tagged so far (flows/batch_progress.py)."""
     fault_point("tag")
     if not tables.articles.empty:
-        tables.mentions, tables.entity_aliases, tagging = tag.tag_batch(tables.articles, known_entity_ids)
+        tables.mentions, tables.entity_aliases, tagging = tag.tag_batch(tables.articles, known_entity_ids, done)
         tables.themes, theming = themes.themes_batch(tables.articles)
         tables.quotes, quoting = quote.quotes_of(tables.articles, tables.mentions)
         tables.search_terms, indexing = search.search_terms_batch(tables.articles)
@@ -90,23 +91,24 @@ def _worth_retrying(task, task_run, state) -> bool:
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2, retry_condition_fn=_worth_retrying)
 def process_batch(files: list, warehouse_dir: str, quality_dir: str, run_id: str, part: str, limits,
-                  known_entity_ids: frozenset) -> dict[str, int]:
+                  known_entity_ids: frozenset, progress_dir: str | None = None) -> dict[str, int]:
     """Every per-batch stage in one task, on whichever worker takes it: the batch's tables go to Parquet
     there and only its counts come back, so no table crosses between processes or machines.
 
     One task per batch rather than per stage: between worker processes, every hop from one stage task
     to the next would pickle the batch's frames and could move them to another worker.
     """
-    counts = _batch_stages(files, warehouse_dir, quality_dir, run_id, part, limits, known_entity_ids)
+    counts = _batch_stages(files, warehouse_dir, quality_dir, run_id, part, limits, known_entity_ids,
+                           batch_progress.teller(progress_dir, part))
     give_back_memory()  # the batch's frames went with _batch_stages's locals
     return counts
 
 
 def _batch_stages(files: list, warehouse_dir: str, quality_dir: str, run_id: str, part: str, limits,
-                  known_entity_ids: frozenset) -> dict[str, int]:
+                  known_entity_ids: frozenset, done=None) -> dict[str, int]:
     ingested = ingest_batch(files, run_id, limits)
     cleaned = clean_batch(ingested, run_id, limits)
-    tagged = tag_batch(cleaned, known_entity_ids, run_id)
+    tagged = tag_batch(cleaned, known_entity_ids, run_id, done)
     validated = validate_batch(tagged, run_id, quality_dir)
     return stage_batch(validated, warehouse_dir, run_id, part)
 
@@ -270,14 +272,14 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     status_counts: dict[str, int] = {}
     reporter.planned(sum(len(b) for b in batches), len(batches))
 
-    def collect(_, future) -> None:
+    def collect(parameters, future) -> None:
         batch = future.result()
         for status, count in batch.items():
             status_counts[status] = status_counts.get(status, 0) + count
-        reporter.batch_done(sum(batch.values()))
+        watch.batch_done(parameters["part"], sum(batch.values()))
 
     new_files = sum(len(b) for b in batches)
-    with batch_runner(settings, new_files) as runner:
+    with batch_runner(settings, new_files) as runner, batch_progress.watching(reporter) as watch:
         if batches and not runs_here(runner):
             # On a worker, which loads Great Expectations for its batches anyway: this process imports it
             # only for the run's end, once the workers have given back their memory (150 MB less at the peak).
@@ -288,7 +290,8 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
         # other workers idle (throughput.py's HTML pages, last in name order: 2 workers idled 20 of 72 s).
         run_batches(runner, process_batch, [
             {"files": batch, "warehouse_dir": warehouse_dir, "quality_dir": quality_dir, "run_id": run_id,
-             "part": f"batch-{number:05d}", "limits": limits, "known_entity_ids": known_entity_ids}
+             "part": f"batch-{number:05d}", "limits": limits, "known_entity_ids": known_entity_ids,
+             "progress_dir": watch.folder}
             for number, batch in sorted(enumerate(batches), key=lambda numbered: -ingest.bytes_to_read(numbered[1]))],
             collect)
     phase_done("batches")

@@ -4,8 +4,8 @@ Linux's PR_SET_PDEATHSIG, set in the child between fork and exec: the kernel kil
 thread that started it ends. Start children with it from the main thread only (a thread that ends would
 take its children with it). Elsewhere than Linux, children are stopped in order only (flows/stopping.py).
 
-Local Dask workers and the forkserver they fork from need nothing of this: each exits once the pipe
-from its parent closes. Standard library only: flows/server.py starts Prefect's server before any import.
+The forkserver that local worker processes fork from exits once the pipe from its parent closes; the
+workers die with it (flows/worker_processes.py). Standard library only: flows/server.py starts Prefect's server before any import.
 """
 from __future__ import annotations
 

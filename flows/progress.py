@@ -35,6 +35,7 @@ class Reporter:
         self._started = time.monotonic()
         self._last_line = 0.0
         self.batches = self.batches_done = self.documents = self.total = 0
+        self.in_batches = 0  # documents done within batches still running
 
     def log(self, message: str) -> None:
         (self._log or logging.getLogger("newsetl")).info(message)
@@ -51,20 +52,35 @@ class Reporter:
         self._started = time.monotonic()
         self.log(f"{new_files:,} new files in {batches:,} batch{'es' if batches != 1 else ''}")
 
-    def batch_done(self, documents: int) -> None:
+    def batch_done(self, documents: int, in_batches: int = 0) -> None:
+        """A batch's documents are done; in_batches: those done so far within the batches still running."""
         self.batches_done += 1
         self.documents += documents
+        self.in_batches = in_batches
+        self._show(final=self.batches_done >= self.batches)
+
+    def working(self, in_batches: int) -> None:
+        """Documents done so far within the batches still running (tagged: the per-document share of a batch)."""
+        if in_batches != self.in_batches:
+            self.in_batches = in_batches
+            self._show(final=False)
+
+    def _show(self, final: bool) -> None:
         now = time.monotonic()
-        if now - self._last_line < PLAIN_LINE_SECONDS and self.batches_done < self.batches:
+        if now - self._last_line < PLAIN_LINE_SECONDS and not final:
             return
         self._last_line = now
         self.log(self.line(now - self._started))
 
+    @property
+    def done(self) -> int:
+        return min(self.documents + self.in_batches, self.total)
+
     def line(self, elapsed: float) -> str:
         """`600/2,000 documents, 10.0 documents/s, elapsed 1:00 · about 2:20 left`."""
-        rate = self.documents / elapsed if elapsed else 0.0
-        left = (self.total - self.documents) / rate if rate else None
-        return f"{self.documents:,}/{self.total:,} documents, {rate:.1f} documents/s, {timing(elapsed, left)}"
+        rate = self.done / elapsed if elapsed else 0.0
+        left = (self.total - self.done) / rate if rate else None
+        return f"{self.done:,}/{self.total:,} documents, {rate:.1f} documents/s, {timing(elapsed, left)}"
 
     def stage(self, name: str) -> None:
         self.log(name)
@@ -105,12 +121,10 @@ class BarReporter(Reporter):
         self.task = self.progress.add_task("documents", total=max(new_files, 1), rate="",
                                            completed=0 if new_files else 1)
 
-    def batch_done(self, documents: int) -> None:
-        self.batches_done += 1
-        self.documents += documents
+    def _show(self, final: bool) -> None:
         elapsed = time.monotonic() - self._started
-        rate = f"{self.documents / elapsed:.1f} docs/s" if elapsed else ""
-        self.progress.update(self.task, advance=documents, rate=rate)
+        rate = f"{self.done / elapsed:.1f} docs/s" if elapsed else ""
+        self.progress.update(self.task, completed=self.done, rate=rate)
 
     def stop(self) -> None:
         self.progress.stop()

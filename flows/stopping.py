@@ -51,7 +51,8 @@ def _on_signal(signum: int, frame) -> None:
         logging.disable(logging.CRITICAL)
         raise Stopped(signum)
     kill_descendants()
-    _say(f"stopped at once by a second {signal.Signals(signum).name}; the next run marks the run failed")
+    _say(f"stopped at once by a second {signal.Signals(signum).name}; a run that had not committed is marked failed "
+         "by the next run")
     os._exit(128 + signum)
 
 

@@ -108,6 +108,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "prefect_harness" in item.fixturenames:
             item.add_marker(pytest.mark.e2e)
+        # A PostgreSQL catalog needs a database server: CI tests it, the quick loop leaves it out.
+        callspec = getattr(item, "callspec", None)
+        if "postgres_url" in item.fixturenames or (callspec and "postgresql" in callspec.params.values()):
+            item.add_marker(pytest.mark.e2e)
         # test_<corpus>_gate.py; test_gate.py tests the quarantine gate on inline rows.
         if item.path.stem.removeprefix("test_").endswith("_gate") or item.path.name == "test_scraped_text.py":
             item.add_marker(pytest.mark.gate)

@@ -3,6 +3,7 @@ import shutil
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from lifecycle import lake_run
 from typer.testing import CliRunner
 
@@ -10,6 +11,8 @@ from newsetl.expectations.status import read_status
 from newsetl.flows.cli import app
 from newsetl.transforms import warehouse
 from newsetl.transforms.backup import backup
+
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
 
 runner = CliRunner()
 

@@ -7,6 +7,8 @@ import pytest
 
 from newsetl.transforms import warehouse
 
+pytestmark = pytest.mark.e2e  # runs the command line in child processes
+
 HEAVY = ("prefect", "spacy", "great_expectations", "distributed", "dask", "pandas")
 # Runs a command of the CLI in this interpreter, then prints which heavy modules it imported.
 PROBE = """

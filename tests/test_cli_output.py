@@ -93,6 +93,7 @@ def test_csv_lines_end_with_lf(small_warehouse):
     assert result.output == "id,outlet\n1,Der Spiegel\n2,\n"
 
 
+@pytest.mark.e2e  # a run, then the command line in a child process
 def test_a_closed_pipe_ends_the_command_quietly_with_exit_0(small_warehouse):
     env = {**os.environ, "COLUMNS": "80"}
     for output in ("csv", "table", "vertical", "json", "markdown"):

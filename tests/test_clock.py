@@ -14,6 +14,8 @@ from newsetl.expectations.report import build_report
 from newsetl.expectations.status import read_status
 from newsetl.transforms import run_history, warehouse
 
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
+
 TESTS = Path(__file__).parent
 needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime is not installed (apt-get install faketime)")
 

@@ -73,6 +73,7 @@ def test_errors_that_say_a_disk_is_full_are_recognised_through_their_causes(tmp_
     assert not diskspace.is_disk_full(ValueError("a bad date"))
 
 
+@pytest.mark.e2e  # Great Expectations writes its files on a small filesystem
 def test_a_great_expectations_file_that_does_not_fit_leaves_no_file(tmp_path):
     from great_expectations.data_context.store.tuple_store_backend import TupleFilesystemStoreBackend
 

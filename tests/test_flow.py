@@ -200,9 +200,9 @@ def test_a_document_quarantined_at_validation_leaves_no_entity_or_alias_behind(p
 
     tag_batch = tag.tag_batch
 
-    def with_a_bad_offset(articles, known_entity_ids):
+    def with_a_bad_offset(articles, known_entity_ids, done=None):
         """Seed 004's first mention one character off: its offsets no longer match its body."""
-        mentions, aliases, rejected = tag_batch(articles, known_entity_ids)
+        mentions, aliases, rejected = tag_batch(articles, known_entity_ids, done)
         bad = articles.loc[articles["body"].str.contains("Pistorius"), "doc_id"].iloc[0]
         first = mentions.index[mentions["doc_id"] == bad][0]
         mentions.loc[first, ["start_char", "end_char"]] += 1

@@ -50,3 +50,17 @@ def test_moskau_and_moscow_in_text_are_one_entity_named_moskau_with_both_as_alia
     names = aliases.groupby("entity_id")["name"].unique().map(list).to_dict()
     assert names[moscow] == ["Moskau"] and names[beijing] == ["Peking"]
     assert set(aliases.loc[aliases["entity_id"] == moscow, "alias"]) == {"Moskau", "Moscow"}
+
+
+def test_a_cache_another_release_wrote_is_rebuilt_not_fatal(tmp_path, monkeypatch):
+    # A pickle whose classes live in a module this release no longer has, as after a package rename.
+    monkeypatch.setenv("NEWSETL_CACHE_DIR", str(tmp_path))
+    gazetteer._tables.cache_clear()
+    try:
+        fresh = gazetteer._tables()
+        (cache,) = tmp_path.glob("gazetteer-*.pickle")
+        cache.write_bytes(b"\x80\x04\x95\x1a\x00\x00\x00\x00\x00\x00\x00\x8c\x0ctransforms.x\x94\x8c\x05Place\x94\x93\x94.")
+        gazetteer._tables.cache_clear()
+        assert gazetteer._tables()[1].keys() == fresh[1].keys()
+    finally:
+        gazetteer._tables.cache_clear()

@@ -6,7 +6,10 @@ import re
 from rich.console import Console
 
 from newsetl.flows import progress
+from newsetl.flows.batch_progress import BatchProgress, teller
 from newsetl.flows.progress import BarReporter, PrintReporter, Reporter, current, for_terminal, reporting
+from newsetl.transforms import tag
+from newsetl.transforms.counting import telling
 
 
 class Clock:
@@ -76,3 +79,46 @@ def test_a_pipe_or_verbose_gets_plain_lines():
     # pytest captures stdout: no terminal here.
     assert type(for_terminal(verbose=False)) is PrintReporter
     assert type(for_terminal(verbose=True)) is PrintReporter
+
+
+def test_the_line_advances_as_documents_finish_within_a_running_batch(monkeypatch, capsys, tmp_path):
+    clock = Clock()
+    monkeypatch.setattr(progress.time, "monotonic", clock)
+    reporter = PrintReporter()
+    reporter.planned(new_files=20, batches=2)
+    watch = BatchProgress(reporter, str(tmp_path))
+    first, second = teller(str(tmp_path), "batch-00000"), teller(str(tmp_path), "batch-00001")
+    first(3)
+    second(4)
+    clock.now += progress.PLAIN_LINE_SECONDS
+    watch.poll()
+    first(10)
+    first(2)  # a batch that tags its documents again, one by one, does not go back
+    clock.now += progress.PLAIN_LINE_SECONDS
+    watch.poll()
+    clock.now += 1
+    watch.batch_done("batch-00000", 10)  # its file no longer counts: its result does
+    clock.now += progress.PLAIN_LINE_SECONDS
+    watch.batch_done("batch-00001", 10)
+    lines = [re.sub(r"^\d\d:\d\d:\d\d ", "", line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.split(",")[0] for line in lines] == ["20 new files in 2 batches", "7/20 documents",
+                                                     "14/20 documents", "20/20 documents"]
+
+
+def test_a_batch_without_the_flow_s_folder_tells_nobody():
+    assert teller(None, "batch-00000") is None
+    assert teller("/nonexistent/newsetl-progress", "batch-00000") is None
+
+
+def test_tagging_tells_how_many_texts_the_model_has_been_through():
+    told = []
+    texts = ["Angela Merkel sprach in Berlin.", "", "Der Bundestag tagte in Bonn. " * 900, "Olaf Scholz reiste nach Paris."]
+    mentions = tag.tag_texts(texts, done=told.append)
+    assert told == sorted(told) and told[-1] == len(texts) and len(told) >= 2
+    assert mentions == tag.tag_texts(texts)  # telling changes nothing of what is found
+
+
+def test_items_are_told_done_when_their_owner_s_last_piece_is_through():
+    told = []
+    assert list(telling("abcd", [0, 0, 2, 3], told.append)) == list("abcd")
+    assert told == [1, 3, 4]

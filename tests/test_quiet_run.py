@@ -4,9 +4,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from newsetl.flows import landing
 from newsetl.transforms import warehouse
 from newsetl.transforms.ingest import IngestLimits, Survey
+
+pytestmark = pytest.mark.e2e  # runs the command line in child processes
 
 # Runs `newsetl run` in this interpreter, then prints its exit code and whether Prefect was imported.
 PROBE = """

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from newsetl.flows.cli import app
 
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
+
 runner = CliRunner()
 
 

@@ -2,11 +2,14 @@
 stay text."""
 from datetime import datetime, timezone
 
+import pytest
 from lifecycle import lake_run
 from markdown_it import MarkdownIt
 
 from newsetl.expectations.report import build_report
 from newsetl.transforms import warehouse
+
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
 
 IMG = "<img src=x onerror=alert(1)>_empty.txt"
 TICKS = "a`b``c` | d.txt"

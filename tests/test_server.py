@@ -7,6 +7,8 @@ import pytest
 from newsetl.flows import server
 from newsetl.flows.server import TemporaryServer
 
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
+
 HEALTHY = """
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer

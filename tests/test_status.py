@@ -14,6 +14,8 @@ from newsetl.expectations.status import parse_age, read_status
 from newsetl.flows.cli import app
 from newsetl.transforms import run_history, warehouse
 
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
+
 runner = CliRunner()
 NOW = datetime.now(timezone.utc)
 

@@ -1,6 +1,7 @@
 import pandas as pd
 
-from newsetl.transforms.tag import MENTION_KEY, entity_id, find_mentions, load_model, model_pieces, person_key, tag_batch
+from newsetl.transforms.tag import MENTION_KEY, entity_id, find_mentions, load_model, model_pieces, tag_batch
+from newsetl.transforms.tag_rules import person_key
 
 
 def _mentions(body: str) -> pd.DataFrame:
@@ -78,7 +79,7 @@ def test_seed_entities_match_gold(seeds_dir):
 
 
 def test_odd_entity_texts_do_not_break_tagging():
-    from newsetl.transforms.tag import _inflected_noun
+    from newsetl.transforms.tag_rules import _inflected_noun
 
     assert _inflected_noun("UN-") is False and _inflected_noun("G7") is False
     assert _inflected_noun("Raketentechnologien") is True and _inflected_noun("Merkels") is False
@@ -125,7 +126,7 @@ def test_names_keep_their_article_and_stay_organisations():
 
 
 def test_the_common_noun_filter_drops_only_countable_nouns_in_a_common_noun_phrase():
-    from newsetl.transforms.tag import Mention, _drop_common_nouns
+    from newsetl.transforms.tag_rules import Mention, _drop_common_nouns
 
     def kept(text: str, surface: str) -> bool:
         start = text.index(surface)
@@ -142,7 +143,7 @@ def test_the_common_noun_filter_drops_only_countable_nouns_in_a_common_noun_phra
 
 
 def test_a_person_span_trimmed_to_nothing_finds_no_repetitions():
-    from newsetl.transforms.tag import Mention, _name_repetitions
+    from newsetl.transforms.tag_rules import Mention, _name_repetitions
 
     text = "Olaf Scholz sprach. Scholz ging."
     empty = Mention(5, 5, "PER", "per:x", "Olaf Scholz")
@@ -170,7 +171,7 @@ def test_a_persons_surname_after_a_determiner_or_an_article_is_a_common_noun():
 
 
 def test_the_mentions_of_one_name_take_the_label_most_of_them_have():
-    from newsetl.transforms.tag import Mention, _vote_labels
+    from newsetl.transforms.tag_resolve import Mention, _vote_labels
 
     mentions = [Mention(0, 5, "ORG", "forsa", "Forsa", source="model"),
                 Mention(14, 19, "PER", "forsa", "Forsa", source="model"),
@@ -180,7 +181,7 @@ def test_the_mentions_of_one_name_take_the_label_most_of_them_have():
 
 
 def test_a_one_word_mention_of_a_persons_name_joins_the_person_and_its_label():
-    from newsetl.transforms.tag import Mention, _vote_labels
+    from newsetl.transforms.tag_resolve import Mention, _vote_labels
 
     mentions = [Mention(0, 11, "PER", "kim jong un", "Kim Jong Un", source="rule"),
                 Mention(20, 23, "ORG", "kim", "Kim", source="model"),
@@ -191,7 +192,7 @@ def test_a_one_word_mention_of_a_persons_name_joins_the_person_and_its_label():
 
 
 def test_an_organisation_tagged_once_is_tagged_at_its_other_occurrences_but_a_common_noun_is_not():
-    from newsetl.transforms.tag import Mention, _other_occurrences
+    from newsetl.transforms.tag_resolve import Mention, _other_occurrences
 
     text = "Forsa befragte 1000 Menschen. Laut Forsa liegt die Union vorn. Die Union und Forsas Chef."
     mentions = [Mention(0, 5, "ORG", "forsa", "Forsa", source="model"),

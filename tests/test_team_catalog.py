@@ -14,6 +14,8 @@ from newsetl.transforms import warehouse as wh
 from newsetl.transforms.catalog import POINTER, CatalogError, catalog_for
 from newsetl.transforms.settings import Settings, SettingsError
 
+pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
+
 HOLD_LOCK = ("import sys, time\nfrom newsetl.transforms.warehouse import RunLock\n"
              "with RunLock(sys.argv[1], 'r-holder'):\n    print('held', flush=True)\n    time.sleep(600)\n")
 

@@ -27,7 +27,7 @@ _WORD = re.compile(r"\w+")
 # Lines that do not carry the report: headings and teaser headlines (short, no sentence end) and
 # short blocks of page furniture (related links, newsletter and subscription blurbs, credits).
 # Outlets add and drop them around the same report, so they are left out of the shingles.
-# Not clean's patterns (clean._FURNITURE, clean._SECTION_CUES), which decide on a raw page where the
+# Not clean's patterns (clean_lines._FURNITURE, clean_lines._SECTION_CUES), which decide on a raw page where the
 # article ends: these see clean bodies, and are part of the signature scheme (a change makes new
 # articles' shingles differ from those of the stored signatures), so each list changes on its own.
 _SENTENCE_END = re.compile(r"[.!?…\"“”»«')]\s*$")

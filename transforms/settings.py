@@ -37,7 +37,7 @@ class Settings:
     # costs (a connection, the gate's checkpoints, the commit) are a larger share than a run batch's,
     # whose files are read and parsed, so its batches are larger.
     reprocess_batch_size: int = 1000
-    # What one landing file may cost (transforms/ingest.py IngestLimits says why these defaults).
+    # What one landing file may cost (transforms/ingest_limits.py IngestLimits says why these defaults).
     max_file_bytes: int = _LIMITS.max_file_bytes
     max_decompressed_bytes: int = _LIMITS.max_decompressed_bytes
     max_compression_ratio: int = int(_LIMITS.max_compression_ratio)

@@ -9,7 +9,7 @@ from functools import lru_cache
 import simplemma
 
 from newsetl.transforms import gazetteer
-from newsetl.transforms.tag import PERSON_CUES, entity_id, person_key
+from newsetl.transforms.tag_rules import PERSON_CUES, entity_id, person_key
 
 PRONOUNS = {"er", "sie", "Er", "Sie"}
 WORD = re.compile(r"[\wÄÖÜäöüß]+(?:[-'’][\wÄÖÜäöüß]+)*")
@@ -67,7 +67,7 @@ _ROLE_ENDINGS = ("sprecher", "sprecherin", "minister", "ministerin", "präsident
 def descriptor(word: str) -> bool:
     """A word before a name that is no part of it: a role or common noun (Staatspräsident, Archäologin), a
     title (Prof., Dr.), a place or a function word."""
-    from newsetl.transforms.tag import _countable_noun
+    from newsetl.transforms.tag_rules import _countable_noun
 
     base = word.split("-")[-1].strip(".'’")
     return (not base or word.endswith(".") and len(word) > 2 or base.lower() in NOT_NAME_WORDS
@@ -75,7 +75,7 @@ def descriptor(word: str) -> bool:
 
 
 def countable(word: str) -> bool:
-    from newsetl.transforms.tag import _countable_noun
+    from newsetl.transforms.tag_rules import _countable_noun
 
     lemma = simplemma.lemmatize(word, lang="de")
     plural = lemma != word and word.endswith(("en", "ern", "n")) and lemma[:1].isupper()

@@ -1,0 +1,55 @@
+"""How the report writes values: times in UTC, counts, shares, clock flags, escaped text."""
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+
+from newsetl.transforms import run_history
+
+
+def as_utc(value) -> datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    value = pd.Timestamp(value).to_pydatetime()
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def age(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} hours"
+
+
+def fmt_time(value) -> str:
+    value = as_utc(value)
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def num(value) -> str:
+    return "-" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def pct(value) -> str:
+    return "-" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+def run_label(row) -> str:
+    started = as_utc(row.started_at)
+    return started.strftime("%m-%d %H:%M") if started else str(row.run_id)[:12]
+
+
+def clock_note(flag) -> str:
+    return {run_history.BEHIND: "behind the previous run's", run_history.AHEAD: "ahead of now"}.get(flag, "")
+
+
+
+def html_table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
+    """An HTML table of already-escaped cells."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
