@@ -237,38 +237,36 @@ def news_etl(input_dir: str | None = None, warehouse_dir: str | None = None, bat
         return counts
 
 
-def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
-    """The stages of one run, from listing the landing folder to the report."""
-    logger = get_run_logger()
-    input_dir, warehouse_dir = settings.input_dir, settings.warehouse_dir
-    quality_dir = str(Path(warehouse_dir) / "quality")
-    reporter = progress.current(logger)
-    limits = settings.limits()
-    # Seconds of each phase in the log: a phase whose cost grows with the archive shows (benchmarks/scaling.py).
-    phase_seconds: dict[str, float] = {}
-    lap = [time.perf_counter()]
+class _PhaseClock:
+    """Seconds of each phase, for the log: a phase whose cost grows with the archive shows (benchmarks/scaling.py)."""
 
-    def phase_done(name: str) -> None:
-        phase_seconds[name] = round(time.perf_counter() - lap[0], 2)
-        lap[0] = time.perf_counter()
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._lap = time.perf_counter()
 
-    # Each file is hashed once: files already accounted for get no task, so a run's cost follows its
-    # new files; later copies of the same bytes in this run are duplicates of the first. `newsetl run`
-    # has listed and hashed the folder already (flows/landing.py).
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._lap, 2)
+        self._lap = now
+
+
+def _survey(settings: Settings, reporter) -> ingest.Survey:
+    """The landing folder, listed and hashed once: files already accounted for get no task, so a run's cost
+    follows its new files; later copies of the same bytes in this run are duplicates of the first. `newsetl run`
+    has listed and hashed the folder already (flows/landing.py)."""
     fault_point("list")
-    handed = landing.taken(input_dir, warehouse_dir, limits)
-    if handed is None:
-        survey = ingest.survey_files(input_dir, storage.known_files(warehouse_dir), limits)
-        reporter.hashing(survey.listed)
-    else:
-        survey = handed.survey
-    plan = survey.plan
-    known_entity_ids = storage.known_entity_ids(warehouse_dir)
-    batches = list(ingest.batches(plan, settings.batch_size))
-    logger.info("run %s: %d files under %s, %d new, %d already in the warehouse",
-                run_id, survey.listed, input_dir, sum(len(b) for b in batches), survey.known)
-    phase_done("list_and_hash")
+    handed = landing.taken(settings.input_dir, settings.warehouse_dir, settings.limits())
+    if handed is not None:
+        return handed.survey
+    survey = ingest.survey_files(settings.input_dir, storage.known_files(settings.warehouse_dir), settings.limits())
+    reporter.hashing(survey.listed)
+    return survey
 
+
+def _run_batches(settings: Settings, run_id: str, batches: list, quality_dir: str, reporter) -> dict[str, int]:
+    """Every batch through the stages on the run's task runner; documents counted by status."""
+    warehouse_dir, limits = settings.warehouse_dir, settings.limits()
+    known_entity_ids = storage.known_entity_ids(warehouse_dir)
     status_counts: dict[str, int] = {}
     reporter.planned(sum(len(b) for b in batches), len(batches))
 
@@ -278,8 +276,7 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
             status_counts[status] = status_counts.get(status, 0) + count
         watch.batch_done(parameters["part"], sum(batch.values()))
 
-    new_files = sum(len(b) for b in batches)
-    with batch_runner(settings, new_files) as runner, batch_progress.watching(reporter) as watch:
+    with batch_runner(settings, sum(len(b) for b in batches)) as runner, batch_progress.watching(reporter) as watch:
         if batches and not runs_here(runner):
             # On a worker, which loads Great Expectations for its batches anyway: this process imports it
             # only for the run's end, once the workers have given back their memory (150 MB less at the peak).
@@ -294,11 +291,11 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
              "progress_dir": watch.folder}
             for number, batch in sorted(enumerate(batches), key=lambda numbered: -ingest.bytes_to_read(numbered[1]))],
             collect)
-    phase_done("batches")
-    reporter.stage("stories")
-    stories = cluster_run(warehouse_dir, run_id, quality_dir)
-    phase_done("stories")
+    return status_counts
 
+
+def _run_counts(warehouse_dir: str, run_id: str, survey, status_counts: dict[str, int], stories: int) -> dict:
+    """The run's counts for its summary and its runs row, from the batches and the staged tables."""
     counts = {"files_seen": survey.listed, "new_documents": sum(status_counts.values()),
               "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
               "duplicates": status_counts.get("duplicate", 0),
@@ -307,14 +304,37 @@ def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
     counts["non_german_articles"] = int((languages != "de").sum())
     quality = storage.read_staged(warehouse_dir, "quality_results", run_id)
     counts["failed_expectations"] = int((~quality["success"].astype(bool)).sum()) if not quality.empty else 0
+    return counts
+
+
+def _process(settings: Settings, run_id: str, runs_row: dict) -> dict:
+    """The stages of one run, from listing the landing folder to the load."""
+    logger = get_run_logger()
+    warehouse_dir = settings.warehouse_dir
+    quality_dir = str(Path(warehouse_dir) / "quality")
+    reporter = progress.current(logger)
+    clock = _PhaseClock()
+
+    survey = _survey(settings, reporter)
+    batches = list(ingest.batches(survey.plan, settings.batch_size))
+    logger.info("run %s: %d files under %s, %d new, %d already in the warehouse",
+                run_id, survey.listed, settings.input_dir, sum(len(b) for b in batches), survey.known)
+    clock.done("list_and_hash")
+    status_counts = _run_batches(settings, run_id, batches, quality_dir, reporter)
+    clock.done("batches")
+    reporter.stage("stories")
+    stories = cluster_run(warehouse_dir, run_id, quality_dir)
+    clock.done("stories")
+
+    counts = _run_counts(warehouse_dir, run_id, survey, status_counts, stories)
     reporter.stage("loading the warehouse")
     load_run(warehouse_dir, run_id, {
         **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": survey.listed,
         "loaded": counts["loaded"], "quarantined": counts["quarantined"], "duplicates": counts["duplicates"]},
         quality_dir)
-    phase_done("load")
+    clock.done("load")
     logger.info("stage counts: %s", counts)
-    logger.info("phase seconds: %s", json.dumps(phase_seconds))
+    logger.info("phase seconds: %s", json.dumps(clock.seconds))
     return {"run_id": run_id, **counts}
 
 

@@ -108,6 +108,45 @@ def _reprocessed_rows(before: pd.DataFrame, kept: pd.Series, stages: list[str], 
     return frame[frame["documents"] > 0]
 
 
+def _reprocess(settings: Settings, run_id: str, stages: list[str], installed: dict, doc_ids: list[str], logger) -> int:
+    """The selected documents through the per-document stages in batches, each committed as it comes back,
+    then the stories of the whole archive if asked; the number of documents replaced."""
+    # Stages that run per document, in batches; stories run once, on the whole archive, after them.
+    per_document = [stage for stage in stages if stage != "stories"]
+    batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)
+               ] if per_document else []
+    logger.info("reprocess %s: stages %s for %d documents in %d batches", run_id, ", ".join(stages),
+                len(doc_ids), len(batches))
+    reporter = progress.current(logger)
+    reporter.planned(len(doc_ids), len(batches))
+    replaced = 0
+
+    # One commit per batch, in the order they were submitted: a reprocess killed half way keeps
+    # its committed batches, and the next `--outdated` call takes up exactly what is left.
+    def commit(batch: dict, future) -> None:
+        nonlocal replaced
+        made = future.result()
+        if made["versions"] != {stage: installed[stage] for stage in per_document}:
+            raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
+                               "install the same newsetl on every worker")
+        replaced += storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"], per_document)
+        reporter.batch_done(len(batch["doc_ids"]))
+
+    # One write connection for every commit: opening one (attach, schema check) costs a third of a second.
+    with storage.connect(settings.warehouse_dir) as writer, batch_runner(settings, len(doc_ids)) as runner:
+        if batches:
+            open_file_context(Path(settings.warehouse_dir) / "quality", in_background=runs_here(runner))
+        run_batches(runner, reprocess_batch, [
+            {"doc_ids": batch, "stages": per_document, "run_id": run_id, "part": f"batch-{number:05d}",
+             "settings": settings} for number, batch in enumerate(batches)], commit)
+        if "stories" in stages and doc_ids:
+            reporter.stage("stories")
+            restory(settings.warehouse_dir, run_id)
+            clustered = storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, "stories", ["stories"])
+            replaced = replaced if per_document else clustered
+    return replaced
+
+
 @flow(name="news-etl-reprocess", log_prints=True)
 def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outdated: bool = False,
                        since: str | None = None, limit: int | None = None, batch_size: int | None = None,
@@ -124,8 +163,6 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
     settings = Settings.resolve(warehouse_dir=warehouse_dir, reprocess_batch_size=batch_size, workers=workers,
                                 dask_address=dask_address).for_reprocess()
     stages = versions.with_downstream(stages)
-    # Stages that run per document, in batches; stories run once, on the whole archive, after them.
-    per_document = [stage for stage in stages if stage != "stories"]
     installed = versions.stage_versions()
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
@@ -138,39 +175,7 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
         stopping.running(run_id)
         try:
             doc_ids = storage.documents_to_reprocess(settings.warehouse_dir, stages, installed, outdated, since, limit)
-            batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)
-                       ] if per_document else []
-            logger.info("reprocess %s: stages %s for %d documents in %d batches", run_id, ", ".join(stages),
-                        len(doc_ids), len(batches))
-            reporter = progress.current(logger)
-            reporter.planned(len(doc_ids), len(batches))
-            replaced = 0
-
-            # One commit per batch, in the order they were submitted: a reprocess killed half way keeps
-            # its committed batches, and the next `--outdated` call takes up exactly what is left.
-            def commit(batch: dict, future) -> None:
-                nonlocal replaced
-                made = future.result()
-                if made["versions"] != {stage: installed[stage] for stage in per_document}:
-                    raise RuntimeError(f"a worker runs other stage versions ({made['versions']}) than this flow: "
-                                       "install the same newsetl on every worker")
-                replaced += storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, batch["part"],
-                                                         per_document)
-                reporter.batch_done(len(batch["doc_ids"]))
-
-            # One write connection for every commit: opening one (attach, schema check) costs a third of a second.
-            with storage.connect(settings.warehouse_dir) as writer, batch_runner(settings, len(doc_ids)) as runner:
-                if batches:
-                    open_file_context(Path(settings.warehouse_dir) / "quality", in_background=runs_here(runner))
-                run_batches(runner, reprocess_batch, [
-                    {"doc_ids": batch, "stages": per_document, "run_id": run_id, "part": f"batch-{number:05d}",
-                     "settings": settings} for number, batch in enumerate(batches)], commit)
-                if "stories" in stages and doc_ids:
-                    reporter.stage("stories")
-                    restory(settings.warehouse_dir, run_id)
-                    clustered = storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, "stories",
-                                                             ["stories"])
-                    replaced = replaced if per_document else clustered
+            replaced = _reprocess(settings, run_id, stages, installed, doc_ids, logger)
         except BaseException as exc:
             storage.record_failed_run(settings.warehouse_dir, {
                 **runs_row, "finished_at": datetime.now(timezone.utc), "message": f"{type(exc).__name__}: {exc}"})
