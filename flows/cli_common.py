@@ -76,7 +76,8 @@ def import_prefect() -> None:
 
 def preload(models: bool, local_workers: bool) -> None:
     # Imports Prefect: in the preload thread, not before the server starts.
-    from newsetl.flows.batches import fork_workers_from_loaded_process, preload_process
+    from newsetl.flows.batches import fork_workers_from_loaded_process
+    from newsetl.flows.process_preload import preload_process
 
     if local_workers:
         fork_workers_from_loaded_process()

@@ -5,7 +5,7 @@ import threading
 
 from distributed import WorkerPlugin
 
-from newsetl.flows.batches import preload_process
+from newsetl.flows.process_preload import preload_process
 
 
 class PreloadModels(WorkerPlugin):

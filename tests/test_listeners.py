@@ -8,6 +8,9 @@ import sys
 import time
 
 import psutil
+import pytest
+
+pytestmark = pytest.mark.e2e  # runs the command line in child processes
 
 SERVER = "prefect.server.api.server:create_app"  # the temporary Prefect server's command line (flows/server.py)
 FORKED = "multiprocessing.forkserver"  # the command line of the forkserver and of the workers it forks
