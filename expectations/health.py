@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
-from newsetl.expectations.suites import RESULT_COLUMNS
 from newsetl.transforms import run_history
+from newsetl.transforms.batch_tables import RESULT_COLUMNS
 from newsetl.transforms.settings import Settings
 
 # Critical health checks make the run FAIL; the others WARN (see expectations/verdict.py).
