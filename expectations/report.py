@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsetl.expectations.report_data import DEFAULT_STALE_AFTER, collect
+from newsetl.expectations.report_data import collect
 from newsetl.expectations.report_html import render_html
 from newsetl.expectations.report_markdown import render_markdown
 from newsetl.expectations.report_sql import failing_rows_sql, quarantine_sql, query_command
@@ -20,7 +20,7 @@ __all__ = ["VERDICT_RULE", "build_report", "failing_rows_sql", "quarantine_sql",
 
 
 def build_report(con, out_dir: str | Path, runs: int = 30, *, warehouse: str | Path | None = None,
-                 now: datetime | None = None, stale_after: timedelta = DEFAULT_STALE_AFTER) -> tuple[Path, str]:
+                 now: datetime | None = None, stale_after: timedelta | None = None) -> tuple[Path, str]:
     """Regenerate report.html and report.md under out_dir from the warehouse behind `con`.
 
     warehouse: the folder the page's `newsetl query` commands name (they use the default one without it).
