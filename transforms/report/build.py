@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsetl.transforms.report.data import DEFAULT_STALE_AFTER, collect
+from newsetl.transforms.report.data import collect
 from newsetl.transforms.report.markdown import render_markdown
 from newsetl.transforms.report.page import render_html
 
 
 def build_report(con, out_dir: str | Path, runs: int = 30, *, warehouse: str | Path | None = None,
-                 now: datetime | None = None, stale_after: timedelta = DEFAULT_STALE_AFTER) -> tuple[Path, str]:
+                 now: datetime | None = None, stale_after: timedelta | None = None) -> tuple[Path, str]:
     """Regenerate report.html and report.md under out_dir from the warehouse behind `con`.
 
     warehouse: the folder the page's `newsetl query` commands name (they use the default one without it).

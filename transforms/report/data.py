@@ -2,7 +2,6 @@
 run, the articles' mix, failed expectations with the first failing rows, quarantined files, staleness."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -17,8 +16,8 @@ from newsetl.transforms import run_history
 from newsetl.transforms.report.queries import failing_rows_sql, sql_file, sql_quote
 from newsetl.transforms.report.samples import failure_samples
 from newsetl.transforms.report.values import age, as_utc, fmt_time
+from newsetl.transforms.settings import Settings
 
-DEFAULT_STALE_AFTER = timedelta(hours=float(os.environ.get("NEWSETL_REPORT_STALE_HOURS", 48)))
 QUARANTINE_ROWS = 50
 COUNTED_TABLES = ["documents", "articles", "mentions", "themes", "stories", "quarantine", "quality_results"]
 MISSING_FIELDS = ["published_at", "authors", "outlet", "title"]
@@ -169,11 +168,13 @@ def _committed(row) -> datetime:
     return as_utc(row.get("committed_at")) or as_utc(row["started_at"])
 
 
-def collect(con, runs: int = 30, now: datetime | None = None, stale_after: timedelta = DEFAULT_STALE_AFTER,
+def collect(con, runs: int = 30, now: datetime | None = None, stale_after: timedelta | None = None,
             out_dir: str | Path | None = None) -> ReportData:
     """Read everything the report shows for the last `runs` runs; out_dir keeps the failing rows already read
-    (samples.py)."""
+    (samples.py). stale_after defaults to the settings' (NEWSETL_REPORT_STALE_HOURS)."""
     now = now or datetime.now(timezone.utc)
+    if stale_after is None:
+        stale_after = Settings.resolve().report_stale_after()
     reader = _Reader(con)
     history = _history(reader, runs, now)
     counts, totals = _table_counts(reader, history)
