@@ -53,6 +53,23 @@ def test_the_agent_of_a_passive_speech_verb_is_the_speaker():
     assert _one(found, "indirect")["speaker_entity_id"] == lsvd
 
 
+def test_the_agent_of_a_passive_is_the_speaker_before_a_possessor_or_the_passive_subject():
+    body = ("Die Pläne Müllers wurden von Verkehrsministerin Petra Schulz als unbezahlbar bezeichnet. "
+            "Die Anwohner wurden von den örtlichen Behörden aufgefordert, ihre Häuser zu verlassen.")
+    schulz = entity_id("PER", "petra schulz")
+    found = _quotes(body, [_mention(body, "Müllers", entity_id("PER", "müller")), _mention(body, "Petra Schulz", schulz)])
+    reported = _one(found, "reported")
+    assert (reported["speaker"], reported["speaker_entity_id"]) == ("Verkehrsministerin Petra Schulz", schulz)
+    assert _one(found, "indirect")["speaker"] == "den örtlichen Behörden"
+
+
+def test_a_person_quoted_by_a_paper_in_the_passive_stays_the_speaker():
+    body = "Der Fraktionschef Volker Ratzmann wird von der „Netzeitung“ mit den Worten zitiert: „Der Senat ist am Ende.“"
+    ratzmann = entity_id("PER", "volker ratzmann")
+    row = _one(_quotes(body, [_mention(body, "Volker Ratzmann", ratzmann)]), "direct")
+    assert row["speaker_entity_id"] == ratzmann
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")

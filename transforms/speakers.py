@@ -66,6 +66,10 @@ _VERB_FINAL = re.compile(r"(?:ge[\wäöüß]+|[\wäöüß]+(?:t|en))\s*[,.:;]")
 # Characters a name found by rule counts as further from the cue than a name the tagger found.
 RULE_NAME_PENALTY = 40
 
+# The agent of a passive frame after its auxiliary (wurden von X als unrealistisch bezeichnet), or of a
+# participle clause (wie von der Verteidigung ausgeführt).
+_AGENT = re.compile(r"(?<![\w])(?:(?:wurde|wurden|wird|werden|worden)(?:\s+[a-zäöüß]+){0,3}|[Ww]ie)\s+vo[nm]\s+")
+_AUXILIARY_AFTER = re.compile(r"[\wäöüß]+\s+(?:werden|worden|wurde|wurden)\b")
 # The preposition before the writing that "heißt es" quotes.
 _SAID_IN = re.compile(r"(?<![\w])(?:[Ii]n|[Ii]m|[Aa]uf|[Bb]ei|[Aa]us)\s+")
 
@@ -77,7 +81,7 @@ class Speakers(Names):
         """Speaker (as written, entity id) in the frame body[start:end]: its subject, nearest to the cue; with
         nearest, the name nearest to the cue whatever it hangs on (die Befunde des Amts X, wonach ...)."""
         body = self.body
-        said_in = self._said_in(start, end, cue_at)
+        said_in = self._said_in(start, end, cue_at) or self.passive_agent(start, end, cue_at)
         if said_in is not None:
             return said_in
         pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", body[max(start, cue_at - 8):cue_at]) \
@@ -89,16 +93,7 @@ class Speakers(Names):
         named = self._frame_names(start, end)
         subjects = named if nearest else [n for n in named if not self.attached(n[0], start, n[4])]
         if subjects:
-            # A name of the cue's own clause (not one of "Wie CBS berichtet, gab X ..."), then the nearest to
-            # the cue, a name found by rule counted as if it stood further off than one the tagger found.
-            best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
-                                                min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
-            before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
-            if not nearest and len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) \
-                    and not PASSIVE.search(body[start:cue_at]):
-                # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
-                # the passive (Y wurde von X gebeten) the agent stays.
-                best = min(before, key=lambda n: (n[5], n[0]))
+            best = self._best_subject(subjects, start, cue_at, nearest)
             written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
             return self._with_acronym(best[1], written), best[3]
         phrase = self._noun_phrase(start, end, cue_at, nearest)
@@ -119,6 +114,22 @@ class Speakers(Names):
             best = min(places, key=lambda m: abs(m.start - cue_at))
             return best.surface, None
         return None, None
+
+    def _best_subject(self, subjects: list[tuple], start: int, cue_at: int, nearest: bool) -> tuple:
+        """The subject among a frame's names: a name of the cue's own clause (not one of "Wie CBS berichtet, gab
+        X ..."), then the nearest to the cue, a name found by rule counted as if it stood further off than one
+        the tagger found."""
+        body = self.body
+        best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
+                                            min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
+        if nearest:
+            return best
+        before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
+        if len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) and not PASSIVE.search(body[start:cue_at]):
+            # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
+            # the passive (Y wurde von X gebeten) the agent stays.
+            return min(before, key=lambda n: (n[5], n[0]))
+        return best
 
     def _frame_names(self, start: int, end: int) -> list[tuple[int, int, str, str | None, str, bool]]:
         """The names of a frame as (start, end, written, entity id, label, found by rule): the tagger's persons and
@@ -201,6 +212,24 @@ class Speakers(Names):
             if written and (eid or re.search(r"\b[A-ZÄÖÜ]{2,}", written)):
                 return written, eid
         return None
+
+    def passive_agent(self, start: int, end: int, cue_at: int) -> tuple[str, str | None] | None:
+        """The agent of a passive frame, who speaks there: "Die Forderungen wurden von Bundesverkehrsminister
+        Manfred Stolpe als unrealistisch bezeichnet", "konnten nicht von den Einsatzkräften bestätigt werden":
+        the noun phrase after von in the cue's clause, as printed, resolved."""
+        clause_start = max(start, *(self.body.rfind(c, start, cue_at) + 1 for c in ",;:.!?"))
+        clause = self.body[clause_start:cue_at]
+        agent = _AGENT.search(clause)
+        if agent is None and _AUXILIARY_AFTER.match(self.body, cue_at):
+            agent = re.search(r"(?<![\w])vo[nm]\s+", clause)
+        if agent is None or self.body.startswith("zitiert", cue_at):
+            return None  # X wird von der Netzeitung zitiert: X speaks, the paper quotes
+        at = clause_start + agent.end()
+        phrase_end = at + noun_phrase_end(self.body[at:cue_at])
+        if not re.search(r"[A-ZÄÖÜ]", self.body[at:phrase_end]):
+            return None
+        written, eid = self.source(at, phrase_end)
+        return (written, eid) if written else None
 
     def _other_clause(self, start: int, end: int, cue_at: int) -> bool:
         """Whether a subordinate clause with its own verb stands between a name and the cue (Wie der Sender CBS
