@@ -70,6 +70,17 @@ def test_a_person_quoted_by_a_paper_in_the_passive_stays_the_speaker():
     assert row["speaker_entity_id"] == ratzmann
 
 
+def test_a_person_after_a_sentence_opening_fuer_is_the_speaker_of_that_view():
+    body = ("„Wir respektieren die Entscheidung“, sagte Angela Merkel. "
+            "Für den Theologen Hans Küng sei der Rücktritt folgerichtig. "
+            "Für Bildungssenator Willi Lemke hält die Schule die Anstellung für ein „gelungenes Beispiel“.")
+    kueng, lemke = entity_id("PER", "hans küng"), entity_id("PER", "willi lemke")
+    found = _quotes(body, [_mention(body, "Angela Merkel", entity_id("PER", "angela merkel")),
+                           _mention(body, "Hans Küng", kueng), _mention(body, "Willi Lemke", lemke)])
+    assert _one(found, "free_indirect")["speaker_entity_id"] == kueng
+    assert found[found["quote"] == "„gelungenes Beispiel“"]["speaker_entity_id"].tolist() == [lemke]
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")

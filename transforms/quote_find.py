@@ -174,7 +174,7 @@ def _sentence_quotes(art: Article, quotes: list[Quote], direct_cover: list[tuple
             # Reported speech that goes on over several sentences is one quotation.
             open_free.end = trim_end(body, s, e)[1]
         else:
-            speaker, eid = _previous_speaker(art, k, _recent(art, k, last_speaker, last_sentence))
+            speaker, eid = art.for_whom(s, e) or _previous_speaker(art, k, _recent(art, k, last_speaker, last_sentence))
             open_free = Quote("free_indirect", *trim_end(body, s, e), None, speaker, eid)
             quotes.append(open_free)
         last_sentence = k

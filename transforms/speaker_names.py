@@ -24,6 +24,10 @@ from newsetl.transforms.speaker_words import (
     rule_entity,
 )
 
+# A sentence opening with "Für" and a person: that person's view follows (Für Bildungssenator Willi Lemke ist ...).
+_FOR_WHOM = re.compile(r"(?:^|[.!?:“”\"»«]\s*|\n\s*)Für\s+(?:(?:den|die|der)\s+)?(?:[a-zäöüß]+(?:e|en|er)\s+){0,2}"
+                       r"(?:[A-ZÄÖÜ][\wäöüß.-]*\s+){0,2}$")
+
 
 class Names:
     """One body with its mentions, and the names in it."""
@@ -89,6 +93,8 @@ class Names:
         ((CDU)); for an organisation also a genitive (der Sprecher der FDP). A person after a genitive noun is
         its apposition (der Vorsitzende des Ausschusses Alain Lamassoure)."""
         before = self.body[max(limit, pos - 80):pos]
+        if label == "PER" and _FOR_WHOM.search(self.body, max(0, pos - 100), pos):
+            return False  # Für den Theologen Hans Küng sei der Rücktritt „verständlich“: his view
         if before.rstrip().endswith(("(", "/")):
             return True
         words = re.findall(r"[\wÄÖÜäöüß'’-]+|[^\w\s]", before)
@@ -123,6 +129,19 @@ class Names:
         if lower in ("die", "das", "ein", "eine"):
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False
+
+    def for_whom(self, start: int, end: int) -> tuple[str, str | None] | None:
+        """The person whose view a sentence opening with "Für" gives (Für den Theologen Hans Küng sei der
+        Rücktritt verständlich): as written, entity id."""
+        if not re.match(r"\s*Für\s", self.body[start:end]):
+            return None
+        persons = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, min(end, start + 100))
+                   if m.label == "PER"]
+        persons += [(a, self.body[a:b], self.rule_entity(a, b)) for a, b in self.names_by_rule(start, min(end, start + 100))]
+        for at, written, eid in sorted(persons):
+            if _FOR_WHOM.search(self.body, max(0, at - 100), at):
+                return written, eid
+        return None
 
     def apposition(self, end: int) -> tuple[str, str] | None:
         """The person named between commas right after a noun phrase ending at end (Der Sprecher der FDP,
