@@ -81,6 +81,19 @@ def test_a_person_after_a_sentence_opening_fuer_is_the_speaker_of_that_view():
     assert found[found["quote"] == "„gelungenes Beispiel“"]["speaker_entity_id"].tolist() == [lemke]
 
 
+def test_a_bare_surname_is_the_person_the_article_names_in_full_even_where_the_tagger_missed_both():
+    body = "Den Entwurf lehnte der Abgeordnete Reinhold Gall ab. Gall schreibt: „Der Dauerbetrieb bringt nichts.“"
+    row = _one(_quotes(body, []), "direct")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Gall", entity_id("PER", "reinhold gall"))
+
+
+def test_a_bare_surname_takes_the_person_whose_surname_the_tagger_cut_off():
+    body = "Darauf antwortete Reinhold Gall im Landtag. Auch Gall argumentierte, das Gesetz sei verfehlt."
+    reinhold = entity_id("PER", "reinhold")
+    row = _one(_quotes(body, [_mention(body, "Reinhold", reinhold)]), "indirect")
+    assert (row["speaker"], row["speaker_entity_id"]) == ("Gall", reinhold)
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")

@@ -21,6 +21,7 @@ from newsetl.transforms.speaker_words import (
     is_role,
     is_role_or_title,
     not_name,
+    person_name,
     rule_entity,
 )
 
@@ -40,6 +41,7 @@ class Names:
         for m in self.mentions:
             if m.label in ("PER", "ORG"):
                 self._by_surface.setdefault(m.surface, m)
+        self._surname_ids: dict[str, str] | None = None
 
     def speakers_in(self, start: int, end: int) -> list[Mentioned]:
         """PER and ORG mentions inside body[start:end]."""
@@ -129,6 +131,21 @@ class Names:
         if lower in ("die", "das", "ein", "eine"):
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False
+
+    def surnames(self) -> dict[str, str]:
+        """The last word of each person's full name in the article (Reinhold Gall), the tagger's or one found by
+        rule, with its entity: the person a bare surname (Gall schreibt) means."""
+        if self._surname_ids is None:
+            found: dict[str, str] = {}
+            for m in self.mentions:
+                full = "" if m.label != "PER" else m.surface if " " in m.surface else self._full_name(m.end, m.surface)
+                if " " in full:  # Reinhold Gall, or Reinhold | Gall where the tagger cut the surname off
+                    found.setdefault(full.split()[-1], m.entity_id)
+            for a, b in self.names_by_rule(0, len(self.body)):
+                if person_name(self.body[a:b]):
+                    found.setdefault(self.body[a:b].split()[-1], self.rule_entity(a, b))
+            self._surname_ids = found
+        return self._surname_ids
 
     def for_whom(self, start: int, end: int) -> tuple[str, str | None] | None:
         """The person whose view a sentence opening with "Für" gives (Für den Theologen Hans Küng sei der

@@ -109,10 +109,15 @@ def _adjective(word: str) -> bool:
     return lemma[:1].islower() and lemma != word.lower() and word.endswith(("e", "en", "er", "es", "em"))
 
 
+def person_name(name: str) -> bool:
+    """Whether a name found by rule is a person's: no adjective leads it (not Deutsche Journalisten-Union)."""
+    return not _adjective(name.split()[0])
+
+
 def rule_entity(name: str) -> str:
     """The entity id of a name found by rule: an organisation where an adjective leads it (Deutsche
     Journalisten-Union, Erneuerbare Energie), else a person, keyed as the tag stage keys them."""
-    if _adjective(name.split()[0]):
+    if not person_name(name):
         return entity_id("ORG", " ".join(name.lower().split()))
     return entity_id("PER", person_key(name)[0])
 

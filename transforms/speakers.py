@@ -137,6 +137,7 @@ class Speakers(Names):
         body = self.body
         by_rule = self.names_by_rule(start, end)
         named = [(s, e, body[s:e], self.rule_entity(s, e), "PER", True) for s, e in by_rule]
+        named += self._bare_surnames(start, end, by_rule)
         rule_starts = {s for s, _ in by_rule}
         for m in self.speakers_in(start, end):
             if m.label == "ORG" and is_role(m.surface.split()[-1]):
@@ -152,6 +153,15 @@ class Speakers(Names):
                 continue
             named.append((m.start, m.end, m.surface, m.entity_id, m.label, False))
         return named
+
+    def _bare_surnames(self, start: int, end: int, by_rule: list[tuple[int, int]]) -> list[tuple]:
+        """Surnames alone in body[start:end] (Gall schreibt) of persons the article names in full elsewhere,
+        where neither the tagger nor the name rule found a name, as _frame_names gives its names."""
+        surnames = self.surnames()
+        taken = [(m.start, m.end) for m in self.mentions if m.start < end and m.end > start] + by_rule
+        return [(w.start(), w.end(), w.group(), surnames[w.group()], "PER", True)
+                for w in WORD.finditer(self.body, start, end)
+                if w.group() in surnames and not any(a < w.end() and w.start() < b for a, b in taken)]
 
     def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
