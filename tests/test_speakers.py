@@ -94,6 +94,13 @@ def test_a_bare_surname_takes_the_person_whose_surname_the_tagger_cut_off():
     assert (row["speaker"], row["speaker_entity_id"]) == ("Gall", reinhold)
 
 
+def test_reported_speech_goes_on_from_a_body_that_opened_the_sentence_before_but_not_from_a_thing():
+    body = ("Die Kriminalpolizei bittet um Mithilfe bei der Fahndung. Der Mann sei etwa 1,80 Meter groß. "
+            "Die Veröffentlichung verzögerte sich um eine Woche. Der Bericht sei noch nicht fertig.")
+    found = _quotes(body, [])
+    assert found["speaker"].fillna("").tolist() == ["Die Kriminalpolizei", ""]
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")

@@ -246,4 +246,7 @@ def _previous_speaker(art: Article, k: int, recent: Quote | None) -> tuple[str |
     sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
     if recent is not None:
         return recent.speaker, recent.speaker_entity_id
-    return art.subject(*art.sentences[k - 1]) if k > 0 else (None, None)
+    if k == 0:
+        return None, None
+    subject = art.subject(*art.sentences[k - 1])
+    return subject if subject[0] is not None else art.description_subject(*art.sentences[k - 1]) or subject

@@ -82,6 +82,18 @@ def countable(word: str) -> bool:
     return plural or _countable_noun(word)
 
 
+# Heads of noun phrases for bodies that speak for themselves (Die Kriminalpolizei, Das Robert-Koch-Institut, Die
+# Armeeleitung, Die Staatsanwaltschaft, Die japanischen Behörden, Das staatliche Fernsehen).
+_SPEAKING_BODIES = ("polizei", "institut", "leitung", "behörde", "behörden", "anwaltschaft", "gewerkschaft", "amt",
+                    "ministerium", "regierung", "gericht", "kommission", "verband", "partei", "fernsehen", "sender",
+                    "senat", "rat", "ausschuss", "agentur", "zeitung", "konzern", "verwaltung", "feuerwehr")
+
+
+def speaks(noun: str) -> bool:
+    """Whether a noun names someone who speaks: a role, or a body that speaks for itself."""
+    return is_role(noun) or noun.split("-")[-1].lower().endswith(_SPEAKING_BODIES)
+
+
 def is_role(word: str) -> bool:
     base = word.split("-")[-1].lower()
     return base.endswith(_ROLE_ENDINGS) or base in ROLES

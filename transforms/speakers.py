@@ -34,6 +34,7 @@ from newsetl.transforms.speaker_words import (
     not_name,
     noun_phrase_end,
     rule_entity,
+    speaks,
     strip_span,
 )
 
@@ -186,6 +187,16 @@ class Speakers(Names):
         apposition = self.apposition(m.end())
         if apposition is not None:
             return apposition  # Der ÖAMTC-Flugbetriebsleiter, Reinhard Kraxner, spekulierte
+        written = self._with_acronym(m.end(), m.group())
+        return written, self._resolve_description(m.start(), m.start() + len(written), m.group(1), written)
+
+    def description_subject(self, start: int, end: int) -> tuple[str, str | None] | None:
+        """A noun phrase with its article opening the sentence right before its verb, resolved where it can be
+        (Die Kriminalpolizei bittet um Mithilfe; Die New Yorker Gesundheitsbehörden haben ... entdeckt)."""
+        m = _ROLE_NP.match(self.body, start, end)
+        if m is None or not re.match(r"[ ]+[a-zäöüß]", self.body[m.end():m.end() + 3]) \
+                or m.group().split()[0].lower() not in _DEFINITE or not speaks(m.group(1)):
+            return None
         written = self._with_acronym(m.end(), m.group())
         return written, self._resolve_description(m.start(), m.start() + len(written), m.group(1), written)
 
