@@ -150,7 +150,7 @@ def _print_summary(settings, counts: dict, seconds: float, prefect: str) -> str 
     """What a person wants to know in five seconds: counts, top quarantine reasons, verdict, time, where."""
     from rich.markup import escape
 
-    from newsetl.expectations.report import verdict
+    from newsetl.expectations.verdict import verdict
     from newsetl.transforms.storage import connect
 
     run_id = counts["run_id"]

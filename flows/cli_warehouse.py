@@ -117,7 +117,7 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
-    from newsetl.expectations.report import build_report
+    from newsetl.transforms.report import build_report
     from newsetl.transforms.sqlite_catalog import CatalogDamaged
     from newsetl.transforms.storage import WarehouseLocked, connect
 
@@ -197,8 +197,8 @@ def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the bac
            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
     """Copy the warehouse's last committed state to DEST, consistent while a run goes on; restore by using DEST
     (`--warehouse DEST`) or moving it into the warehouse's place."""
-    from newsetl.expectations.report import build_report
     from newsetl.transforms.backup import backup as take_backup
+    from newsetl.transforms.report import build_report
     from newsetl.transforms.storage import connect
 
     try:
