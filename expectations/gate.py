@@ -4,33 +4,15 @@ from __future__ import annotations
 import fcntl
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from newsetl.expectations.suites import RESULT_COLUMNS, Validator
+from newsetl.expectations.suites import Validator
+from newsetl.transforms.batch_tables import QUARANTINE_COLUMNS, RESULT_COLUMNS, BatchTables
 
-QUARANTINE_COLUMNS = ["doc_id", "stage", "reason", "detail", "run_id"]
 _lock = threading.Lock()
 _validators: dict[str, Validator] = {}
-
-
-@dataclass
-class BatchTables:
-    """The tables one batch produces, as they move through the stages."""
-
-    documents: pd.DataFrame
-    articles: pd.DataFrame = field(default_factory=pd.DataFrame)
-    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    entity_aliases: pd.DataFrame = field(default_factory=pd.DataFrame)
-    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    search_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
-    quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    texts: pd.DataFrame = field(default_factory=pd.DataFrame)
-    stage_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
-    quality_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULT_COLUMNS))
 
 
 def _validator(quality_dir: str | Path) -> Validator:

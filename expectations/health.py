@@ -3,14 +3,14 @@ entities and stories per article. Each is an expectation with a severity, in the
 and each names the SQL that lists its failing rows."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
-from newsetl.expectations.suites import RESULT_COLUMNS
 from newsetl.transforms import run_history
+from newsetl.transforms.batch_tables import RESULT_COLUMNS
+from newsetl.transforms.settings import Settings
 
 # Critical health checks make the run FAIL; the others WARN (see expectations/verdict.py).
 # An article outside every story means clustering lost it: the warehouse is wrong, not just thin.
@@ -24,13 +24,9 @@ MISSING = {  # SQL predicate on articles `a` that is true where the field is mis
 NO_OUTLET = "(no outlet)"
 
 
-def _env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
-
-
 @dataclass(frozen=True)
 class HealthSettings:
-    """Thresholds of the health checks; from_env() reads the NEWSETL_HEALTH_* variables."""
+    """Thresholds of the health checks; of() takes the common ones from the settings (NEWSETL_HEALTH_*)."""
 
     max_age: timedelta = timedelta(days=7)
     # Articles dated later than this after their run started: a date parsed wrong, or a clock that lies.
@@ -51,12 +47,11 @@ class HealthSettings:
     max_entities: int = 300
 
     @classmethod
-    def from_env(cls) -> HealthSettings:
-        defaults = cls()
-        return cls(max_age=timedelta(days=_env_float("NEWSETL_HEALTH_MAX_AGE_DAYS", defaults.max_age.days)),
-                   volume_low=_env_float("NEWSETL_HEALTH_VOLUME_LOW", defaults.volume_low),
-                   volume_high=_env_float("NEWSETL_HEALTH_VOLUME_HIGH", defaults.volume_high),
-                   max_non_german_share=_env_float("NEWSETL_HEALTH_MAX_NON_GERMAN", defaults.max_non_german_share))
+    def of(cls, settings: Settings | None = None) -> HealthSettings:
+        """The thresholds of these settings, else of the settings read now."""
+        settings = settings or Settings.resolve()
+        return cls(max_age=timedelta(days=settings.health_max_age_days), volume_low=settings.health_volume_low,
+                   volume_high=settings.health_volume_high, max_non_german_share=settings.health_max_non_german)
 
 
 # The run's loaded articles; every check below reads them through this.
@@ -166,7 +161,7 @@ def _per_article(con, run_id: str, settings: HealthSettings) -> list[dict]:
 
 def health_checks(con, run_id: str, settings: HealthSettings | None = None) -> pd.DataFrame:
     """The health checks of a loaded run, read through a warehouse connection, as quality_results rows."""
-    settings = settings or HealthSettings.from_env()
+    settings = settings or HealthSettings.of()
     rows = [_freshness(con, run_id, settings), _volume(con, run_id, settings), *_completeness(con, run_id, settings),
             _language_mix(con, run_id, settings), *_per_article(con, run_id, settings),
             _future_dates(con, run_id, settings)]
@@ -180,7 +175,7 @@ def _quote(value: str) -> str:
 def failing_rows_sql(run_id: str, expectation: str, column: str | None,
                      settings: HealthSettings | None = None) -> str | None:
     """SQL that lists the rows behind a failed health check (doc_id and source_path where rows are articles)."""
-    settings = settings or HealthSettings.from_env()
+    settings = settings or HealthSettings.of()
     articles = ("select d.doc_id, d.source_path, a.outlet, a.language from articles a join documents d using (doc_id) "
                 f"where d.run_id = {_quote(run_id)} and d.status = 'loaded'")
     if expectation == "health_freshness":

@@ -9,13 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from newsetl.expectations.whole_files import PARTIAL, write_whole_files
+from newsetl.transforms.batch_tables import RESULT_COLUMNS
 from newsetl.transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
 
-RESULT_COLUMNS = ["run_id", "table_name", "expectation", "column_name", "critical", "success",
-                  "unexpected_count", "element_count"]
 # The column that names a failing row in the results and Data Docs (a row position would lead nowhere).
 ROW_KEY = {"entities": "entity_id"}
 

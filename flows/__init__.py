@@ -12,7 +12,9 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 def state_dir() -> Path:
     """The state folder of runs (Prefect's home, the commands' logs): NEWSETL_STATE_DIR, else .newsetl."""
-    return Path(os.environ.get("NEWSETL_STATE_DIR", ".newsetl")).resolve()
+    from newsetl.transforms.settings import Settings
+
+    return Path(Settings.resolve().state_dir).resolve()
 
 
 def prefect_home() -> Path:

