@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 SHARED_WORKER = {
-    "great_expectations_and_prefect": {"test_gate.py", "test_suites.py", "test_news_etl.py", "test_batches.py"},
+    "great_expectations_and_prefect": {"test_gate.py", "test_suites.py", "test_news_etl.py", "test_batches.py",
+                                       "test_alerts_flow.py"},
 }
 
 
