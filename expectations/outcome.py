@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsetl.expectations.report import failing_rows_sql, quarantine_sql, query_command, verdict
+from newsetl.expectations.verdict import verdict
 from newsetl.transforms.notify import TOP_FAILURES, Failure
+from newsetl.transforms.report.queries import failing_rows_sql, quarantine_sql, query_command
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from newsetl.expectations.report import verdict
+from newsetl.expectations.verdict import verdict
 from newsetl.transforms import run_history
 from newsetl.transforms.codes import DOCUMENT_STATUSES
 

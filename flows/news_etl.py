@@ -16,12 +16,12 @@ from prefect.states import Failed
 
 from newsetl.expectations.gate import build_docs, gate_batch, open_file_context, quarantine_docs, run_suite, validate_entities
 from newsetl.expectations.health import health_checks
-from newsetl.expectations.report import build_report
 from newsetl.flows import alerts, batch_progress, disk_full, landing, progress, stopping
 from newsetl.flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from newsetl.transforms import clean, cluster, diskspace, ingest, quote, search, storage, tag, themes, versions
 from newsetl.transforms.batch_tables import BatchTables
 from newsetl.transforms.faults import fault_point
+from newsetl.transforms.report import build_report
 from newsetl.transforms.settings import Settings
 
 STAGED_TABLES = ("documents", "texts", "articles", "mentions", "entity_aliases", "themes", "quotes", "search_terms",

@@ -28,8 +28,8 @@ def new_run_row(flow_run_id: str = "") -> dict:
 def record_quiet_run(settings, listed: int) -> dict:
     """Record a run that found all `listed` landing files accounted for; returns its counts as the flow would."""
     from newsetl.expectations.health import health_checks
-    from newsetl.expectations.report import build_report
     from newsetl.transforms import storage
+    from newsetl.transforms.report import build_report
 
     runs_row = new_run_row()
     run_id, folder = runs_row["run_id"], settings.warehouse_dir

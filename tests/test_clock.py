@@ -10,10 +10,10 @@ from contract import DOC_A, DOC_B, NOW, add_article, contract_warehouse
 from lifecycle import lake_run
 
 from newsetl.expectations.health import HealthSettings, failing_rows_sql, health_checks
-from newsetl.expectations.report import build_report
 from newsetl.expectations.status import read_status
 from newsetl.transforms import run_history
 from newsetl.transforms import storage as warehouse
+from newsetl.transforms.report import build_report
 
 pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
 

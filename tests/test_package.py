@@ -106,6 +106,8 @@ def test_a_wheel_in_a_fresh_venv_installs_only_newsetl_and_init_then_run_and_que
     subprocess.run([*newsetl, "init", "demo"], env=env, cwd=tmp_path, check=True, timeout=60, capture_output=True)
     demo = tmp_path / "demo"
     subprocess.run([*newsetl, "run"], env=env, cwd=demo, check=True, timeout=600, capture_output=True)
+    # the run's report was rendered from the templates the wheel ships as package data
+    assert "<h2 id=\"history\">History</h2>" in (demo / "warehouse" / "quality" / "report.html").read_text()
     count = subprocess.run([*newsetl, "query", "--format", "csv", "select count(*) as n from articles"], env=env,
                            cwd=demo, capture_output=True, text=True, check=True, timeout=60)
     assert count.stdout.splitlines()[-1] == "5"

@@ -17,7 +17,9 @@ import pandas as pd
 import pytest
 from contract import DOC_A, DOC_B, DOC_C, NOW, add_article, add_result, contract_warehouse
 
-from newsetl.expectations.report import VERDICT_RULE, build_report, query_command, verdict
+from newsetl.expectations.verdict import VERDICT_RULE, verdict
+from newsetl.transforms.report import build_report
+from newsetl.transforms.report.queries import query_command
 
 # ------------------------------------------------------------------ the verdict rule
 

@@ -6,8 +6,8 @@ import pytest
 from lifecycle import lake_run
 from markdown_it import MarkdownIt
 
-from newsetl.expectations.report import build_report
 from newsetl.transforms import storage as warehouse
+from newsetl.transforms.report import build_report
 
 pytestmark = pytest.mark.e2e  # each test runs the pipeline or the command line: seconds apiece
 

@@ -1,9 +1,9 @@
 """The report reads each run's failing rows once: kept beside the page, read again after other commits."""
 import json
 
-from newsetl.expectations.report import build_report
-from newsetl.expectations.report_samples import SAMPLES_FILE
 from newsetl.transforms import storage as warehouse
+from newsetl.transforms.report import build_report
+from newsetl.transforms.report.samples import SAMPLES_FILE
 
 MARK = "<p>kept beside the report</p>"
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from contract import NOW, contract_warehouse
 from typer.testing import CliRunner
 
-from newsetl.expectations.report import build_report
 from newsetl.flows.cli import app
+from newsetl.transforms.report import build_report
 
 BOGUS = {"NEWSETL_REPORT_STALE_HOURS": "soon", "NEWSETL_HEALTH_MAX_AGE_DAYS": "a week",
          "NEWSETL_HEALTH_VOLUME_LOW": "low", "NEWSETL_HEALTH_VOLUME_HIGH": "-2", "NEWSETL_HEALTH_MAX_NON_GERMAN": "lots",

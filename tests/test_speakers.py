@@ -53,6 +53,51 @@ def test_the_agent_of_a_passive_speech_verb_is_the_speaker():
     assert _one(found, "indirect")["speaker_entity_id"] == lsvd
 
 
+def test_the_agent_of_a_passive_is_the_speaker_before_a_possessor_or_the_passive_subject():
+    body = ("Die Pläne Müllers wurden von Verkehrsministerin Petra Schulz als unbezahlbar bezeichnet. "
+            "Die Anwohner wurden von den örtlichen Behörden aufgefordert, ihre Häuser zu verlassen.")
+    schulz = entity_id("PER", "petra schulz")
+    found = _quotes(body, [_mention(body, "Müllers", entity_id("PER", "müller")), _mention(body, "Petra Schulz", schulz)])
+    assert found[["kind", "speaker"]].values.tolist() == [
+        ["reported", "Verkehrsministerin Petra Schulz"], ["indirect", "den örtlichen Behörden"]]
+    assert found["speaker_entity_id"].iloc[0] == schulz
+
+
+def test_a_person_quoted_by_a_paper_in_the_passive_stays_the_speaker():
+    body = "Der Fraktionschef Volker Ratzmann wird von der „Netzeitung“ mit den Worten zitiert: „Der Senat ist am Ende.“"
+    ratzmann = entity_id("PER", "volker ratzmann")
+    row = _one(_quotes(body, [_mention(body, "Volker Ratzmann", ratzmann)]), "direct")
+    assert row["speaker_entity_id"] == ratzmann
+
+
+def test_a_person_after_a_sentence_opening_fuer_is_the_speaker_of_that_view():
+    body = ("„Wir respektieren die Entscheidung“, sagte Angela Merkel. "
+            "Für den Theologen Hans Küng sei der Rücktritt folgerichtig. "
+            "Für Bildungssenator Willi Lemke hält die Schule die Anstellung für ein „gelungenes Beispiel“.")
+    kueng, lemke = entity_id("PER", "hans küng"), entity_id("PER", "willi lemke")
+    found = _quotes(body, [_mention(body, "Angela Merkel", entity_id("PER", "angela merkel")),
+                           _mention(body, "Hans Küng", kueng), _mention(body, "Willi Lemke", lemke)])
+    assert _one(found, "free_indirect")["speaker_entity_id"] == kueng
+    assert found[found["quote"] == "„gelungenes Beispiel“"]["speaker_entity_id"].tolist() == [lemke]
+
+
+def test_a_bare_surname_is_the_person_the_article_names_in_full_whether_the_tagger_found_a_part_or_nothing():
+    # The tagger found nothing; the tagger found the first name alone and cut the surname off.
+    missed = "Den Entwurf lehnte der Abgeordnete Reinhold Gall ab. Gall schreibt: „Der Dauerbetrieb bringt nichts.“"
+    cut = "Darauf antwortete Reinhold Gall im Landtag. Auch Gall argumentierte, das Gesetz sei verfehlt."
+    reinhold = entity_id("PER", "reinhold")
+    speakers = [(row["speaker"], row["speaker_entity_id"]) for row in (
+        _one(_quotes(missed, []), "direct"), _one(_quotes(cut, [_mention(cut, "Reinhold", reinhold)]), "indirect"))]
+    assert speakers == [("Gall", entity_id("PER", "reinhold gall")), ("Gall", reinhold)]
+
+
+def test_reported_speech_goes_on_from_a_body_that_opened_the_sentence_before_but_not_from_a_thing():
+    body = ("Die Kriminalpolizei bittet um Mithilfe bei der Fahndung. Der Mann sei etwa 1,80 Meter groß. "
+            "Die Veröffentlichung verzögerte sich um eine Woche. Der Bericht sei noch nicht fertig.")
+    found = _quotes(body, [])
+    assert found["speaker"].fillna("").tolist() == ["Die Kriminalpolizei", ""]
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")

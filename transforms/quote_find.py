@@ -174,7 +174,7 @@ def _sentence_quotes(art: Article, quotes: list[Quote], direct_cover: list[tuple
             # Reported speech that goes on over several sentences is one quotation.
             open_free.end = trim_end(body, s, e)[1]
         else:
-            speaker, eid = _previous_speaker(art, k, _recent(art, k, last_speaker, last_sentence))
+            speaker, eid = art.for_whom(s, e) or _previous_speaker(art, k, _recent(art, k, last_speaker, last_sentence))
             open_free = Quote("free_indirect", *trim_end(body, s, e), None, speaker, eid)
             quotes.append(open_free)
         last_sentence = k
@@ -246,4 +246,7 @@ def _previous_speaker(art: Article, k: int, recent: Quote | None) -> tuple[str |
     sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
     if recent is not None:
         return recent.speaker, recent.speaker_entity_id
-    return art.subject(*art.sentences[k - 1]) if k > 0 else (None, None)
+    if k == 0:
+        return None, None
+    subject = art.subject(*art.sentences[k - 1])
+    return subject if subject[0] is not None else art.description_subject(*art.sentences[k - 1]) or subject

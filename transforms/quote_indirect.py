@@ -81,6 +81,9 @@ def reported_speech(art: Article, s: int, e: int) -> Quote | None:
         return None
     words = cue.group().split()
     verb = words[-1] if words[0] in ("hat", "haben", "hatte", "hatten") else words[0]
+    agent = art.passive_agent(s, e, s + cue.start())
+    if agent is not None:
+        return Quote("reported", *trim_end(art.body, s, e), verb, *agent)
     named = art.speakers_in(s, e)
     if named:
         before = [m for m in named if m.start < s + cue.start()]

@@ -21,8 +21,13 @@ from newsetl.transforms.speaker_words import (
     is_role,
     is_role_or_title,
     not_name,
+    person_name,
     rule_entity,
 )
+
+# A sentence opening with "Für" and a person: that person's view follows (Für Bildungssenator Willi Lemke ist ...).
+_FOR_WHOM = re.compile(r"(?:^|[.!?:“”\"»«]\s*|\n\s*)Für\s+(?:(?:den|die|der)\s+)?(?:[a-zäöüß]+(?:e|en|er)\s+){0,2}"
+                       r"(?:[A-ZÄÖÜ][\wäöüß.-]*\s+){0,2}$")
 
 
 class Names:
@@ -36,6 +41,7 @@ class Names:
         for m in self.mentions:
             if m.label in ("PER", "ORG"):
                 self._by_surface.setdefault(m.surface, m)
+        self._surname_ids: dict[str, str] | None = None
 
     def speakers_in(self, start: int, end: int) -> list[Mentioned]:
         """PER and ORG mentions inside body[start:end]."""
@@ -89,6 +95,8 @@ class Names:
         ((CDU)); for an organisation also a genitive (der Sprecher der FDP). A person after a genitive noun is
         its apposition (der Vorsitzende des Ausschusses Alain Lamassoure)."""
         before = self.body[max(limit, pos - 80):pos]
+        if label == "PER" and _FOR_WHOM.search(self.body, max(0, pos - 100), pos):
+            return False  # Für den Theologen Hans Küng sei der Rücktritt „verständlich“: his view
         if before.rstrip().endswith(("(", "/")):
             return True
         words = re.findall(r"[\wÄÖÜäöüß'’-]+|[^\w\s]", before)
@@ -123,6 +131,34 @@ class Names:
         if lower in ("die", "das", "ein", "eine"):
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False
+
+    def surnames(self) -> dict[str, str]:
+        """The last word of each person's full name in the article (Reinhold Gall), the tagger's or one found by
+        rule, with its entity: the person a bare surname (Gall schreibt) means."""
+        if self._surname_ids is None:
+            found: dict[str, str] = {}
+            for m in self.mentions:
+                full = "" if m.label != "PER" else m.surface if " " in m.surface else self._full_name(m.end, m.surface)
+                if " " in full:  # Reinhold Gall, or Reinhold | Gall where the tagger cut the surname off
+                    found.setdefault(full.split()[-1], m.entity_id)
+            for a, b in self.names_by_rule(0, len(self.body)):
+                if person_name(self.body[a:b]):
+                    found.setdefault(self.body[a:b].split()[-1], self.rule_entity(a, b))
+            self._surname_ids = found
+        return self._surname_ids
+
+    def for_whom(self, start: int, end: int) -> tuple[str, str | None] | None:
+        """The person whose view a sentence opening with "Für" gives (Für den Theologen Hans Küng sei der
+        Rücktritt verständlich): as written, entity id."""
+        if not re.match(r"\s*Für\s", self.body[start:end]):
+            return None
+        persons = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, min(end, start + 100))
+                   if m.label == "PER"]
+        persons += [(a, self.body[a:b], self.rule_entity(a, b)) for a, b in self.names_by_rule(start, min(end, start + 100))]
+        for at, written, eid in sorted(persons):
+            if _FOR_WHOM.search(self.body, max(0, at - 100), at):
+                return written, eid
+        return None
 
     def apposition(self, end: int) -> tuple[str, str] | None:
         """The person named between commas right after a noun phrase ending at end (Der Sprecher der FDP,

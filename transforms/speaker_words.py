@@ -82,6 +82,18 @@ def countable(word: str) -> bool:
     return plural or _countable_noun(word)
 
 
+# Heads of noun phrases for bodies that speak for themselves (Die Kriminalpolizei, Das Robert-Koch-Institut, Die
+# Armeeleitung, Die Staatsanwaltschaft, Die japanischen Behörden, Das staatliche Fernsehen).
+_SPEAKING_BODIES = ("polizei", "institut", "leitung", "behörde", "behörden", "anwaltschaft", "gewerkschaft", "amt",
+                    "ministerium", "regierung", "gericht", "kommission", "verband", "partei", "fernsehen", "sender",
+                    "senat", "rat", "ausschuss", "agentur", "zeitung", "konzern", "verwaltung", "feuerwehr")
+
+
+def speaks(noun: str) -> bool:
+    """Whether a noun names someone who speaks: a role, or a body that speaks for itself."""
+    return is_role(noun) or noun.split("-")[-1].lower().endswith(_SPEAKING_BODIES)
+
+
 def is_role(word: str) -> bool:
     base = word.split("-")[-1].lower()
     return base.endswith(_ROLE_ENDINGS) or base in ROLES
@@ -109,10 +121,15 @@ def _adjective(word: str) -> bool:
     return lemma[:1].islower() and lemma != word.lower() and word.endswith(("e", "en", "er", "es", "em"))
 
 
+def person_name(name: str) -> bool:
+    """Whether a name found by rule is a person's: no adjective leads it (not Deutsche Journalisten-Union)."""
+    return not _adjective(name.split()[0])
+
+
 def rule_entity(name: str) -> str:
     """The entity id of a name found by rule: an organisation where an adjective leads it (Deutsche
     Journalisten-Union, Erneuerbare Energie), else a person, keyed as the tag stage keys them."""
-    if _adjective(name.split()[0]):
+    if not person_name(name):
         return entity_id("ORG", " ".join(name.lower().split()))
     return entity_id("PER", person_key(name)[0])
 

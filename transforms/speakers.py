@@ -34,6 +34,7 @@ from newsetl.transforms.speaker_words import (
     not_name,
     noun_phrase_end,
     rule_entity,
+    speaks,
     strip_span,
 )
 
@@ -66,6 +67,10 @@ _VERB_FINAL = re.compile(r"(?:ge[\wäöüß]+|[\wäöüß]+(?:t|en))\s*[,.:;]")
 # Characters a name found by rule counts as further from the cue than a name the tagger found.
 RULE_NAME_PENALTY = 40
 
+# The agent of a passive frame after its auxiliary (wurden von X als unrealistisch bezeichnet), or of a
+# participle clause (wie von der Verteidigung ausgeführt).
+_AGENT = re.compile(r"(?<![\w])(?:(?:wurde|wurden|wird|werden|worden)(?:\s+[a-zäöüß]+){0,3}|[Ww]ie)\s+vo[nm]\s+")
+_AUXILIARY_AFTER = re.compile(r"[\wäöüß]+\s+(?:werden|worden|wurde|wurden)\b")
 # The preposition before the writing that "heißt es" quotes.
 _SAID_IN = re.compile(r"(?<![\w])(?:[Ii]n|[Ii]m|[Aa]uf|[Bb]ei|[Aa]us)\s+")
 
@@ -77,7 +82,7 @@ class Speakers(Names):
         """Speaker (as written, entity id) in the frame body[start:end]: its subject, nearest to the cue; with
         nearest, the name nearest to the cue whatever it hangs on (die Befunde des Amts X, wonach ...)."""
         body = self.body
-        said_in = self._said_in(start, end, cue_at)
+        said_in = self._said_in(start, end, cue_at) or self.passive_agent(start, end, cue_at)
         if said_in is not None:
             return said_in
         pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", body[max(start, cue_at - 8):cue_at]) \
@@ -89,16 +94,7 @@ class Speakers(Names):
         named = self._frame_names(start, end)
         subjects = named if nearest else [n for n in named if not self.attached(n[0], start, n[4])]
         if subjects:
-            # A name of the cue's own clause (not one of "Wie CBS berichtet, gab X ..."), then the nearest to
-            # the cue, a name found by rule counted as if it stood further off than one the tagger found.
-            best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
-                                                min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
-            before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
-            if not nearest and len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) \
-                    and not PASSIVE.search(body[start:cue_at]):
-                # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
-                # the passive (Y wurde von X gebeten) the agent stays.
-                best = min(before, key=lambda n: (n[5], n[0]))
+            best = self._best_subject(subjects, start, cue_at, nearest)
             written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
             return self._with_acronym(best[1], written), best[3]
         phrase = self._noun_phrase(start, end, cue_at, nearest)
@@ -120,12 +116,29 @@ class Speakers(Names):
             return best.surface, None
         return None, None
 
+    def _best_subject(self, subjects: list[tuple], start: int, cue_at: int, nearest: bool) -> tuple:
+        """The subject among a frame's names: a name of the cue's own clause (not one of "Wie CBS berichtet, gab
+        X ..."), then the nearest to the cue, a name found by rule counted as if it stood further off than one
+        the tagger found."""
+        body = self.body
+        best = min(subjects, key=lambda n: (self._other_clause(n[0], n[1], cue_at),
+                                            min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
+        if nearest:
+            return best
+        before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
+        if len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) and not PASSIVE.search(body[start:cue_at]):
+            # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
+            # the passive (Y wurde von X gebeten) the agent stays.
+            return min(before, key=lambda n: (n[5], n[0]))
+        return best
+
     def _frame_names(self, start: int, end: int) -> list[tuple[int, int, str, str | None, str, bool]]:
         """The names of a frame as (start, end, written, entity id, label, found by rule): the tagger's persons and
         organisations and the names found by rule, less roles the tagger took for names."""
         body = self.body
         by_rule = self.names_by_rule(start, end)
         named = [(s, e, body[s:e], self.rule_entity(s, e), "PER", True) for s, e in by_rule]
+        named += self._bare_surnames(start, end, by_rule)
         rule_starts = {s for s, _ in by_rule}
         for m in self.speakers_in(start, end):
             if m.label == "ORG" and is_role(m.surface.split()[-1]):
@@ -141,6 +154,15 @@ class Speakers(Names):
                 continue
             named.append((m.start, m.end, m.surface, m.entity_id, m.label, False))
         return named
+
+    def _bare_surnames(self, start: int, end: int, by_rule: list[tuple[int, int]]) -> list[tuple]:
+        """Surnames alone in body[start:end] (Gall schreibt) of persons the article names in full elsewhere,
+        where neither the tagger nor the name rule found a name, as _frame_names gives its names."""
+        surnames = self.surnames()
+        taken = [(m.start, m.end) for m in self.mentions if m.start < end and m.end > start] + by_rule
+        return [(w.start(), w.end(), w.group(), surnames[w.group()], "PER", True)
+                for w in WORD.finditer(self.body, start, end)
+                if w.group() in surnames and not any(a < w.end() and w.start() < b for a, b in taken)]
 
     def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
@@ -165,6 +187,16 @@ class Speakers(Names):
         apposition = self.apposition(m.end())
         if apposition is not None:
             return apposition  # Der ÖAMTC-Flugbetriebsleiter, Reinhard Kraxner, spekulierte
+        written = self._with_acronym(m.end(), m.group())
+        return written, self._resolve_description(m.start(), m.start() + len(written), m.group(1), written)
+
+    def description_subject(self, start: int, end: int) -> tuple[str, str | None] | None:
+        """A noun phrase with its article opening the sentence right before its verb, resolved where it can be
+        (Die Kriminalpolizei bittet um Mithilfe; Die New Yorker Gesundheitsbehörden haben ... entdeckt)."""
+        m = _ROLE_NP.match(self.body, start, end)
+        if m is None or not re.match(r"[ ]+[a-zäöüß]", self.body[m.end():m.end() + 3]) \
+                or m.group().split()[0].lower() not in _DEFINITE or not speaks(m.group(1)):
+            return None
         written = self._with_acronym(m.end(), m.group())
         return written, self._resolve_description(m.start(), m.start() + len(written), m.group(1), written)
 
@@ -201,6 +233,24 @@ class Speakers(Names):
             if written and (eid or re.search(r"\b[A-ZÄÖÜ]{2,}", written)):
                 return written, eid
         return None
+
+    def passive_agent(self, start: int, end: int, cue_at: int) -> tuple[str, str | None] | None:
+        """The agent of a passive frame, who speaks there: "Die Forderungen wurden von Bundesverkehrsminister
+        Manfred Stolpe als unrealistisch bezeichnet", "konnten nicht von den Einsatzkräften bestätigt werden":
+        the noun phrase after von in the cue's clause, as printed, resolved."""
+        clause_start = max(start, *(self.body.rfind(c, start, cue_at) + 1 for c in ",;:.!?"))
+        clause = self.body[clause_start:cue_at]
+        agent = _AGENT.search(clause)
+        if agent is None and _AUXILIARY_AFTER.match(self.body, cue_at):
+            agent = re.search(r"(?<![\w])vo[nm]\s+", clause)
+        if agent is None or self.body.startswith("zitiert", cue_at):
+            return None  # X wird von der Netzeitung zitiert: X speaks, the paper quotes
+        at = clause_start + agent.end()
+        phrase_end = at + noun_phrase_end(self.body[at:cue_at])
+        if not re.search(r"[A-ZÄÖÜ]", self.body[at:phrase_end]):
+            return None
+        written, eid = self.source(at, phrase_end)
+        return (written, eid) if written else None
 
     def _other_clause(self, start: int, end: int, cue_at: int) -> bool:
         """Whether a subordinate clause with its own verb stands between a name and the cue (Wie der Sender CBS

@@ -4,14 +4,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newsetl.expectations.report_data import QUARANTINE_ROWS, runs_in_focus
-from newsetl.expectations.report_format import clock_note, fmt_time, num, pct
-from newsetl.expectations.report_html import HISTORY_HEADERS
-from newsetl.expectations.report_sql import quarantine_sql, query_command
 from newsetl.expectations.verdict import VERDICT_RULE
+from newsetl.transforms.report.data import HISTORY_HEADERS, QUARANTINE_ROWS, runs_in_focus
+from newsetl.transforms.report.queries import quarantine_sql, query_command
+from newsetl.transforms.report.values import clock_note, fmt_time, num, pct
 
 if TYPE_CHECKING:
-    from newsetl.expectations.report_data import ReportData
+    from newsetl.transforms.report.data import ReportData
 
 # What starts inline markup anywhere in a line (tags, entities, links, emphasis, code, table cells); any ASCII
 # punctuation may be backslash-escaped in CommonMark, and a value's first character is too (headings, lists).

@@ -11,16 +11,18 @@ import duckdb
 import pandas as pd
 
 from newsetl.expectations import health
-from newsetl.expectations.report_format import age, as_utc, fmt_time
-from newsetl.expectations.report_samples import failure_samples
-from newsetl.expectations.report_sql import failing_rows_sql, sql_quote
 from newsetl.expectations.verdict import verdict
 from newsetl.transforms import run_history
+from newsetl.transforms.report.queries import failing_rows_sql, sql_file, sql_quote
+from newsetl.transforms.report.samples import failure_samples
+from newsetl.transforms.report.values import age, as_utc, fmt_time
 from newsetl.transforms.settings import Settings
 
 QUARANTINE_ROWS = 50
 COUNTED_TABLES = ["documents", "articles", "mentions", "themes", "stories", "quarantine", "quality_results"]
 MISSING_FIELDS = ["published_at", "authors", "outlet", "title"]
+HISTORY_HEADERS = ["run", "started", "status", "verdict", "files", "loaded", "quarantined", "duplicates",
+                   "quarantine rate", "critical failed", "warnings failed", "clock"]
 
 
 @dataclass
@@ -74,11 +76,7 @@ def _history(reader: _Reader, runs: int, now: datetime) -> pd.DataFrame:
     history["clock_flag"] = [run_history.AHEAD if run_history.ahead_of(r, now) else
                              (r["clock_flag"] if isinstance(r["clock_flag"], str) else None)
                              for _, r in history.iterrows()]
-    failed = reader.frame("""select run_id, count(*) filter (where critical) as critical_failed,
-                                    count(*) filter (where not critical) as warnings_failed
-                             from (select distinct run_id, table_name, expectation, column_name, critical
-                                   from quality_results where not success)
-                             group by run_id""", columns=["run_id", "critical_failed", "warnings_failed"])
+    failed = reader.frame(sql_file("failed_by_run"), columns=["run_id", "critical_failed", "warnings_failed"])
     history = history.merge(failed, on="run_id", how="left")
     for column in ("critical_failed", "warnings_failed"):
         history[column] = history[column].fillna(0).astype(int)
@@ -131,13 +129,8 @@ def _article_mix(reader: _Reader, history: pd.DataFrame) -> tuple[pd.DataFrame, 
     return missing, outlets, languages
 
 
-
 def _failures(reader: _Reader, history: pd.DataFrame, out_dir: Path) -> pd.DataFrame:
-    failures = reader.frame(f"""
-        select run_id, table_name, expectation, column_name, critical,
-               sum(unexpected_count) as unexpected, sum(element_count) as elements
-        from quality_results where not success and run_id in {_run_ids(history)}
-        group by all order by run_id, critical desc, table_name, expectation, column_name""",
+    failures = reader.frame(sql_file("failures", run_ids=_run_ids(history)),
                             columns=["run_id", "table_name", "expectation", "column_name", "critical", "unexpected",
                                      "elements"])
     queries = [failing_rows_sql(row.run_id, row.table_name, row.expectation, row.column_name, bool(row.critical))
@@ -146,13 +139,8 @@ def _failures(reader: _Reader, history: pd.DataFrame, out_dir: Path) -> pd.DataF
 
 
 def _quarantine(reader: _Reader, history: pd.DataFrame) -> pd.DataFrame:
-    return reader.frame(f"""
-        select q.run_id, q.doc_id, d.source_path, q.stage, q.reason, q.detail
-        from quarantine q left join documents d on d.doc_id = q.doc_id and d.run_id = q.run_id
-        where q.run_id in {_run_ids(history)}
-        order by q.run_id, q.reason, d.source_path""",
+    return reader.frame(sql_file("quarantine", run_ids=_run_ids(history)),
                         columns=["run_id", "doc_id", "source_path", "stage", "reason", "detail"])
-
 
 
 def _stale(history: pd.DataFrame, now: datetime, stale_after: timedelta) -> str | None:
@@ -183,7 +171,7 @@ def _committed(row) -> datetime:
 def collect(con, runs: int = 30, now: datetime | None = None, stale_after: timedelta | None = None,
             out_dir: str | Path | None = None) -> ReportData:
     """Read everything the report shows for the last `runs` runs; out_dir keeps the failing rows already read
-    (expectations/report_samples.py). stale_after defaults to the settings' (NEWSETL_REPORT_STALE_HOURS)."""
+    (samples.py). stale_after defaults to the settings' (NEWSETL_REPORT_STALE_HOURS)."""
     now = now or datetime.now(timezone.utc)
     if stale_after is None:
         stale_after = Settings.resolve().report_stale_after()

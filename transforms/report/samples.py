@@ -18,11 +18,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from newsetl.expectations.report_format import esc, html_table
 from newsetl.expectations.whole_files import PARTIAL
+from newsetl.transforms.report.queries import sql_file
+from newsetl.transforms.report.templating import render
 
 SAMPLE_ROWS = 5
 SAMPLES_FILE = "report-samples.json"
+CODE_COLUMNS = ("doc_id", "source_path")
 # Commits that add a run's own rows and touch no earlier run's: a run's start and load, a failed run's
 # row, the marking of dead runs.
 _RUN_COMMITS = r"^(start|run|failed) \S+$|^recovery$"
@@ -65,11 +67,8 @@ def _generation(con) -> str | None:
     """What the kept fragments hold for: this catalog (its first commit's time) as of its last commit other
     than a run's own, and this newsetl; None where the catalog does not say."""
     try:
-        first, last = con.execute(f"""
-            select min(snapshot_time)::varchar,
-                   max(snapshot_id) filter (where commit_message is null
-                                            or not regexp_matches(commit_message, '{_RUN_COMMITS}'))
-            from lake.snapshots()""").fetchone()
+        first, last = con.execute(sql_file("samples_generation"),
+                                  {"run_commits": _RUN_COMMITS}).fetchone()
     except duckdb.Error:
         return None
     try:
@@ -112,17 +111,11 @@ def _read(con, sql: str | None) -> pd.DataFrame | str | None:
 
 
 def sample_html(sample) -> str:
+    """The rows (or why there are none) as the page shows them under a failure (templates/sample.html.j2)."""
     if sample is None:
         return ""
     if isinstance(sample, str):
-        return f'<p class="note">{esc(sample)}</p>'
-    if sample.empty:
-        return ('<p class="note">No such rows in the warehouse now: the rows of documents quarantined later in '
-                "the run left every table (see its quarantined rows).</p>")
-
-    def cell(column, value) -> str:
-        shown = "NULL" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
-        return f"<code>{esc(shown)}</code>" if column in ("doc_id", "source_path") else esc(shown)
-
-    return html_table([esc(c) for c in sample.columns],
-                  [[cell(c, v) for c, v in row.items()] for _, row in sample.iterrows()], "rows")
+        return render("sample.html.j2", error=sample)
+    rows = [[("NULL" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value, column in CODE_COLUMNS)
+             for column, value in row.items()] for _, row in sample.iterrows()]
+    return render("sample.html.j2", error=None, columns=list(sample.columns), rows=rows)

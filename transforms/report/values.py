@@ -1,7 +1,6 @@
-"""How the report writes values: times in UTC, counts, shares, clock flags, escaped text."""
+"""How the report writes values: times in UTC, counts, shares, clock flags (the templates escape them)."""
 from __future__ import annotations
 
-import html
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
@@ -26,10 +25,6 @@ def fmt_time(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value))
-
-
 def num(value) -> str:
     return "-" if value is None or pd.isna(value) else f"{int(value):,}"
 
@@ -46,10 +41,3 @@ def run_label(row) -> str:
 def clock_note(flag) -> str:
     return {run_history.BEHIND: "behind the previous run's", run_history.AHEAD: "ahead of now"}.get(flag, "")
 
-
-
-def html_table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
-    """An HTML table of already-escaped cells."""
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

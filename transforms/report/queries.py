@@ -7,6 +7,13 @@ from pathlib import Path
 from newsetl.expectations import health
 from newsetl.expectations.suites import SUITES, Check
 
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def sql_file(name: str, **parts: str) -> str:
+    """A query of sql/, its {placeholders} filled with SQL the caller wrote (quoted run ids)."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8").format(**parts)
+
 
 def sql_quote(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"

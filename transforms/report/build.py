@@ -1,22 +1,12 @@
-"""The maintainers' data-quality report: a verdict per run, history and trends, and where to look.
-
-Built from the warehouse alone, through a read connection and SQL, so it can be rebuilt at any time
-(`newsetl report`) and after a failed run: one self-contained HTML page (expectations/report_html.py)
-and the Markdown used as the Prefect artifact (expectations/report_markdown.py), from what
-expectations/report_data.py reads.
-"""
+"""Both files of the report, written from the warehouse: report.html (page.py) and report.md (markdown.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsetl.expectations.report_data import collect
-from newsetl.expectations.report_html import render_html
-from newsetl.expectations.report_markdown import render_markdown
-from newsetl.expectations.report_sql import failing_rows_sql, quarantine_sql, query_command
-from newsetl.expectations.verdict import VERDICT_RULE, verdict
-
-__all__ = ["VERDICT_RULE", "build_report", "failing_rows_sql", "quarantine_sql", "query_command", "verdict"]
+from newsetl.transforms.report.data import collect
+from newsetl.transforms.report.markdown import render_markdown
+from newsetl.transforms.report.page import render_html
 
 
 def build_report(con, out_dir: str | Path, runs: int = 30, *, warehouse: str | Path | None = None,
