@@ -63,6 +63,14 @@ def test_the_agent_of_a_passive_is_the_speaker_before_a_possessor_or_the_passive
     assert found["speaker_entity_id"].iloc[0] == schulz
 
 
+def test_an_agent_opening_a_passive_sentence_speaks_there_and_in_the_reported_speech_after_it():
+    framed = ("Von den Behörden wird angenommen, dass Schmuggler den Zwischenfall auslösten. "
+              "Von Unionspolitikern wurden die Äußerungen als geschmacklos bezeichnet.")
+    going_on = "Von politischen Beobachtern wird der Schritt als klug gewertet. So könne die Partei Wähler gewinnen."
+    assert _quotes(framed, [])["speaker"].tolist() == ["den Behörden", "Unionspolitikern"]
+    assert _one(_quotes(going_on, []), "free_indirect")["speaker"] == "politischen Beobachtern"
+
+
 def test_a_person_quoted_by_a_paper_in_the_passive_stays_the_speaker():
     body = "Der Fraktionschef Volker Ratzmann wird von der „Netzeitung“ mit den Worten zitiert: „Der Senat ist am Ende.“"
     ratzmann = entity_id("PER", "volker ratzmann")

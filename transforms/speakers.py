@@ -70,6 +70,8 @@ RULE_NAME_PENALTY = 40
 # The agent of a passive frame after its auxiliary (wurden von X als unrealistisch bezeichnet), or of a
 # participle clause (wie von der Verteidigung ausgeführt).
 _AGENT = re.compile(r"(?<![\w])(?:(?:wurde|wurden|wird|werden|worden)(?:\s+[a-zäöüß]+){0,3}|[Ww]ie)\s+vo[nm]\s+")
+# Verbs whose von names what is spoken of, not who speaks, and a clause boundary.
+_SPOKEN_OF = re.compile(r"\b(?:gesprochen|berichtet|erzählt|dass|und)\b")
 _AUXILIARY_AFTER = re.compile(r"[\wäöüß]+\s+(?:werden|worden|wurde|wurden)\b")
 # The preposition before the writing that "heißt es" quotes.
 _SAID_IN = re.compile(r"(?<![\w])(?:[Ii]n|[Ii]m|[Aa]uf|[Bb]ei|[Aa]us)\s+")
@@ -166,7 +168,12 @@ class Speakers(Names):
 
     def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
-        von Bündnis 90/Die Grünen, Anja Hajduk, kritisierte ...), else its first name."""
+        von Bündnis 90/Die Grünen, Anja Hajduk, kritisierte ...), else its first name; before either, the agent
+        of a passive (Von politischen Beobachtern wird dieser Schritt ... gewertet)."""
+        stop = start + len(self.body[start:end].rstrip(" .!?\n"))
+        agent = self.passive_agent(start, stop, stop)
+        if agent is not None:
+            return agent
         named = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, end)]
         named += [(a, self.body[a:b], self.rule_entity(a, b))
                   for a, b in self.names_by_rule(start, end)]
@@ -243,6 +250,9 @@ class Speakers(Names):
         agent = _AGENT.search(clause)
         if agent is None and _AUXILIARY_AFTER.match(self.body, cue_at):
             agent = re.search(r"(?<![\w])vo[nm]\s+", clause)
+        if agent is None and PASSIVE.search(clause) and not _SPOKEN_OF.search(self.body, clause_start, cue_at + 12):
+            # Von den Behörden wird angenommen, dass ...; not what is spoken of (Von Desinformation wird gesprochen).
+            agent = re.match(r"\s*Vo[nm]\s+", clause)
         if agent is None or self.body.startswith("zitiert", cue_at):
             return None  # X wird von der Netzeitung zitiert: X speaks, the paper quotes
         at = clause_start + agent.end()
