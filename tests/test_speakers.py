@@ -106,6 +106,16 @@ def test_reported_speech_goes_on_from_a_body_that_opened_the_sentence_before_but
     assert found["speaker"].fillna("").tolist() == ["Die Kriminalpolizei", ""]
 
 
+def test_the_subject_before_the_verb_in_second_place_speaks_not_the_object_after_it():
+    body = ("Die Studie stammt von der Autorin Vera Herbst. Der Hauptgeschäftsführer des Verbandes nannte sie „fahrlässig“. "
+            "Bazoum Mohammed, Sprecher der oppositionellen Gruppe CFDR, forderte die Militärjunta auf, abzutreten.")
+    found = _quotes(body, [_mention(body, "Vera Herbst", entity_id("PER", "vera herbst")),
+                           _mention(body, "CFDR", entity_id("ORG", "cfdr"), "ORG"),
+                           _mention(body, "Militärjunta", entity_id("ORG", "militärjunta"), "ORG")])
+    assert found["speaker"].tolist() == ["Der Hauptgeschäftsführer des Verbandes", "Bazoum Mohammed"]
+    assert found["speaker_entity_id"].iloc[1] == entity_id("PER", "bazoum mohammed")
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")
