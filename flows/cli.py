@@ -12,9 +12,11 @@ from pathlib import Path
 
 import typer
 
+from newsetl.flows import cli_help
+
 # The run summary's wall time is the command's, from here: the first instruction of the command line.
 from newsetl.flows.cli_clock import STARTED  # noqa: F401
-from newsetl.flows.cli_common import NOTIFY_HELP, fail, settings_for
+from newsetl.flows.cli_common import fail, settings_for
 from newsetl.flows.cli_query import query, search
 from newsetl.flows.cli_run import run
 from newsetl.flows.cli_warehouse import backup, migrate, rebuild, report, reprocess, status
@@ -64,7 +66,7 @@ app.add_typer(automation_app, name="automation")
 
 
 @automation_app.command("install")
-def automation_install(notify: list[str] = typer.Option(None, "--notify", metavar="URL", help=NOTIFY_HELP)) -> None:
+def automation_install(notify: list[str] = typer.Option(None, "--notify", metavar="URL", help=cli_help.NOTIFY)) -> None:
     """Notify the Apprise URLs when a news-etl flow run ends Failed or Crashed, and when none completed for two
     hours, from the Prefect server of PREFECT_API_URL; installing again replaces the automations."""
     settings = settings_for(notify=" ".join(notify) if notify else None)

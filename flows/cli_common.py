@@ -1,4 +1,4 @@
-"""What the `newsetl` commands share: settings read or refused on one line, the catalog in use, help texts,
+"""What the `newsetl` commands share: settings read or refused on one line, the catalog in use,
 and the loading that overlaps a Prefect server's start."""
 from __future__ import annotations
 
@@ -7,21 +7,6 @@ import os
 import typer
 
 from newsetl.flows.command_group import error_line
-
-WAREHOUSE_HELP = "Warehouse folder (lake.sqlite, lake/, parquet/, quality/); env NEWSETL_WAREHOUSE."
-CATALOG_HELP = ("The warehouse's catalog: postgresql://user@host/db for a catalog a team shares (data files stay in "
-                "the warehouse folder); default the SQLite file in the folder; env NEWSETL_CATALOG.")
-
-
-WORKERS_HELP = "Batch worker processes on this machine (default: one per core; 1 runs batches in this process); env NEWSETL_WORKERS."
-DASK_ADDRESS_HELP = "Run the batches on the workers of this Dask scheduler (tcp://host:8786); env NEWSETL_DASK_ADDRESS."
-VERBOSE_HELP = ("Show Prefect's own log lines (task runs, links, tracebacks) here instead of in the command's log file "
-                "(logs/ in the state folder, NEWSETL_STATE_DIR).")
-NOTIFY_HELP = ("Apprise URL (mailto://, json://, slack://, ...; repeat the flag for several) told of a FAIL verdict, a failed "
-               "or crashed run and a stale warehouse; env NEWSETL_NOTIFY (URLs separated by spaces).")
-
-
-NOTIFY_ON_HELP = "fail (the default), warn (WARN verdicts too) or all (every run); env NEWSETL_NOTIFY_ON."
 
 
 def settings_for(**given):
@@ -55,8 +40,13 @@ def fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def check_catalog(warehouse: str) -> None:
-    """A damaged catalog is a one-line error naming the fix, before anything starts."""
+def use_sound_catalog(catalog: str | None, warehouse: str) -> None:
+    """Before a command writes: a damaged catalog is a one-line error naming the fix; then use_catalog."""
+    _check_catalog(warehouse)
+    use_catalog(catalog, warehouse)
+
+
+def _check_catalog(warehouse: str) -> None:
     from newsetl.transforms.lake import catalog_exists, open_reader
     from newsetl.transforms.sqlite_catalog import CatalogDamaged
 
@@ -74,8 +64,15 @@ def import_prefect() -> None:
     import prefect  # noqa: F401
 
 
-def preload(models: bool, local_workers: bool) -> None:
-    # Imports Prefect: in the preload thread, not before the server starts.
+def load_in_background(here: bool, dask_address: str | None) -> None:
+    """Load the models (where batches run in this process, else in the process local workers fork from) and
+    Great Expectations in a thread, while Prefect's server starts. Call import_prefect() first."""
+    import threading
+
+    threading.Thread(target=_preload, args=(here, not here and not dask_address), daemon=True).start()
+
+
+def _preload(models: bool, local_workers: bool) -> None:
     from newsetl.flows.batches import fork_workers_from_loaded_process
     from newsetl.flows.process_preload import preload_process
 

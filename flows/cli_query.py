@@ -5,7 +5,8 @@ from pathlib import Path
 
 import typer
 
-from newsetl.flows.cli_common import CATALOG_HELP, WAREHOUSE_HELP, fail, use_catalog, warehouse_folder
+from newsetl.flows import cli_help
+from newsetl.flows.cli_common import fail, use_catalog, warehouse_folder
 
 FORMAT_HELP = ("table, vertical (one `column: value` line each), csv, json (one object per line) or markdown; "
                "default: a table, or vertical when the rows do not fit the terminal. csv, json and markdown print rows only, whole.")
@@ -58,8 +59,8 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
           max_width: int = typer.Option(None, "--max-width", min=1, help=MAX_WIDTH_HELP),
           full: bool = typer.Option(False, "--full", help="Keep cells whole."),
           as_of: str = typer.Option(None, "--as-of", help="Query the warehouse as this run_id left it."),
-          warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-          catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
+          warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE),
+          catalog: str = typer.Option(None, "--catalog", help=cli_help.CATALOG)) -> None:
     """Print the result of a SQL query on the warehouse, opened read-only: a run in progress is not blocked."""
     _check_format(output)
     if file is not None:
@@ -75,8 +76,8 @@ def query(sql: str = typer.Argument(None, metavar="SQL", help="SQL to run agains
 def search(text: str = typer.Argument(..., metavar="WORDS", help="Words to find in titles and bodies (German stemming, compound parts)."),
            limit: int = typer.Option(10, "--limit", min=1, help="Most results to show."),
            output: str = typer.Option(None, "--format", help=FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE),
+           catalog: str = typer.Option(None, "--catalog", help=cli_help.CATALOG)) -> None:
     """Full-text search over the articles, ranked by BM25, offline."""
     _check_format(output)
     with _open_reader(warehouse, catalog=catalog) as con:

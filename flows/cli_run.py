@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gc
 import os
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,21 +10,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from newsetl.flows import cli_help
 from newsetl.flows.cli_clock import STARTED
 from newsetl.flows.cli_common import (
-    CATALOG_HELP,
-    DASK_ADDRESS_HELP,
-    NOTIFY_HELP,
-    NOTIFY_ON_HELP,
-    VERBOSE_HELP,
-    WAREHOUSE_HELP,
-    WORKERS_HELP,
-    check_catalog,
     fail,
     import_prefect,
-    preload,
+    load_in_background,
     settings_for,
-    use_catalog,
+    use_sound_catalog,
 )
 from newsetl.flows.cli_prefect import call_flow, prefect_server, run_lock
 from newsetl.flows.command_group import console
@@ -34,7 +26,7 @@ if TYPE_CHECKING:
     from newsetl.flows.server import TemporaryServer
 
 def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of raw article files; env NEWSETL_INPUT (default seeds/)."),
-        warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+        warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE),
         batch_size: int = typer.Option(None, "--batch-size", help="Files per batch task; env NEWSETL_BATCH_SIZE."),
         max_file_bytes: int = typer.Option(None, "--max-file-bytes",
                                            help="Larger files are quarantined unread (16 MiB); env NEWSETL_MAX_FILE_BYTES."),
@@ -45,14 +37,14 @@ def run(input_dir: str = typer.Option(None, "--input", help="Landing folder of r
             None, "--max-compression-ratio", help="Gzip expanding more is a bomb (100); env NEWSETL_MAX_COMPRESSION_RATIO."),
         max_body_chars: int = typer.Option(
             None, "--max-body-chars", help="Longer article bodies are quarantined (1,000,000); env NEWSETL_MAX_BODY_CHARS."),
-        workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
-        dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
-        catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-        verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP),
+        workers: int = typer.Option(None, "--workers", help=cli_help.WORKERS),
+        dask_address: str = typer.Option(None, "--dask-address", help=cli_help.DASK_ADDRESS),
+        catalog: str = typer.Option(None, "--catalog", help=cli_help.CATALOG),
+        verbose: bool = typer.Option(False, "--verbose", help=cli_help.VERBOSE),
         fail_on_quality: bool = typer.Option(False, "--fail-on-quality",
                                              help="Exit with status 1 when the run's quality verdict is FAIL."),
-        notify: list[str] = typer.Option(None, "--notify", help=NOTIFY_HELP),
-        notify_on: str = typer.Option(None, "--notify-on", help=NOTIFY_ON_HELP)) -> None:
+        notify: list[str] = typer.Option(None, "--notify", help=cli_help.NOTIFY),
+        notify_on: str = typer.Option(None, "--notify-on", help=cli_help.NOTIFY_ON)) -> None:
     """Run the news-etl flow once over a landing folder (Prefect ephemeral mode unless PREFECT_API_URL is set).
 
     In a terminal a progress bar shows documents done, documents per second, time elapsed and left; piped,
@@ -110,8 +102,7 @@ def _checked_settings(catalog: str | None, **given):
         settings.require_input()
     except SettingsError as exc:
         fail(str(exc))
-    check_catalog(settings.warehouse_dir)
-    use_catalog(catalog, settings.warehouse_dir)
+    use_sound_catalog(catalog, settings.warehouse_dir)
     if settings.notify:
         from newsetl.transforms.notify import unusable
 
@@ -134,7 +125,7 @@ def _run_flow(settings, server: TemporaryServer | None, verbose: bool, found, re
     import_prefect()
     if pending:
         here = not settings.dask_address and settings.batch_processes(len(pending)) == 1
-        threading.Thread(target=preload, args=(here, not here and not settings.dask_address), daemon=True).start()
+        load_in_background(here, settings.dask_address)
     from newsetl.flows.news_etl import news_etl
 
     limits = {k: v for k, v in settings.overrides().items() if k.startswith("max_")}

@@ -3,23 +3,18 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from pathlib import Path
 
 import typer
 
+from newsetl.flows import cli_help
 from newsetl.flows.cli_common import (
-    CATALOG_HELP,
-    DASK_ADDRESS_HELP,
-    VERBOSE_HELP,
-    WAREHOUSE_HELP,
-    WORKERS_HELP,
-    check_catalog,
     fail,
     import_prefect,
-    preload,
+    load_in_background,
     settings_for,
     use_catalog,
+    use_sound_catalog,
     warehouse_folder,
 )
 from newsetl.flows.cli_prefect import call_flow, holding
@@ -36,11 +31,11 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
               limit: int = typer.Option(None, "--limit", min=1, help="At most this many documents."),
               batch_size: int = typer.Option(None, "--batch-size", help="Documents per batch, one commit each (1000); "
                                                                         "env NEWSETL_REPROCESS_BATCH_SIZE."),
-              warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-              workers: int = typer.Option(None, "--workers", help=WORKERS_HELP),
-              dask_address: str = typer.Option(None, "--dask-address", help=DASK_ADDRESS_HELP),
-              catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP),
-              verbose: bool = typer.Option(False, "--verbose", help=VERBOSE_HELP)) -> None:
+              warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE),
+              workers: int = typer.Option(None, "--workers", help=cli_help.WORKERS),
+              dask_address: str = typer.Option(None, "--dask-address", help=cli_help.DASK_ADDRESS),
+              catalog: str = typer.Option(None, "--catalog", help=cli_help.CATALOG),
+              verbose: bool = typer.Option(False, "--verbose", help=cli_help.VERBOSE)) -> None:
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
@@ -59,8 +54,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
             fail(f"--since takes a date, not {since!r}: use --since YYYY-MM-DD, like 2025-01-31")
     from newsetl.transforms.storage import catalog_exists
 
-    check_catalog(settings.warehouse_dir)
-    use_catalog(catalog, settings.warehouse_dir)
+    use_sound_catalog(catalog, settings.warehouse_dir)
     if not catalog_exists(settings.warehouse_dir):
         fail(f"no warehouse at {settings.warehouse_dir}: run `newsetl run` first, or name another with --warehouse DIR")
     here = not settings.dask_address and settings.workers == 1
@@ -70,7 +64,7 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     with stoppable(settings.warehouse_dir), told_in_one_line(settings.warehouse_dir, verbose, "reprocess"):
         import_prefect()
         # Models (where batches run here, or in local workers) and Great Expectations load while the server starts.
-        threading.Thread(target=preload, args=(here, not here and not settings.dask_address), daemon=True).start()
+        load_in_background(here, settings.dask_address)
         with holding(settings) as server:
             from newsetl.flows.reprocess import news_etl_reprocess
 
@@ -83,8 +77,8 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
         f"{result['reprocessed']} replaced", soft_wrap=True)
 
 
-def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-            catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
+def rebuild(warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE),
+            catalog: str = typer.Option(None, "--catalog", help=cli_help.CATALOG)) -> None:
     """Recreate the warehouse's tables from the staged Parquet archive alone, in one commit.
 
     A damaged SQLite catalog (lake.sqlite) is moved aside with its lake/ data files, never deleted, and made anew.
@@ -112,8 +106,8 @@ def report(runs: int = typer.Option(30, "--runs", help="How many of the latest r
            open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
            out: Path = typer.Option(None, "--out", help="Write report.html and report.md into this folder instead "
                                                         "of the warehouse's quality/ (a read-only warehouse)."),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE),
+           catalog: str = typer.Option(None, "--catalog", help=cli_help.CATALOG)) -> None:
     """Rebuild the data-quality report (quality/report.html and report.md) from the warehouse alone."""
     import webbrowser
 
@@ -145,8 +139,8 @@ STATUS_FORMAT_HELP = ("text (one line), json (one object) or prometheus (OpenMet
 def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the last commit is older (2h); 90s, 30m, "
                                                                 "2h, 1d; env NEWSETL_STATUS_MAX_AGE."),
            output: str = typer.Option("text", "--format", help=STATUS_FORMAT_HELP),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
-           catalog: str = typer.Option(None, "--catalog", help=CATALOG_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE),
+           catalog: str = typer.Option(None, "--catalog", help=cli_help.CATALOG)) -> None:
     """The last committed run's verdict, age and counts in one line, for probes and cron.
 
     Exit status: 0 PASS, 1 WARN, 2 FAIL (a failed run, a critical failure, or STALE), 3 no warehouse or no
@@ -169,7 +163,7 @@ def status(max_age: str = typer.Option(None, "--max-age", help="STALE when the l
 
 def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalog goes: postgresql://user@host/db "
                                                               "(an empty database), or sqlite to move it back."),
-            warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+            warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE)) -> None:
     """Move the warehouse's catalog to PostgreSQL, or back to SQLite; the data files stay where they are.
 
     Every table's rows and checksum are compared on both sides before the warehouse switches over.
@@ -194,7 +188,7 @@ def migrate(catalog: str = typer.Option(..., "--catalog", help="Where the catalo
 
 
 def backup(dest: Path = typer.Argument(..., help="A new or empty folder: the backup, a warehouse of its own."),
-           warehouse: str = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)) -> None:
+           warehouse: str = typer.Option(None, "--warehouse", help=cli_help.WAREHOUSE)) -> None:
     """Copy the warehouse's last committed state to DEST, consistent while a run goes on; restore by using DEST
     (`--warehouse DEST`) or moving it into the warehouse's place."""
     from newsetl.transforms.backup import backup as take_backup

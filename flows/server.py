@@ -18,11 +18,29 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from newsetl.flows import prefect_home
 from newsetl.flows.parent_death import killed_with_this_process
 from newsetl.flows.run_log import for_child
 
 # uvicorn exits with this code when the port was taken between choosing and binding it.
 _PORT_IN_USE = 3
+# Written into Prefect's home once a server of this Prefect version has migrated its database there.
+_READY_MARK = "newsetl-database-ready"
+
+
+def _prefect_version() -> str:
+    from importlib.metadata import version
+
+    return version("prefect")
+
+
+def _database_ready() -> bool:
+    """Prefect's own SQLite database in its home was migrated, and its blocks registered, by this version."""
+    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
+        return False  # a database of the operator's: Prefect's defaults apply
+    home = prefect_home()
+    mark = home / _READY_MARK
+    return (home / "prefect.db").is_file() and mark.is_file() and mark.read_text().strip() == _prefect_version()
 
 
 def _free_port() -> int:
@@ -37,6 +55,7 @@ class TemporaryServer:
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
         self.port = 0
+        self._database_ready = _database_ready()
         self._spawn()
 
     def _spawn(self) -> None:
@@ -44,6 +63,10 @@ class TemporaryServer:
         prefect_parent = Path(importlib.util.find_spec("prefect").origin).parent.parent
         env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
         env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        if self._database_ready:
+            # Checking the migrations and registering the block types again cost the boot about 1.2 CPU-s.
+            env.update({"PREFECT_API_DATABASE_MIGRATE_ON_START": "false",
+                        "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"})
         output = for_child()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_parent), "--factory",
@@ -70,11 +93,22 @@ class TemporaryServer:
             try:
                 with urllib.request.urlopen(f"{self.api_url}/health", timeout=1) as response:
                     if response.status == 200:
+                        self._mark_database_ready()
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.05)
         raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f} s")
+
+    def _mark_database_ready(self) -> None:
+        """A server answers once its start-up migrated the database and registered the blocks."""
+        if self._database_ready or os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
+            return
+        try:
+            (prefect_home() / _READY_MARK).write_text(_prefect_version() + "\n")
+        except OSError:
+            pass  # the next server checks again; a full disk is told where the run writes
+        self._database_ready = True
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s)."""

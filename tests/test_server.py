@@ -83,3 +83,27 @@ def test_the_child_is_prefects_api_without_the_callers_server(monkeypatch):
     assert options["stdout"] is options["stderr"] is None  # a command without a run log: its terminal
     assert "prefect.server.api.server:create_app" in command and command[command.index("--host") + 1] == "127.0.0.1"
     assert "PREFECT_API_URL" not in env and env["PREFECT_UI_ENABLED"] == "0"
+
+
+def test_a_database_this_prefect_version_migrated_is_not_migrated_again_at_the_next_start(tmp_path, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    envs = []
+    real_popen = server.subprocess.Popen
+    monkeypatch.setattr(server.subprocess, "Popen", lambda command, env, **options: envs.append(env) or real_popen(
+        command, env=env, **options))
+    for _ in range(2):
+        started = TemporaryServer()
+        try:
+            started.wait_ready(timeout=120)  # a real Prefect server, on its own database in tmp_path
+        finally:
+            started.stop()
+    first, second = envs
+    assert "PREFECT_API_DATABASE_MIGRATE_ON_START" not in first  # a new database is made by its migrations
+    assert second["PREFECT_API_DATABASE_MIGRATE_ON_START"] == second["PREFECT_API_BLOCKS_REGISTER_ON_START"] == "false"
+    (tmp_path / "newsetl-database-ready").write_text("0.0.1\n")  # another Prefect version migrated it
+    assert not server._database_ready()
+    (tmp_path / "newsetl-database-ready").write_text(server._prefect_version())
+    (tmp_path / "prefect.db").unlink()  # the database is gone: a new one needs its migrations
+    assert not server._database_ready()
