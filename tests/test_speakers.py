@@ -63,6 +63,14 @@ def test_the_agent_of_a_passive_is_the_speaker_before_a_possessor_or_the_passive
     assert found["speaker_entity_id"].iloc[0] == schulz
 
 
+def test_an_agent_opening_a_passive_sentence_speaks_there_and_in_the_reported_speech_after_it():
+    framed = ("Von den Behörden wird angenommen, dass Schmuggler den Zwischenfall auslösten. "
+              "Von Unionspolitikern wurden die Äußerungen als geschmacklos bezeichnet.")
+    going_on = "Von politischen Beobachtern wird der Schritt als klug gewertet. So könne die Partei Wähler gewinnen."
+    assert _quotes(framed, [])["speaker"].tolist() == ["den Behörden", "Unionspolitikern"]
+    assert _one(_quotes(going_on, []), "free_indirect")["speaker"] == "politischen Beobachtern"
+
+
 def test_a_person_quoted_by_a_paper_in_the_passive_stays_the_speaker():
     body = "Der Fraktionschef Volker Ratzmann wird von der „Netzeitung“ mit den Worten zitiert: „Der Senat ist am Ende.“"
     ratzmann = entity_id("PER", "volker ratzmann")
@@ -96,6 +104,16 @@ def test_reported_speech_goes_on_from_a_body_that_opened_the_sentence_before_but
             "Die Veröffentlichung verzögerte sich um eine Woche. Der Bericht sei noch nicht fertig.")
     found = _quotes(body, [])
     assert found["speaker"].fillna("").tolist() == ["Die Kriminalpolizei", ""]
+
+
+def test_the_subject_before_the_verb_in_second_place_speaks_not_the_object_after_it():
+    body = ("Die Studie stammt von der Autorin Vera Herbst. Der Hauptgeschäftsführer des Verbandes nannte sie „fahrlässig“. "
+            "Bazoum Mohammed, Sprecher der oppositionellen Gruppe CFDR, forderte die Militärjunta auf, abzutreten.")
+    found = _quotes(body, [_mention(body, "Vera Herbst", entity_id("PER", "vera herbst")),
+                           _mention(body, "CFDR", entity_id("ORG", "cfdr"), "ORG"),
+                           _mention(body, "Militärjunta", entity_id("ORG", "militärjunta"), "ORG")])
+    assert found["speaker"].tolist() == ["Der Hauptgeschäftsführer des Verbandes", "Bazoum Mohammed"]
+    assert found["speaker_entity_id"].iloc[1] == entity_id("PER", "bazoum mohammed")
 
 
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():

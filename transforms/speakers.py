@@ -64,15 +64,26 @@ _SPEECH_NOUNS = tuple(w.lower() for w in (
 _DEFINITE = ("der", "die", "das")
 # A cue that ends its clause: a participle or a verb before a comma or the sentence end.
 _VERB_FINAL = re.compile(r"(?:ge[\wäöüß]+|[\wäöüß]+(?:t|en))\s*[,.:;]")
+# What may stand before a subject's name in first place (Der frühere Präsident, Die Sprecherin der Partei), and
+# between it and the verb in second place (an apposition or relative clause between commas, a party in brackets).
+_OPENING = re.compile(r"(?:(?:[Dd]er|[Dd]ie|[Dd]as)\s+)?(?:[a-zäöüß]+(?:e|en|er)\s+){0,2}(?:[A-ZÄÖÜ][\wäöüß.-]*\s+){0,3}")
+_TO_CUE = re.compile(r"\s*(?:\([^()]{1,30}\)\s*)?(?:,[^,.;:]{1,120},\s*)?")
 # Characters a name found by rule counts as further from the cue than a name the tagger found.
 RULE_NAME_PENALTY = 40
 
 # The agent of a passive frame after its auxiliary (wurden von X als unrealistisch bezeichnet), or of a
 # participle clause (wie von der Verteidigung ausgeführt).
 _AGENT = re.compile(r"(?<![\w])(?:(?:wurde|wurden|wird|werden|worden)(?:\s+[a-zäöüß]+){0,3}|[Ww]ie)\s+vo[nm]\s+")
+# Verbs whose von names what is spoken of, not who speaks, and a clause boundary.
+_SPOKEN_OF = re.compile(r"\b(?:gesprochen|berichtet|erzählt|dass|und)\b")
 _AUXILIARY_AFTER = re.compile(r"[\wäöüß]+\s+(?:werden|worden|wurde|wurden)\b")
 # The preposition before the writing that "heißt es" quotes.
 _SAID_IN = re.compile(r"(?<![\w])(?:[Ii]n|[Ii]m|[Aa]uf|[Bb]ei|[Aa]us)\s+")
+
+
+def _start(name) -> int:
+    """Where a tagger's mention or a name found by rule (start, end) starts."""
+    return name.start if isinstance(name, Mentioned) else name[0]
 
 
 class Speakers(Names):
@@ -85,8 +96,10 @@ class Speakers(Names):
         said_in = self._said_in(start, end, cue_at) or self.passive_agent(start, end, cue_at)
         if said_in is not None:
             return said_in
-        pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", body[max(start, cue_at - 8):cue_at]) \
-            or re.match(r"\w+\s+(er|sie)(?![\w])", body[cue_at:end])
+        after = re.match(r"\w+\s+(er|sie)(?![\w])", body[cue_at:end])
+        if after and after.group(1) == "sie" and self._first_place(start, cue_at) is not None:
+            after = None  # Der Hauptgeschäftsführer des BPI nannte sie „fahrlässig“: sie is the object
+        pronoun = re.search(r"(?<![\w])(er|sie|Er|Sie)\s+$", body[max(start, cue_at - 8):cue_at]) or after
         if pronoun:
             # "beschrieb er", "er sagte": the pronoun next to the cue is its subject, before any name further off.
             person = self.person_before(start, pronoun=pronoun.group(1))
@@ -116,6 +129,22 @@ class Speakers(Names):
             return best.surface, None
         return None, None
 
+    def _first_place(self, start: int, cue_at: int) -> tuple[int, int] | None:
+        """The span of the subject where the cue is the verb in second place of its sentence: a name or a noun
+        phrase with its article opening the sentence, then at most an apposition between commas, then the cue
+        (Der Hauptgeschäftsführer des BPI nannte; Bazoum Mohammed, Sprecher der CFDR, forderte)."""
+        ends = list(re.finditer(r"[.!?:;][“”\"«»]?\s", self.body[start:cue_at]))
+        clause_start = start + ends[-1].end() if ends else start
+        clause_start += len(self.body[clause_start:cue_at]) - len(self.body[clause_start:cue_at].lstrip(" „»\"\n"))
+        head = re.match(r"[^,]+", self.body[clause_start:cue_at])
+        if head is None or not _TO_CUE.fullmatch(self.body[clause_start + head.end():cue_at]):
+            return None
+        span = (clause_start, clause_start + len(head.group().rstrip()))
+        phrase = _ROLE_NP.fullmatch(self.body, *span)
+        named = [m for m in self.speakers_in(*span) if m.label in ("PER", "ORG")] + self.names_by_rule(*span)
+        return span if phrase is not None or named and _OPENING.fullmatch(self.body[span[0]:_start(named[-1])]) \
+            else None
+
     def _best_subject(self, subjects: list[tuple], start: int, cue_at: int, nearest: bool) -> tuple:
         """The subject among a frame's names: a name of the cue's own clause (not one of "Wie CBS berichtet, gab
         X ..."), then the nearest to the cue, a name found by rule counted as if it stood further off than one
@@ -125,6 +154,12 @@ class Speakers(Names):
                                             min(abs(n[0] - cue_at), abs(n[1] - cue_at)) + RULE_NAME_PENALTY * n[5]))
         if nearest:
             return best
+        first = self._first_place(start, cue_at)
+        opening = [n for n in subjects if first is not None and first[0] <= n[0] and n[1] <= first[1]]
+        if opening and best[0] >= cue_at:
+            # Bazoum Mohammed, Sprecher der CFDR, forderte die Militärjunta auf: the name before the verb in
+            # second place is its subject, the one after it its object.
+            return opening[0]
         before = [n for n in subjects if n[1] <= cue_at and not self._other_clause(n[0], n[1], cue_at)]
         if len(before) > 1 and _VERB_FINAL.match(body[cue_at:cue_at + 40]) and not PASSIVE.search(body[start:cue_at]):
             # A participle at the clause's end (X hat Y darum gebeten): the first name is its subject; in
@@ -166,7 +201,12 @@ class Speakers(Names):
 
     def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
-        von Bündnis 90/Die Grünen, Anja Hajduk, kritisierte ...), else its first name."""
+        von Bündnis 90/Die Grünen, Anja Hajduk, kritisierte ...), else its first name; before either, the agent
+        of a passive (Von politischen Beobachtern wird dieser Schritt ... gewertet)."""
+        stop = start + len(self.body[start:end].rstrip(" .!?\n"))
+        agent = self.passive_agent(start, stop, stop)
+        if agent is not None:
+            return agent
         named = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, end)]
         named += [(a, self.body[a:b], self.rule_entity(a, b))
                   for a, b in self.names_by_rule(start, end)]
@@ -243,6 +283,9 @@ class Speakers(Names):
         agent = _AGENT.search(clause)
         if agent is None and _AUXILIARY_AFTER.match(self.body, cue_at):
             agent = re.search(r"(?<![\w])vo[nm]\s+", clause)
+        if agent is None and PASSIVE.search(clause) and not _SPOKEN_OF.search(self.body, clause_start, cue_at + 12):
+            # Von den Behörden wird angenommen, dass ...; not what is spoken of (Von Desinformation wird gesprochen).
+            agent = re.match(r"\s*Vo[nm]\s+", clause)
         if agent is None or self.body.startswith("zitiert", cue_at):
             return None  # X wird von der Netzeitung zitiert: X speaks, the paper quotes
         at = clause_start + agent.end()
