@@ -18,10 +18,6 @@ from newsetl.transforms.storage.staging import parquet_list, staged_files, write
 COMMIT_ATTEMPTS = 5
 
 
-# Rows of these tables belong to one document: a run inserts them only for documents new to the lake.
-_PER_DOCUMENT = ("mentions", "themes", "quotes", "search_terms", "signatures", "stage_versions")
-
-
 def retry_commit(write) -> None:
     """Run a write transaction, again when the catalog is busy for a moment."""
     for attempt in range(COMMIT_ATTEMPTS):
@@ -130,29 +126,18 @@ def _check_codes(con: duckdb.DuckDBPyConnection) -> None:
 
 def insert_run(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
     """Insert one run's staged rows by key, refresh what derives from them, and check the keys."""
-    con.execute("create or replace temp table new_docs as select distinct doc_id from staged_articles "
-                "where doc_id not in (select doc_id from articles)")
-    con.execute("""insert into documents by name select * from staged_documents s
-                   where not exists (select 1 from documents d where d.doc_id = s.doc_id and d.source_path = s.source_path)""")
-    # A new article takes its story id with it; older articles whose story this run changed are updated.
-    con.execute("""insert into articles by name
-                   select a.*, s.story_id from staged_articles a left join staged_stories s using (doc_id)
-                   where a.doc_id in (select doc_id from new_docs)""")
-    for table in _PER_DOCUMENT:
-        con.execute(f"insert into {table} by name select * from staged_{table} "
-                    f"where doc_id in (select doc_id from new_docs)")
-    con.execute("delete from stories where doc_id in (select doc_id from staged_stories)")
-    con.execute("insert into stories by name select * from staged_stories")
-    con.execute("""update articles set story_id = s.story_id from staged_stories s
-                   where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
-    con.execute("insert into texts by name select * from staged_texts s "
-                "where not exists (select 1 from texts t where t.doc_id = s.doc_id)")
-    con.execute("insert into quarantine by name select * from staged_quarantine")
-    con.execute("insert into quality_results by name select * from staged_quality_results")
+    run_sql(con, "insert_run.sql")
+    run_sql(con, "story_ids.sql")
     _insert_runs_row(con, runs_row)
     refresh_entities(con)
     index_new_docs(con)
     check_keys(con)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """The statements of one of the package's SQL files, in order."""
+    for statement in statements(SQL_DIR / name):
+        con.execute(statement)
 
 
 def _insert_runs_row(con: duckdb.DuckDBPyConnection, runs_row: dict) -> None:
@@ -177,14 +162,7 @@ def check_keys(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = KEYS) -> 
 
 def refresh_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Add the staged aliases and rebuild the entities they touch."""
-    con.execute("""insert into entity_aliases by name select distinct * from staged_entity_aliases s
-                   where not exists (select 1 from entity_aliases e where e.entity_id = s.entity_id and e.alias = s.alias)""")
-    con.execute("create or replace temp table touched_entities as select distinct entity_id from staged_entity_aliases")
-    con.execute("delete from entities where entity_id in (select entity_id from touched_entities)")
-    con.execute("""insert into entities
-                   select entity_id, min(name), min(label), min(country_code), list(distinct alias order by alias)
-                   from entity_aliases where entity_id in (select entity_id from touched_entities)
-                   group by entity_id""")
+    run_sql(con, "refresh_entities.sql")
 
 
 def index_new_docs(con: duckdb.DuckDBPyConnection) -> None:
@@ -192,5 +170,4 @@ def index_new_docs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace temp view new_articles as select * from staged_articles "
                 "where doc_id in (select doc_id from new_docs)")
     con.execute("create or replace temp view new_terms as select * from staged_search_terms")
-    for statement in statements(SQL_DIR / "index_search.sql"):
-        con.execute(statement)
+    run_sql(con, "index_search.sql")

@@ -65,8 +65,6 @@ SCHEMAS: dict[str, pa.Schema] = {
                               ("version_after", pa.string())]),
     "texts": pa.schema([("doc_id", pa.string()), ("content_type", pa.string()), ("text", pa.string())]),
 }
-# Rows of these tables belong to one document: a run inserts them only for documents new to the lake.
-_PER_DOCUMENT = ("mentions", "themes", "quotes", "search_terms", "signatures", "stage_versions")
 # Natural keys, checked after every load: a replayed or doubled load cannot duplicate a row.
 KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id", "source_path"), "articles": ("doc_id",),

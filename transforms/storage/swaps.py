@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from newsetl.transforms.faults import fault_point
-from newsetl.transforms.storage.commit import check_keys, index_new_docs, refresh_entities, retry_commit
+from newsetl.transforms.storage.commit import check_keys, index_new_docs, refresh_entities, retry_commit, run_sql
 from newsetl.transforms.storage.schema import SCHEMAS, duckdb_types
 from newsetl.transforms.storage.staging import archive_dir, parquet_list
 
@@ -73,8 +73,7 @@ def swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
                 con.execute(f"insert into {table} by name select * from staged_{table} "
                             f"where doc_id in (select doc_id from new_docs)")
     if "stories" in stages:
-        con.execute("""update articles set story_id = s.story_id from staged_stories s
-                       where articles.doc_id = s.doc_id and articles.story_id is distinct from s.story_id""")
+        run_sql(con, "story_ids.sql")
     refresh_entities(con)
     if "clean" in stages:
         con.execute("delete from search_postings where doc_id in (select doc_id from new_docs)")
