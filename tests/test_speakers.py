@@ -132,6 +132,12 @@ def test_reported_speech_reaches_back_past_a_sentence_that_only_points_back_to_i
     assert speakers == [vorjahn, ""]
 
 
+def test_what_wonach_goes_back_to_is_the_phrase_before_it_whatever_it_hangs_on():
+    body = ("Die Deutsche Welle stützt sich auf einen Artikel der bolivianischen Zeitung „Hoy Bolivia“, "
+            "wonach der Präsident die Schuld trage.")
+    assert _one(_quotes(body, []), "indirect")["speaker"] == "der bolivianischen Zeitung „Hoy Bolivia“"
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")
