@@ -100,6 +100,17 @@ def copy_of_seeds_run(seeds_run, tmp_path) -> tuple[Path, Path]:
     return tmp_path / "landing", tmp_path / "warehouse"
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `-n` (the fast loop), the default distribution and `--dist loadfile` hand out whole files, so
+    that a module's fixtures run once, and files that import the same heavy library share a worker."""
+    if config.getvalue("dist") not in ("load", "loadfile"):
+        return None
+    from xdist_scheduling import file_scheduler
+
+    return file_scheduler(config, log)
+
+
 def pytest_collection_modifyitems(items):
     """Mark what the fast inner loop leaves out: runs of the flow (e2e) and corpus gates (gate).
 

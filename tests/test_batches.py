@@ -5,16 +5,19 @@ import time
 from pathlib import Path
 
 import pytest
-from prefect import task
-from prefect.task_runners import ThreadPoolTaskRunner
-from prefect_dask import DaskTaskRunner
 
-from newsetl.flows.batches import batch_runner, task_runner
-from newsetl.flows.worker_processes import WorkerProcesses
 from newsetl.transforms.settings import Settings
+
+# Prefect and Dask are imported by the tests that use them: collecting this module stays cheap.
 
 
 def test_batches_run_in_the_flows_process_on_worker_processes_or_on_a_dask_cluster():
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    from newsetl.flows.batches import task_runner
+    from newsetl.flows.worker_processes import WorkerProcesses
+
     assert isinstance(task_runner(Settings(workers=4), files=10), ThreadPoolTaskRunner)  # one batch of 250
     local = task_runner(Settings(workers=2, batch_size=5), files=30)
     assert isinstance(local, WorkerProcesses) and local.workers == 2
@@ -25,8 +28,13 @@ def test_batches_run_in_the_flows_process_on_worker_processes_or_on_a_dask_clust
 @pytest.mark.e2e
 def test_worker_processes_started_for_a_run_fork_from_one_process_that_loaded_the_models_and_end_with_it(
         prefect_harness, tmp_path):
+    from prefect import task
+
+    from newsetl.flows.batches import batch_runner
+
+    meet = task(meet_the_other_worker)
     with batch_runner(Settings(workers=2, batch_size=1), files=2) as runner:
-        futures = [runner.submit(meet_the_other_worker, {"folder": str(tmp_path)}) for _ in range(2)]
+        futures = [runner.submit(meet, {"folder": str(tmp_path)}) for _ in range(2)]
         started = [future.result() for future in futures]
     assert len({pid for pid, _, _ in started}) == 2  # two batches at once, one on each process
     parents = {parent for _, parent, _ in started}
@@ -37,7 +45,6 @@ def test_worker_processes_started_for_a_run_fork_from_one_process_that_loaded_th
             os.kill(pid, 0)
 
 
-@task
 def meet_the_other_worker(folder: str) -> tuple[int, int, bool]:
     """Waits until the other batch runs too; the worker's pid, its parent's, and whether it inherited the preload
     (a fresh interpreter would not)."""

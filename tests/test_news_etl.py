@@ -3,7 +3,6 @@ through every stage, the run's stories, the load with its checks; where batches 
 import pandas as pd
 import pytest
 
-from newsetl.flows.news_etl import cluster_run, load_run, process_batch, tag_batch
 from newsetl.transforms import storage as warehouse
 from newsetl.transforms import themes
 from newsetl.transforms.batch_tables import BatchTables
@@ -19,6 +18,8 @@ REPORT = ("Tokio (dpa) - Der Generalstabschef der USA, Joseph Dunford, hat Japan
 @pytest.fixture(scope="module")
 def one_run(tmp_path_factory, quality_dir):
     """A run of one batch: a report, its shortened republication and an empty file, clustered and loaded."""
+    from newsetl.flows.news_etl import cluster_run, load_run, process_batch  # Prefect: not at collection
+
     landing, path = tmp_path_factory.mktemp("landing"), tmp_path_factory.mktemp("warehouse")
     (landing / "report.txt").write_text(f"Dunford sichert Japan Beistand zu\n\n{REPORT}\n", encoding="utf-8")
     shortened = REPORT.split("\n\n")[0]
@@ -72,6 +73,8 @@ def test_a_document_a_stage_rejects_leaves_the_batch_with_the_stage_and_reason(o
         return score(body)
 
     monkeypatch.setattr(themes, "score_themes", failing)
+    from newsetl.flows.news_etl import tag_batch
+
     tables = tag_batch(BatchTables(documents=documents, articles=articles), frozenset(), "r1")
     assert poisoned not in set(tables.articles["doc_id"]) | set(tables.mentions["doc_id"])
     assert tables.quarantine[["doc_id", "stage", "reason"]].values.tolist() == [[poisoned, "themes", "themes failed: ValueError"]]

@@ -1,6 +1,5 @@
 """Preload: once it has run, a batch loads no model of its own."""
 import pandas as pd
-import spacy
 
 from newsetl.transforms import language, tag
 from newsetl.transforms.clean import clean_article
@@ -16,6 +15,8 @@ class RefusingBuilder:
 
 
 def test_after_preload_cleaning_and_tagging_load_no_model(monkeypatch):
+    import spacy  # here, not at collection: importing spaCy takes a second
+
     preload()
     monkeypatch.setattr(spacy, "load", refuse)
     monkeypatch.setattr(language, "LanguageDetectorBuilder", RefusingBuilder)

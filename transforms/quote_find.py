@@ -239,6 +239,8 @@ def _recent(art: Article, k: int, last: Quote | None, said_in: int) -> Quote | N
     return last
 
 
+# A word that points back to someone named before (Eine seiner Varianten ist ..., Er soll ...).
+_POINTS_BACK_WORD = re.compile(r"\b(?:[Ee]r|[Ss]ie|[Ss]ein\w*|[Ii]hr\w*|[Dd]essen|[Dd]eren)\b")
 _ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")
 
 
@@ -247,7 +249,14 @@ def _previous_speaker(art: Article, k: int, recent: Quote | None) -> tuple[str |
     sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
     if recent is not None:
         return recent.speaker, recent.speaker_entity_id
-    if k == 0:
-        return None, None
-    subject = art.subject(*art.sentences[k - 1])
-    return subject if subject[0] is not None else art.description_subject(*art.sentences[k - 1]) or subject
+    for before in (k - 1, k - 2):
+        if before < 0:
+            break
+        # The sentence before names no one (Eine seiner Varianten ist ...): the one before it may.
+        subject = art.subject(*art.sentences[before])
+        subject = subject if subject[0] is not None else art.description_subject(*art.sentences[before]) or subject
+        if subject[0] is not None:
+            return subject
+        if not _POINTS_BACK_WORD.search(art.body, *art.sentences[before]):
+            break
+    return None, None

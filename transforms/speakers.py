@@ -22,6 +22,7 @@ import re
 from newsetl.transforms.codes import LOC, ORG, PER
 from newsetl.transforms.speaker_names import Names
 from newsetl.transforms.speaker_words import (
+    ARTICLES,
     NOT_NAME_WORDS,
     PASSIVE,
     PREPOSITIONS,
@@ -43,8 +44,11 @@ __all__ = ["PRONOUNS", "ROLES", "Mentioned", "Speakers", "rule_entity"]
 
 # A noun phrase with its article, up to two lower-case words, its noun, and a genitive or von complement
 # (ein Sprecher des Auswärtigen Amts, die Sprecherin der Stiftung Warentest).
+# Its lower-case words are adjectives, no preposition or article: "der nach dem Angriff" is a relative
+# pronoun before a prepositional phrase.
+_ADJECTIVE = r"(?:(?!(?:" + "|".join(sorted(PREPOSITIONS | ARTICLES)) + r")\s)[a-zäöü][\wäöüß-]*\s+)"
 _ROLE_NP = re.compile(
-    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
+    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+" + _ADJECTIVE + r"{0,2}"
     r"([A-ZÄÖÜ][\wäöüß-]+)"
     # its name right after it: die Zeitung The Guardian, die Tageszeitung „The Guardian“, Die New York Times
     r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
