@@ -21,6 +21,7 @@ from newsetl.flows import progress, stopping
 from newsetl.flows.batches import batch_runner, run_batches, runs_here
 from newsetl.transforms import cluster, quote, search, storage, tag, themes, versions
 from newsetl.transforms.batch_tables import BatchTables
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.ingest import DecodedFile
 from newsetl.transforms.settings import Settings
@@ -183,5 +184,5 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
             raise
         storage.record_run(settings.warehouse_dir, {
             **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": 0, "loaded": replaced,
-            "quarantined": len(doc_ids) - replaced, "duplicates": 0, "status": "completed"})
+            "quarantined": len(doc_ids) - replaced, "duplicates": 0, "status": COMPLETED})
     return {"run_id": run_id, "stages": stages, "selected": len(doc_ids), "reprocessed": replaced}

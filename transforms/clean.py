@@ -18,6 +18,7 @@ from newsetl.transforms.clean_lines import (
     _split_agency,
     _words,
 )
+from newsetl.transforms.codes import LOADED
 from newsetl.transforms.fields import ArticleFields
 from newsetl.transforms.html_extract import extract_html
 from newsetl.transforms.ingest import IngestLimits
@@ -90,7 +91,7 @@ def clean_batch(documents: pd.DataFrame, texts: dict,
     type and message are the detail); the rest of the batch goes on.
     """
     articles, rejected = [], []
-    for doc in documents[documents["status"] == "loaded"].itertuples():
+    for doc in documents[documents["status"] == LOADED].itertuples():
         decoded = texts[doc.doc_id]
         try:
             fields = clean_article(decoded.text, decoded.content_type)

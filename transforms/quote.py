@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from newsetl.transforms.codes import QUOTE_KINDS
 from newsetl.transforms.isolation import isolated
 from newsetl.transforms.quote_article import Quote
 from newsetl.transforms.quote_find import find_quotes
@@ -36,7 +37,7 @@ __all__ = ["KINDS", "QUOTE_COLUMNS", "Quote", "find_quotes", "is_subjunctive", "
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "cue", "speaker",
                  "speaker_entity_id"]
-KINDS = ("direct", "indirect", "free_indirect", "reported")
+KINDS = QUOTE_KINDS  # the quotes table's kinds, defined in transforms/codes.py
 
 
 def quote_id(doc_id: str, start_char: int) -> str:

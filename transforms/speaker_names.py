@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from newsetl.transforms.codes import ORG, PER
 from newsetl.transforms.speaker_words import (
     ARTICLES,
     GENITIVES,
@@ -39,7 +40,7 @@ class Names:
         self.starts = [m.start for m in self.mentions]
         self._by_surface: dict[str, Mentioned] = {}
         for m in self.mentions:
-            if m.label in ("PER", "ORG"):
+            if m.label in (PER, ORG):
                 self._by_surface.setdefault(m.surface, m)
         self._surname_ids: dict[str, str] | None = None
 
@@ -49,7 +50,7 @@ class Names:
         found = []
         while i < len(self.mentions) and self.mentions[i].start < end:
             m = self.mentions[i]
-            if m.label in ("PER", "ORG") and m.end <= end:
+            if m.label in (PER, ORG) and m.end <= end:
                 found.append(m)
             i += 1
         return found
@@ -65,7 +66,7 @@ class Names:
         unwanted = {"er": "f", "sie": "m"}.get((pronoun or "").lower())
         while i >= 0:
             m = self.mentions[i]
-            if m.label == "PER" and m.end <= pos:
+            if m.label == PER and m.end <= pos:
                 if role is None:
                     if unwanted and self._gender(m) == unwanted:
                         fallback = fallback or m
@@ -89,13 +90,13 @@ class Names:
                 return "m"
         return None
 
-    def attached(self, pos: int, limit: int, label: str = "ORG") -> bool:
+    def attached(self, pos: int, limit: int, label: str = ORG) -> bool:
         """Whether the name at pos hangs on another word rather than being the frame's subject: a preposition
         (gegenüber der ARD, Stellvertreter von Timoschenko), an object article (sagte dem Spiegel), a bracket
         ((CDU)); for an organisation also a genitive (der Sprecher der FDP). A person after a genitive noun is
         its apposition (der Vorsitzende des Ausschusses Alain Lamassoure)."""
         before = self.body[max(limit, pos - 80):pos]
-        if label == "PER" and _FOR_WHOM.search(self.body, max(0, pos - 100), pos):
+        if label == PER and _FOR_WHOM.search(self.body, max(0, pos - 100), pos):
             return False  # Für den Theologen Hans Küng sei der Rücktritt „verständlich“: his view
         if before.rstrip().endswith(("(", "/")):
             return True
@@ -119,7 +120,7 @@ class Names:
             return True
         if lower in ("des", "eines"):
             # A person right after the article is the genitive itself (der Bruder des Papstes, Georg Ratzinger).
-            return label != "PER" or adjectives == len(words) - 1
+            return label != PER or adjectives == len(words) - 1
         if lower in ("der", "einer"):
             previous = words[k - 1] if k > 0 else ""
             # Genitive after a noun (Sprecher der FDP); subject or dative after a verb (sagte der Minister).
@@ -127,7 +128,7 @@ class Names:
                 return True
             genitive = previous[:1].isupper() and previous.lower() not in SENTENCE_WORDS and k > 1
             # A person right after the article is the genitive too (Vorsitzender der Deutschen Journalisten-Union).
-            return genitive and (label != "PER" or adjectives == len(words) - 1)
+            return genitive and (label != PER or adjectives == len(words) - 1)
         if lower in ("die", "das", "ein", "eine"):
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False
@@ -138,7 +139,7 @@ class Names:
         if self._surname_ids is None:
             found: dict[str, str] = {}
             for m in self.mentions:
-                full = "" if m.label != "PER" else m.surface if " " in m.surface else self._full_name(m.end, m.surface)
+                full = "" if m.label != PER else m.surface if " " in m.surface else self._full_name(m.end, m.surface)
                 if " " in full:  # Reinhold Gall, or Reinhold | Gall where the tagger cut the surname off
                     found.setdefault(full.split()[-1], m.entity_id)
             for a, b in self.names_by_rule(0, len(self.body)):
@@ -153,7 +154,7 @@ class Names:
         if not re.match(r"\s*Für\s", self.body[start:end]):
             return None
         persons = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, min(end, start + 100))
-                   if m.label == "PER"]
+                   if m.label == PER]
         persons += [(a, self.body[a:b], self.rule_entity(a, b)) for a, b in self.names_by_rule(start, min(end, start + 100))]
         for at, written, eid in sorted(persons):
             if _FOR_WHOM.search(self.body, max(0, at - 100), at):
@@ -169,7 +170,7 @@ class Names:
         at = end + comma.end()
         stop = min(len(self.body), at + 60)
         for m in self.speakers_in(at, stop):
-            if m.start == at and m.label == "PER":
+            if m.start == at and m.label == PER:
                 return m.surface, m.entity_id
         for a, b in self.names_by_rule(at, stop):
             if a == at:
@@ -213,7 +214,7 @@ class Names:
         name = self.body[start:end]
         if " " not in name:
             for m in self.mentions:
-                if m.label == "PER" and m.surface.split()[-1] in (name, name + "s") and " " in m.surface:
+                if m.label == PER and m.surface.split()[-1] in (name, name + "s") and " " in m.surface:
                     return m.entity_id
         return rule_entity(name)
 
