@@ -42,7 +42,7 @@ class Names:
         for m in self.mentions:
             if m.label in (PER, ORG):
                 self._by_surface.setdefault(m.surface, m)
-        self._surname_ids: dict[str, str] | None = None
+        self._surname_ids: dict[str, str | None] | None = None
 
     def speakers_in(self, start: int, end: int) -> list[Mentioned]:
         """PER and ORG mentions inside body[start:end]."""
@@ -133,20 +133,35 @@ class Names:
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False
 
-    def surnames(self) -> dict[str, str]:
-        """The last word of each person's full name in the article (Reinhold Gall), the tagger's or one found by
-        rule, with its entity: the person a bare surname (Gall schreibt) means."""
+    def surname_entity(self, word: str) -> str | None:
+        """The entity of the person whose full name in the article ends with word (Reinhold Gall for Gall): a
+        tagged person, one whose surname the tagger cut off, or a name found by rule: the person a bare
+        surname (Gall schreibt) means."""
         if self._surname_ids is None:
-            found: dict[str, str] = {}
+            self._surname_ids = {}
             for m in self.mentions:
                 full = "" if m.label != PER else m.surface if " " in m.surface else self._full_name(m.end, m.surface)
                 if " " in full:  # Reinhold Gall, or Reinhold | Gall where the tagger cut the surname off
-                    found.setdefault(full.split()[-1], m.entity_id)
-            for a, b in self.names_by_rule(0, len(self.body)):
-                if person_name(self.body[a:b]):
-                    found.setdefault(self.body[a:b].split()[-1], self.rule_entity(a, b))
-            self._surname_ids = found
-        return self._surname_ids
+                    self._surname_ids.setdefault(full.split()[-1], m.entity_id)
+        if word not in self._surname_ids:
+            self._surname_ids[word] = self._rule_name_ending(word)
+        return self._surname_ids[word]
+
+    def _rule_name_ending(self, word: str) -> str | None:
+        """The entity of a person's name found by rule that ends with word, wherever the article gives it."""
+        body = self.body
+        at = body.find(" " + word)
+        while at != -1:
+            stop = at + 1 + len(word)
+            # The names by rule of the sentence around it, as the whole body would give them.
+            period = body.rfind(". ", 0, at)
+            start = max(period + 2 if period != -1 else 0, body.rfind("\n", 0, at) + 1)
+            end = min([i for i in (body.find(". ", stop), body.find("\n", stop)) if i != -1] or [len(body)])
+            for a, b in self.names_by_rule(start, end):
+                if b == stop and " " in body[a:b] and person_name(body[a:b]):
+                    return self.rule_entity(a, b)
+            at = body.find(" " + word, stop)
+        return None
 
     def for_whom(self, start: int, end: int) -> tuple[str, str | None] | None:
         """The person whose view a sentence opening with "Für" gives (Für den Theologen Hans Küng sei der

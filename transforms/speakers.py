@@ -198,11 +198,11 @@ class Speakers(Names):
     def _bare_surnames(self, start: int, end: int, by_rule: list[tuple[int, int]]) -> list[tuple]:
         """Surnames alone in body[start:end] (Gall schreibt) of persons the article names in full elsewhere,
         where neither the tagger nor the name rule found a name, as _frame_names gives its names."""
-        surnames = self.surnames()
         taken = [(m.start, m.end) for m in self.mentions if m.start < end and m.end > start] + by_rule
-        return [(w.start(), w.end(), w.group(), surnames[w.group()], PER, True)
-                for w in WORD.finditer(self.body, start, end)
-                if w.group() in surnames and not any(a < w.end() and w.start() < b for a, b in taken)]
+        bare = [(w.start(), w.end(), w.group()) for w in WORD.finditer(self.body, start, end) if w.group()[:1].isupper()
+                and not any(a < w.end() and w.start() < b for a, b in taken)]
+        return [(a, b, word, self.surname_entity(word), PER, True) for a, b, word in bare
+                if self.surname_entity(word) is not None]
 
     def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
