@@ -132,6 +132,23 @@ def test_reported_speech_reaches_back_past_a_sentence_that_only_points_back_to_i
     assert speakers == [vorjahn, ""]
 
 
+def test_what_wonach_goes_back_to_is_the_phrase_before_it_whatever_it_hangs_on():
+    body = ("Die Deutsche Welle stützt sich auf einen Artikel der bolivianischen Zeitung „Hoy Bolivia“, "
+            "wonach der Präsident die Schuld trage.")
+    assert _one(_quotes(body, []), "indirect")["speaker"] == "der bolivianischen Zeitung „Hoy Bolivia“"
+
+
+def test_fragte_ob_hob_hervor_and_vertritt_die_ansicht_frame_indirect_speech_with_its_own_speaker():
+    body = ("Die Vorsitzende des Rechtsausschusses, Renate Künast (Grüne), fragte, ob der Minister gelogen habe. "
+            "Der Vorsitzende der Selbstverwaltung, Istvan Kovacs, hob hervor, der Schutz dürfe nicht leiden. "
+            "Sein Verteidiger Bruce Cutler vertritt die Ansicht, dass der Fahrer gelogen habe.")
+    names = ("Renate Künast", "Istvan Kovacs", "Bruce Cutler")
+    found = _quotes(body, [_mention(body, name, entity_id("PER", name.lower())) for name in names])
+    assert found[["kind", "cue"]].values.tolist() == [["indirect", "fragte"], ["indirect", "hob hervor"],
+                                                      ["indirect", "vertritt"]]
+    assert found["speaker_entity_id"].tolist() == [entity_id("PER", name.lower()) for name in names]
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")

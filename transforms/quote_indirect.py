@@ -100,7 +100,7 @@ def reported_speech(art: Article, s: int, e: int) -> Quote | None:
 
 def _cue_phrase(text: str, cue: re.Match) -> str:
     """The cue with its separated particle where one follows (teilte ... mit, kündigte ... an)."""
-    particle = re.match(r"[^,.:]{0,40}?\b(mit|an|hinzu|ein|zu|bekannt|fest|klar|hin|vor|aus)(?=\s*[,:])",
+    particle = re.match(r"[^,.:]{0,40}?\b(mit|an|hinzu|ein|zu|bekannt|fest|klar|hin|vor|aus|hervor)(?=\s*[,:])",
                         text[cue.end():])
     return f"{cue.group()} {particle.group(1)}" if particle else cue.group()
 

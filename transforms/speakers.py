@@ -327,7 +327,8 @@ class Speakers(Names):
             previous = frame[:m.start()].rstrip()[-1:]
             genitive = m.group().split()[0].lower() in ("der", "des") and (previous == ")" or re.search(
                 r"(?<![.!?]\s)\b[A-ZÄÖÜ][\wäöüß-]+\s*$", frame[:m.start()]) is not None)
-            attached = genitive or self.attached(start + m.start(), start, PER)
+            # With nearest (X, wonach ...; ..., so X) the phrase next to the marker, whatever it hangs on.
+            attached = not nearest and (genitive or self.attached(start + m.start(), start, PER))
             before = start + m.end(1) <= cue_at
             # Before the cue, the first phrase of the cue's own sentence is its subject (Die Universität hatte
             # die Aberkennung begründet); after it, the nearest.
