@@ -19,6 +19,10 @@ RUN_STATUSES = ("running", "completed", "failed")
 RUNNING, COMPLETED, FAILED = RUN_STATUSES
 # A run whose clock read earlier than the previous run's, or whose times a later run found ahead of its now.
 CLOCK_FLAGS = ("behind_previous_run", "ahead_of_now")
+# The stages a run applies, in order; stage_versions.stage and reprocessed.stage hold them, and
+# quarantine.stage names the stage that rejected a document.
+STAGES = ("clean", "tag", "themes", "quote", "stories")
+CLEAN, TAG, THEMES, QUOTE, STORIES = STAGES
 QUOTE_KINDS = ("direct", "indirect", "free_indirect", "reported")
 DIRECT, INDIRECT, FREE_INDIRECT, REPORTED = QUOTE_KINDS
 # The languages the detector tells apart (transforms/language.py); ISO 639-1.

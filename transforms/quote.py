@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from newsetl.transforms.codes import QUOTE_KINDS
+from newsetl.transforms.codes import QUOTE, QUOTE_KINDS
 from newsetl.transforms.isolation import isolated
 from newsetl.transforms.quote_article import Quote
 from newsetl.transforms.quote_find import find_quotes
@@ -73,5 +73,5 @@ def quotes_batch(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame
 
 def quotes_of(articles: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """quotes_batch with per-document isolation: quotes rows, and rejected rows (doc_id, stage, reason, detail)."""
-    return isolated("quote", articles, lambda batch: (quotes_batch(batch, mentions[mentions["doc_id"].isin(
+    return isolated(QUOTE, articles, lambda batch: (quotes_batch(batch, mentions[mentions["doc_id"].isin(
         batch["doc_id"])] if not mentions.empty else mentions),))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from newsetl.transforms.codes import PER
+from newsetl.transforms.codes import PER, TAG
 from newsetl.transforms.counting import telling
 from newsetl.transforms.isolation import isolated
 from newsetl.transforms.tag_model import (
@@ -68,7 +68,7 @@ def tag_batch(articles: pd.DataFrame, known_entity_ids: frozenset[str] = frozens
     (Donald Trump) seen in an earlier run. An article whose tagging raises is rejected with
     stage 'tag' and the error; the others are tagged. done: as tag_texts.
     """
-    mentions, aliases, rejected = isolated("tag", articles, lambda batch: _tag_rows(batch, known_entity_ids, done))
+    mentions, aliases, rejected = isolated(TAG, articles, lambda batch: _tag_rows(batch, known_entity_ids, done))
     return mentions, aliases.drop_duplicates(["entity_id", "alias"], ignore_index=True), rejected
 
 
