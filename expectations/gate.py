@@ -10,6 +10,7 @@ import pandas as pd
 
 from newsetl.expectations.suites import Validator
 from newsetl.transforms.batch_tables import QUARANTINE_COLUMNS, RESULT_COLUMNS, BatchTables
+from newsetl.transforms.codes import LOADED, QUARANTINED
 
 _lock = threading.Lock()
 _validators: dict[str, Validator] = {}
@@ -101,8 +102,8 @@ def quarantine_docs(tables: BatchTables, reasons: dict[str, tuple[str, str, str]
         seen = [pair in kept for pair in zip(tables.entity_aliases["entity_id"], tables.entity_aliases["alias"])]
         tables.entity_aliases = tables.entity_aliases[seen].reset_index(drop=True)
     docs = tables.documents
-    hit = docs["doc_id"].isin(ids) & (docs["status"] == "loaded")
-    docs.loc[hit, "status"] = "quarantined"
+    hit = docs["doc_id"].isin(ids) & (docs["status"] == LOADED)
+    docs.loc[hit, "status"] = QUARANTINED
     docs.loc[hit, "reason"] = docs.loc[hit, "doc_id"].map(lambda d: reasons[d][1])
     rows = pd.DataFrame([{"doc_id": d, "stage": s, "reason": r, "detail": det, "run_id": run_id}
                          for d, (s, r, det) in reasons.items()], columns=QUARANTINE_COLUMNS)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from newsetl.transforms import run_history
 from newsetl.transforms.batch_tables import RESULT_COLUMNS
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.settings import Settings
 
 # Critical health checks make the run FAIL; the others WARN (see expectations/verdict.py).
@@ -103,7 +104,7 @@ def _future_dates(con, run_id: str, settings: HealthSettings) -> dict | None:
 def _volume(con, run_id: str, settings: HealthSettings) -> dict:
     loaded = _scalar(con, f"select count(*) from ({RUN_ARTICLES})", [run_id])
     runs = run_history.runs_by_commit(con, "run_id, status, loaded")  # commit order: clocks may lie
-    earlier = runs[(runs["status"] == "completed") & (runs["run_id"] != run_id)]["loaded"].head(settings.volume_history)
+    earlier = runs[(runs["status"] == COMPLETED) & (runs["run_id"] != run_id)]["loaded"].head(settings.volume_history)
     if len(earlier) < settings.volume_min_history:
         return _row(run_id, "runs", "health_volume", "loaded", True, 0, 0)
     median = float(earlier.median())

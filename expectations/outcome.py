@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsetl.expectations.verdict import verdict
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.notify import TOP_FAILURES, Failure
 from newsetl.transforms.report.queries import failing_rows_sql, quarantine_sql, query_command
 
@@ -23,7 +24,7 @@ class Outcome:
 
     def summary(self) -> str:
         """One line: the run, its verdict and counts (the Prefect state's message starts with it)."""
-        if self.status != "completed":
+        if self.status != COMPLETED:
             why = f": {self.message}" if self.message else ""
             return f"newsetl run {self.run_id}: {self.verdict}, the run {self.status or 'did not finish'}{why}"
         return (f"newsetl run {self.run_id}: {self.verdict}, {self.critical} critical failures, {self.warnings} warnings, "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsetl.expectations.verdict import verdict
 from newsetl.transforms import run_history
-from newsetl.transforms.codes import DOCUMENT_STATUSES
+from newsetl.transforms.codes import DOCUMENT_STATUSES, RUNNING
 
 EXIT_CODES = {"PASS": 0, "WARN": 1, "FAIL": 2, "UNKNOWN": 3}
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -96,8 +96,8 @@ def read_status(warehouse: str | Path, max_age: timedelta, now: datetime | None 
         return status
     with con:
         runs = run_history.runs_by_commit(con)
-        finished = runs[runs["status"] != "running"]
-        if len(runs) and runs.iloc[0]["status"] == "running":
+        finished = runs[runs["status"] != RUNNING]
+        if len(runs) and runs.iloc[0]["status"] == RUNNING:
             status.running = runs.iloc[0]["run_id"]
         if finished.empty:
             status.problem = "no finished run in the warehouse yet"

@@ -10,7 +10,7 @@ import pandas as pd
 
 from newsetl.expectations.whole_files import PARTIAL, write_whole_files
 from newsetl.transforms.batch_tables import RESULT_COLUMNS
-from newsetl.transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES
+from newsetl.transforms.codes import DOCUMENT_STATUSES, ENTITY_LABELS, LANGUAGES, QUOTE_KINDS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ SUITES: dict[str, list[Check]] = {
         Check("ExpectColumnValuesToNotBeNull", "quote_id", True),
         Check("ExpectColumnValuesToBeUnique", "quote_id", True),
         Check("ExpectColumnValuesToBeInSet", "kind", True,
-              {"value_set": ["direct", "indirect", "free_indirect", "reported"]}),
+              {"value_set": list(QUOTE_KINDS)}),
         Check("ExpectColumnValueLengthsToBeBetween", "quote", True, {"min_value": 1}),
         Check("ExpectColumnValuesToBeEqual", "offsets_match", True, {"value": True}),
         # Warning: a quotation whose speaker is unnamed or no person or organisation is common, not wrong.

@@ -9,6 +9,7 @@ from prefect import get_run_logger
 from prefect.runtime import flow_run
 
 from newsetl.transforms import notify
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.settings import Settings
 
 
@@ -62,7 +63,7 @@ def alert_run(settings: Settings, run_id: str, report: Path | None, failure: str
         outcome, summary, failures = None, f"newsetl run {run_id}: FAIL, the run failed: {failure}", ()
     if outcome is None and failure is None:
         return None
-    kind = "failed" if failure is not None or outcome.status != "completed" else outcome.verdict
+    kind = "failed" if failure is not None or outcome.status != COMPLETED else outcome.verdict
     details = ("Nothing it read reached the warehouse; the report shows the warehouse STALE until a run completes.",) \
         if kind == "failed" else ()
     event = notify.Event(run_id=run_id, kind=kind, summary=summary, failures=failures,

@@ -39,11 +39,11 @@ def reprocess(stage: list[str] = typer.Option(["all"], "--stage", help=STAGES_HE
     """Run stages again on the texts the warehouse keeps, after an upgrade: a backfill, one commit per batch."""
     import datetime as dt
 
-    from newsetl.transforms.versions import STAGES
+    from newsetl.transforms.codes import CLEAN, STAGES
 
     settings = settings_for(warehouse_dir=warehouse, reprocess_batch_size=batch_size, workers=workers,
                          dask_address=dask_address)
-    stages = ["clean"] if "all" in stage else stage
+    stages = [CLEAN] if "all" in stage else stage
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
         fail(f"unknown --stage {', '.join(unknown)}: use clean, tag, themes, quote, stories or all")

@@ -20,6 +20,7 @@ from newsetl.flows import alerts, batch_progress, disk_full, landing, progress, 
 from newsetl.flows.batches import batch_runner, give_back_memory, run_batches, runs_here
 from newsetl.transforms import clean, cluster, diskspace, ingest, quote, search, storage, tag, themes, versions
 from newsetl.transforms.batch_tables import BatchTables
+from newsetl.transforms.codes import DUPLICATE, LOADED, QUARANTINED
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.report import build_report
 from newsetl.transforms.settings import Settings
@@ -42,7 +43,7 @@ def ingest_batch(files: list, run_id: str, limits) -> tuple[BatchTables, dict]:
         [{"doc_id": d, "content_type": t.content_type, "text": t.text} for d, t in texts.items()],
         columns=["doc_id", "content_type", "text"]))
     quarantine_docs(tables, {r.doc_id: ("ingest", r.reason, r.source_path)
-                             for r in documents[documents["status"] == "quarantined"].itertuples()}, run_id)
+                             for r in documents[documents["status"] == QUARANTINED].itertuples()}, run_id)
     return tables, texts
 
 
@@ -298,8 +299,8 @@ def _run_batches(settings: Settings, run_id: str, batches: list, quality_dir: st
 def _run_counts(warehouse_dir: str, run_id: str, survey, status_counts: dict[str, int], stories: int) -> dict:
     """The run's counts for its summary and its runs row, from the batches and the staged tables."""
     counts = {"files_seen": survey.listed, "new_documents": sum(status_counts.values()),
-              "loaded": status_counts.get("loaded", 0), "quarantined": status_counts.get("quarantined", 0),
-              "duplicates": status_counts.get("duplicate", 0),
+              "loaded": status_counts.get(LOADED, 0), "quarantined": status_counts.get(QUARANTINED, 0),
+              "duplicates": status_counts.get(DUPLICATE, 0),
               "already_in_warehouse": survey.known, "stories_touched": stories}
     languages = storage.read_staged(warehouse_dir, "articles", run_id, ["language"])["language"]
     counts["non_german_articles"] = int((languages != "de").sum())

@@ -21,6 +21,7 @@ from newsetl.flows import progress, stopping
 from newsetl.flows.batches import batch_runner, run_batches, runs_here
 from newsetl.transforms import cluster, quote, search, storage, tag, themes, versions
 from newsetl.transforms.batch_tables import BatchTables
+from newsetl.transforms.codes import CLEAN, COMPLETED, QUOTE, STORIES, TAG, THEMES
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.ingest import DecodedFile
 from newsetl.transforms.settings import Settings
@@ -39,7 +40,7 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
     wh, quality_dir = settings.warehouse_dir, str(Path(settings.warehouse_dir) / "quality")
     stored = storage.read_for_reprocess(wh, doc_ids, stages)
     tables = BatchTables(documents=stored.documents, articles=stored.articles, mentions=stored.mentions)
-    if "clean" in stages:
+    if CLEAN in stages:
         from newsetl.transforms import clean  # with trafilatura, a fifth of a second to import: only when clean runs again
 
         decoded = {d: DecodedFile(text=t, encoding="", content_type=c) for d, (t, c) in stored.texts.items()}
@@ -47,13 +48,13 @@ def reprocess_batch(doc_ids: list[str], stages: list[str], run_id: str, part: st
         _quarantine_rejected(tables, rejected, run_id)
         tables.search_terms, rejected = search.search_terms_batch(tables.articles)
         _quarantine_rejected(tables, rejected, run_id)
-    if "tag" in stages:
+    if TAG in stages:
         tables.mentions, tables.entity_aliases, rejected = tag.tag_batch(tables.articles)
         _quarantine_rejected(tables, rejected, run_id)
-    if "themes" in stages:
+    if THEMES in stages:
         tables.themes, rejected = themes.themes_batch(tables.articles)
         _quarantine_rejected(tables, rejected, run_id)
-    if "quote" in stages:
+    if QUOTE in stages:
         tables.quotes, rejected = quote.quotes_of(tables.articles, tables.mentions)
         _quarantine_rejected(tables, rejected, run_id)
     made = {table for stage in stages for table in storage.STAGE_TABLES.get(stage, ())}
@@ -91,8 +92,8 @@ def restory(warehouse_dir: str, run_id: str) -> int:
         raise RuntimeError(f"the stories suite failed ({', '.join(failed['expectation'])}): stories left as they were")
     kept = signatures["doc_id"]
     for table, frame in {"signatures": signatures, "stories": stories.assign(run_id=run_id),
-                         "stage_versions": versions.stage_rows(kept, run_id, ["stories"]), "quality_results": results,
-                         "reprocessed": _reprocessed_rows(before, kept, ["stories"], run_id, "stories")}.items():
+                         "stage_versions": versions.stage_rows(kept, run_id, [STORIES]), "quality_results": results,
+                         "reprocessed": _reprocessed_rows(before, kept, [STORIES], run_id, "stories")}.items():
         storage.write_part(warehouse_dir, table, frame, run_id, "stories")
     return len(kept)
 
@@ -113,7 +114,7 @@ def _reprocess(settings: Settings, run_id: str, stages: list[str], installed: di
     """The selected documents through the per-document stages in batches, each committed as it comes back,
     then the stories of the whole archive if asked; the number of documents replaced."""
     # Stages that run per document, in batches; stories run once, on the whole archive, after them.
-    per_document = [stage for stage in stages if stage != "stories"]
+    per_document = [stage for stage in stages if stage != STORIES]
     batches = [doc_ids[i:i + settings.batch_size] for i in range(0, len(doc_ids), settings.batch_size)
                ] if per_document else []
     logger.info("reprocess %s: stages %s for %d documents in %d batches", run_id, ", ".join(stages),
@@ -140,10 +141,10 @@ def _reprocess(settings: Settings, run_id: str, stages: list[str], installed: di
         run_batches(runner, reprocess_batch, [
             {"doc_ids": batch, "stages": per_document, "run_id": run_id, "part": f"batch-{number:05d}",
              "settings": settings} for number, batch in enumerate(batches)], commit)
-        if "stories" in stages and doc_ids:
+        if STORIES in stages and doc_ids:
             reporter.stage("stories")
             restory(settings.warehouse_dir, run_id)
-            clustered = storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, "stories", ["stories"])
+            clustered = storage.commit_reprocessed(writer, settings.warehouse_dir, run_id, "stories", [STORIES])
             replaced = replaced if per_document else clustered
     return replaced
 
@@ -183,5 +184,5 @@ def news_etl_reprocess(stages: list[str], warehouse_dir: str | None = None, outd
             raise
         storage.record_run(settings.warehouse_dir, {
             **runs_row, "finished_at": datetime.now(timezone.utc), "files_seen": 0, "loaded": replaced,
-            "quarantined": len(doc_ids) - replaced, "duplicates": 0, "status": "completed"})
+            "quarantined": len(doc_ids) - replaced, "duplicates": 0, "status": COMPLETED})
     return {"run_id": run_id, "stages": stages, "selected": len(doc_ids), "reprocessed": replaced}

@@ -22,6 +22,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsetl.transforms.codes import COMPLETED, FAILED
+
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -103,9 +105,9 @@ def _closing(stop: Stopped, warehouse_dir: str) -> tuple[int, str]:
     if _run_id is None:
         return stop.exit_code, f"stopped by {name} before the run began: the warehouse is as it was"
     status = _run_status(warehouse_dir, _run_id)
-    if status == "completed":
+    if status == COMPLETED:
         return 0, f"stopped by {name} after run {_run_id} had committed: the run is complete"
-    if status == "failed":
+    if status == FAILED:
         return stop.exit_code, f"stopped by {name}: run {_run_id} is marked failed; what it had not committed does not count"
     return stop.exit_code, f"stopped by {name}: run {_run_id} did not finish; the next run marks it failed"
 

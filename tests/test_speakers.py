@@ -116,6 +116,39 @@ def test_the_subject_before_the_verb_in_second_place_speaks_not_the_object_after
     assert found["speaker_entity_id"].iloc[1] == entity_id("PER", "bazoum mohammed")
 
 
+def test_a_relative_pronoun_before_a_prepositional_phrase_is_no_noun_phrase_of_the_speaker():
+    body = ("In einem Bericht, der nach dem Angriff veröffentlicht wurde, rechtfertigte das Verteidigungsministerium "
+            "den Einsatz als „defensiver Natur“.")
+    assert _one(_quotes(body, []), "direct")["speaker"] == "das Verteidigungsministerium"
+
+
+def test_reported_speech_reaches_back_past_a_sentence_that_only_points_back_to_its_speaker():
+    opening = "Am Montag will der Finanzbürgermeister Hartmut Vorjahn eine Vorlage präsentieren. "
+    vorjahn = entity_id("PER", "hartmut vorjahn")
+    speakers = []
+    for middle in ("Eine seiner Varianten ist die Schließung der Oper.", "Die Oper hat 300 Plätze."):
+        body = f"{opening}{middle} Der Ausschuss werde am Freitag beraten."
+        speakers += _quotes(body, [_mention(body, "Hartmut Vorjahn", vorjahn)])["speaker_entity_id"].fillna("").tolist()
+    assert speakers == [vorjahn, ""]
+
+
+def test_what_wonach_goes_back_to_is_the_phrase_before_it_whatever_it_hangs_on():
+    body = ("Die Deutsche Welle stützt sich auf einen Artikel der bolivianischen Zeitung „Hoy Bolivia“, "
+            "wonach der Präsident die Schuld trage.")
+    assert _one(_quotes(body, []), "indirect")["speaker"] == "der bolivianischen Zeitung „Hoy Bolivia“"
+
+
+def test_fragte_ob_hob_hervor_and_vertritt_die_ansicht_frame_indirect_speech_with_its_own_speaker():
+    body = ("Die Vorsitzende des Rechtsausschusses, Renate Künast (Grüne), fragte, ob der Minister gelogen habe. "
+            "Der Vorsitzende der Selbstverwaltung, Istvan Kovacs, hob hervor, der Schutz dürfe nicht leiden. "
+            "Sein Verteidiger Bruce Cutler vertritt die Ansicht, dass der Fahrer gelogen habe.")
+    names = ("Renate Künast", "Istvan Kovacs", "Bruce Cutler")
+    found = _quotes(body, [_mention(body, name, entity_id("PER", name.lower())) for name in names])
+    assert found[["kind", "cue"]].values.tolist() == [["indirect", "fragte"], ["indirect", "hob hervor"],
+                                                      ["indirect", "vertritt"]]
+    assert found["speaker_entity_id"].tolist() == [entity_id("PER", name.lower()) for name in names]
+
+
 def test_a_source_after_nach_angaben_is_printed_whole_with_the_organisation_it_names():
     body = "Nach Angaben der Presseagenturen dpa und AFP umstellten Sicherheitskräfte das Lager."
     dpa = entity_id("ORG", "dpa")

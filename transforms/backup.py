@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from newsetl.transforms import run_history
 from newsetl.transforms.catalog import catalog_for
+from newsetl.transforms.codes import RUNNING
 from newsetl.transforms.storage import ARCHIVE, CATALOG, DATA, catalog_exists, connect
 
 # The catalog's files with their paths resolved as DuckLake resolves them: relative to the table's path,
@@ -79,7 +80,7 @@ def backup(warehouse: str | Path, dest: str | Path) -> Backup:
     os.replace(partial, dest / CATALOG)
     with connect(dest, read_only=True) as con:
         runs = run_history.runs_by_commit(con, "run_id, status")
-        finished = list(runs.loc[runs["status"] != "running", "run_id"])
+        finished = list(runs.loc[runs["status"] != RUNNING, "run_id"])
     _copy_archive(source, dest, finished)
     return Backup(snapshot, finished[0] if finished else None, copied, size, len(finished))
 

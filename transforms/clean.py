@@ -18,6 +18,7 @@ from newsetl.transforms.clean_lines import (
     _split_agency,
     _words,
 )
+from newsetl.transforms.codes import CLEAN, LOADED
 from newsetl.transforms.fields import ArticleFields
 from newsetl.transforms.html_extract import extract_html
 from newsetl.transforms.ingest import IngestLimits
@@ -90,7 +91,7 @@ def clean_batch(documents: pd.DataFrame, texts: dict,
     type and message are the detail); the rest of the batch goes on.
     """
     articles, rejected = [], []
-    for doc in documents[documents["status"] == "loaded"].itertuples():
+    for doc in documents[documents["status"] == LOADED].itertuples():
         decoded = texts[doc.doc_id]
         try:
             fields = clean_article(decoded.text, decoded.content_type)
@@ -98,11 +99,11 @@ def clean_batch(documents: pd.DataFrame, texts: dict,
             rejected.append(rejection(doc.doc_id, "clean", error))
             continue
         if not fields["body"].strip():
-            rejected.append({"doc_id": doc.doc_id, "stage": "clean", "reason": "no article text",
+            rejected.append({"doc_id": doc.doc_id, "stage": CLEAN, "reason": "no article text",
                              "detail": f"nothing left of {doc.source_path} after boilerplate removal"})
             continue
         if len(fields["body"]) > limits.max_body_chars:
-            rejected.append({"doc_id": doc.doc_id, "stage": "clean", "reason": "body too long",
+            rejected.append({"doc_id": doc.doc_id, "stage": CLEAN, "reason": "body too long",
                              "detail": f"{len(fields['body'])} characters, limit {limits.max_body_chars}"})
             continue
         articles.append({"doc_id": doc.doc_id, **fields})

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
+from newsetl.transforms.codes import DUPLICATE, LOADED, QUARANTINED, SKIPPED
 from newsetl.transforms.ingest_decode import DecodedFile, content_type_of, decode
 from newsetl.transforms.ingest_limits import _CHUNK, IngestLimits, MiB, UnreadableFile, gunzip
 
@@ -110,13 +111,13 @@ def _not_read(path: Path, real_root: str, source_path: str) -> LandingFile | Non
     try:
         info = os.lstat(path)
     except OSError as exc:
-        return LandingFile(path, source_path, _text_id(source_path), 0, "skipped",
+        return LandingFile(path, source_path, _text_id(source_path), 0, SKIPPED,
                            f"cannot be listed: {type(exc).__name__}: {exc.strerror}")
     if stat.S_ISREG(info.st_mode):
         return None
     if not stat.S_ISLNK(info.st_mode):
         what = "a directory that cannot be listed" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        return LandingFile(path, source_path, _text_id(source_path), 0, "skipped", f"{what}: not read")
+        return LandingFile(path, source_path, _text_id(source_path), 0, SKIPPED, f"{what}: not read")
     link = os.readlink(os.fsencode(path))
     doc_id = hashlib.sha256(link).hexdigest()
     shown = link.decode("utf-8", "backslashreplace")
@@ -124,13 +125,13 @@ def _not_read(path: Path, real_root: str, source_path: str) -> LandingFile | Non
         os.stat(path)
     except OSError as exc:
         what = "symlink loop" if exc.errno == errno.ELOOP else "broken symlink"
-        return LandingFile(path, source_path, doc_id, len(link), "skipped", f"{what}: {shown}: not followed")
+        return LandingFile(path, source_path, doc_id, len(link), SKIPPED, f"{what}: {shown}: not followed")
     target = os.path.realpath(path)
     if os.path.commonpath([real_root, target]) != real_root:
-        return LandingFile(path, source_path, doc_id, len(link), "skipped",
+        return LandingFile(path, source_path, doc_id, len(link), SKIPPED,
                            f"symlink outside the landing folder: {shown}: not followed")
     inside = os.fsencode(os.path.relpath(target, real_root)).decode("utf-8", "backslashreplace")
-    return LandingFile(path, source_path, doc_id, len(link), "skipped",
+    return LandingFile(path, source_path, doc_id, len(link), SKIPPED,
                        f"symlink inside the landing folder: {shown}: not followed, {inside} is read under its own name")
 
 
@@ -184,14 +185,14 @@ def survey_files(root: str | Path, known_files: frozenset[tuple[str, str]] = fro
             try:
                 doc_id, size = _sha256_of_file(path)
             except OSError as exc:
-                entry = LandingFile(path, source_path, _text_id(source_path), 0, "quarantined",
+                entry = LandingFile(path, source_path, _text_id(source_path), 0, QUARANTINED,
                                     f"unreadable file: {type(exc).__name__}: {exc.strerror}")
             else:
                 entry = _planned(path, source_path, doc_id, size, known_ids, first_path, limits)
         if (entry.doc_id, source_path) in known_files:
             known += 1
             continue
-        if entry.status != "skipped":
+        if entry.status != SKIPPED:
             first_path.setdefault(entry.doc_id, source_path)
         plan.append(entry)
     return Survey(plan, listed, known)
@@ -201,13 +202,13 @@ def _planned(path: Path, source_path: str, doc_id: str, size: int, known_ids: se
              first_path: dict[str, str], limits: IngestLimits) -> LandingFile:
     if doc_id in first_path:
         earlier = first_path[doc_id]
-        return LandingFile(path, source_path, doc_id, size, "duplicate",
+        return LandingFile(path, source_path, doc_id, size, DUPLICATE,
                            f"same bytes as {earlier} (doc_id {doc_id}) earlier in this run", earlier)
     if doc_id in known_ids:
-        return LandingFile(path, source_path, doc_id, size, "duplicate",
+        return LandingFile(path, source_path, doc_id, size, DUPLICATE,
                            f"same bytes as document {doc_id} already in the warehouse")
     if size > limits.max_file_bytes:
-        return LandingFile(path, source_path, doc_id, size, "quarantined",
+        return LandingFile(path, source_path, doc_id, size, QUARANTINED,
                            f"file too large: {size} bytes, limit {limits.max_file_bytes}")
     return LandingFile(path, source_path, doc_id, size)
 
@@ -288,9 +289,9 @@ def read_batch(files: list[LandingFile], run_id: str,
             try:
                 decoded = _decode_file(entry, limits)
             except UnreadableFile as exc:
-                row.update(status="quarantined", reason=str(exc))
+                row.update(status=QUARANTINED, reason=str(exc))
             else:
-                row.update(status="loaded", encoding=decoded.encoding, content_type=decoded.content_type)
+                row.update(status=LOADED, encoding=decoded.encoding, content_type=decoded.content_type)
                 texts[entry.doc_id] = decoded
         rows.append(row)
     return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS), texts

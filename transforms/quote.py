@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from newsetl.transforms.codes import QUOTE, QUOTE_KINDS
 from newsetl.transforms.isolation import isolated
 from newsetl.transforms.quote_article import Quote
 from newsetl.transforms.quote_find import find_quotes
@@ -36,7 +37,7 @@ __all__ = ["KINDS", "QUOTE_COLUMNS", "Quote", "find_quotes", "is_subjunctive", "
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "quote", "start_char", "end_char", "cue", "speaker",
                  "speaker_entity_id"]
-KINDS = ("direct", "indirect", "free_indirect", "reported")
+KINDS = QUOTE_KINDS  # the quotes table's kinds, defined in transforms/codes.py
 
 
 def quote_id(doc_id: str, start_char: int) -> str:
@@ -72,5 +73,5 @@ def quotes_batch(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame
 
 def quotes_of(articles: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """quotes_batch with per-document isolation: quotes rows, and rejected rows (doc_id, stage, reason, detail)."""
-    return isolated("quote", articles, lambda batch: (quotes_batch(batch, mentions[mentions["doc_id"].isin(
+    return isolated(QUOTE, articles, lambda batch: (quotes_batch(batch, mentions[mentions["doc_id"].isin(
         batch["doc_id"])] if not mentions.empty else mentions),))

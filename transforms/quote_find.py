@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from newsetl.transforms.codes import DIRECT, FREE_INDIRECT, INDIRECT
 from newsetl.transforms.quote_article import Article, Quote
 from newsetl.transforms.quote_grammar import (
     AFTER_QUOTE_VERBS,
@@ -53,7 +54,7 @@ def _direct_quotes(art: Article) -> tuple[list[Quote], list[tuple[int, int]]]:
         s = min(s, a)
         if not is_quotation(body[a + 1:b - 1], inner_words, body[s:a], body[b:e]):
             continue
-        q = Quote("direct", a, b)
+        q = Quote(DIRECT, a, b)
         _direct_speaker(art, q, s, e, previous_direct)
         quotes.append(q)
         previous_direct = q
@@ -175,7 +176,7 @@ def _sentence_quotes(art: Article, quotes: list[Quote], direct_cover: list[tuple
             open_free.end = trim_end(body, s, e)[1]
         else:
             speaker, eid = art.for_whom(s, e) or _previous_speaker(art, k, _recent(art, k, last_speaker, last_sentence))
-            open_free = Quote("free_indirect", *trim_end(body, s, e), None, speaker, eid)
+            open_free = Quote(FREE_INDIRECT, *trim_end(body, s, e), None, speaker, eid)
             quotes.append(open_free)
         last_sentence = k
 
@@ -187,7 +188,7 @@ def _indirect_around_direct(art: Article, quotes: list[Quote], s: int, e: int) -
     # Indirect speech may hold a direct quotation (er sagte, es sei „unfassbar, ...“); the quotation
     # alone, with no words of the indirect speech outside it, is no second quotation.
     found = indirect_speech(art, s, e)
-    inside = [q for q in quotes if q.kind == "direct" and found and q.start <= found.end and q.end >= found.start]
+    inside = [q for q in quotes if q.kind == DIRECT and found and q.start <= found.end and q.end >= found.start]
     if found and len(words_of(body[found.start:found.end])) - sum(
             len(words_of(body[q.start:q.end])) for q in inside) >= 3:
         quotes.append(found)
@@ -209,7 +210,7 @@ def _indirect_of_sentence(art: Article, k: int, last_speaker: Quote | None, last
     if found is None and according:
         # "Demnach erwartet Russland, ...": the content of the source or quotation just before.
         speaker, eid = _previous_speaker(art, k, last_speaker if last_sentence >= k - 1 else None)
-        found = Quote("indirect", *trim_end(body, s + according.end(), e), according.group(1), speaker, eid)
+        found = Quote(INDIRECT, *trim_end(body, s + according.end(), e), according.group(1), speaker, eid)
     return found
 
 
@@ -219,7 +220,7 @@ def _unframed_direct_speakers(art: Article, quotes: list[Quote], sentence_starts
     quotation after its speaker's sentence (will Oettinger ... straffen. „Nicht jede Formel ...“, 327, 179)."""
     last: Quote | None = None
     for q in quotes:
-        if q.kind == "direct" and q.speaker is None and q.cue in (None, ":"):
+        if q.kind == DIRECT and q.speaker is None and q.cue in (None, ":"):
             k = max(0, bisect_right(sentence_starts, q.start) - 1)
             said_in = bisect_right(sentence_starts, last.start) - 1 if last is not None else -1
             q.speaker, q.speaker_entity_id = _previous_speaker(art, k, _recent(art, k, last, said_in))
@@ -238,6 +239,8 @@ def _recent(art: Article, k: int, last: Quote | None, said_in: int) -> Quote | N
     return last
 
 
+# A word that points back to someone named before (Eine seiner Varianten ist ..., Er soll ...).
+_POINTS_BACK_WORD = re.compile(r"\b(?:[Ee]r|[Ss]ie|[Ss]ein\w*|[Ii]hr\w*|[Dd]essen|[Dd]eren)\b")
 _ACCORDING_TO_THAT = re.compile(r"(Demnach|Dementsprechend)\s+")
 
 
@@ -246,7 +249,14 @@ def _previous_speaker(art: Article, k: int, recent: Quote | None) -> tuple[str |
     sentence before (Der Iran streitet dies ab. Sein Programm diene ...)."""
     if recent is not None:
         return recent.speaker, recent.speaker_entity_id
-    if k == 0:
-        return None, None
-    subject = art.subject(*art.sentences[k - 1])
-    return subject if subject[0] is not None else art.description_subject(*art.sentences[k - 1]) or subject
+    for before in (k - 1, k - 2):
+        if before < 0:
+            break
+        # The sentence before names no one (Eine seiner Varianten ist ...): the one before it may.
+        subject = art.subject(*art.sentences[before])
+        subject = subject if subject[0] is not None else art.description_subject(*art.sentences[before]) or subject
+        if subject[0] is not None:
+            return subject
+        if not _POINTS_BACK_WORD.search(art.body, *art.sentences[before]):
+            break
+    return None, None

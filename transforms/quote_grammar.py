@@ -18,7 +18,7 @@ _WEAK_SPEECH_STEMS = [
     "appellier", "prognostizier", "unterricht", "informier", "verlaut", "verdeutlich", "bemängel",
     "beanstand", "beschwer", "monier", "rechtfertig", "folger", "urteil", "erzähl", "bitt",
     "beschuldig", "versprech", "vorwerf", "empfehl", "bezweifel", "leugn", "verlang", "plädier", "vereinbar",
-    "beantrag", "ermahn",
+    "beantrag", "ermahn", "frag",
 ]
 _STRONG_SPEECH_FORMS = [
     "schrieb", "schrieben", "schreibt", "geschrieben", "unterstrich", "unterstrichen", "unterstreicht",
@@ -27,7 +27,8 @@ _STRONG_SPEECH_FORMS = [
     "fügt", "kündigte", "kündigt", "teilte", "teilt", "stellte", "wirft", "warf", "sprach", "spricht",
     "drohte", "droht", "riet", "rät", "empfahl", "empfiehlt", "nannte", "nennt", "bezeichnete",
     "bezeichnet", "beschrieb", "beschreibt", "vermeldete", "weiß", "wusste", "geht", "ging", "hält",
-    "hielt", "zeigte", "zeigt", "sieht", "sah", "befand", "beschloss", "entschied",
+    "hielt", "zeigte", "zeigt", "sieht", "sah", "befand", "beschloss", "entschied", "hob", "hebt", "vertritt",
+    "vertrat",
 ]
 # Participles and verb-final forms with a separable prefix ("hat angekündigt, ...", "wird vorgeworfen, ...",
 # "wie er mitteilte"), and strong forms the stems above do not make.

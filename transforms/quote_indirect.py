@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from newsetl.transforms.codes import INDIRECT, REPORTED
 from newsetl.transforms.quote_article import Article, Quote
 from newsetl.transforms.quote_grammar import (
     AFTER_QUOTE_VERBS,
@@ -44,7 +45,7 @@ def indirect_speech(art: Article, s: int, e: int) -> Quote | None:
                 qs = rest_start + (conj.start(1) if conj else len(rest) - len(rest.lstrip()))
                 qe = rest_start + zu_end if zu_end is not None else e
                 speaker, eid = art.speaker(s, rest_start, s + cue.start())
-                return Quote("indirect", *trim_end(body, qs, qe), _cue_phrase(text, cue), speaker, eid)
+                return Quote(INDIRECT, *trim_end(body, qs, qe), _cue_phrase(text, cue), speaker, eid)
         # Frame last: "Er sei bereit, sagte X." -- the cue right after a comma.
         before = text[:cue.start()].rstrip()
         if before.endswith(",") and word in AFTER_QUOTE_VERBS and len(words_of(before)) >= 3:
@@ -54,7 +55,7 @@ def indirect_speech(art: Article, s: int, e: int) -> Quote | None:
             short_frame = frame_words <= 6 and len(words_of(clause)) >= 4
             if subjunctive_in(clause) or CONJUNCTION.match(clause) or short_frame:
                 speaker, eid = art.speaker(s + cue.start(), e, s + cue.start())
-                return Quote("indirect", *trim_end(body, s, s + len(clause)), word, speaker, eid)
+                return Quote(INDIRECT, *trim_end(body, s, s + len(clause)), word, speaker, eid)
     marker = REPORT_MARKER.search(text)
     if marker and len(words_of(text)) >= 5:
         return _reported_by_marker(art, s, e, marker)
@@ -83,23 +84,23 @@ def reported_speech(art: Article, s: int, e: int) -> Quote | None:
     verb = words[-1] if words[0] in ("hat", "haben", "hatte", "hatten") else words[0]
     agent = art.passive_agent(s, e, s + cue.start())
     if agent is not None:
-        return Quote("reported", *trim_end(art.body, s, e), verb, *agent)
+        return Quote(REPORTED, *trim_end(art.body, s, e), verb, *agent)
     named = art.speakers_in(s, e)
     if named:
         before = [m for m in named if m.start < s + cue.start()]
         speaker = before[0] if before else named[0]
-        return Quote("reported", *trim_end(art.body, s, e), verb, speaker.surface, speaker.entity_id)
+        return Quote(REPORTED, *trim_end(art.body, s, e), verb, speaker.surface, speaker.entity_id)
     pronoun = re.match(r"(Er|Sie)\s", text)
     if pronoun:
         person = art.person_before(s, pronoun=pronoun.group(1))
-        return Quote("reported", *trim_end(art.body, s, e), verb, pronoun.group(1),
+        return Quote(REPORTED, *trim_end(art.body, s, e), verb, pronoun.group(1),
                      person.entity_id if person else None)
     return None
 
 
 def _cue_phrase(text: str, cue: re.Match) -> str:
     """The cue with its separated particle where one follows (teilte ... mit, kündigte ... an)."""
-    particle = re.match(r"[^,.:]{0,40}?\b(mit|an|hinzu|ein|zu|bekannt|fest|klar|hin|vor|aus)(?=\s*[,:])",
+    particle = re.match(r"[^,.:]{0,40}?\b(mit|an|hinzu|ein|zu|bekannt|fest|klar|hin|vor|aus|hervor)(?=\s*[,:])",
                         text[cue.end():])
     return f"{cue.group()} {particle.group(1)}" if particle else cue.group()
 
@@ -132,18 +133,18 @@ def _reported_by_marker(art: Article, s: int, e: int, marker: re.Match) -> Quote
         # ", so das Ergebnis einer Studie der Stiftung Warentest, ...": the source runs to the next comma.
         comma = text.find(",", marker.end())
         speaker, eid = art.speaker(s + marker.end(), s + comma if comma != -1 else e, s + marker.end(), nearest=True)
-        return Quote("indirect", *trim_end(body, s, s + marker.start()), "so", speaker, eid)
+        return Quote(INDIRECT, *trim_end(body, s, s + marker.start()), "so", speaker, eid)
     if word == "zufolge":
         # "Der Polizei zufolge wurden ...": the frame runs from the sentence start to the marker.
         frame_start = s if marker.start() < 60 else s + text.rfind(",", 0, marker.start()) + 1
         speaker, eid = art.source(frame_start, s + marker.start())
         content_start = s + marker.end() if marker.start() < 60 else s
         end = e if marker.start() < 60 else frame_start - 1
-        return Quote("indirect", *strip_spaces(body, *trim_end(body, content_start, end)), "zufolge", speaker, eid)
+        return Quote(INDIRECT, *strip_spaces(body, *trim_end(body, content_start, end)), "zufolge", speaker, eid)
     if word == "wonach":
         # "..., wonach die Maus den Brand verursacht habe": the clause after wonach is the content.
         speaker, eid = art.speaker(s, s + marker.start(), s + marker.start(), nearest=True)
-        return Quote("indirect", *trim_end(body, s + marker.end(), e), "wonach", speaker, eid)
+        return Quote(INDIRECT, *trim_end(body, s + marker.end(), e), "wonach", speaker, eid)
     # laut / nach Angaben / wie: the frame ends at the comma or at the finite verb after the source.
     after = text[marker.end():]
     comma = after.find(",")
@@ -172,5 +173,5 @@ def _reported_by_marker(art: Article, s: int, e: int, marker: re.Match) -> Quote
         speaker, eid = art.source(s + marker.start(), s + marker.end())  # seiner Ansicht nach
     cue = "laut" if word in ("laut", "gemäß") else "wie" if word == "wie" else "nach"
     if marker.start() < 3:
-        return Quote("indirect", *strip_spaces(body, *trim_end(body, s + frame_end, e)), cue, speaker, eid)
-    return Quote("indirect", *trim_end(body, s, e), cue, speaker, eid)
+        return Quote(INDIRECT, *strip_spaces(body, *trim_end(body, s + frame_end, e)), cue, speaker, eid)
+    return Quote(INDIRECT, *trim_end(body, s, e), cue, speaker, eid)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pandas as pd
 
-from newsetl.transforms.codes import CLOCK_FLAGS
+from newsetl.transforms.codes import CLOCK_FLAGS, RUNNING
 
 # Machines of one schedule may disagree by seconds; a minute apart is a clock to look at.
 CLOCK_TOLERANCE = timedelta(minutes=1)
@@ -78,7 +78,7 @@ def clock_flags_at_start(runs: pd.DataFrame, started: datetime) -> tuple[str | N
     """What a run starting at `started` (its clock) finds about clocks, given the runs committed before it
     (runs_by_commit): its own flag (behind the previous run's clock, or None), and the earlier runs whose
     times lie ahead of its now."""
-    finished = runs[runs["status"] != "running"]
+    finished = runs[runs["status"] != RUNNING]
     own = None
     if len(finished):
         previous = latest_time(finished.iloc[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from newsetl.transforms.codes import ORG, PER
 from newsetl.transforms.speaker_words import (
     ARTICLES,
     GENITIVES,
@@ -39,9 +40,9 @@ class Names:
         self.starts = [m.start for m in self.mentions]
         self._by_surface: dict[str, Mentioned] = {}
         for m in self.mentions:
-            if m.label in ("PER", "ORG"):
+            if m.label in (PER, ORG):
                 self._by_surface.setdefault(m.surface, m)
-        self._surname_ids: dict[str, str] | None = None
+        self._surname_ids: dict[str, str | None] | None = None
 
     def speakers_in(self, start: int, end: int) -> list[Mentioned]:
         """PER and ORG mentions inside body[start:end]."""
@@ -49,7 +50,7 @@ class Names:
         found = []
         while i < len(self.mentions) and self.mentions[i].start < end:
             m = self.mentions[i]
-            if m.label in ("PER", "ORG") and m.end <= end:
+            if m.label in (PER, ORG) and m.end <= end:
                 found.append(m)
             i += 1
         return found
@@ -65,7 +66,7 @@ class Names:
         unwanted = {"er": "f", "sie": "m"}.get((pronoun or "").lower())
         while i >= 0:
             m = self.mentions[i]
-            if m.label == "PER" and m.end <= pos:
+            if m.label == PER and m.end <= pos:
                 if role is None:
                     if unwanted and self._gender(m) == unwanted:
                         fallback = fallback or m
@@ -89,13 +90,13 @@ class Names:
                 return "m"
         return None
 
-    def attached(self, pos: int, limit: int, label: str = "ORG") -> bool:
+    def attached(self, pos: int, limit: int, label: str = ORG) -> bool:
         """Whether the name at pos hangs on another word rather than being the frame's subject: a preposition
         (gegenüber der ARD, Stellvertreter von Timoschenko), an object article (sagte dem Spiegel), a bracket
         ((CDU)); for an organisation also a genitive (der Sprecher der FDP). A person after a genitive noun is
         its apposition (der Vorsitzende des Ausschusses Alain Lamassoure)."""
         before = self.body[max(limit, pos - 80):pos]
-        if label == "PER" and _FOR_WHOM.search(self.body, max(0, pos - 100), pos):
+        if label == PER and _FOR_WHOM.search(self.body, max(0, pos - 100), pos):
             return False  # Für den Theologen Hans Küng sei der Rücktritt „verständlich“: his view
         if before.rstrip().endswith(("(", "/")):
             return True
@@ -119,7 +120,7 @@ class Names:
             return True
         if lower in ("des", "eines"):
             # A person right after the article is the genitive itself (der Bruder des Papstes, Georg Ratzinger).
-            return label != "PER" or adjectives == len(words) - 1
+            return label != PER or adjectives == len(words) - 1
         if lower in ("der", "einer"):
             previous = words[k - 1] if k > 0 else ""
             # Genitive after a noun (Sprecher der FDP); subject or dative after a verb (sagte der Minister).
@@ -127,25 +128,40 @@ class Names:
                 return True
             genitive = previous[:1].isupper() and previous.lower() not in SENTENCE_WORDS and k > 1
             # A person right after the article is the genitive too (Vorsitzender der Deutschen Journalisten-Union).
-            return genitive and (label != "PER" or adjectives == len(words) - 1)
+            return genitive and (label != PER or adjectives == len(words) - 1)
         if lower in ("die", "das", "ein", "eine"):
             return k > 0 and words[k - 1].lower() in PREPOSITIONS
         return False
 
-    def surnames(self) -> dict[str, str]:
-        """The last word of each person's full name in the article (Reinhold Gall), the tagger's or one found by
-        rule, with its entity: the person a bare surname (Gall schreibt) means."""
+    def surname_entity(self, word: str) -> str | None:
+        """The entity of the person whose full name in the article ends with word (Reinhold Gall for Gall): a
+        tagged person, one whose surname the tagger cut off, or a name found by rule: the person a bare
+        surname (Gall schreibt) means."""
         if self._surname_ids is None:
-            found: dict[str, str] = {}
+            self._surname_ids = {}
             for m in self.mentions:
-                full = "" if m.label != "PER" else m.surface if " " in m.surface else self._full_name(m.end, m.surface)
+                full = "" if m.label != PER else m.surface if " " in m.surface else self._full_name(m.end, m.surface)
                 if " " in full:  # Reinhold Gall, or Reinhold | Gall where the tagger cut the surname off
-                    found.setdefault(full.split()[-1], m.entity_id)
-            for a, b in self.names_by_rule(0, len(self.body)):
-                if person_name(self.body[a:b]):
-                    found.setdefault(self.body[a:b].split()[-1], self.rule_entity(a, b))
-            self._surname_ids = found
-        return self._surname_ids
+                    self._surname_ids.setdefault(full.split()[-1], m.entity_id)
+        if word not in self._surname_ids:
+            self._surname_ids[word] = self._rule_name_ending(word)
+        return self._surname_ids[word]
+
+    def _rule_name_ending(self, word: str) -> str | None:
+        """The entity of a person's name found by rule that ends with word, wherever the article gives it."""
+        body = self.body
+        at = body.find(" " + word)
+        while at != -1:
+            stop = at + 1 + len(word)
+            # The names by rule of the sentence around it, as the whole body would give them.
+            period = body.rfind(". ", 0, at)
+            start = max(period + 2 if period != -1 else 0, body.rfind("\n", 0, at) + 1)
+            end = min([i for i in (body.find(". ", stop), body.find("\n", stop)) if i != -1] or [len(body)])
+            for a, b in self.names_by_rule(start, end):
+                if b == stop and " " in body[a:b] and person_name(body[a:b]):
+                    return self.rule_entity(a, b)
+            at = body.find(" " + word, stop)
+        return None
 
     def for_whom(self, start: int, end: int) -> tuple[str, str | None] | None:
         """The person whose view a sentence opening with "Für" gives (Für den Theologen Hans Küng sei der
@@ -153,7 +169,7 @@ class Names:
         if not re.match(r"\s*Für\s", self.body[start:end]):
             return None
         persons = [(m.start, m.surface, m.entity_id) for m in self.speakers_in(start, min(end, start + 100))
-                   if m.label == "PER"]
+                   if m.label == PER]
         persons += [(a, self.body[a:b], self.rule_entity(a, b)) for a, b in self.names_by_rule(start, min(end, start + 100))]
         for at, written, eid in sorted(persons):
             if _FOR_WHOM.search(self.body, max(0, at - 100), at):
@@ -169,7 +185,7 @@ class Names:
         at = end + comma.end()
         stop = min(len(self.body), at + 60)
         for m in self.speakers_in(at, stop):
-            if m.start == at and m.label == "PER":
+            if m.start == at and m.label == PER:
                 return m.surface, m.entity_id
         for a, b in self.names_by_rule(at, stop):
             if a == at:
@@ -213,7 +229,7 @@ class Names:
         name = self.body[start:end]
         if " " not in name:
             for m in self.mentions:
-                if m.label == "PER" and m.surface.split()[-1] in (name, name + "s") and " " in m.surface:
+                if m.label == PER and m.surface.split()[-1] in (name, name + "s") and " " in m.surface:
                     return m.entity_id
         return rule_entity(name)
 

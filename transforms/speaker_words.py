@@ -9,6 +9,7 @@ from functools import lru_cache
 import simplemma
 
 from newsetl.transforms import gazetteer
+from newsetl.transforms.codes import ORG, PER
 from newsetl.transforms.tag_rules import PERSON_CUES, entity_id, person_key
 
 PRONOUNS = {"er", "sie", "Er", "Sie"}
@@ -130,8 +131,8 @@ def rule_entity(name: str) -> str:
     """The entity id of a name found by rule: an organisation where an adjective leads it (Deutsche
     Journalisten-Union, Erneuerbare Energie), else a person, keyed as the tag stage keys them."""
     if not person_name(name):
-        return entity_id("ORG", " ".join(name.lower().split()))
-    return entity_id("PER", person_key(name)[0])
+        return entity_id(ORG, " ".join(name.lower().split()))
+    return entity_id(PER, person_key(name)[0])
 
 
 def noun_phrase_end(text: str, after_noun: bool = False) -> int:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 
+from newsetl.transforms.codes import LOC, ORG, PER
 from newsetl.transforms.speaker_names import Names
 from newsetl.transforms.speaker_words import (
+    ARTICLES,
     NOT_NAME_WORDS,
     PASSIVE,
     PREPOSITIONS,
@@ -42,8 +44,11 @@ __all__ = ["PRONOUNS", "ROLES", "Mentioned", "Speakers", "rule_entity"]
 
 # A noun phrase with its article, up to two lower-case words, its noun, and a genitive or von complement
 # (ein Sprecher des Auswärtigen Amts, die Sprecherin der Stiftung Warentest).
+# Its lower-case words are adjectives, no preposition or article: "der nach dem Angriff" is a relative
+# pronoun before a prepositional phrase.
+_ADJECTIVE = r"(?:(?!(?:" + "|".join(sorted(PREPOSITIONS | ARTICLES)) + r")\s)[a-zäöü][\wäöüß-]*\s+)"
 _ROLE_NP = re.compile(
-    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+(?:[a-zäöü][\wäöüß-]*\s+){0,2}"
+    r"(?<![\w])(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine)\s+" + _ADJECTIVE + r"{0,2}"
     r"([A-ZÄÖÜ][\wäöüß-]+)"
     # its name right after it: die Zeitung The Guardian, die Tageszeitung „The Guardian“, Die New York Times
     r"((?:[ ]+[„»\"][^„“»«\"\n]{1,40}[“«\"]|(?:[ ]+[A-ZÄÖÜ][\wäöüß.-]*){1,3}(?![\wäöüß])))?"
@@ -108,7 +113,7 @@ class Speakers(Names):
         subjects = named if nearest else [n for n in named if not self.attached(n[0], start, n[4])]
         if subjects:
             best = self._best_subject(subjects, start, cue_at, nearest)
-            written = self._full_name(best[1], best[2]) if best[4] == "PER" and " " not in best[2] else best[2]
+            written = self._full_name(best[1], best[2]) if best[4] == PER and " " not in best[2] else best[2]
             return self._with_acronym(best[1], written), best[3]
         phrase = self._noun_phrase(start, end, cue_at, nearest)
         if phrase is not None and phrase[1] is None:
@@ -122,7 +127,7 @@ class Speakers(Names):
         if named:
             best = min(named, key=lambda n: min(abs(n[0] - cue_at), abs(n[1] - cue_at)))
             return best[2], best[3]
-        places = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "LOC"]
+        places = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == LOC]
         if places:
             # Countries speak for their governments (China hat behauptet): a speaker without an entity id.
             best = min(places, key=lambda m: abs(m.start - cue_at))
@@ -141,7 +146,7 @@ class Speakers(Names):
             return None
         span = (clause_start, clause_start + len(head.group().rstrip()))
         phrase = _ROLE_NP.fullmatch(self.body, *span)
-        named = [m for m in self.speakers_in(*span) if m.label in ("PER", "ORG")] + self.names_by_rule(*span)
+        named = [m for m in self.speakers_in(*span) if m.label in (PER, ORG)] + self.names_by_rule(*span)
         return span if phrase is not None or named and _OPENING.fullmatch(self.body[span[0]:_start(named[-1])]) \
             else None
 
@@ -172,20 +177,20 @@ class Speakers(Names):
         organisations and the names found by rule, less roles the tagger took for names."""
         body = self.body
         by_rule = self.names_by_rule(start, end)
-        named = [(s, e, body[s:e], self.rule_entity(s, e), "PER", True) for s, e in by_rule]
+        named = [(s, e, body[s:e], self.rule_entity(s, e), PER, True) for s, e in by_rule]
         named += self._bare_surnames(start, end, by_rule)
         rule_starts = {s for s, _ in by_rule}
         for m in self.speakers_in(start, end):
-            if m.label == "ORG" and is_role(m.surface.split()[-1]):
+            if m.label == ORG and is_role(m.surface.split()[-1]):
                 continue  # a role the tagger took for an organisation (Klub-Sekretär, FIFA-Chef)
             noun = re.match(r" ([A-ZÄÖÜ][\wäöüß-]+)", body[m.end:m.end + 40])
             if m.end + 1 in rule_starts or noun and m.end + len(noun.group()) + 1 in rule_starts:
                 continue  # a role the tagger took for a name (der EU-Außenbeauftragte | Javier Solana)
             if noun and m.surface.endswith("s") and descriptor(noun.group(1)):
-                if any(n.start == m.end + len(noun.group()) + 1 and n.label == "PER" for n in self.mentions):
+                if any(n.start == m.end + len(noun.group()) + 1 and n.label == PER for n in self.mentions):
                     continue  # Schalkes Trainer Felix Magath: the name after the role is the person
                 # Demjanjuks Sohn, Papiers Stellvertreter: someone of the person's, not the person.
-                named.append((m.start, m.end + len(noun.group()), m.surface + noun.group(), None, "PER", False))
+                named.append((m.start, m.end + len(noun.group()), m.surface + noun.group(), None, PER, False))
                 continue
             named.append((m.start, m.end, m.surface, m.entity_id, m.label, False))
         return named
@@ -193,11 +198,11 @@ class Speakers(Names):
     def _bare_surnames(self, start: int, end: int, by_rule: list[tuple[int, int]]) -> list[tuple]:
         """Surnames alone in body[start:end] (Gall schreibt) of persons the article names in full elsewhere,
         where neither the tagger nor the name rule found a name, as _frame_names gives its names."""
-        surnames = self.surnames()
         taken = [(m.start, m.end) for m in self.mentions if m.start < end and m.end > start] + by_rule
-        return [(w.start(), w.end(), w.group(), surnames[w.group()], "PER", True)
-                for w in WORD.finditer(self.body, start, end)
-                if w.group() in surnames and not any(a < w.end() and w.start() < b for a, b in taken)]
+        bare = [(w.start(), w.end(), w.group()) for w in WORD.finditer(self.body, start, end) if w.group()[:1].isupper()
+                and not any(a < w.end() and w.start() < b for a, b in taken)]
+        return [(a, b, word, self.surname_entity(word), PER, True) for a, b, word in bare
+                if self.surname_entity(word) is not None]
 
     def subject(self, start: int, end: int) -> tuple[str | None, str | None]:
         """The first name of the sentence body[start:end] that hangs on no other word (Die Haushaltspolitikerin
@@ -211,7 +216,7 @@ class Speakers(Names):
         named += [(a, self.body[a:b], self.rule_entity(a, b))
                   for a, b in self.names_by_rule(start, end)]
         named.sort()
-        subjects = [n for n in named if not self.attached(n[0], start, "PER" if n[2] else "ORG")]
+        subjects = [n for n in named if not self.attached(n[0], start, PER if n[2] else ORG)]
         best = (subjects or named or [None])[0]
         role = self._role_subject(start, end, best[0] if best else end)
         if role is not None:
@@ -322,7 +327,8 @@ class Speakers(Names):
             previous = frame[:m.start()].rstrip()[-1:]
             genitive = m.group().split()[0].lower() in ("der", "des") and (previous == ")" or re.search(
                 r"(?<![.!?]\s)\b[A-ZÄÖÜ][\wäöüß-]+\s*$", frame[:m.start()]) is not None)
-            attached = genitive or self.attached(start + m.start(), start, "PER")
+            # With nearest (X, wonach ...; ..., so X) the phrase next to the marker, whatever it hangs on.
+            attached = not nearest and (genitive or self.attached(start + m.start(), start, PER))
             before = start + m.end(1) <= cue_at
             # Before the cue, the first phrase of the cue's own sentence is its subject (Die Universität hatte
             # die Aberkennung begründet); after it, the nearest.
@@ -333,7 +339,7 @@ class Speakers(Names):
             before = start + m.end() <= cue_at
             order = (start + m.start() < clause_start, start + m.start()) if before and not nearest else \
                 (False, min(abs(start + m.start() - cue_at), abs(start + m.end() - cue_at)))
-            candidates.append(((self.attached(start + m.start(), start, "PER"), not before, *order),
+            candidates.append(((self.attached(start + m.start(), start, PER), not before, *order),
                                start + m.start(), start + m.end(), m.group(1)))
         bare = _BARE_SUBJECT.search(self.body[clause_start:max(clause_start, cue_at)])
         if bare and cue_at > clause_start and not any(
@@ -375,7 +381,7 @@ class Speakers(Names):
             return self.rule_entity(a, b)
         # The organisation of the complement; a name right after its genitive article too, which the tagger may
         # call a person (ein Sprecher des Auswärtigen Amtes, eine Sprecherin des Ludwigshafener Konzerns).
-        inner = [m for m in inner if m.label == "ORG" or self.attached(m.start, s, "PER")]
+        inner = [m for m in inner if m.label == ORG or self.attached(m.start, s, PER)]
         if inner:
             return inner[-1].entity_id
         same = self._by_surface.get(noun)

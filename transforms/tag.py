@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from newsetl.transforms.codes import PER, TAG
 from newsetl.transforms.counting import telling
 from newsetl.transforms.isolation import isolated
 from newsetl.transforms.tag_model import (
@@ -67,7 +68,7 @@ def tag_batch(articles: pd.DataFrame, known_entity_ids: frozenset[str] = frozens
     (Donald Trump) seen in an earlier run. An article whose tagging raises is rejected with
     stage 'tag' and the error; the others are tagged. done: as tag_texts.
     """
-    mentions, aliases, rejected = isolated("tag", articles, lambda batch: _tag_rows(batch, known_entity_ids, done))
+    mentions, aliases, rejected = isolated(TAG, articles, lambda batch: _tag_rows(batch, known_entity_ids, done))
     return mentions, aliases.drop_duplicates(["entity_id", "alias"], ignore_index=True), rejected
 
 
@@ -75,11 +76,11 @@ def _tag_rows(articles: pd.DataFrame, known_entity_ids: frozenset[str],
               done: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     bodies = articles["body"].tolist()
     tagged = tag_texts(bodies, done=done)
-    person_ids = known_entity_ids | {entity_id("PER", m.key) for ms in tagged for m in ms if m.label == "PER"}
+    person_ids = known_entity_ids | {entity_id(PER, m.key) for ms in tagged for m in ms if m.label == PER}
     mention_rows, alias_rows = [], {}
     for doc_id, body, mentions in zip(articles["doc_id"], bodies, tagged):
         for m in mentions:
-            if m.label == "PER" and m.key.endswith("s") and entity_id("PER", m.key[:-1]) in person_ids:
+            if m.label == PER and m.key.endswith("s") and entity_id(PER, m.key[:-1]) in person_ids:
                 m.key, m.name = m.key[:-1], m.name[:-1]
             eid = entity_id(m.label, m.key)
             surface = body[m.start:m.end]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import simplemma
 
-from newsetl.transforms.codes import ENTITY_LABELS
+from newsetl.transforms.codes import ENTITY_LABELS, LOC, PER
 from newsetl.transforms.once import once
 from newsetl.transforms.tag_rules import (
     Mention,
@@ -45,13 +45,13 @@ def _model_mentions(docs) -> list[list[Mention]]:
         for ent in doc.ents:
             if ent.label_ not in ENTITY_LABELS or _inflected_noun(ent.text):
                 continue
-            if ent.label_ == "LOC":
+            if ent.label_ == LOC:
                 place = _place_mention(ent.start_char, ent.end_char, ent.text, "model")
                 if place:
                     mentions.append(place)
                     continue
-            span = _trim_person(ent) if ent.label_ == "PER" else ent
-            if ent.label_ == "PER":
+            span = _trim_person(ent) if ent.label_ == PER else ent
+            if ent.label_ == PER:
                 key, name = person_key(span.text)
             else:
                 key, name = " ".join(span.text.lower().split()), " ".join(span.text.split())

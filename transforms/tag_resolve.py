@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from newsetl.transforms import gazetteer
+from newsetl.transforms.codes import LOC, PER
 from newsetl.transforms.tag_rules import (
     _NOT_NAME,
     Mention,
@@ -21,7 +22,7 @@ MAJOR_CITY = 1_000_000
 # Where a known name of the name lists ranks among the mentions it overlaps (see _priority): last, so
 # they only fill gaps. Places only: on held-out GermEval they raise micro F1 0.6276 -> 0.6293, where
 # organisations (0.6281) and persons (no change) did not help (scripts/ner/README.md).
-LIST_PRIORITY = {"LOC": 5}
+LIST_PRIORITY = {LOC: 5}
 
 
 def _priority(mention: Mention, text: str) -> int | None:
@@ -29,7 +30,7 @@ def _priority(mention: Mention, text: str) -> int | None:
     if mention.source == "list":
         return LIST_PRIORITY.get(mention.label)
     if mention.source != "model":
-        if mention.label == "PER":
+        if mention.label == PER:
             return 0  # a name after a role, or its repetition
         if mention.kind == "country" or mention.population >= MAJOR_CITY:
             return 2
@@ -58,16 +59,16 @@ def _resolve_people(text: str, mentions: list[Mention]) -> list[Mention]:
     people = {}
     for m in mentions:
         # Surnames of two letters (Kim Jong Un -> Un) are too ambiguous to resolve.
-        if m.label == "PER" and " " in m.name and len(m.name.split()[-1]) >= 3:
+        if m.label == PER and " " in m.name and len(m.name.split()[-1]) >= 3:
             people.setdefault(m.name.split()[-1], m)
     resolved = []
     for m in mentions:
-        if m.label == "PER" and " " not in m.name:
+        if m.label == PER and " " not in m.name:
             full = people.get(m.name) or people.get(m.name.rstrip("s"))
             if full:
-                m = Mention(m.start, m.end, "PER", full.key, full.name, source=m.source)
+                m = Mention(m.start, m.end, PER, full.key, full.name, source=m.source)
         resolved.append(m)
-    resolved += _name_repetitions(text, [m for m in resolved if m.label == "PER" and " " in m.name])
+    resolved += _name_repetitions(text, [m for m in resolved if m.label == PER and " " in m.name])
     return sorted(resolved, key=lambda m: m.start)
 
 
@@ -84,7 +85,7 @@ def _name_parts(mentions: list[Mention]) -> dict[str, Mention]:
     parts: dict[str, Mention] = {}
     shared: set[str] = set()
     for m in mentions:
-        words = m.name.split() if m.label == "PER" else []
+        words = m.name.split() if m.label == PER else []
         for part in {words[0], words[-1]} if len(words) > 1 else ():
             if (len(part) < 3 or part in _NOT_NAME or not part[:1].isupper() or gazetteer.lookup_place(part)
                     or _countable_noun(part)):
@@ -125,7 +126,7 @@ def _vote_labels(mentions: list[Mention]) -> list[Mention]:
         model = max((m for m in group if m.label == label), key=lambda m: (len(m.name), -m.start))
         for m in group:
             # A person's one word (Kim) also takes the full name's identity (Kim Jong Un).
-            if m.label != label or (label == "PER" and " " not in m.name and m.key != model.key):
+            if m.label != label or (label == PER and " " not in m.name and m.key != model.key):
                 relabelled[id(m)] = dataclasses.replace(
                     model, start=m.start, end=m.end, source=m.source, derived=False)
     return [relabelled.get(id(m), m) for m in mentions]

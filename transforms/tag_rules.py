@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import simplemma
 
 from newsetl.transforms import gazetteer, name_lists
+from newsetl.transforms.codes import LOC, ORG, PER
 
 # Roles that precede a person's name in German news; compounds (US-Außenminister) match too.
 PERSON_CUES = [
@@ -68,7 +69,7 @@ def _place_mention(start: int, end: int, surface: str, source: str) -> Mention |
     if not found:
         return None
     place, derived = found
-    return Mention(start, end, "LOC", place.key, place.name, place.country_code, source, derived,
+    return Mention(start, end, LOC, place.key, place.name, place.country_code, source, derived,
                    place.kind, place.population)
 
 
@@ -83,7 +84,7 @@ def _rule_mentions(text: str) -> list[Mention]:
         surface = " ".join(tokens)
         start = m.start(1)
         key, name = person_key(surface)
-        mentions.append(Mention(start, start + len(surface), "PER", key, name))
+        mentions.append(Mention(start, start + len(surface), PER, key, name))
     mentions += _name_repetitions(text, mentions)
     mentions += _known_names(text)
     for m in _TOKEN.finditer(text):
@@ -101,10 +102,10 @@ def _known_names(text: str) -> list[Mention]:
     mentions = []
     for start, end, label in name_lists.find_names(text):
         surface = text[start:end]
-        if label == "LOC" and (place := _place_mention(start, end, surface, "list")):
+        if label == LOC and (place := _place_mention(start, end, surface, "list")):
             mentions.append(place)
             continue
-        key, name = person_key(surface) if label == "PER" else (" ".join(surface.lower().split()), surface)
+        key, name = person_key(surface) if label == PER else (" ".join(surface.lower().split()), surface)
         mentions.append(Mention(start, end, label, key, name, source="list"))
     return mentions
 
@@ -122,9 +123,9 @@ def _name_repetitions(text: str, people: list[Mention]) -> list[Mention]:
     forms.pop("", None)  # a span trimmed to nothing names no one (and would be found everywhere)
     for form, person in forms.items():
         for start, end in _occurrences(text, form):
-            if not taken.overlaps(start, end) and not (" " not in form and _common_noun_at(text, start, "PER")):
+            if not taken.overlaps(start, end) and not (" " not in form and _common_noun_at(text, start, PER)):
                 source = "rule" if " " in text[start:end] else "coref"
-                found.append(Mention(start, end, "PER", person.key, person.name, source=source))
+                found.append(Mention(start, end, PER, person.key, person.name, source=source))
                 taken.add(start, end)
     return found
 
@@ -193,7 +194,7 @@ def _common_noun_at(text: str, start: int, label: str) -> bool:
     """True where the word at start follows a determiner or an adjective (ein Mann, die neue Allianz), or,
     for a person, an article (der Mann): a common noun there, whatever name it also is."""
     before = text[max(0, start - 60):start]
-    return bool(_COMMON_BEFORE.search(before) or label == "PER" and _ARTICLE_BEFORE.search(before))
+    return bool(_COMMON_BEFORE.search(before) or label == PER and _ARTICLE_BEFORE.search(before))
 
 
 def _countable_noun(word: str) -> bool:
@@ -213,6 +214,6 @@ def _drop_common_nouns(text: str, mentions: list[Mention]) -> list[Mention]:
     ("die militärische Allianz ihrer beiden Länder ... die Allianz mit den USA"; seeds 000 and 001).
     Names keep their article: die Bundeswehr, die NATO, die Vereinten Nationen, die Grünen."""
     common = {text[m.start:m.end] for m in mentions
-              if m.source == "model" and m.label == "ORG" and _countable_noun(text[m.start:m.end])
+              if m.source == "model" and m.label == ORG and _countable_noun(text[m.start:m.end])
               and (_COMMON_BEFORE.search(text[max(0, m.start - 60):m.start]) or _COMMON_AFTER.match(text[m.end:m.end + 12]))}
-    return [m for m in mentions if not (m.source == "model" and m.label == "ORG" and text[m.start:m.end] in common)]
+    return [m for m in mentions if not (m.source == "model" and m.label == ORG and text[m.start:m.end] in common)]

@@ -9,6 +9,7 @@ import pandas as pd
 import simplemma
 import yaml
 
+from newsetl.transforms.codes import THEMES
 from newsetl.transforms.isolation import isolated
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "themes.yaml"
@@ -56,7 +57,7 @@ def themes_batch(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     An article whose scoring raises is rejected with stage 'themes' and the error; the others are scored.
     """
-    return isolated("themes", articles, _theme_rows)
+    return isolated(THEMES, articles, _theme_rows)
 
 
 def _theme_rows(articles: pd.DataFrame) -> tuple[pd.DataFrame]:

@@ -13,17 +13,16 @@ from functools import cache
 from importlib.metadata import version as package_version
 from pathlib import Path
 
+from newsetl.transforms.codes import CLEAN, QUOTE, STAGES, STORIES, TAG, THEMES
+
 HERE = Path(__file__).parent
-# Stages in the order a run applies them.
-STAGES = ("clean", "tag", "themes", "quote", "stories")
-RULES = {"clean": "2", "tag": "3", "themes": "1", "quote": "5", "stories": "1"}
+RULES = {CLEAN: "2", TAG: "3", THEMES: "1", QUOTE: "7", STORIES: "1"}
 # The data whose change changes a stage's output.
-DATA = {"tag": [HERE / "models" / "ner_de" / "meta.json", HERE / "models" / "ner_de" / "ner" / "model",
-                HERE / "data" / "names_de.tsv"],
-        "themes": [HERE / "data" / "themes.yaml"]}
+DATA = {TAG: [HERE / "models" / "ner_de" / "meta.json", HERE / "models" / "ner_de" / "ner" / "model",
+              HERE / "data" / "names_de.tsv"],
+        THEMES: [HERE / "data" / "themes.yaml"]}
 # What must run again when a stage changes: the stages that read its output.
-DOWNSTREAM = {"clean": STAGES, "tag": ("tag", "quote"), "themes": ("themes",), "quote": ("quote",),
-              "stories": ("stories",)}
+DOWNSTREAM = {CLEAN: STAGES, TAG: (TAG, QUOTE), THEMES: (THEMES,), QUOTE: (QUOTE,), STORIES: (STORIES,)}
 
 
 @cache

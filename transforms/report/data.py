@@ -13,6 +13,7 @@ import pandas as pd
 from newsetl.expectations import health
 from newsetl.expectations.verdict import verdict
 from newsetl.transforms import run_history
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.report.queries import failing_rows_sql, sql_file, sql_quote
 from newsetl.transforms.report.samples import failure_samples
 from newsetl.transforms.report.values import age, as_utc, fmt_time
@@ -149,11 +150,11 @@ def _stale(history: pd.DataFrame, now: datetime, stale_after: timedelta) -> str 
     if history.empty:
         return "No run is recorded in this warehouse yet."
     latest = history.iloc[0]
-    completed = history[history["status"] == "completed"]
+    completed = history[history["status"] == COMPLETED]
     last_good = (f"the newest completed run is {completed.iloc[0]['run_id']} "
                  f"({age(now - _committed(completed.iloc[0]))} old)" if len(completed)
                  else "no completed run is among the runs shown")
-    if latest["status"] != "completed":
+    if latest["status"] != COMPLETED:
         return (f"The latest run {latest['run_id']} {latest['status'] or 'did not complete'} "
                 f"(started {fmt_time(latest['started_at'])}): nothing it read reached the warehouse; {last_good}.")
     since = now - _committed(latest)
@@ -187,6 +188,6 @@ def collect(con, runs: int = 30, now: datetime | None = None, stale_after: timed
 
 def runs_in_focus(history: pd.DataFrame) -> set[str]:
     """The latest run and the newest completed one (what the warehouse holds when the latest failed)."""
-    completed = history.loc[history["status"] == "completed", "run_id"]
+    completed = history.loc[history["status"] == COMPLETED, "run_id"]
     return {history["run_id"].iloc[0], *completed.head(1)} if len(history) else set()
 

@@ -5,6 +5,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsetl.expectations.verdict import VERDICT_RULE
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.report.data import HISTORY_HEADERS, QUARANTINE_ROWS, runs_in_focus
 from newsetl.transforms.report.queries import quarantine_sql, query_command
 from newsetl.transforms.report.values import clock_note, fmt_time, num, pct
@@ -76,7 +77,7 @@ def render_markdown(data: ReportData, warehouse=None) -> str:
                        for q in quarantine.head(QUARANTINE_ROWS).itertuples()]
             for reason in quarantine["reason"].drop_duplicates():
                 lines_ += ["", f"{_md_text(reason)}: {_md_code(query_command(quarantine_sql(run.run_id, reason), warehouse))}"]
-        if run.status != "completed":
+        if run.status != COMPLETED:
             lines_ += ["This run failed: nothing it read was loaded; its Prefect flow run logs say why."]
         elif failures.empty and quarantine.empty:
             lines_ += ["Nothing failed, nothing was quarantined."]

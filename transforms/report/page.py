@@ -10,6 +10,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from newsetl.expectations.verdict import VERDICT_RULE
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.report.charts import horizontal_bars, share_lines, stacked_bars
 from newsetl.transforms.report.data import COUNTED_TABLES, HISTORY_HEADERS, MISSING_FIELDS, QUARANTINE_ROWS, runs_in_focus
 from newsetl.transforms.report.queries import data_docs_pages, quarantine_sql, query_command
@@ -37,7 +38,7 @@ def _run_section(run, data: ReportData, out_dir: Path, warehouse, open_: bool) -
     """What a run's section shows: failures with their commands and rows, quarantined files, Data Docs."""
     failures = data.failures[data.failures["run_id"] == run.run_id]
     quarantine = data.quarantine[data.quarantine["run_id"] == run.run_id]
-    return {**_run(run), "open": open_, "completed": run.status == "completed",
+    return {**_run(run), "open": open_, "completed": run.status == COMPLETED,
             "failures": [{"severity": "critical" if f.critical else "warning", "table": f.table_name,
                           "expectation": f.expectation, "column": f.column_name, "unexpected": num(f.unexpected),
                           "elements": num(f.elements), "command": _command(f.query, warehouse),

@@ -9,6 +9,7 @@ from typing import Iterable
 import duckdb
 import pandas as pd
 
+from newsetl.transforms.codes import COMPLETED, FAILED
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.lake import connect
 from newsetl.transforms.storage.schema import CHECKS, KEYS, SCHEMAS, SQL_DIR, LoadRejected, duckdb_types, statements
@@ -45,7 +46,7 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict, run_checks=None
     The run's end marker is written after the commit; a crash between the two is mended by the next
     run (begin_run).
     """
-    runs_row = {**runs_row, "status": "completed"}
+    runs_row = {**runs_row, "status": COMPLETED}
     with connect(warehouse) as con:
         done = con.execute("select count(*) from runs where run_id = ? and status = 'completed'", [run_id]).fetchone()[0]
         # A run that staged nothing (nothing new) commits its runs row and checks alone.
@@ -80,7 +81,7 @@ def load_run(warehouse: str | Path, run_id: str, runs_row: dict, run_checks=None
 
 def record_failed_run(warehouse: str | Path, runs_row: dict) -> None:
     """Mark a run failed with its message, in the lake and in its end marker; its staged rows never count."""
-    record_run(warehouse, {**runs_row, "status": "failed"})
+    record_run(warehouse, {**runs_row, "status": FAILED})
 
 
 def record_run(warehouse: str | Path, runs_row: dict) -> None:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 import pandas as pd
 import pyarrow as pa
 
+from newsetl.transforms.codes import CLEAN, TAG
 from newsetl.transforms.lake import catalog_exists, open_reader
 from newsetl.transforms.storage.schema import SCHEMAS, SQL_DIR
 
@@ -114,9 +115,9 @@ def read_for_reprocess(warehouse: str | Path, doc_ids: list[str], stages: list[s
                                    qualify row_number() over (partition by doc_id order by source_path) = 1""").df()
         texts = {d: (t, c) for d, t, c in con.execute(
             "select doc_id, text, content_type from texts where doc_id in (select doc_id from batch_ids)").fetchall()
-        } if "clean" in stages else {}
+        } if CLEAN in stages else {}
         articles = con.execute("select * exclude (story_id) from articles where doc_id in (select doc_id from batch_ids)").df()
-        mentions = (pd.DataFrame() if "tag" in stages else
+        mentions = (pd.DataFrame() if TAG in stages else
                     con.execute("select * from mentions where doc_id in (select doc_id from batch_ids)").df())
         versions = con.execute("select doc_id, stage, version from stage_versions where doc_id in "
                                "(select doc_id from batch_ids) and stage in (select stage from batch_stages)").df()

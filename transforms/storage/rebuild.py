@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from newsetl.transforms.codes import COMPLETED
 from newsetl.transforms.lake import connect
 from newsetl.transforms.storage.commit import insert_run, retry_commit, stage_views
 from newsetl.transforms.storage.schema import SCHEMAS, apply_schema
@@ -36,7 +37,7 @@ def rebuild(warehouse: str | Path) -> dict[str, int]:
                         stages = [s for (s,) in con.execute("select distinct stage from staged_reprocessed").fetchall()]
                         part_views(con, warehouse, row["run_id"], part.stem, reprocess_tables(stages))
                         swap_in(con, stages)
-                if row["status"] == "completed" and row["kind"] != "reprocess":
+                if row["status"] == COMPLETED and row["kind"] != "reprocess":
                     stage_views(con, warehouse, row["run_id"])
                     insert_run(con, row)
                 else:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from newsetl.transforms import run_history
+from newsetl.transforms.codes import COMPLETED, RUNNING
 from newsetl.transforms.lake import catalog_exists, connect
 from newsetl.transforms.storage.commit import retry_commit
 from newsetl.transforms.storage.rebuild import rebuild
@@ -39,14 +40,14 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
                         [json.dumps({"run_ids": [row["run_id"] for row in dead]})])
             con.execute("commit")
 
-        for row in runs[runs["status"] == "running"].to_dict("records"):
+        for row in runs[runs["status"] == RUNNING].to_dict("records"):
             dead.append(row)
         if dead:
             retry_commit(mark_dead)
             for row in con.execute("select * from runs where status = 'failed' and finished_at = ?",
                                    [now]).df().to_dict("records"):
                 write_marker(warehouse, row)
-        completed = runs[runs["status"] == "completed"]
+        completed = runs[runs["status"] == COMPLETED]
         for row in completed.to_dict("records"):
             if not (archive_dir(warehouse, "runs") / f"run_id={row['run_id']}" / "run.parquet").exists():
                 write_marker(warehouse, row)
@@ -56,7 +57,7 @@ def begin_run(warehouse: str | Path, runs_row: dict) -> list[dict]:
             parts.setdefault(run_id, set()).add(part)
         _remove_uncommitted(warehouse, set(completed["run_id"]) - set(parts), parts)
         own_flag, ahead = run_history.clock_flags_at_start(run_history.runs_by_commit(con), _utc(runs_row["started_at"]))
-        con.register("start_row", pd.DataFrame([{**runs_row, "status": "running", "clock_flag": own_flag}]))
+        con.register("start_row", pd.DataFrame([{**runs_row, "status": RUNNING, "clock_flag": own_flag}]))
 
         def record_start() -> None:
             con.execute("begin")

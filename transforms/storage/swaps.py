@@ -6,14 +6,15 @@ from pathlib import Path
 
 import duckdb
 
+from newsetl.transforms.codes import CLEAN, QUOTE, STORIES, TAG, THEMES
 from newsetl.transforms.faults import fault_point
 from newsetl.transforms.storage.commit import check_keys, index_new_docs, refresh_entities, retry_commit, run_sql
 from newsetl.transforms.storage.schema import SCHEMAS, duckdb_types
 from newsetl.transforms.storage.staging import archive_dir, parquet_list
 
 # The per-document tables each stage writes (a reprocess of a stage replaces them).
-STAGE_TABLES = {"clean": ("articles", "search_terms"), "tag": ("mentions",), "themes": ("themes",),
-                "quote": ("quotes",), "stories": ("signatures", "stories")}
+STAGE_TABLES = {CLEAN: ("articles", "search_terms"), TAG: ("mentions",), THEMES: ("themes",), QUOTE: ("quotes",),
+                STORIES: ("signatures", "stories")}
 
 
 def commit_reprocessed(con: duckdb.DuckDBPyConnection, warehouse: str | Path, run_id: str, part: str,
@@ -72,10 +73,10 @@ def swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
             else:
                 con.execute(f"insert into {table} by name select * from staged_{table} "
                             f"where doc_id in (select doc_id from new_docs)")
-    if "stories" in stages:
+    if STORIES in stages:
         run_sql(con, "story_ids.sql")
     refresh_entities(con)
-    if "clean" in stages:
+    if CLEAN in stages:
         con.execute("delete from search_postings where doc_id in (select doc_id from new_docs)")
         con.execute("delete from search_docs where doc_id in (select doc_id from new_docs)")
         index_new_docs(con)
@@ -85,4 +86,4 @@ def swap_in(con: duckdb.DuckDBPyConnection, stages: list[str]) -> None:
     for table in ("quarantine", "quality_results", "reprocessed"):
         con.execute(f"insert into {table} by name select * from staged_{table}")
     written = [t for t in reprocess_tables(stages) if t not in ("quarantine", "quality_results", "reprocessed")]
-    check_keys(con, written + ["entities"] + (["search_docs"] if "clean" in stages else []))
+    check_keys(con, written + ["entities"] + (["search_docs"] if CLEAN in stages else []))
