@@ -1,3 +1,4 @@
+import os
 from datetime import timedelta
 
 import pytest
@@ -21,7 +22,9 @@ def test_a_bad_value_names_where_it_came_from(monkeypatch):
         Settings.resolve(batch_size=0)
 
 
-def test_limits_and_the_settings_that_differ_from_the_defaults():
+def test_limits_and_the_settings_that_differ_from_the_defaults(monkeypatch):
+    for name in [name for name in os.environ if name.startswith("NEWSETL_")]:
+        monkeypatch.delenv(name)  # the session's harness sets a state folder, which differs from the default
     settings = Settings.resolve(max_file_bytes=1000)
     assert settings.limits() == IngestLimits(max_file_bytes=1000)
     assert settings.overrides() == {"max_file_bytes": 1000}
