@@ -5,6 +5,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from contract import NOW, contract_warehouse
 from typer.testing import CliRunner
 
@@ -28,6 +29,7 @@ print(len(names))
 """
 
 
+@pytest.mark.e2e  # a child process imports every module: seconds
 def test_importing_every_module_with_bad_threshold_values_raises_nothing(tmp_path):
     result = subprocess.run([sys.executable, "-c", IMPORT_ALL], capture_output=True, text=True, timeout=300,
                             cwd=tmp_path, env={**os.environ, **BOGUS})
