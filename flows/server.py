@@ -34,13 +34,19 @@ def _prefect_version() -> str:
     return version("prefect")
 
 
+def _own_database() -> bool:
+    """Prefect keeps its SQLite database in its home; an operator's database URL keeps Prefect's defaults."""
+    return not os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL")
+
+
 def _database_ready() -> bool:
     """Prefect's own SQLite database in its home was migrated, and its blocks registered, by this version."""
-    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
-        return False  # a database of the operator's: Prefect's defaults apply
     home = prefect_home()
-    mark = home / _READY_MARK
-    return (home / "prefect.db").is_file() and mark.is_file() and mark.read_text().strip() == _prefect_version()
+    try:
+        return (_own_database() and (home / "prefect.db").is_file()
+                and (home / _READY_MARK).read_text().strip() == _prefect_version())
+    except OSError:  # no mark yet, or one that cannot be read: migrate as Prefect does
+        return False
 
 
 def _free_port() -> int:
@@ -102,7 +108,7 @@ class TemporaryServer:
 
     def _mark_database_ready(self) -> None:
         """A server answers once its start-up migrated the database and registered the blocks."""
-        if self._database_ready or os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
+        if self._database_ready or not _own_database():
             return
         try:
             (prefect_home() / _READY_MARK).write_text(_prefect_version() + "\n")
